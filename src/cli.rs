@@ -1,0 +1,50 @@
+//! Command-line flags (clap). `main.rs` parses them and dispatches.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// opsgeo — couches cartographiques du parc social (OPS 2022 × RPLS) avec secret statistique.
+#[derive(Debug, Parser)]
+#[command(name = "opsgeo", version, about, long_about = None)]
+pub struct Cli {
+    /// N'affiche que les erreurs.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Format des journaux sur la sortie d'erreur.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Traitement complet : lecture, géocodage, jointure, indicateurs, secret, couches.
+    Run {
+        /// Fichier de configuration (par défaut : la démonstration data/demo/opsgeo.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Dossier de sortie (par défaut : out/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Écrit un jeu de données synthétique complet et sa configuration.
+    Synth {
+        /// Nombre de logements RPLS.
+        #[arg(long)]
+        dwellings: usize,
+        /// Graine du générateur (même graine, mêmes fichiers).
+        #[arg(long, default_value_t = 2022)]
+        seed: u64,
+        /// Dossier de sortie.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}

@@ -1,0 +1,667 @@
+//! The TOML configuration: parsed with serde, then validated into a [`Config`] whose paths are
+//! absolute and whose values are in range.
+//!
+//! Every column name has the real-world default (RPLS, IGN, ANCT, BAN layouts), so a minimal file
+//! only names the input paths. Paths are relative to the configuration file's folder.
+//!
+//! ```
+//! let text = r#"
+//! [rpls]
+//! path = "rpls.csv"
+//! [ops_households]
+//! path = "menages.csv"
+//! [ops_occupants]
+//! path = "occupants.csv"
+//! [ban]
+//! paths = ["adresses-21.csv.gz"]
+//! [territory]
+//! epci_table = "epci.csv"
+//! [zones.communes]
+//! path = "communes.gpkg"
+//! [zones.iris]
+//! path = "iris.shp"
+//! [zones.qpv]
+//! path = "qpv.geojson"
+//! "#;
+//! let cfg = opsgeo::config::Config::from_toml_str(text, std::path::Path::new("/data")).unwrap();
+//! assert_eq!(cfg.secrecy.min_units, 11);
+//! assert_eq!(cfg.rpls.path, std::path::PathBuf::from("/data/rpls.csv"));
+//! assert_eq!(cfg.rpls.columns.ident_rep, "IDENT_REP");
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::model::YearMonth;
+
+/// Configuration errors: always exit code 2.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("impossible de lire le fichier de configuration {path} : {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}, ligne {line}, colonne {column} : {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path} : clé `{key}` : {message}")]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+    #[error("{path} : clé `{key}` : fichier introuvable : {file}")]
+    MissingFile {
+        path: PathBuf,
+        key: String,
+        file: PathBuf,
+    },
+}
+
+/// The validated configuration of a run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The file this configuration was read from (set by the loader).
+    #[serde(skip)]
+    pub source: PathBuf,
+    #[serde(default)]
+    pub run: RunSection,
+    pub territory: TerritorySection,
+    pub rpls: CsvInput<RplsColumns>,
+    pub ops_households: CsvInput<HouseholdColumns>,
+    pub ops_occupants: CsvInput<OccupantColumns>,
+    pub ban: BanSection,
+    pub zones: ZonesSection,
+    #[serde(default)]
+    pub secrecy: SecrecySection,
+    #[serde(default)]
+    pub output: OutputSection,
+}
+
+/// `[run]`: reference date and run-level limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunSection {
+    /// OPS reference date (`AAAA-MM-JJ`); only year and month matter.
+    pub reference_date: String,
+    /// Recent movers moved in less than this many years before the reference date.
+    pub recent_years: u8,
+    /// Above this share of rejected rows in an input, the run stops (exit 1).
+    pub max_reject_rate: f64,
+    /// Source citation required by the convention, written into every output.
+    pub source_citation: String,
+    /// Name of the territory shown in titles.
+    pub territory_name: String,
+}
+
+impl Default for RunSection {
+    fn default() -> Self {
+        RunSection {
+            reference_date: "2022-01-01".into(),
+            recent_years: 2,
+            max_reject_rate: 0.05,
+            source_citation: "Source : USH BFC – application OPS 2022 (EOHS), RPLS 2022".into(),
+            territory_name: "Dijon métropole".into(),
+        }
+    }
+}
+
+impl RunSection {
+    /// The reference date as year and month (validated at load).
+    pub fn reference(&self) -> YearMonth {
+        YearMonth::parse(&self.reference_date).expect("validated at load")
+    }
+}
+
+/// `[territory]`: EPCI membership and names of départements and régions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerritorySection {
+    /// CSV table commune → EPCI.
+    pub epci_table: PathBuf,
+    #[serde(default)]
+    pub epci_columns: EpciColumns,
+    #[serde(default = "default_auto")]
+    pub encoding: String,
+    #[serde(default = "default_auto")]
+    pub delimiter: String,
+    /// Départements not in the built-in list (fictional or future codes): code → name and région.
+    #[serde(default)]
+    pub departements: BTreeMap<String, DepartementDef>,
+    /// Régions not in the built-in list: code → name.
+    #[serde(default)]
+    pub regions: BTreeMap<String, RegionDef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartementDef {
+    pub name: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionDef {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EpciColumns {
+    pub commune: String,
+    pub epci: String,
+    pub epci_name: String,
+}
+
+impl Default for EpciColumns {
+    fn default() -> Self {
+        EpciColumns {
+            commune: "INSEE_COM".into(),
+            epci: "CODE_EPCI".into(),
+            epci_name: "NOM_EPCI".into(),
+        }
+    }
+}
+
+fn default_auto() -> String {
+    "auto".into()
+}
+
+/// A CSV input: path, encoding and delimiter (`auto` detects them), and its column names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvInput<C> {
+    pub path: PathBuf,
+    /// `auto`, `utf-8` or `windows-1252` (Latin-1 is read as its superset Windows-1252).
+    #[serde(default = "default_auto")]
+    pub encoding: String,
+    /// `auto`, `;`, `,`, `tab` or `|`.
+    #[serde(default = "default_auto")]
+    pub delimiter: String,
+    #[serde(default)]
+    pub columns: C,
+}
+
+/// RPLS column names (defaults: the RPLS layout).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RplsColumns {
+    pub ident_rep: String,
+    pub ident_org: String,
+    pub rs: String,
+    pub depcom: String,
+    pub codepostal: String,
+    pub libcom: String,
+    pub numvoie: String,
+    pub indrep: String,
+    pub typvoie: String,
+    pub nomvoie: String,
+    pub lieudit: String,
+    pub immeu: String,
+    pub bat: String,
+    pub esc: String,
+    pub entree: String,
+    pub nbpiece: String,
+    pub surfhab: String,
+    pub locat: String,
+    pub finan: String,
+    pub dpedate: String,
+    pub dpeenergie: String,
+    pub mode: String,
+    pub bail: String,
+    pub loyerprinc: String,
+    pub qpv: String,
+    pub x: String,
+    pub y: String,
+    pub epsg: String,
+    pub plg_qva: String,
+}
+
+impl Default for RplsColumns {
+    fn default() -> Self {
+        let s = |v: &str| v.to_string();
+        RplsColumns {
+            ident_rep: s("IDENT_REP"),
+            ident_org: s("IDENT_ORG"),
+            rs: s("RS"),
+            depcom: s("DEPCOM"),
+            codepostal: s("CODEPOSTAL"),
+            libcom: s("LIBCOM"),
+            numvoie: s("NUMVOIE"),
+            indrep: s("INDREP"),
+            typvoie: s("TYPVOIE"),
+            nomvoie: s("NOMVOIE"),
+            lieudit: s("LIEUDIT"),
+            immeu: s("IMMEU"),
+            bat: s("BAT"),
+            esc: s("ESC"),
+            entree: s("ENTREE"),
+            nbpiece: s("NBPIECE"),
+            surfhab: s("SURFHAB"),
+            locat: s("LOCAT"),
+            finan: s("FINAN"),
+            dpedate: s("DPEDATE"),
+            dpeenergie: s("DPEENERGIE"),
+            mode: s("MODE"),
+            bail: s("BAIL"),
+            loyerprinc: s("LOYERPRINC"),
+            qpv: s("QPV"),
+            x: s("X"),
+            y: s("Y"),
+            epsg: s("EPSG"),
+            plg_qva: s("PLG_QVA"),
+        }
+    }
+}
+
+/// OPS households column names (opsgeo interchange format, `docs/format_ops.md`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HouseholdColumns {
+    pub ident_rep: String,
+    pub response: String,
+    pub move_in: String,
+    pub composition: String,
+    pub holder_age: String,
+    pub income_pct: String,
+    pub apl: String,
+    pub programme: String,
+}
+
+impl Default for HouseholdColumns {
+    fn default() -> Self {
+        let s = |v: &str| v.to_string();
+        HouseholdColumns {
+            ident_rep: s("IDENT_REP"),
+            response: s("REPONSE"),
+            move_in: s("DATE_EMMENAGEMENT"),
+            composition: s("COMPOSITION"),
+            holder_age: s("AGE_TITULAIRE"),
+            income_pct: s("REVENUS_PCT_PLUS"),
+            apl: s("APL"),
+            programme: s("CODE_PROGRAMME"),
+        }
+    }
+}
+
+/// OPS occupants column names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OccupantColumns {
+    pub ident_rep: String,
+    pub rank: String,
+    pub age: String,
+    pub link: String,
+    pub employment: String,
+}
+
+impl Default for OccupantColumns {
+    fn default() -> Self {
+        let s = |v: &str| v.to_string();
+        OccupantColumns {
+            ident_rep: s("IDENT_REP"),
+            rank: s("NUM_OCCUPANT"),
+            age: s("AGE"),
+            link: s("LIEN_TITULAIRE"),
+            employment: s("SITUATION_EMPLOI"),
+        }
+    }
+}
+
+/// `[ban]`: BAN address files (`adresses-DEP.csv` or `.csv.gz`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BanSection {
+    pub paths: Vec<PathBuf>,
+    /// Date of the BAN extract, recorded in the outputs.
+    #[serde(default)]
+    pub date: String,
+}
+
+/// `[zones.*]`: polygon layers read through GDAL.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZonesSection {
+    pub communes: ZoneInput,
+    pub iris: ZoneInput,
+    pub qpv: ZoneInput,
+    /// QVA polygons when available; otherwise the RPLS `PLG_QVA` code is used.
+    #[serde(default)]
+    pub qva: Option<ZoneInput>,
+}
+
+/// One zone layer: any OGR vector source (shapefile, GeoPackage, GeoJSON…).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneInput {
+    pub path: PathBuf,
+    /// Layer name inside a multi-layer source (GeoPackage); first layer when empty.
+    #[serde(default)]
+    pub layer: String,
+    /// Attribute holding the zone code (defaults per kind, see [`ZonesSection::defaults`]).
+    #[serde(default)]
+    pub code: String,
+    /// Attribute holding the zone name.
+    #[serde(default)]
+    pub name: String,
+    /// Attribute holding the INSEE code of the commune the zone lies in (IRIS; optional).
+    #[serde(default)]
+    pub commune: String,
+    /// Vintage of the zoning (QPV generation, IRIS millésime…), recorded in every output.
+    #[serde(default)]
+    pub vintage: String,
+    /// EPSG code to assume when the source declares no CRS.
+    #[serde(default)]
+    pub assume_epsg: Option<u32>,
+}
+
+impl ZonesSection {
+    fn fill_defaults(&mut self) {
+        fn fill(z: &mut ZoneInput, code: &str, name: &str, commune: &str) {
+            if z.code.is_empty() {
+                z.code = code.into();
+            }
+            if z.name.is_empty() {
+                z.name = name.into();
+            }
+            if z.commune.is_empty() {
+                z.commune = commune.into();
+            }
+        }
+        fill(&mut self.communes, "INSEE_COM", "NOM_COM", "");
+        fill(&mut self.iris, "CODE_IRIS", "NOM_IRIS", "INSEE_COM");
+        fill(&mut self.qpv, "code_qp", "nom_qp", "");
+        if let Some(q) = &mut self.qva {
+            fill(q, "code_qva", "nom_qva", "");
+        }
+    }
+}
+
+/// `[secrecy]`: the convention's primary rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecrecySection {
+    /// A value resting on fewer units is not published (convention: 11).
+    pub min_units: u32,
+    /// A survey value is not published where fewer than this share of units answered (0.60).
+    pub min_response_rate: f64,
+    /// A share equal to 100 % is not published.
+    pub suppress_100: bool,
+    /// A share equal to 0 % is not published either (off by default).
+    pub suppress_0: bool,
+}
+
+impl Default for SecrecySection {
+    fn default() -> Self {
+        SecrecySection {
+            min_units: 11,
+            min_response_rate: 0.60,
+            suppress_100: true,
+            suppress_0: false,
+        }
+    }
+}
+
+/// `[output]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputSection {
+    /// Output folder, relative to the configuration file (`--out` overrides it).
+    pub dir: PathBuf,
+    /// Write the FlatGeobuf copies of the layers.
+    pub flatgeobuf: bool,
+}
+
+impl Default for OutputSection {
+    fn default() -> Self {
+        OutputSection {
+            dir: PathBuf::from("out"),
+            flatgeobuf: true,
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates the configuration file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let mut cfg = Self::parse(&text, path)?;
+        cfg.source = path.to_path_buf();
+        cfg.resolve(&base);
+        cfg.validate()?;
+        cfg.check_files()?;
+        Ok(cfg)
+    }
+
+    /// Parses and validates `text`, resolving relative paths against `base`. Does not check that
+    /// the input files exist (see [`Config::load`]).
+    pub fn from_toml_str(text: &str, base: &Path) -> Result<Config, ConfigError> {
+        let path = base.join("opsgeo.toml");
+        let mut cfg = Self::parse(text, &path)?;
+        cfg.source = path;
+        cfg.resolve(base);
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        toml::from_str::<Config>(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            ConfigError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })
+    }
+
+    fn resolve(&mut self, base: &Path) {
+        let abs = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        abs(&mut self.territory.epci_table);
+        abs(&mut self.rpls.path);
+        abs(&mut self.ops_households.path);
+        abs(&mut self.ops_occupants.path);
+        self.ban.paths.iter_mut().for_each(abs);
+        abs(&mut self.zones.communes.path);
+        abs(&mut self.zones.iris.path);
+        abs(&mut self.zones.qpv.path);
+        if let Some(q) = &mut self.zones.qva {
+            abs(&mut q.path);
+        }
+        abs(&mut self.output.dir);
+        self.zones.fill_defaults();
+    }
+
+    fn invalid(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.source.clone(),
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if YearMonth::parse(&self.run.reference_date).is_none() {
+            return Err(self.invalid(
+                "run.reference_date",
+                format!(
+                    "date invalide « {} » (attendu AAAA-MM-JJ)",
+                    self.run.reference_date
+                ),
+            ));
+        }
+        if !(1..=10).contains(&self.run.recent_years) {
+            return Err(self.invalid("run.recent_years", "doit être compris entre 1 et 10"));
+        }
+        if !(0.0..=1.0).contains(&self.run.max_reject_rate) {
+            return Err(self.invalid("run.max_reject_rate", "doit être compris entre 0 et 1"));
+        }
+        if self.secrecy.min_units < 1 {
+            return Err(self.invalid("secrecy.min_units", "doit être au moins 1"));
+        }
+        if !(0.0..=1.0).contains(&self.secrecy.min_response_rate) {
+            return Err(self.invalid(
+                "secrecy.min_response_rate",
+                "doit être compris entre 0 et 1 (0.60 = 60 %)",
+            ));
+        }
+        if self.ban.paths.is_empty() {
+            return Err(self.invalid("ban.paths", "au moins un fichier BAN est nécessaire"));
+        }
+        for (key, v) in [
+            ("rpls", (&self.rpls.encoding, &self.rpls.delimiter)),
+            (
+                "ops_households",
+                (
+                    &self.ops_households.encoding,
+                    &self.ops_households.delimiter,
+                ),
+            ),
+            (
+                "ops_occupants",
+                (&self.ops_occupants.encoding, &self.ops_occupants.delimiter),
+            ),
+            (
+                "territory",
+                (&self.territory.encoding, &self.territory.delimiter),
+            ),
+        ] {
+            crate::ingest::source::Encoding::from_config(v.0)
+                .map_err(|m| self.invalid(&format!("{key}.encoding"), m))?;
+            crate::ingest::source::Delimiter::from_config(v.1)
+                .map_err(|m| self.invalid(&format!("{key}.delimiter"), m))?;
+        }
+        for (code, d) in &self.territory.departements {
+            if !self.territory.regions.contains_key(&d.region)
+                && crate::territory::builtin_region_name(&d.region).is_none()
+            {
+                return Err(self.invalid(
+                    &format!("territory.departements.{code}.region"),
+                    format!("région inconnue « {} »", d.region),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_files(&self) -> Result<(), ConfigError> {
+        let mut files: Vec<(String, &Path)> = vec![
+            ("territory.epci_table".into(), &self.territory.epci_table),
+            ("rpls.path".into(), &self.rpls.path),
+            ("ops_households.path".into(), &self.ops_households.path),
+            ("ops_occupants.path".into(), &self.ops_occupants.path),
+            ("zones.communes.path".into(), &self.zones.communes.path),
+            ("zones.iris.path".into(), &self.zones.iris.path),
+            ("zones.qpv.path".into(), &self.zones.qpv.path),
+        ];
+        if let Some(q) = &self.zones.qva {
+            files.push(("zones.qva.path".into(), &q.path));
+        }
+        for (i, p) in self.ban.paths.iter().enumerate() {
+            files.push((format!("ban.paths[{i}]"), p));
+        }
+        for (key, file) in files {
+            if !file.exists() {
+                return Err(ConfigError::MissingFile {
+                    path: self.source.clone(),
+                    key,
+                    file: file.to_path_buf(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column of byte offset `pos` in `text`.
+pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let before = &text[..pos.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[rpls]
+path = "rpls.csv"
+[ops_households]
+path = "m.csv"
+[ops_occupants]
+path = "o.csv"
+[ban]
+paths = ["b.csv"]
+[territory]
+epci_table = "epci.csv"
+[zones.communes]
+path = "c.geojson"
+[zones.iris]
+path = "i.geojson"
+[zones.qpv]
+path = "q.geojson"
+"#;
+
+    #[test]
+    fn minimal_config_gets_real_world_defaults() {
+        let cfg = Config::from_toml_str(MINIMAL, Path::new("/x")).unwrap();
+        assert_eq!(cfg.zones.iris.code, "CODE_IRIS");
+        assert_eq!(cfg.zones.qpv.code, "code_qp");
+        assert_eq!(cfg.rpls.columns.loyerprinc, "LOYERPRINC");
+        assert_eq!(cfg.run.reference().year, 2022);
+        assert_eq!(cfg.output.dir, PathBuf::from("/x/out"));
+    }
+
+    #[test]
+    fn syntax_error_names_line_and_column() {
+        let text = format!("{MINIMAL}\n[secrecy]\nmin_units = \"onze\"\n");
+        let err = Config::from_toml_str(&text, Path::new("/x")).unwrap_err();
+        match err {
+            ConfigError::Syntax { line, column, .. } => {
+                assert_eq!(line, 20);
+                assert_eq!(column, 13);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let text = format!("{MINIMAL}\n[secrecy]\nmin_unit = 5\n");
+        assert!(matches!(
+            Config::from_toml_str(&text, Path::new("/x")),
+            Err(ConfigError::Syntax { .. })
+        ));
+    }
+
+    #[test]
+    fn out_of_range_threshold_is_refused() {
+        let text = format!("{MINIMAL}\n[secrecy]\nmin_response_rate = 60\n");
+        let err = Config::from_toml_str(&text, Path::new("/x")).unwrap_err();
+        assert!(err.to_string().contains("secrecy.min_response_rate"));
+    }
+}

@@ -1,0 +1,503 @@
+//! Assembles the published tables into layers: names, keys of every coarser scale, geometry.
+//!
+//! Geometries:
+//! * communes, IRIS, QPV, QVA: their polygons (Lambert-93, repaired at ingest);
+//! * EPCI, département, région: the union of the territory's communes in them (the layers
+//!   describe the territory's part of a département or région);
+//! * QPV / hors-QPV parts: the intersection with, and the difference from, the union of all
+//!   QPV polygons;
+//! * programmes, buildings, stairwells: the mean point of their precisely located dwellings.
+//!
+//! A row whose geometry cannot be formed (a building none of whose dwellings could be located,
+//! an empty QPV part) keeps a NULL geometry: it stays in the GeoPackage and in the
+//! `indicateurs` table.
+
+use std::collections::HashMap;
+
+use geo::{BooleanOps, Geometry, MultiPolygon, Point};
+
+use super::{GeometryKind, KeyField, Layer, LayerRow};
+use crate::aggregate::{Aggregates, QvaSource};
+use crate::ingest::zones::ZoneLayer;
+use crate::join::Placement;
+use crate::model::{Dwelling, Population, Scale, Split, Structure};
+use crate::secrecy::PublishedTable;
+use crate::territory::Territory;
+
+/// What the assembly needs besides the published tables.
+pub struct LayerInput<'a> {
+    pub territory: &'a Territory,
+    pub structure: &'a Structure,
+    pub communes: &'a ZoneLayer,
+    pub iris: &'a ZoneLayer,
+    pub qpv: &'a ZoneLayer,
+    pub qva: Option<&'a ZoneLayer>,
+    pub aggregates: &'a Aggregates,
+    pub placements: &'a [Placement],
+    pub dwellings: &'a [Dwelling],
+}
+
+/// Plural ASCII name of a scale, used in layer names.
+pub fn scale_plural(scale: Scale) -> &'static str {
+    match scale {
+        Scale::Region => "regions",
+        Scale::Departement => "departements",
+        Scale::Epci => "epci",
+        Scale::Commune => "communes",
+        Scale::Qpv => "qpv",
+        Scale::Qva => "qva",
+        Scale::Iris => "iris",
+        Scale::Programme => "programmes",
+        Scale::Batiment => "batiments",
+        Scale::Cage => "cages",
+    }
+}
+
+/// Layer name: `<scale>_<population>[_qpv|_hors_qpv]`.
+pub fn layer_name(scale: Scale, population: Population, split: Split) -> String {
+    match split {
+        Split::Tout => format!("{}_{}", scale_plural(scale), population.key()),
+        s => format!("{}_{}_{}", scale_plural(scale), population.key(), s.key()),
+    }
+}
+
+const fn key(name: &'static str, title: &'static str, not_null: bool) -> KeyField {
+    KeyField {
+        name,
+        title,
+        not_null,
+    }
+}
+
+/// Key columns of a scale; the first is the unit's business key.
+pub fn key_fields(scale: Scale) -> Vec<KeyField> {
+    let admin = [
+        key("code_epci", "Code SIREN de l'EPCI", false),
+        key("code_departement", "Code du département", false),
+        key("code_region", "Code de la région", false),
+    ];
+    let mut k = match scale {
+        Scale::Region => vec![
+            key("code_region", "Code de la région", true),
+            key("nom_region", "Nom de la région", true),
+        ],
+        Scale::Departement => vec![
+            key("code_departement", "Code du département", true),
+            key("nom_departement", "Nom du département", true),
+            admin[2].clone(),
+        ],
+        Scale::Epci => vec![
+            key("code_epci", "Code SIREN de l'EPCI", true),
+            key("nom_epci", "Nom de l'EPCI", true),
+            admin[1].clone(),
+            admin[2].clone(),
+        ],
+        Scale::Commune => {
+            let mut v = vec![
+                key("code_commune", "Code INSEE de la commune", true),
+                key("nom_commune", "Nom de la commune", true),
+            ];
+            v.extend(admin.iter().cloned());
+            v
+        }
+        Scale::Qpv => vec![
+            key("code_qpv", "Code du quartier prioritaire", true),
+            key("nom_qpv", "Nom du quartier prioritaire", true),
+            key("code_commune", "Code INSEE de la commune principale", false),
+            key(
+                "millesime_qpv",
+                "Génération de la géographie prioritaire",
+                true,
+            ),
+        ],
+        Scale::Qva => vec![
+            key("code_qva", "Code du quartier de veille active", true),
+            key("nom_qva", "Nom du quartier de veille active", false),
+        ],
+        Scale::Iris => {
+            let mut v = vec![
+                key("code_iris", "Code IRIS", true),
+                key("nom_iris", "Nom de l'IRIS", true),
+                key("code_commune", "Code INSEE de la commune", false),
+            ];
+            v.extend(admin.iter().cloned());
+            v
+        }
+        Scale::Programme | Scale::Batiment | Scale::Cage => {
+            let mut v = Vec::new();
+            if scale == Scale::Cage {
+                v.push(key("code_cage", "Identifiant de la cage d'escalier", true));
+            }
+            if scale != Scale::Programme {
+                v.push(key("code_batiment", "Identifiant du bâtiment", true));
+            }
+            v.push(key(
+                "code_programme",
+                "Identifiant du programme-résidence",
+                true,
+            ));
+            v.push(key("code_bailleur", "Code du bailleur (IDENT_ORG)", true));
+            v.push(key("nom_bailleur", "Nom du bailleur", false));
+            v.push(key("code_commune", "Code INSEE de la commune", false));
+            v.extend(admin.iter().cloned());
+            v
+        }
+    };
+    k.shrink_to_fit();
+    k
+}
+
+fn geometry_kind(scale: Scale, qva_source: QvaSource) -> GeometryKind {
+    if scale.is_point() {
+        GeometryKind::Point
+    } else if scale == Scale::Qva && qva_source == QvaSource::RplsCodes {
+        GeometryKind::None
+    } else {
+        GeometryKind::MultiPolygon
+    }
+}
+
+/// Polygon geometries per (scale, split), computed once for both populations.
+struct Geometries<'a> {
+    input: &'a LayerInput<'a>,
+    qpv_union: Option<MultiPolygon<f64>>,
+    cache: HashMap<(Scale, Split), Vec<Option<MultiPolygon<f64>>>>,
+}
+
+impl<'a> Geometries<'a> {
+    fn new(input: &'a LayerInput<'a>) -> Self {
+        Geometries {
+            input,
+            qpv_union: None,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn qpv_union(&mut self) -> &MultiPolygon<f64> {
+        let qpv = self.input.qpv;
+        self.qpv_union
+            .get_or_insert_with(|| geo::unary_union(qpv.zones.iter().map(|z| &z.geometry)))
+    }
+
+    fn whole(&self, scale: Scale) -> Vec<Option<MultiPolygon<f64>>> {
+        let i = self.input;
+        let t = i.territory;
+        let commune_geom = |c: usize| &i.communes.zones[t.communes[c].zone as usize].geometry;
+        let dissolve = |n: usize, unit_of: &dyn Fn(usize) -> usize| {
+            let mut members: Vec<Vec<&MultiPolygon<f64>>> = vec![Vec::new(); n];
+            for c in 0..t.communes.len() {
+                members[unit_of(c)].push(commune_geom(c));
+            }
+            members
+                .into_iter()
+                .map(|m| (!m.is_empty()).then(|| geo::unary_union(m)))
+                .collect()
+        };
+        match scale {
+            Scale::Commune => (0..t.communes.len())
+                .map(|c| Some(commune_geom(c).clone()))
+                .collect(),
+            Scale::Epci => dissolve(t.epcis.len(), &|c| t.communes[c].epci as usize),
+            Scale::Departement => dissolve(t.departements.len(), &|c| {
+                t.communes[c].departement as usize
+            }),
+            Scale::Region => dissolve(t.regions.len(), &|c| t.region_of(c as u32) as usize),
+            Scale::Iris => zone_geoms(i.iris),
+            Scale::Qpv => zone_geoms(i.qpv),
+            Scale::Qva => i.qva.map(zone_geoms).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn get(&mut self, scale: Scale, split: Split) -> &Vec<Option<MultiPolygon<f64>>> {
+        if !self.cache.contains_key(&(scale, split)) {
+            let v = match split {
+                Split::Tout => self.whole(scale),
+                Split::Qpv | Split::HorsQpv => {
+                    let whole = match self.cache.get(&(scale, Split::Tout)) {
+                        Some(w) => w.clone(),
+                        None => self.whole(scale),
+                    };
+                    let qu = self.qpv_union().clone();
+                    whole
+                        .into_iter()
+                        .map(|g| {
+                            g.map(|g| {
+                                if split == Split::Qpv {
+                                    g.intersection(&qu)
+                                } else {
+                                    g.difference(&qu)
+                                }
+                            })
+                            .filter(|g| !g.0.is_empty())
+                        })
+                        .collect()
+                }
+            };
+            self.cache.insert((scale, split), v);
+        }
+        &self.cache[&(scale, split)]
+    }
+}
+
+fn zone_geoms(layer: &ZoneLayer) -> Vec<Option<MultiPolygon<f64>>> {
+    layer
+        .zones
+        .iter()
+        .map(|z| Some(z.geometry.clone()))
+        .collect()
+}
+
+/// Commune (territory index) of the first dwelling of each stairwell / building / programme.
+fn structure_communes(input: &LayerInput<'_>) -> [Vec<Option<u32>>; 3] {
+    let s = input.structure;
+    let mut cage = vec![None; s.stairwells.len()];
+    let mut bat = vec![None; s.buildings.len()];
+    let mut prog = vec![None; s.programmes.len()];
+    for d in input.dwellings {
+        let c = d.stairwell as usize;
+        let b = s.stairwells[c].building as usize;
+        let p = s.buildings[b].programme as usize;
+        cage[c].get_or_insert(d.commune);
+        bat[b].get_or_insert(d.commune);
+        prog[p].get_or_insert(d.commune);
+    }
+    [prog, bat, cage]
+}
+
+/// Builds every layer, in the order of `tables`.
+pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<Layer> {
+    let mut geoms = Geometries::new(input);
+    let [prog_com, bat_com, cage_com] = structure_communes(input);
+    let t = input.territory;
+    let s = input.structure;
+    let admin_keys = |commune: Option<u32>| -> Vec<Option<String>> {
+        match commune {
+            Some(c) => {
+                let com = &t.communes[c as usize];
+                let dep = &t.departements[com.departement as usize];
+                vec![
+                    Some(com.code.clone()),
+                    Some(t.epcis[com.epci as usize].code.clone()),
+                    Some(dep.code.clone()),
+                    Some(t.regions[dep.region as usize].code.clone()),
+                ]
+            }
+            None => vec![None; 4],
+        }
+    };
+    let commune_by_code: HashMap<&str, u32> = t
+        .communes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code.as_str(), i as u32))
+        .collect();
+    // the département and région shared by all communes of an EPCI, if any
+    let epci_dep: Vec<Option<u32>> = (0..t.epcis.len())
+        .map(|e| {
+            let mut deps = t
+                .communes
+                .iter()
+                .filter(|c| c.epci as usize == e)
+                .map(|c| c.departement);
+            let first = deps.next()?;
+            deps.all(|d| d == first).then_some(first)
+        })
+        .collect();
+
+    let mut layers = Vec::with_capacity(tables.len());
+    for pt in tables {
+        let kind = geometry_kind(pt.scale, input.aggregates.qva_source);
+        let polys = if kind == GeometryKind::MultiPolygon {
+            Some(geoms.get(pt.scale, pt.split).clone())
+        } else {
+            None
+        };
+        let mut rows = Vec::with_capacity(pt.units.len());
+        for (r, &u) in pt.units.iter().enumerate() {
+            let u = u as usize;
+            let keys: Vec<Option<String>> = match pt.scale {
+                Scale::Region => vec![
+                    Some(t.regions[u].code.clone()),
+                    Some(t.regions[u].name.clone()),
+                ],
+                Scale::Departement => {
+                    let d = &t.departements[u];
+                    vec![
+                        Some(d.code.clone()),
+                        Some(d.name.clone()),
+                        Some(t.regions[d.region as usize].code.clone()),
+                    ]
+                }
+                Scale::Epci => {
+                    let dep = epci_dep[u];
+                    vec![
+                        Some(t.epcis[u].code.clone()),
+                        Some(t.epcis[u].name.clone()),
+                        dep.map(|d| t.departements[d as usize].code.clone()),
+                        dep.map(|d| {
+                            t.regions[t.departements[d as usize].region as usize]
+                                .code
+                                .clone()
+                        }),
+                    ]
+                }
+                Scale::Commune => {
+                    let mut k = admin_keys(Some(u as u32));
+                    k.insert(1, Some(t.communes[u].name.clone()));
+                    k
+                }
+                Scale::Qpv => {
+                    let z = &input.qpv.zones[u];
+                    vec![
+                        Some(z.code.clone()),
+                        Some(z.name.clone()),
+                        (!z.commune.is_empty()).then(|| z.commune.clone()),
+                        Some(input.qpv.vintage.clone()),
+                    ]
+                }
+                Scale::Qva => match (input.aggregates.qva_source, input.qva) {
+                    (QvaSource::Polygons, Some(l)) => {
+                        vec![Some(l.zones[u].code.clone()), Some(l.zones[u].name.clone())]
+                    }
+                    _ => vec![Some(s.qva_codes[u].clone()), None],
+                },
+                Scale::Iris => {
+                    let z = &input.iris.zones[u];
+                    let com_code = if z.commune.is_empty() {
+                        z.code.get(..5).unwrap_or("").to_string()
+                    } else {
+                        z.commune.clone()
+                    };
+                    let mut k = vec![Some(z.code.clone()), Some(z.name.clone())];
+                    match commune_by_code.get(com_code.as_str()) {
+                        Some(&c) => k.extend(admin_keys(Some(c))),
+                        None => {
+                            k.push((!com_code.is_empty()).then_some(com_code));
+                            k.extend([None, None, None]);
+                        }
+                    }
+                    k
+                }
+                Scale::Programme | Scale::Batiment | Scale::Cage => {
+                    let (cage, bat, prog, commune) = match pt.scale {
+                        Scale::Cage => {
+                            let b = s.stairwells[u].building as usize;
+                            (
+                                Some(u),
+                                Some(b),
+                                s.buildings[b].programme as usize,
+                                cage_com[u],
+                            )
+                        }
+                        Scale::Batiment => {
+                            (None, Some(u), s.buildings[u].programme as usize, bat_com[u])
+                        }
+                        _ => (None, None, u, prog_com[u]),
+                    };
+                    let landlord = &s.landlords[s.programmes[prog].landlord as usize];
+                    let mut k = Vec::new();
+                    if let Some(c) = cage {
+                        k.push(Some(s.stairwells[c].code.clone()));
+                    }
+                    if let Some(b) = bat {
+                        k.push(Some(s.buildings[b].code.clone()));
+                    }
+                    k.push(Some(s.programmes[prog].code.clone()));
+                    k.push(Some(landlord.code.clone()));
+                    k.push((!landlord.name.is_empty()).then(|| landlord.name.clone()));
+                    k.extend(admin_keys(commune));
+                    k
+                }
+            };
+            let geometry: Option<Geometry<f64>> = match kind {
+                GeometryKind::MultiPolygon => polys
+                    .as_ref()
+                    .and_then(|p| p.get(u).cloned().flatten())
+                    .map(Geometry::MultiPolygon),
+                GeometryKind::Point => {
+                    let a = input.aggregates;
+                    let pts = match pt.scale {
+                        Scale::Programme => &a.programme_points,
+                        Scale::Batiment => &a.building_points,
+                        _ => &a.stairwell_points,
+                    };
+                    pts[u].map(|c| Geometry::Point(Point(c)))
+                }
+                GeometryKind::None => None,
+            };
+            rows.push(LayerRow {
+                keys,
+                geometry,
+                cells: pt.row(r).to_vec(),
+            });
+        }
+        let split_label = match pt.split {
+            Split::Tout => String::new(),
+            s => format!(" — {}", s.label()),
+        };
+        layers.push(Layer {
+            name: layer_name(pt.scale, pt.population, pt.split),
+            title: format!(
+                "{} — {}{}",
+                pt.scale.label(),
+                pt.population.label(),
+                split_label
+            ),
+            description: format!(
+                "Indicateurs du parc social (OPS 2022 et RPLS 2022) à l'échelle « {} », population : {}{}. Valeurs soumises au secret statistique : une valeur non publiée est vide et son motif figure dans le champ <indicateur>_secret.",
+                pt.scale.label(),
+                pt.population.label(),
+                split_label
+            ),
+            scale: pt.scale,
+            population: pt.population,
+            split: pt.split,
+            geometry: kind,
+            keys: key_fields(pt.scale),
+            indicators: pt.indicators.clone(),
+            rows,
+        });
+    }
+    layers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_names_are_ascii_and_distinct() {
+        let mut names = std::collections::HashSet::new();
+        for s in Scale::ALL {
+            for p in Population::ALL {
+                for sp in Split::ALL {
+                    if sp != Split::Tout && !s.has_qpv_split() {
+                        continue;
+                    }
+                    let n = layer_name(s, p, sp);
+                    assert!(n.is_ascii());
+                    assert!(names.insert(n));
+                }
+            }
+        }
+        assert_eq!(names.len(), 36);
+        assert_eq!(
+            layer_name(Scale::Commune, Population::Recents, Split::HorsQpv),
+            "communes_recents_hors_qpv"
+        );
+    }
+
+    #[test]
+    fn first_key_is_a_not_null_business_key() {
+        for s in Scale::ALL {
+            let k = key_fields(s);
+            assert!(k[0].not_null, "{s:?}");
+            assert!(k[0].name.starts_with("code_"), "{s:?}");
+            let mut names: Vec<_> = k.iter().map(|f| f.name).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), k.len(), "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Geocoding of RPLS addresses against the Base Adresse Nationale (offline).
+//!
+//! Each distinct address of the RPLS file is geocoded once ([`geocode_addresses`]); a dwelling
+//! keeps its own valid RPLS X/Y when it has one ([`locate_dwellings`]).
+
+pub mod ban;
+pub mod normalize;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::model::{AddressBook, Coord, Dwelling};
+
+pub use ban::BanIndex;
+
+/// Errors loading the BAN (exit code 1).
+#[derive(Debug, Error)]
+pub enum GeocodeError {
+    #[error(transparent)]
+    Ingest(#[from] crate::ingest::IngestError),
+    #[error("{path}, ligne {line}, colonne {column} : {message}")]
+    Row {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        message: String,
+    },
+}
+
+/// How precisely a location was found, from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeocodeLevel {
+    /// Manual correction from the GIS team.
+    Correction,
+    /// Valid X/Y carried by the RPLS row.
+    RplsXy,
+    /// House number and repetition index found in the BAN.
+    Numero,
+    /// House number found, without the repetition index.
+    NumeroSansIndice,
+    /// Interpolated between known numbers on the same side of the street.
+    Interpolation,
+    /// Representative point of the street.
+    Voie,
+    /// Only the commune is known.
+    Commune,
+    /// Not found.
+    NonTrouve,
+}
+
+impl GeocodeLevel {
+    pub const ALL: [GeocodeLevel; 8] = [
+        GeocodeLevel::Correction,
+        GeocodeLevel::RplsXy,
+        GeocodeLevel::Numero,
+        GeocodeLevel::NumeroSansIndice,
+        GeocodeLevel::Interpolation,
+        GeocodeLevel::Voie,
+        GeocodeLevel::Commune,
+        GeocodeLevel::NonTrouve,
+    ];
+
+    /// Machine name (`niveau` column).
+    pub fn key(self) -> &'static str {
+        match self {
+            GeocodeLevel::Correction => "correction",
+            GeocodeLevel::RplsXy => "rpls_xy",
+            GeocodeLevel::Numero => "numero",
+            GeocodeLevel::NumeroSansIndice => "numero_sans_indice",
+            GeocodeLevel::Interpolation => "interpolation",
+            GeocodeLevel::Voie => "voie",
+            GeocodeLevel::Commune => "commune",
+            GeocodeLevel::NonTrouve => "non_trouve",
+        }
+    }
+
+    /// A location precise enough to assign the dwelling to IRIS, QPV and QVA polygons.
+    /// Commune-level points are never used for that (they count as "zone unknown").
+    pub fn locates_in_zones(self) -> bool {
+        !matches!(self, GeocodeLevel::Commune | GeocodeLevel::NonTrouve)
+    }
+}
+
+/// The answer for one address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeocodeResult {
+    /// Lambert-93 point; `None` when not found.
+    pub point: Option<Coord>,
+    pub level: GeocodeLevel,
+    /// Match score in [0, 1].
+    pub score: f32,
+    /// Score of the best competing answer (0 when none).
+    pub runner_up: f32,
+    /// BAN `id` of the matched address, when any.
+    pub ban_id: Option<String>,
+    /// BAN label of the answer (`numero rep nom_voie code_postal nom_commune`).
+    pub label: String,
+}
+
+impl GeocodeResult {
+    pub fn not_found() -> Self {
+        GeocodeResult {
+            point: None,
+            level: GeocodeLevel::NonTrouve,
+            score: 0.0,
+            runner_up: 0.0,
+            ban_id: None,
+            label: String::new(),
+        }
+    }
+}
+
+/// Geocodes every distinct address once (in parallel); the result vector is indexed by
+/// [`crate::model::AddressId`].
+pub fn geocode_addresses(book: &AddressBook, ban: &BanIndex) -> Vec<GeocodeResult> {
+    let _ = (book, ban);
+    unimplemented!("geocode::geocode_addresses")
+}
+
+/// Where each dwelling is, and how it was located: its valid RPLS X/Y, else its address's answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Location {
+    pub point: Option<Coord>,
+    pub level: GeocodeLevel,
+}
+
+/// Locates every dwelling: RPLS X/Y when valid, else the geocoded address.
+pub fn locate_dwellings(dwellings: &[Dwelling], by_address: &[GeocodeResult]) -> Vec<Location> {
+    dwellings
+        .iter()
+        .map(|d| match d.rpls_xy {
+            Some(p) => Location {
+                point: Some(p),
+                level: GeocodeLevel::RplsXy,
+            },
+            None => {
+                let r = &by_address[d.address as usize];
+                Location {
+                    point: r.point,
+                    level: r.level,
+                }
+            }
+        })
+        .collect()
+}

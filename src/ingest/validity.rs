@@ -1,0 +1,1 @@
+//! Polygon validity: OGC checks with the reason in French, and repair.

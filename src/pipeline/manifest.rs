@@ -1,0 +1,136 @@
+//! `manifest.json`: inputs and outputs with SHA-256, counts, timings and versions.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{PipelineError, RunReport};
+use crate::config::Config;
+use crate::emit::RunMetadata;
+
+/// Version of the layer schema (field names and types). Bumped on any incompatible change.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// The metadata as recorded in the report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MetadataReport {
+    pub source_citation: String,
+    pub reference_date: String,
+    pub qpv_vintage: String,
+    pub iris_vintage: String,
+    pub ban_date: String,
+    pub secrecy: String,
+    pub opsgeo_version: String,
+    pub schema_version: String,
+}
+
+impl From<&RunMetadata> for MetadataReport {
+    fn from(m: &RunMetadata) -> Self {
+        MetadataReport {
+            source_citation: m.source_citation.clone(),
+            reference_date: m.reference_date.clone(),
+            qpv_vintage: m.qpv_vintage.clone(),
+            iris_vintage: m.iris_vintage.clone(),
+            ban_date: m.ban_date.clone(),
+            secrecy: m.secrecy.clone(),
+            opsgeo_version: m.opsgeo_version.clone(),
+            schema_version: SCHEMA_VERSION.to_string(),
+        }
+    }
+}
+
+/// Metadata of a run, from its configuration.
+pub fn metadata(cfg: &Config) -> RunMetadata {
+    let s = &cfg.secrecy;
+    RunMetadata {
+        source_citation: cfg.run.source_citation.clone(),
+        reference_date: cfg.run.reference_date.clone(),
+        qpv_vintage: cfg.zones.qpv.vintage.clone(),
+        iris_vintage: cfg.zones.iris.vintage.clone(),
+        ban_date: cfg.ban.date.clone(),
+        secrecy: format!(
+            "effectif minimal {} ; taux de réponse minimal {:.0} % ; parts de 100 % masquées : {} ; parts de 0 % masquées : {}",
+            s.min_units,
+            s.min_response_rate * 100.0,
+            if s.suppress_100 { "oui" } else { "non" },
+            if s.suppress_0 { "oui" } else { "non" },
+        ),
+        opsgeo_version: env!("CARGO_PKG_VERSION").to_string(),
+    }
+}
+
+/// SHA-256 of a file, hex.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(format!("{:x}", h.finalize()))
+}
+
+/// Writes the manifest of a staged publication (`dir` holds the outputs listed in `report`).
+pub fn write_manifest(
+    path: &Path,
+    cfg: &Config,
+    report: &RunReport,
+    dir: &Path,
+) -> Result<(), PipelineError> {
+    let err = |p: &Path, e: std::io::Error| PipelineError::Publish {
+        path: p.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut inputs = Vec::new();
+    for s in &report.inputs {
+        let sha = sha256_file(&s.path).map_err(|e| err(&s.path, e))?;
+        inputs.push(json!({
+            "fichier": s.file,
+            "chemin": s.path,
+            "format": s.format,
+            "sha256": sha,
+            "lignes_lues": s.read,
+            "lignes_acceptees": s.accepted,
+            "lignes_rejetees": s.rejected,
+        }));
+    }
+    let mut outputs = Vec::new();
+    for rel in &report.outputs {
+        let p = dir.join(rel);
+        let sha = sha256_file(&p).map_err(|e| err(&p, e))?;
+        let size = std::fs::metadata(&p).map_err(|e| err(&p, e))?.len();
+        outputs.push(json!({ "fichier": rel, "octets": size, "sha256": sha }));
+    }
+    let doc = json!({
+        "opsgeo": env!("CARGO_PKG_VERSION"),
+        "version_schema": SCHEMA_VERSION,
+        "gdal": gdal::version::VersionInfo::release_name(),
+        "configuration": cfg.source,
+        "metadonnees": report.metadata,
+        "entrees": inputs,
+        "sorties": outputs,
+        "rejets": {
+            "total": report.rejects_total,
+            "par_motif": report.rejects_by_reason.iter().map(|(f, r, n)| json!({"fichier": f, "motif": r, "lignes": n})).collect::<Vec<_>>(),
+        },
+        "logements": report.dwellings,
+        "menages": report.households,
+        "geocodage": report.geocode,
+        "jointure": report.join,
+        "agregation": report.aggregate,
+        "secret": report.secrecy,
+        "couches": report.layers.iter().map(|(n, r)| json!({"couche": n, "lignes": r})).collect::<Vec<_>>(),
+        "table_indicateurs_lignes": report.tidy_rows,
+        "durees_secondes": report.timings.iter().map(|(n, s)| json!({"etape": n, "secondes": s})).collect::<Vec<_>>(),
+        "duree_totale_secondes": report.total_seconds,
+    });
+    let text = serde_json::to_string_pretty(&doc).expect("serialisable");
+    std::fs::write(path, text).map_err(|e| err(path, e))
+}

@@ -1,0 +1,379 @@
+//! `opsgeo run`: the stages chained forward, with timings, and atomic publication.
+//!
+//! Outputs are first written into a fresh staging folder inside the output folder; only when
+//! every file is written and re-read does each one replace the previous publication (a rename
+//! within one file system). A run that fails leaves the previous outputs untouched.
+
+pub mod manifest;
+pub mod summary;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use thiserror::Error;
+use tracing::info;
+
+use crate::aggregate::{self, AggregateInput, AggregateReport};
+use crate::config::{Config, ConfigError};
+use crate::emit::{self, EmitError};
+use crate::geocode::{self, BanIndex, GeocodeError, GeocodeLevel};
+use crate::ingest::rejects::RejectLog;
+use crate::ingest::zones::{read_zone_layer, GeometryIssue, ZoneKind};
+use crate::ingest::{ops, rpls, IngestError, InputStats};
+use crate::join::{self, ZoneSet};
+use crate::secrecy::{self, SecrecyReport};
+use crate::territory::Territory;
+
+/// Errors that stop `opsgeo run`.
+#[derive(Debug, Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error(transparent)]
+    Geocode(#[from] GeocodeError),
+    #[error(transparent)]
+    Emit(#[from] EmitError),
+    #[error("{path} : {message}")]
+    Publish { path: PathBuf, message: String },
+}
+
+impl PipelineError {
+    pub fn is_config(&self) -> bool {
+        match self {
+            PipelineError::Config(_) => true,
+            PipelineError::Ingest(e) => e.is_config(),
+            _ => false,
+        }
+    }
+}
+
+/// Options of a run that are not in the configuration file.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub out_dir: PathBuf,
+    /// Show progress bars.
+    pub progress: bool,
+}
+
+/// Geocoding counts.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct GeocodeReport {
+    /// Distinct addresses geocoded.
+    pub addresses: u64,
+    /// BAN addresses loaded.
+    pub ban_addresses: u64,
+    /// Dwellings per location level.
+    pub dwellings_by_level: BTreeMap<String, u64>,
+    /// Distinct addresses per answer level.
+    pub addresses_by_level: BTreeMap<String, u64>,
+    /// Dwellings with a usable RPLS X/Y.
+    pub rpls_xy_used: u64,
+    /// Dwellings whose RPLS X/Y was present but unusable.
+    pub rpls_xy_ignored: u64,
+}
+
+/// Join cross-checks.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct JoinReport {
+    /// Located dwellings whose joined commune differs from `DEPCOM`.
+    pub commune_mismatch: u64,
+    /// Located dwellings outside every commune polygon.
+    pub outside_communes: u64,
+    /// Located dwellings whose joined QPV disagrees with the RPLS QPV flag.
+    pub qpv_flag_mismatch: u64,
+    /// Located dwellings in a QPV.
+    pub in_qpv: u64,
+    /// Invalid polygons found in the zone layers.
+    pub geometry_issues: Vec<GeometryIssue>,
+}
+
+/// Everything a run measured: the manifest and the summary are written from it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RunReport {
+    pub config: PathBuf,
+    pub out_dir: PathBuf,
+    pub inputs: Vec<InputStats>,
+    pub rejects_total: u64,
+    pub rejects_by_reason: Vec<(String, String, u64)>,
+    pub dwellings: u64,
+    pub households: u64,
+    pub geocode: GeocodeReport,
+    pub join: JoinReport,
+    pub aggregate: AggregateReport,
+    pub secrecy: SecrecyReport,
+    /// Layer name → rows.
+    pub layers: Vec<(String, u64)>,
+    pub tidy_rows: u64,
+    /// Output files (relative to the output folder).
+    pub outputs: Vec<PathBuf>,
+    /// Stage → seconds.
+    pub timings: Vec<(String, f64)>,
+    pub total_seconds: f64,
+    pub metadata: manifest::MetadataReport,
+}
+
+struct Timer {
+    start: Instant,
+    stage: Instant,
+    timings: Vec<(String, f64)>,
+}
+
+impl Timer {
+    fn new() -> Self {
+        let now = Instant::now();
+        Timer {
+            start: now,
+            stage: now,
+            timings: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &str) {
+        let s = self.stage.elapsed().as_secs_f64();
+        info!(etape = name, secondes = s, "étape terminée");
+        self.timings.push((name.to_string(), s));
+        self.stage = Instant::now();
+    }
+}
+
+/// Runs the whole pipeline and publishes the outputs into `opts.out_dir`.
+pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> {
+    let mut timer = Timer::new();
+    let mut rejects = RejectLog::new();
+    let mut report = RunReport {
+        config: cfg.source.clone(),
+        out_dir: opts.out_dir.clone(),
+        ..Default::default()
+    };
+    let max_rejects = cfg.run.max_reject_rate;
+
+    // ingest: zones, territory, RPLS, OPS
+    let communes = read_zone_layer(&cfg.zones.communes, ZoneKind::Commune, &mut rejects)?;
+    let iris = read_zone_layer(&cfg.zones.iris, ZoneKind::Iris, &mut rejects)?;
+    let qpv = read_zone_layer(&cfg.zones.qpv, ZoneKind::Qpv, &mut rejects)?;
+    let qva = cfg
+        .zones
+        .qva
+        .as_ref()
+        .map(|q| read_zone_layer(q, ZoneKind::Qva, &mut rejects))
+        .transpose()?;
+    let territory = Territory::build(&cfg.territory, &communes, &mut rejects)?;
+    timer.lap("zones");
+
+    let mut rp = rpls::read_rpls(&cfg.rpls, &territory, &mut rejects)?;
+    rp.stats.check_reject_rate(max_rejects)?;
+    let (mut households, hh_stats) =
+        ops::read_households(&cfg.ops_households, &rp.ids, &rp.dwellings, &mut rejects)?;
+    hh_stats.check_reject_rate(max_rejects)?;
+    let occ_stats =
+        ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, &mut rejects)?;
+    occ_stats.check_reject_rate(max_rejects)?;
+    // identifiers are no longer needed: drop them before anything is written
+    rp.ids = Default::default();
+    rp.addresses.shrink();
+    timer.lap("lecture");
+
+    // geocode
+    let ban = BanIndex::load(&cfg.ban.paths)?;
+    timer.lap("index_ban");
+    let by_address = geocode::geocode_addresses(&rp.addresses, &ban);
+    let locations = geocode::locate_dwellings(&rp.dwellings, &by_address);
+    report.geocode = GeocodeReport {
+        addresses: rp.addresses.len() as u64,
+        ban_addresses: ban.addresses,
+        dwellings_by_level: count_levels(locations.iter().map(|l| l.level)),
+        addresses_by_level: count_levels(by_address.iter().map(|r| r.level)),
+        rpls_xy_used: rp.xy_used,
+        rpls_xy_ignored: rp.xy_ignored,
+    };
+    timer.lap("geocodage");
+
+    // join
+    let zones = ZoneSet {
+        communes: &communes,
+        iris: &iris,
+        qpv: &qpv,
+        qva: qva.as_ref(),
+    };
+    let placements = join::place_all(&locations, &zones);
+    report.join = cross_check(&rp.dwellings, &placements, &territory, &communes);
+    for layer in [&communes, &iris, &qpv].into_iter().chain(qva.as_ref()) {
+        report
+            .join
+            .geometry_issues
+            .extend(layer.issues.iter().cloned());
+    }
+    timer.lap("jointure");
+
+    // aggregate and secrecy
+    let aggs = aggregate::aggregate(&AggregateInput {
+        dwellings: &rp.dwellings,
+        households: &households,
+        locations: &locations,
+        placements: &placements,
+        structure: &rp.structure,
+        territory: &territory,
+        iris_count: iris.zones.len(),
+        qpv_count: qpv.zones.len(),
+        qva_polygons: qva.as_ref().map(|q| q.zones.len()),
+        reference: cfg.run.reference(),
+        recent_years: cfg.run.recent_years,
+    });
+    report.aggregate = aggs.report.clone();
+    timer.lap("agregation");
+    let (published, secrecy_report) = secrecy::apply(&aggs, &cfg.secrecy);
+    report.secrecy = secrecy_report;
+    timer.lap("secret");
+
+    // emit
+    let layer_input = emit::layers::LayerInput {
+        territory: &territory,
+        structure: &rp.structure,
+        communes: &communes,
+        iris: &iris,
+        qpv: &qpv,
+        qva: qva.as_ref(),
+        aggregates: &aggs,
+        placements: &placements,
+        dwellings: &rp.dwellings,
+    };
+    let layers = emit::layers::build_layers(&published, &layer_input);
+    let tidy = emit::tidy::tidy_rows(&layers);
+    report.layers = layers
+        .iter()
+        .map(|l| (l.name.clone(), l.rows.len() as u64))
+        .collect();
+    report.tidy_rows = tidy.len() as u64;
+    report.dwellings = rp.dwellings.len() as u64;
+    report.households = households.len() as u64;
+    report.inputs = [&communes.stats, &iris.stats, &qpv.stats]
+        .into_iter()
+        .chain(qva.as_ref().map(|q| &q.stats))
+        .chain([&territory.stats, &rp.stats, &hh_stats, &occ_stats])
+        .cloned()
+        .chain(ban.stats.iter().cloned())
+        .collect();
+    report.rejects_total = rejects.len() as u64;
+    report.rejects_by_reason = rejects
+        .count_by_reason()
+        .into_iter()
+        .map(|((f, r), n)| (f, r, n as u64))
+        .collect();
+    let meta = manifest::metadata(cfg);
+    report.metadata = manifest::MetadataReport::from(&meta);
+
+    let staging = staging_dir(&opts.out_dir)?;
+    let result = (|| -> Result<(), PipelineError> {
+        emit::gpkg::write_gpkg(&staging.join("opsgeo.gpkg"), &layers, &tidy, &meta)?;
+        report.outputs.push("opsgeo.gpkg".into());
+        if cfg.output.flatgeobuf {
+            let fgb_dir = staging.join("fgb");
+            std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
+            for l in &layers {
+                let rel = PathBuf::from("fgb").join(format!("{}.fgb", l.name));
+                emit::fgb::write_fgb(&staging.join(&rel), l, &meta)?;
+                report.outputs.push(rel);
+            }
+        }
+        rejects
+            .write_csv(&staging.join("rejets.csv"))
+            .map_err(|e| publish_err(&staging.join("rejets.csv"), e))?;
+        report.outputs.push("rejets.csv".into());
+        timer.lap("ecriture");
+        report.timings = timer.timings.clone();
+        report.total_seconds = timer.start.elapsed().as_secs_f64();
+        manifest::write_manifest(&staging.join("manifest.json"), cfg, &report, &staging)?;
+        report.outputs.push("manifest.json".into());
+        publish(&staging, &opts.out_dir, &report.outputs)
+    })();
+    let _ = std::fs::remove_dir_all(&staging);
+    result?;
+    Ok(report)
+}
+
+fn count_levels(levels: impl Iterator<Item = GeocodeLevel>) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for l in levels {
+        *m.entry(l.key().to_string()).or_insert(0) += 1;
+    }
+    m
+}
+
+fn cross_check(
+    dwellings: &[crate::model::Dwelling],
+    placements: &[join::Placement],
+    territory: &Territory,
+    communes: &crate::ingest::zones::ZoneLayer,
+) -> JoinReport {
+    let mut r = JoinReport::default();
+    for (d, p) in dwellings.iter().zip(placements) {
+        match p.commune {
+            Some(z) => {
+                if communes.zones[z as usize].code != territory.communes[d.commune as usize].code {
+                    r.commune_mismatch += 1;
+                }
+                if p.qpv.is_some() {
+                    r.in_qpv += 1;
+                }
+                if let Some(flag) = d.rpls_qpv {
+                    if flag != p.qpv.is_some() {
+                        r.qpv_flag_mismatch += 1;
+                    }
+                }
+            }
+            None => {
+                if p.iris.is_some() || p.qpv.is_some() {
+                    r.outside_communes += 1;
+                }
+            }
+        }
+    }
+    r
+}
+
+fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
+    PipelineError::Publish {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+fn staging_dir(out: &Path) -> Result<PathBuf, PipelineError> {
+    std::fs::create_dir_all(out).map_err(|e| publish_err(out, e))?;
+    let dir = out.join(format!(".opsgeo-staging-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| publish_err(&dir, e))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| publish_err(&dir, e))?;
+    Ok(dir)
+}
+
+/// Moves the staged files into `out`, each by an atomic rename. FlatGeobuf files that belonged
+/// to a previous publication but not to this one are removed afterwards.
+fn publish(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<(), PipelineError> {
+    let fgb = out.join("fgb");
+    std::fs::create_dir_all(&fgb).map_err(|e| publish_err(&fgb, e))?;
+    // the manifest goes last: its presence and checksums describe a complete publication
+    let mut ordered: Vec<&PathBuf> = files
+        .iter()
+        .filter(|f| !f.ends_with("manifest.json"))
+        .collect();
+    ordered.extend(files.iter().filter(|f| f.ends_with("manifest.json")));
+    for rel in ordered {
+        let from = staging.join(rel);
+        let to = out.join(rel);
+        std::fs::rename(&from, &to).map_err(|e| publish_err(&to, e))?;
+    }
+    if let Ok(entries) = std::fs::read_dir(&fgb) {
+        for e in entries.flatten() {
+            let rel = PathBuf::from("fgb").join(e.file_name());
+            if !files.contains(&rel) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! The one-screen French summary printed at the end of a run.
+
+use std::fmt::Write;
+
+use super::RunReport;
+
+fn pct(n: u64, d: u64) -> String {
+    if d == 0 {
+        "–".into()
+    } else {
+        format!("{:.1} %", n as f64 * 100.0 / d as f64)
+    }
+}
+
+/// Renders the summary.
+pub fn render(r: &RunReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "opsgeo — synthèse du traitement");
+    let _ = writeln!(s, "Entrées (lues = acceptées + rejetées) :");
+    for i in &r.inputs {
+        let _ = writeln!(
+            s,
+            "  {:<34} {:>9} lues {:>9} acceptées {:>7} rejetées{}",
+            i.file,
+            i.read,
+            i.accepted,
+            i.rejected,
+            if i.reconciles() { "" } else { "  ÉCART !" }
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  rejets : {} ligne(s), détail dans {}",
+        r.rejects_total,
+        r.out_dir.join("rejets.csv").display()
+    );
+    let g = &r.geocode;
+    let total: u64 = g.dwellings_by_level.values().sum();
+    let _ = writeln!(
+        s,
+        "Localisation des {} logements ({} adresses distinctes, {} adresses BAN) :",
+        total, g.addresses, g.ban_addresses
+    );
+    let levels: Vec<String> = crate::geocode::GeocodeLevel::ALL
+        .iter()
+        .filter_map(|l| {
+            g.dwellings_by_level
+                .get(l.key())
+                .map(|n| format!("{} {} ({})", l.key(), n, pct(*n, total)))
+        })
+        .collect();
+    let _ = writeln!(s, "  {}", levels.join(", "));
+    let j = &r.join;
+    let _ = writeln!(
+        s,
+        "Contrôles : commune jointe ≠ DEPCOM : {} ; hors de toute commune : {} ; QPV joint ≠ indicateur QPV RPLS : {} ; polygones invalides : {}",
+        j.commune_mismatch,
+        j.outside_communes,
+        j.qpv_flag_mismatch,
+        j.geometry_issues.len()
+    );
+    let a = &r.aggregate;
+    let _ = writeln!(
+        s,
+        "Ménages : {} ; emménagés récents : {} (date OPS) + {} (date du bail RPLS) ; date inconnue : {} ; logements loués sans ménage OPS : {}",
+        r.households, a.recent_from_ops, a.recent_from_lease, a.move_in_unknown, a.let_without_household
+    );
+    let _ = writeln!(
+        s,
+        "Partie QPV / hors QPV : {} logements placés par l'indicateur QPV du RPLS, {} sans partie connue ; sans IRIS : {}",
+        a.split_from_rpls_flag, a.split_unknown, a.iris_unknown
+    );
+    let _ = writeln!(s, "Secret statistique (valeurs par échelle) :");
+    for (scale, counts) in &r.secrecy.counts {
+        let parts: Vec<String> = crate::secrecy::Status::ALL
+            .iter()
+            .filter_map(|st| counts.get(st.key()).map(|n| format!("{} {}", st.key(), n)))
+            .collect();
+        let _ = writeln!(s, "  {:<12} {}", scale, parts.join(", "));
+    }
+    let rows: u64 = r.layers.iter().map(|(_, n)| n).sum();
+    let _ = writeln!(
+        s,
+        "Sorties : {} couches ({} entités), table « indicateurs » ({} lignes) dans {}",
+        r.layers.len(),
+        rows,
+        r.tidy_rows,
+        r.out_dir.display()
+    );
+    let _ = writeln!(s, "Durée totale : {:.2} s", r.total_seconds);
+    s
+}

@@ -1,0 +1,325 @@
+//! Statistical secrecy (convention §4): which values may be published.
+//!
+//! Primary rules, in order of precedence, thresholds from `[secrecy]`:
+//! 1. `secret_effectif` — the cell rests on fewer than `min_units` dwellings (the whole cell is
+//!    unpublished), or the value's own base (respondents with a known answer, let dwellings
+//!    with a known rent…) is under `min_units`;
+//! 2. `secret_reponse` — a survey value where fewer than `min_response_rate` of the cell's
+//!    surveyed households answered (unit non-response, measured per cell; item non-response is
+//!    covered by rule 1 through the value's own base);
+//! 3. `secret_100` — a share equal to 100 % (exactly, or once rounded for display), or 0 % when
+//!    `suppress_0` is on: every value of the same distribution in that cell is unpublished,
+//!    since the others would reveal it.
+//!
+//! Every unpublished value is `None` and carries its [`Status`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::aggregate::Aggregates;
+use crate::config::SecrecySection;
+use crate::indicators::{self, IndicatorDef, Kind, Measure, Measures};
+use crate::model::{Population, Scale, Split};
+
+/// Publication status of a value (`statut` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Publie,
+    SecretEffectif,
+    SecretReponse,
+    Secret100,
+    SecretSecondaire,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Publie,
+        Status::SecretEffectif,
+        Status::SecretReponse,
+        Status::Secret100,
+        Status::SecretSecondaire,
+    ];
+
+    /// Machine reason code.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Publie => "publie",
+            Status::SecretEffectif => "secret_effectif",
+            Status::SecretReponse => "secret_reponse",
+            Status::Secret100 => "secret_100",
+            Status::SecretSecondaire => "secret_secondaire",
+        }
+    }
+
+    /// French explanation.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Publie => "publié",
+            Status::SecretEffectif => "secret statistique : moins de 11 unités",
+            Status::SecretReponse => "secret statistique : taux de réponse insuffisant",
+            Status::Secret100 => "secret statistique : part de 100 % (ou 0 %) dans la distribution",
+            Status::SecretSecondaire => "secret statistique : secret secondaire",
+        }
+    }
+
+    pub fn is_published(self) -> bool {
+        self == Status::Publie
+    }
+}
+
+/// One value of a published layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell {
+    /// The value as shown (rounded), `None` when unpublished.
+    pub value: Option<f64>,
+    /// The base count (`effectif`), `None` when unpublished.
+    pub base: Option<i64>,
+    pub status: Status,
+}
+
+/// The published values of one (scale, population, split).
+#[derive(Debug, Clone)]
+pub struct PublishedTable {
+    pub scale: Scale,
+    pub population: Population,
+    pub split: Split,
+    /// Unit indices (see [`Aggregates`]) with at least one dwelling, ascending.
+    pub units: Vec<u32>,
+    pub indicators: Vec<&'static IndicatorDef>,
+    /// `units.len() × indicators.len()`, row-major.
+    pub cells: Vec<Cell>,
+}
+
+impl PublishedTable {
+    pub fn row(&self, i: usize) -> &[Cell] {
+        let n = self.indicators.len();
+        &self.cells[i * n..(i + 1) * n]
+    }
+}
+
+/// Suppression counts: per (scale, status), values.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SecrecyReport {
+    /// `counts[scale][status] = values`.
+    pub counts: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Cells (layer rows) entirely unpublished because they rest on too few dwellings.
+    pub cells_suppressed: BTreeMap<String, u64>,
+}
+
+/// Applies the primary rules to one cell.
+pub fn protect_cell(m: &Measures, defs: &[&'static IndicatorDef], p: &SecrecySection) -> Vec<Cell> {
+    let min = p.min_units as i64;
+    let households = m[Measure::Households as usize];
+    let respondents = m[Measure::Respondents as usize];
+    let response_ok =
+        households > 0 && (respondents as f64) >= p.min_response_rate * households as f64 - 1e-9;
+    let cell_small = m[Measure::Dwellings as usize] < min;
+    let mut cells: Vec<Cell> = defs
+        .iter()
+        .map(|d| {
+            let base = d.base_count(m);
+            let exact = d.compute(m);
+            let status = if cell_small || base < min || exact.is_none() {
+                Status::SecretEffectif
+            } else if d.survey && !response_ok {
+                Status::SecretReponse
+            } else {
+                Status::Publie
+            };
+            Cell {
+                value: exact.map(|v| d.display(v)),
+                base: Some(base),
+                status,
+            }
+        })
+        .collect();
+    // rule 3: extreme shares protect their whole distribution
+    let mut extreme_groups: Vec<&str> = Vec::new();
+    for (d, c) in defs.iter().zip(&cells) {
+        if d.kind != Kind::Share || !c.status.is_published() {
+            continue;
+        }
+        let exact = d.compute(m).expect("published has a value");
+        let shown = c.value.expect("published has a value");
+        let is100 = p.suppress_100 && (exact >= 100.0 || shown >= 100.0);
+        let is0 = p.suppress_0 && (exact <= 0.0 || shown <= 0.0);
+        if is100 || is0 {
+            if let Some(g) = d.group {
+                extreme_groups.push(g);
+            } else {
+                extreme_groups.push(d.field);
+            }
+        }
+    }
+    if !extreme_groups.is_empty() {
+        for (d, c) in defs.iter().zip(cells.iter_mut()) {
+            let g = d.group.unwrap_or(d.field);
+            if c.status.is_published() && extreme_groups.contains(&g) {
+                c.status = Status::Secret100;
+            }
+        }
+    }
+    for c in &mut cells {
+        if !c.status.is_published() {
+            c.value = None;
+            c.base = None;
+        }
+    }
+    cells
+}
+
+/// Applies the primary rules to every table.
+pub fn apply(aggs: &Aggregates, params: &SecrecySection) -> (Vec<PublishedTable>, SecrecyReport) {
+    let mut report = SecrecyReport::default();
+    let mut out = Vec::new();
+    for t in &aggs.tables {
+        let defs = indicators::for_population(t.population);
+        let units: Vec<u32> = t.populated_units().map(|u| u as u32).collect();
+        let mut cells = Vec::with_capacity(units.len() * defs.len());
+        let scale_counts = report.counts.entry(t.scale.key().to_string()).or_default();
+        for &u in &units {
+            let m = &t.measures[u as usize];
+            let row = protect_cell(m, &defs, params);
+            if row.iter().all(|c| c.status == Status::SecretEffectif) {
+                *report
+                    .cells_suppressed
+                    .entry(t.scale.key().to_string())
+                    .or_default() += 1;
+            }
+            for c in &row {
+                *scale_counts.entry(c.status.key().to_string()).or_default() += 1;
+            }
+            cells.extend(row);
+        }
+        out.push(PublishedTable {
+            scale: t.scale,
+            population: t.population,
+            split: t.split,
+            units,
+            indicators: defs,
+            cells,
+        });
+    }
+    (out, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::{by_field, N_MEASURES};
+    use Measure as M;
+
+    fn params() -> SecrecySection {
+        SecrecySection::default()
+    }
+
+    fn measures(pairs: &[(Measure, i64)]) -> Measures {
+        let mut m = [0; N_MEASURES];
+        for &(k, v) in pairs {
+            m[k as usize] = v;
+        }
+        m
+    }
+
+    fn status_of(cells: &[Cell], defs: &[&IndicatorDef], field: &str) -> Status {
+        cells[defs.iter().position(|d| d.field == field).unwrap()].status
+    }
+
+    #[test]
+    fn ten_dwellings_suppress_the_whole_cell() {
+        let defs = indicators::for_population(Population::Ensemble);
+        let m = measures(&[(M::Dwellings, 10), (M::Rooms3, 10), (M::Households, 10)]);
+        let cells = protect_cell(&m, &defs, &params());
+        assert!(cells
+            .iter()
+            .all(|c| c.status == Status::SecretEffectif && c.value.is_none() && c.base.is_none()));
+    }
+
+    #[test]
+    fn eleven_dwellings_publish_dwelling_counts() {
+        let defs = indicators::for_population(Population::Ensemble);
+        let m = measures(&[(M::Dwellings, 11), (M::Rooms3, 6), (M::Rooms2, 5)]);
+        let cells = protect_cell(&m, &defs, &params());
+        let i = defs.iter().position(|d| d.field == "nb_logements").unwrap();
+        assert_eq!(cells[i].value, Some(11.0));
+        assert_eq!(cells[i].status, Status::Publie);
+        assert_eq!(status_of(&cells, &defs, "part_t3"), Status::Publie);
+    }
+
+    #[test]
+    fn low_response_suppresses_survey_values_only() {
+        let defs = indicators::for_population(Population::Ensemble);
+        // 20 households, 11 respondents: 55 % < 60 %
+        let m = measures(&[
+            (M::Dwellings, 20),
+            (M::Households, 20),
+            (M::Respondents, 11),
+            (M::AplKnown, 11),
+            (M::AplYes, 5),
+            (M::Rooms2, 20),
+            (M::FinPlus, 20),
+        ]);
+        let cells = protect_cell(&m, &defs, &params());
+        assert_eq!(status_of(&cells, &defs, "part_apl"), Status::SecretReponse);
+        assert_eq!(status_of(&cells, &defs, "taux_reponse"), Status::Publie);
+        assert_eq!(status_of(&cells, &defs, "nb_menages"), Status::Publie);
+    }
+
+    #[test]
+    fn sixty_percent_response_is_enough() {
+        let defs = indicators::for_population(Population::Ensemble);
+        let m = measures(&[
+            (M::Dwellings, 20),
+            (M::Households, 20),
+            (M::Respondents, 12),
+            (M::AplKnown, 12),
+            (M::AplYes, 5),
+        ]);
+        let cells = protect_cell(&m, &defs, &params());
+        assert_eq!(status_of(&cells, &defs, "part_apl"), Status::Publie);
+    }
+
+    #[test]
+    fn a_hundred_percent_share_protects_its_distribution() {
+        let defs = indicators::for_population(Population::Ensemble);
+        let m = measures(&[
+            (M::Dwellings, 30),
+            (M::Rooms3, 30),
+            (M::FinPlus, 20),
+            (M::FinPlai, 10),
+        ]);
+        let cells = protect_cell(&m, &defs, &params());
+        for f in ["part_t1", "part_t2", "part_t3", "part_t4", "part_t5_plus"] {
+            assert_eq!(status_of(&cells, &defs, f), Status::Secret100, "{f}");
+        }
+        assert_eq!(status_of(&cells, &defs, "part_plus"), Status::Publie);
+    }
+
+    #[test]
+    fn a_share_rounding_to_100_is_suppressed() {
+        let defs = indicators::for_population(Population::Ensemble);
+        // 1999 / 2000 = 99.95 % → shown as 100.0
+        let m = measures(&[(M::Dwellings, 2000), (M::Rooms3, 1999), (M::Rooms2, 1)]);
+        let cells = protect_cell(&m, &defs, &params());
+        assert_eq!(status_of(&cells, &defs, "part_t3"), Status::Secret100);
+    }
+
+    #[test]
+    fn zero_percent_rule_is_a_switch() {
+        let defs = vec![by_field("part_t1").unwrap(), by_field("part_t2").unwrap()];
+        let m = measures(&[(M::Dwellings, 30), (M::Rooms1, 10), (M::Rooms3, 20)]);
+        let off = protect_cell(&m, &defs, &params());
+        assert!(off.iter().all(|c| c.status == Status::Publie));
+        let on = protect_cell(
+            &m,
+            &defs,
+            &SecrecySection {
+                suppress_0: true,
+                ..params()
+            },
+        );
+        assert!(on.iter().all(|c| c.status == Status::Secret100));
+    }
+}
