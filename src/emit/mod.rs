@@ -3,6 +3,7 @@
 //! [`layers`] turns the published tables into [`Layer`]s (keys, geometry, values);
 //! [`gpkg`] and [`fgb`] write them; [`tidy`] builds the long `indicateurs` table.
 
+pub mod dictionary;
 pub mod fgb;
 pub mod gpkg;
 pub mod layers;

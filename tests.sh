@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installe ce qui manque (dont QGIS sans écran pour les tests de recette), compile opsgeo et lance
+# tous les tests : tests unitaires, tests d'intégration (binaire + vérifications GDAL et QGIS),
+# format et lint.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh --tests
+export QT_QPA_PLATFORM=offscreen
+echo "[vérification] cargo fmt --check"
+cargo fmt --all -- --check
+echo "[vérification] cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --quiet -- -D warnings
+echo "[tests] cargo test --release"
+cargo test --release --all-targets -- --test-threads=2
+echo "[tests] doctests"
+cargo test --release --doc --quiet
+echo "Tous les tests sont passés."

@@ -1,0 +1,314 @@
+//! End-to-end: `opsgeo run` on the embedded demo, checked through GDAL.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::process::Command;
+
+use common::*;
+use gdal::vector::LayerAccess;
+use gdal::Dataset;
+
+fn manifest() -> serde_json::Value {
+    let (out, o) = demo_run();
+    assert!(
+        o.status.success(),
+        "demo run failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap()
+}
+
+fn gpkg() -> Dataset {
+    let _ = manifest();
+    Dataset::open(demo_run().0.join("opsgeo.gpkg")).expect("open gpkg")
+}
+
+#[test]
+fn demo_run_writes_the_contract_files() {
+    let _ = manifest();
+    let out = &demo_run().0;
+    for f in ["opsgeo.gpkg", "manifest.json", "rejets.csv"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let fgb: Vec<_> = std::fs::read_dir(out.join("fgb")).unwrap().collect();
+    assert!(fgb.len() >= 30, "{} fgb files", fgb.len());
+    // no staging folder left behind
+    for e in std::fs::read_dir(out).unwrap() {
+        let name = e.unwrap().file_name();
+        assert!(!name.to_string_lossy().starts_with(".opsgeo-staging"));
+    }
+}
+
+#[test]
+fn every_input_row_is_accounted_for() {
+    let m = manifest();
+    let inputs = m["entrees"].as_array().unwrap();
+    assert!(inputs.len() >= 9, "{inputs:?}");
+    let mut rejected_total = 0;
+    for i in inputs {
+        let read = i["lignes_lues"].as_u64().unwrap();
+        let acc = i["lignes_acceptees"].as_u64().unwrap();
+        let rej = i["lignes_rejetees"].as_u64().unwrap();
+        assert_eq!(read, acc + rej, "{}", i["fichier"]);
+        assert_eq!(i["sha256"].as_str().unwrap().len(), 64);
+        rejected_total += rej;
+    }
+    // rejets.csv holds one line per rejected row (plus its header)
+    let rejets = std::fs::read_to_string(demo_run().0.join("rejets.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(rejets.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        vec!["fichier", "ligne", "colonne", "valeur", "motif"]
+    );
+    assert_eq!(rdr.records().count() as u64, rejected_total);
+    assert_eq!(m["rejets"]["total"].as_u64().unwrap(), rejected_total);
+}
+
+#[test]
+fn layers_have_one_geometry_type_and_lambert93() {
+    let ds = gpkg();
+    let names: HashSet<String> = ds.layers().map(|l| l.name()).collect();
+    for n in [
+        "communes_ensemble",
+        "communes_recents",
+        "communes_ensemble_qpv",
+        "communes_ensemble_hors_qpv",
+        "communes_recents_qpv",
+        "epci_ensemble",
+        "epci_recents_hors_qpv",
+        "departements_ensemble",
+        "regions_ensemble",
+        "iris_ensemble",
+        "iris_recents",
+        "qpv_ensemble",
+        "qpv_recents",
+        "qva_ensemble",
+        "programmes_ensemble",
+        "batiments_ensemble",
+        "batiments_recents",
+        "cages_ensemble",
+        "indicateurs",
+    ] {
+        assert!(names.contains(n), "layer {n} missing; have {names:?}");
+    }
+    for l in ds.layers() {
+        let name = l.name();
+        if name == "indicateurs" {
+            continue;
+        }
+        let srs = l.spatial_ref().expect("srs");
+        assert_eq!(srs.auth_code().unwrap(), 2154, "{name}");
+        let gt = l.defn().geom_fields().next().unwrap().field_type();
+        let expected = if name.starts_with("programmes")
+            || name.starts_with("batiments")
+            || name.starts_with("cages")
+        {
+            gdal::vector::OGRwkbGeometryType::wkbPoint
+        } else {
+            gdal::vector::OGRwkbGeometryType::wkbMultiPolygon
+        };
+        assert_eq!(gt, expected, "{name}");
+        assert!(l.feature_count() > 0, "{name} is empty");
+    }
+}
+
+#[test]
+fn epci_total_reconciles_with_accepted_dwellings() {
+    let m = manifest();
+    let rpls_accepted = m["entrees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["fichier"].as_str().unwrap().starts_with("rpls"))
+        .unwrap()["lignes_acceptees"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(m["logements"].as_u64().unwrap(), rpls_accepted);
+    let ds = gpkg();
+    let mut l = ds.layer_by_name("epci_ensemble").unwrap();
+    let total: i64 = l
+        .features()
+        .map(|f| f.field_as_integer64_by_name("nb_logements").unwrap().unwrap())
+        .sum();
+    assert_eq!(total as u64, rpls_accepted);
+    // commune parts: QPV + hors QPV <= whole, for the EPCI
+    let sum_layer = |name: &str| -> i64 {
+        let mut l = ds.layer_by_name(name).unwrap();
+        l.features()
+            .filter_map(|f| f.field_as_integer64_by_name("nb_logements").unwrap())
+            .sum()
+    };
+    let q = sum_layer("epci_ensemble_qpv");
+    let h = sum_layer("epci_ensemble_hors_qpv");
+    assert!(q > 0 && h > 0 && q + h <= total, "{q} + {h} vs {total}");
+}
+
+#[test]
+fn unpublished_values_are_null_with_a_reason_code() {
+    let ds = gpkg();
+    let codes: HashSet<&str> = [
+        "secret_effectif",
+        "secret_reponse",
+        "secret_100",
+        "secret_secondaire",
+    ]
+    .into();
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    for name in ["cages_ensemble", "iris_ensemble", "communes_recents"] {
+        let mut l = ds.layer_by_name(name).unwrap();
+        let fields: Vec<String> = l.defn().fields().map(|f| f.name()).collect();
+        for f in l.features() {
+            for fld in fields.iter().filter(|f| f.ends_with("_secret")) {
+                let value_field = fld.trim_end_matches("_secret");
+                let secret = f.field_as_string_by_name(fld).unwrap();
+                let idx = f.field_index(value_field).unwrap();
+                let is_null = !f.field_is_valid(idx);
+                match secret {
+                    Some(code) => {
+                        assert!(codes.contains(code.as_str()), "{name}.{fld} = {code}");
+                        assert!(is_null, "{name}.{value_field} published with reason {code}");
+                        *seen.entry(code).or_default() += 1;
+                    }
+                    None => assert!(!is_null, "{name}.{value_field} NULL without a reason"),
+                }
+            }
+        }
+    }
+    assert!(seen.get("secret_effectif").copied().unwrap_or(0) > 0, "{seen:?}");
+    assert!(seen.get("secret_reponse").copied().unwrap_or(0) > 0, "{seen:?}");
+}
+
+#[test]
+fn published_values_respect_the_primary_rules() {
+    let ds = gpkg();
+    let mut l = ds.layer_by_name("indicateurs").unwrap();
+    let mut n = 0;
+    for f in l.features() {
+        let status = f.field_as_string_by_name("statut").unwrap().unwrap();
+        let nature = f.field_as_string_by_name("nature").unwrap().unwrap();
+        let value = f.field_as_double_by_name("valeur").unwrap();
+        let base = f.field_as_integer64_by_name("effectif").unwrap();
+        if status == "publie" {
+            let (v, b) = (value.unwrap(), base.unwrap());
+            assert!(b >= 11, "published value on base {b}");
+            if nature == "part" {
+                assert!(v < 100.0, "published share of 100 %");
+            }
+            n += 1;
+        } else {
+            assert!(value.is_none() && base.is_none());
+        }
+    }
+    assert!(n > 1000, "only {n} published values");
+}
+
+#[test]
+fn no_rpls_identifier_reaches_any_output() {
+    let (out, o) = demo_run();
+    assert!(o.status.success());
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .from_path(root().join("data/demo/rpls_2022.csv"))
+        .unwrap();
+    let idx = rdr
+        .byte_headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == b"IDENT_REP")
+        .unwrap();
+    let ids: HashSet<Vec<u8>> = rdr
+        .byte_records()
+        .filter_map(|r| r.ok()?.get(idx).map(<[u8]>::to_vec))
+        .filter(|id| id.len() >= 6)
+        .collect();
+    assert!(ids.len() > 1000);
+    let mut files = vec![];
+    let mut stack = vec![out.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    let mut blobs: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
+        .collect();
+    blobs.push(("stdout".into(), o.stdout.clone()));
+    blobs.push(("stderr".into(), o.stderr.clone()));
+    // every id has the same length: scan windows of that length
+    let len = ids.iter().next().unwrap().len();
+    for (name, blob) in &blobs {
+        if blob.len() < len {
+            continue;
+        }
+        for w in blob.windows(len) {
+            assert!(!ids.contains(w), "an RPLS identifier appears in {name}");
+        }
+    }
+}
+
+#[test]
+fn geopackage_passes_gdal_validator() {
+    let _ = manifest();
+    let script = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
+    assert!(
+        std::path::Path::new(script).exists(),
+        "GDAL's validate_gpkg.py is missing (install python3-gdal)"
+    );
+    run_ok(
+        Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg("-v")
+            .arg("--extra")
+            .arg("--warning-as-error")
+            .arg(demo_run().0.join("opsgeo.gpkg")),
+    );
+}
+
+#[test]
+fn every_flatgeobuf_opens_in_gdal_with_its_rows() {
+    let _ = manifest();
+    let ds = gpkg();
+    let out = &demo_run().0;
+    for l in ds.layers() {
+        let name = l.name();
+        if name == "indicateurs" {
+            continue;
+        }
+        let path = out.join("fgb").join(format!("{name}.fgb"));
+        let fgb = Dataset::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let fl = fgb.layer(0).unwrap();
+        assert_eq!(fl.spatial_ref().unwrap().auth_code().unwrap(), 2154);
+        let with_geom = {
+            let mut l2 = ds.layer_by_name(&name).unwrap();
+            l2.features().filter(|f| f.geometry().is_some()).count() as u64
+        };
+        assert_eq!(fl.feature_count(), with_geom, "{name}");
+    }
+}
+
+#[test]
+fn demo_summary_is_in_french_and_reconciles() {
+    let (_, o) = demo_run();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("opsgeo — synthèse du traitement"), "{stdout}");
+    assert!(stdout.contains("lues"));
+    assert!(!stdout.contains("ÉCART"), "{stdout}");
+}
+
+#[test]
+fn missing_config_is_a_usage_error() {
+    let o = opsgeo(&["run", "--config", "/nonexistent/opsgeo.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/opsgeo.toml"));
+}

@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the checkout (or `$OPSGEO_SHARED`), holding the real public test data.
+pub fn shared_dir() -> PathBuf {
+    if let Ok(p) = std::env::var("OPSGEO_SHARED") {
+        return PathBuf::from(p);
+    }
+    let beside = root().join("../shared");
+    if beside.exists() {
+        return beside;
+    }
+    PathBuf::from("/work/shared")
+}
+
+/// A file of the real data set; panics with a clear message if it is missing.
+pub fn real(rel: &str) -> PathBuf {
+    let p = shared_dir().join("data/real").join(rel);
+    assert!(
+        p.exists(),
+        "real test data missing: {} (set OPSGEO_SHARED to the shared folder)",
+        p.display()
+    );
+    p
+}
+
+/// The opsgeo binary built by cargo for the integration tests.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_opsgeo"))
+}
+
+pub fn opsgeo(args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run opsgeo")
+}
+
+/// The demo run, done once per test binary into a temporary folder kept for the process.
+pub fn demo_run() -> &'static (PathBuf, Output) {
+    static RUN: OnceLock<(PathBuf, Output)> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("opsgeo-demo-")
+            .tempdir()
+            .expect("tempdir")
+            .keep();
+        let out = dir.join("out");
+        let output = opsgeo(&[
+            "run",
+            "--config",
+            root().join("data/demo/opsgeo.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        (out, output)
+    })
+}
+
+/// Runs a command and returns its stdout, panicking with stderr on failure.
+pub fn run_ok(cmd: &mut Command) -> String {
+    let o = cmd.output().expect("spawn");
+    assert!(
+        o.status.success(),
+        "{:?} failed: {}\n{}",
+        cmd,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Whether a program is on PATH.
+pub fn has_program(name: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
