@@ -35,6 +35,15 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Lit et contrôle toutes les entrées sans rien publier ; écrit rejets.csv si --out est donné.
+    Check {
+        /// Fichier de configuration (par défaut : la démonstration data/demo/opsgeo.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Dossier où écrire rejets.csv.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Écrit un jeu de données synthétique complet et sa configuration.
     Synth {
         /// Nombre de logements RPLS.

@@ -8,6 +8,9 @@ use anyhow::Context;
 use clap::Parser;
 use opsgeo::cli::{Cli, Command, LogFormat};
 
+/// The embedded demo, used when no configuration is given.
+const DEMO_CONFIG: &str = "data/demo/opsgeo.toml";
+
 fn init_logging(cli: &Cli) {
     let level = if cli.quiet { "error" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("OPSGEO_LOG")
@@ -27,7 +30,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Run { config, out } => {
             let config = config
                 .clone()
-                .unwrap_or_else(|| PathBuf::from("data/demo/opsgeo.toml"));
+                .unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
             let cfg = opsgeo::config::Config::load(&config)?;
             let opts = opsgeo::pipeline::RunOptions {
                 out_dir: out.clone().unwrap_or_else(|| PathBuf::from("out")),
@@ -36,6 +39,17 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let report = opsgeo::pipeline::run(&cfg, &opts)?;
             if !cli.quiet {
                 println!("{}", opsgeo::pipeline::summary::render(&report));
+            }
+            Ok(())
+        }
+        Command::Check { config, out } => {
+            let config = config
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
+            let cfg = opsgeo::config::Config::load(&config)?;
+            let stats = opsgeo::pipeline::check(&cfg, out.as_deref())?;
+            if !cli.quiet {
+                println!("{}", opsgeo::pipeline::summary::render_inputs(&stats, true));
             }
             Ok(())
         }

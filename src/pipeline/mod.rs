@@ -19,9 +19,10 @@ use crate::config::{Config, ConfigError};
 use crate::emit::{self, EmitError};
 use crate::geocode::{self, BanIndex, GeocodeError, GeocodeLevel};
 use crate::ingest::rejects::RejectLog;
-use crate::ingest::zones::{read_zone_layer, GeometryIssue, ZoneKind};
+use crate::ingest::zones::{read_zone_layer, GeometryIssue, ZoneKind, ZoneLayer};
 use crate::ingest::{ops, rpls, IngestError, InputStats};
 use crate::join::{self, ZoneSet};
+use crate::model::Household;
 use crate::secrecy::{self, SecrecyReport};
 use crate::territory::Territory;
 
@@ -115,70 +116,174 @@ pub struct RunReport {
     pub metadata: manifest::MetadataReport,
 }
 
+/// Stage timings, with a spinner naming the stage in progress.
 struct Timer {
     start: Instant,
     stage: Instant,
     timings: Vec<(String, f64)>,
+    spinner: Option<indicatif::ProgressBar>,
 }
 
 impl Timer {
-    fn new() -> Self {
+    fn new(progress: bool) -> Self {
         let now = Instant::now();
+        let spinner = progress.then(|| {
+            let pb = indicatif::ProgressBar::new_spinner();
+            pb.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                    .expect("valid template"),
+            );
+            pb.enable_steady_tick(std::time::Duration::from_millis(120));
+            pb
+        });
         Timer {
             start: now,
             stage: now,
             timings: Vec::new(),
+            spinner,
         }
     }
 
-    fn lap(&mut self, name: &str) {
+    /// Ends stage `name`; `next` describes the stage that starts.
+    fn lap(&mut self, name: &str, next: &str) {
         let s = self.stage.elapsed().as_secs_f64();
         info!(etape = name, secondes = s, "étape terminée");
         self.timings.push((name.to_string(), s));
         self.stage = Instant::now();
+        if let Some(pb) = &self.spinner {
+            pb.set_message(next.to_string());
+        }
     }
+}
+
+impl Timer {
+    fn set_message(&self, msg: &str) {
+        if let Some(pb) = &self.spinner {
+            pb.set_message(msg.to_string());
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(pb) = &self.spinner {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+/// Everything read from the inputs, validated.
+pub struct Inputs {
+    pub communes: ZoneLayer,
+    pub iris: ZoneLayer,
+    pub qpv: ZoneLayer,
+    pub qva: Option<ZoneLayer>,
+    pub territory: Territory,
+    /// RPLS dwellings; their identifiers are already dropped.
+    pub rpls: rpls::RplsData,
+    pub households: Vec<Household>,
+    pub household_stats: InputStats,
+    pub occupant_stats: InputStats,
+}
+
+impl Inputs {
+    /// Statistics of every input read so far, in reading order.
+    pub fn stats(&self) -> Vec<InputStats> {
+        [&self.communes.stats, &self.iris.stats, &self.qpv.stats]
+            .into_iter()
+            .chain(self.qva.as_ref().map(|q| &q.stats))
+            .chain([
+                &self.territory.stats,
+                &self.rpls.stats,
+                &self.household_stats,
+                &self.occupant_stats,
+            ])
+            .cloned()
+            .collect()
+    }
+}
+
+/// Reads and validates the zone layers, the territory, the RPLS and the OPS files (ingest
+/// stage). Stops when an input has more rejected rows than `run.max_reject_rate`.
+pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineError> {
+    let max_rejects = cfg.run.max_reject_rate;
+    let communes = read_zone_layer(&cfg.zones.communes, ZoneKind::Commune, rejects)?;
+    let iris = read_zone_layer(&cfg.zones.iris, ZoneKind::Iris, rejects)?;
+    let qpv = read_zone_layer(&cfg.zones.qpv, ZoneKind::Qpv, rejects)?;
+    let qva = cfg
+        .zones
+        .qva
+        .as_ref()
+        .map(|q| read_zone_layer(q, ZoneKind::Qva, rejects))
+        .transpose()?;
+    let territory = Territory::build(&cfg.territory, &communes, rejects)?;
+    territory.stats.check_reject_rate(max_rejects)?;
+    let mut rp = rpls::read_rpls(&cfg.rpls, &territory, rejects)?;
+    rp.stats.check_reject_rate(max_rejects)?;
+    let (mut households, household_stats) =
+        ops::read_households(&cfg.ops_households, &rp.ids, &rp.dwellings, rejects)?;
+    household_stats.check_reject_rate(max_rejects)?;
+    let occupant_stats = ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, rejects)?;
+    occupant_stats.check_reject_rate(max_rejects)?;
+    // identifiers are no longer needed: drop them before anything is written
+    rp.ids = Default::default();
+    rp.addresses.shrink();
+    Ok(Inputs {
+        communes,
+        iris,
+        qpv,
+        qva,
+        territory,
+        rpls: rp,
+        households,
+        household_stats,
+        occupant_stats,
+    })
+}
+
+/// `opsgeo check`: reads and validates every input (BAN included), writes `rejets.csv` into
+/// `out_dir` when given, and returns the statistics of every file.
+pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, PipelineError> {
+    let mut rejects = RejectLog::new();
+    let inputs = read_inputs(cfg, &mut rejects)?;
+    let ban = BanIndex::load(&cfg.ban.paths)?;
+    if let Some(dir) = out_dir {
+        std::fs::create_dir_all(dir).map_err(|e| publish_err(dir, e))?;
+        let p = dir.join("rejets.csv");
+        rejects.write_csv(&p).map_err(|e| publish_err(&p, e))?;
+    }
+    let mut stats = inputs.stats();
+    stats.extend(ban.stats.iter().cloned());
+    Ok(stats)
 }
 
 /// Runs the whole pipeline and publishes the outputs into `opts.out_dir`.
 pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> {
-    let mut timer = Timer::new();
+    let mut timer = Timer::new(opts.progress);
+    timer.set_message("lecture des zones, du RPLS et de l'enquête OPS");
     let mut rejects = RejectLog::new();
     let mut report = RunReport {
         config: cfg.source.clone(),
         out_dir: opts.out_dir.clone(),
         ..Default::default()
     };
-    let max_rejects = cfg.run.max_reject_rate;
-
-    // ingest: zones, territory, RPLS, OPS
-    let communes = read_zone_layer(&cfg.zones.communes, ZoneKind::Commune, &mut rejects)?;
-    let iris = read_zone_layer(&cfg.zones.iris, ZoneKind::Iris, &mut rejects)?;
-    let qpv = read_zone_layer(&cfg.zones.qpv, ZoneKind::Qpv, &mut rejects)?;
-    let qva = cfg
-        .zones
-        .qva
-        .as_ref()
-        .map(|q| read_zone_layer(q, ZoneKind::Qva, &mut rejects))
-        .transpose()?;
-    let territory = Territory::build(&cfg.territory, &communes, &mut rejects)?;
-    timer.lap("zones");
-
-    let mut rp = rpls::read_rpls(&cfg.rpls, &territory, &mut rejects)?;
-    rp.stats.check_reject_rate(max_rejects)?;
-    let (mut households, hh_stats) =
-        ops::read_households(&cfg.ops_households, &rp.ids, &rp.dwellings, &mut rejects)?;
-    hh_stats.check_reject_rate(max_rejects)?;
-    let occ_stats =
-        ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, &mut rejects)?;
-    occ_stats.check_reject_rate(max_rejects)?;
-    // identifiers are no longer needed: drop them before anything is written
-    rp.ids = Default::default();
-    rp.addresses.shrink();
-    timer.lap("lecture");
+    let inputs = read_inputs(cfg, &mut rejects)?;
+    timer.lap("lecture", "chargement de la BAN");
+    let input_stats = inputs.stats();
+    let Inputs {
+        communes,
+        iris,
+        qpv,
+        qva,
+        territory,
+        rpls: rp,
+        households,
+        ..
+    } = inputs;
 
     // geocode
     let ban = BanIndex::load(&cfg.ban.paths)?;
-    timer.lap("index_ban");
+    timer.lap("index_ban", "géocodage des adresses");
     let by_address = geocode::geocode_addresses(&rp.addresses, &ban);
     let locations = geocode::locate_dwellings(&rp.dwellings, &by_address);
     report.geocode = GeocodeReport {
@@ -189,7 +294,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         rpls_xy_used: rp.xy_used,
         rpls_xy_ignored: rp.xy_ignored,
     };
-    timer.lap("geocodage");
+    timer.lap("geocodage", "jointure spatiale");
 
     // join
     let zones = ZoneSet {
@@ -206,7 +311,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             .geometry_issues
             .extend(layer.issues.iter().cloned());
     }
-    timer.lap("jointure");
+    timer.lap("jointure", "calcul des indicateurs");
 
     // aggregate and secrecy
     let aggs = aggregate::aggregate(&AggregateInput {
@@ -223,10 +328,10 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         recent_years: cfg.run.recent_years,
     });
     report.aggregate = aggs.report.clone();
-    timer.lap("agregation");
+    timer.lap("agregation", "secret statistique");
     let (published, secrecy_report) = secrecy::apply(&aggs, &cfg.secrecy);
     report.secrecy = secrecy_report;
-    timer.lap("secret");
+    timer.lap("secret", "écriture des couches");
 
     // emit
     let layer_input = emit::layers::LayerInput {
@@ -249,13 +354,8 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     report.tidy_rows = tidy.len() as u64;
     report.dwellings = rp.dwellings.len() as u64;
     report.households = households.len() as u64;
-    report.inputs = [&communes.stats, &iris.stats, &qpv.stats]
-        .into_iter()
-        .chain(qva.as_ref().map(|q| &q.stats))
-        .chain([&territory.stats, &rp.stats, &hh_stats, &occ_stats])
-        .cloned()
-        .chain(ban.stats.iter().cloned())
-        .collect();
+    report.inputs = input_stats;
+    report.inputs.extend(ban.stats.iter().cloned());
     report.rejects_total = rejects.len() as u64;
     report.rejects_by_reason = rejects
         .count_by_reason()
@@ -282,7 +382,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             .write_csv(&staging.join("rejets.csv"))
             .map_err(|e| publish_err(&staging.join("rejets.csv"), e))?;
         report.outputs.push("rejets.csv".into());
-        timer.lap("ecriture");
+        timer.lap("ecriture", "manifeste et publication");
         report.timings = timer.timings.clone();
         report.total_seconds = timer.start.elapsed().as_secs_f64();
         manifest::write_manifest(&staging.join("manifest.json"), cfg, &report, &staging)?;

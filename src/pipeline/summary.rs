@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::RunReport;
+use crate::ingest::InputStats;
 
 fn pct(n: u64, d: u64) -> String {
     if d == 0 {
@@ -12,12 +13,12 @@ fn pct(n: u64, d: u64) -> String {
     }
 }
 
-/// Renders the summary.
-pub fn render(r: &RunReport) -> String {
+/// Renders the input table (lues = acceptées + rejetées).
+/// With `with_format`, each file's detected encoding/delimiter or driver/CRS is shown too.
+pub fn render_inputs(inputs: &[InputStats], with_format: bool) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "opsgeo — synthèse du traitement");
     let _ = writeln!(s, "Entrées (lues = acceptées + rejetées) :");
-    for i in &r.inputs {
+    for i in inputs {
         let _ = writeln!(
             s,
             "  {:<34} {:>9} lues {:>9} acceptées {:>7} rejetées{}",
@@ -27,7 +28,18 @@ pub fn render(r: &RunReport) -> String {
             i.rejected,
             if i.reconciles() { "" } else { "  ÉCART !" }
         );
+        if with_format {
+            let _ = writeln!(s, "  {:<34} {}", "", i.format);
+        }
     }
+    s
+}
+
+/// Renders the summary.
+pub fn render(r: &RunReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "opsgeo — synthèse du traitement");
+    s.push_str(&render_inputs(&r.inputs, false));
     let _ = writeln!(
         s,
         "  rejets : {} ligne(s), détail dans {}",
