@@ -28,9 +28,7 @@ fn init_logging(cli: &Cli) {
 fn run(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Run { config, out } => {
-            let config = config
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
+            let config = config.clone().unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
             let cfg = opsgeo::config::Config::load(&config)?;
             let opts = opsgeo::pipeline::RunOptions {
                 out_dir: out.clone().unwrap_or_else(|| PathBuf::from("out")),
@@ -43,9 +41,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check { config, out } => {
-            let config = config
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
+            let config = config.clone().unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
             let cfg = opsgeo::config::Config::load(&config)?;
             let stats = opsgeo::pipeline::check(&cfg, out.as_deref())?;
             if !cli.quiet {

@@ -45,7 +45,10 @@ fn config_syntax_error_names_line_and_column() {
     let o = run(&cfg, &demo.join("out"));
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("opsgeo.toml") && e.contains("ligne") && e.contains("colonne"), "{e}");
+    assert!(
+        e.contains("opsgeo.toml") && e.contains("ligne") && e.contains("colonne"),
+        "{e}"
+    );
     assert!(!demo.join("out/opsgeo.gpkg").exists());
 }
 
@@ -54,7 +57,10 @@ fn missing_required_column_stops_the_run() {
     let (_d, demo) = demo_copy();
     let rpls = demo.join("rpls_2022.csv");
     let bytes = std::fs::read(&rpls).unwrap();
-    let text = encoding_rs::WINDOWS_1252.decode(&bytes).0.replacen("NBPIECE", "NB_PIECES", 1);
+    let text = encoding_rs::WINDOWS_1252
+        .decode(&bytes)
+        .0
+        .replacen("NBPIECE", "NB_PIECES", 1);
     std::fs::write(&rpls, encoding_rs::WINDOWS_1252.encode(&text).0).unwrap();
     let o = run(&demo.join("opsgeo.toml"), &demo.join("out"));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -89,12 +95,21 @@ fn too_many_rejects_stop_the_run_and_keep_the_previous_publication() {
     let o = run(&demo.join("opsgeo.toml"), &out);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("ops_occupants_2022.csv") && e.contains("run.max_reject_rate"), "{e}");
+    assert!(
+        e.contains("ops_occupants_2022.csv") && e.contains("run.max_reject_rate"),
+        "{e}"
+    );
     assert_eq!(std::fs::read(out.join("opsgeo.gpkg")).unwrap(), before);
-    assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), manifest_before);
+    assert_eq!(
+        std::fs::read(out.join("manifest.json")).unwrap(),
+        manifest_before
+    );
     for e in std::fs::read_dir(&out).unwrap() {
         let name = e.unwrap().file_name();
-        assert!(!name.to_string_lossy().starts_with(".opsgeo-staging"), "{name:?}");
+        assert!(
+            !name.to_string_lossy().starts_with(".opsgeo-staging"),
+            "{name:?}"
+        );
     }
 }
 

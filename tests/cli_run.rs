@@ -132,7 +132,11 @@ fn epci_total_reconciles_with_accepted_dwellings() {
     let mut l = ds.layer_by_name("epci_ensemble").unwrap();
     let total: i64 = l
         .features()
-        .map(|f| f.field_as_integer64_by_name("nb_logements").unwrap().unwrap())
+        .map(|f| {
+            f.field_as_integer64_by_name("nb_logements")
+                .unwrap()
+                .unwrap()
+        })
         .sum();
     assert_eq!(total as u64, rpls_accepted);
     // commune parts: QPV + hors QPV <= whole, for the EPCI
@@ -178,8 +182,14 @@ fn unpublished_values_are_null_with_a_reason_code() {
             }
         }
     }
-    assert!(seen.get("secret_effectif").copied().unwrap_or(0) > 0, "{seen:?}");
-    assert!(seen.get("secret_reponse").copied().unwrap_or(0) > 0, "{seen:?}");
+    assert!(
+        seen.get("secret_effectif").copied().unwrap_or(0) > 0,
+        "{seen:?}"
+    );
+    assert!(
+        seen.get("secret_reponse").copied().unwrap_or(0) > 0,
+        "{seen:?}"
+    );
 }
 
 #[test]
@@ -301,7 +311,10 @@ fn every_flatgeobuf_opens_in_gdal_with_its_rows() {
 fn demo_summary_is_in_french_and_reconciles() {
     let (_, o) = demo_run();
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("opsgeo — synthèse du traitement"), "{stdout}");
+    assert!(
+        stdout.contains("opsgeo — synthèse du traitement"),
+        "{stdout}"
+    );
     assert!(stdout.contains("lues"));
     assert!(!stdout.contains("ÉCART"), "{stdout}");
 }

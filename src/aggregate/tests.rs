@@ -50,7 +50,12 @@ pub(crate) fn territory() -> Territory {
         },
     );
     let mut regions = BTreeMap::new();
-    regions.insert("00".to_string(), RegionDef { name: "Rég".into() });
+    regions.insert(
+        "00".to_string(),
+        RegionDef {
+            name: "Rég".into()
+        },
+    );
     let cfg = TerritorySection {
         epci_table: "epci.csv".into(),
         epci_columns: Default::default(),
@@ -283,10 +288,16 @@ fn commune_totals_and_qpv_split() {
     assert_eq!(get(&a, Scale::Commune, E, Split::Tout, 1, M::Dwellings), 3);
     // commune 0: dwelling 0 in QPV, 1 and 2 outside
     assert_eq!(get(&a, Scale::Commune, E, Split::Qpv, 0, M::Dwellings), 1);
-    assert_eq!(get(&a, Scale::Commune, E, Split::HorsQpv, 0, M::Dwellings), 2);
+    assert_eq!(
+        get(&a, Scale::Commune, E, Split::HorsQpv, 0, M::Dwellings),
+        2
+    );
     // commune 1: dwelling 3 by RPLS flag, 5 located in QPV; dwelling 4 in neither part
     assert_eq!(get(&a, Scale::Commune, E, Split::Qpv, 1, M::Dwellings), 2);
-    assert_eq!(get(&a, Scale::Commune, E, Split::HorsQpv, 1, M::Dwellings), 0);
+    assert_eq!(
+        get(&a, Scale::Commune, E, Split::HorsQpv, 1, M::Dwellings),
+        0
+    );
     assert_eq!(a.report.split_from_rpls_flag, 1);
     assert_eq!(a.report.split_unknown, 1);
     assert_eq!(get(&a, Scale::Commune, E, Split::Tout, 0, M::Vacant), 1);
@@ -298,12 +309,21 @@ fn rollups_match_their_parts() {
     use Population::Ensemble as E;
     assert_eq!(get(&a, Scale::Epci, E, Split::Tout, 0, M::Dwellings), 6);
     assert_eq!(get(&a, Scale::Region, E, Split::Qpv, 0, M::Dwellings), 3);
-    assert_eq!(get(&a, Scale::Departement, E, Split::HorsQpv, 0, M::Dwellings), 2);
+    assert_eq!(
+        get(&a, Scale::Departement, E, Split::HorsQpv, 0, M::Dwellings),
+        2
+    );
     // cage 3 holds dwellings 3, 4, 5; building 2 = cage 3; programme 1 = building 2
     assert_eq!(get(&a, Scale::Cage, E, Split::Tout, 3, M::Dwellings), 3);
     assert_eq!(get(&a, Scale::Batiment, E, Split::Tout, 0, M::Dwellings), 2);
-    assert_eq!(get(&a, Scale::Programme, E, Split::Tout, 0, M::Dwellings), 3);
-    assert_eq!(get(&a, Scale::Programme, E, Split::Tout, 1, M::Rooms5Plus), 2);
+    assert_eq!(
+        get(&a, Scale::Programme, E, Split::Tout, 0, M::Dwellings),
+        3
+    );
+    assert_eq!(
+        get(&a, Scale::Programme, E, Split::Tout, 1, M::Rooms5Plus),
+        2
+    );
 }
 
 #[test]
@@ -329,9 +349,19 @@ fn recent_movers_use_ops_date_then_lease() {
     assert_eq!(a.report.move_in_unknown, 1); // dwelling 5
     assert_eq!(get(&a, Scale::Commune, R, Split::Tout, 0, M::Dwellings), 2);
     assert_eq!(get(&a, Scale::Commune, R, Split::Tout, 1, M::Dwellings), 0);
-    assert_eq!(get(&a, Scale::Commune, R, Split::Tout, 0, M::Respondents), 1);
     assert_eq!(
-        get(&a, Scale::Commune, Population::Ensemble, Split::Tout, 0, M::RecentMovers),
+        get(&a, Scale::Commune, R, Split::Tout, 0, M::Respondents),
+        1
+    );
+    assert_eq!(
+        get(
+            &a,
+            Scale::Commune,
+            Population::Ensemble,
+            Split::Tout,
+            0,
+            M::RecentMovers
+        ),
         2
     );
 }
@@ -347,7 +377,10 @@ fn household_measures_count_respondents_only() {
     assert_eq!(get(&a, Scale::Epci, E, Split::Tout, 0, M::CompSingle), 3);
     assert_eq!(a.report.let_without_household, 1);
     // rents: 5 let dwellings at 400 €
-    assert_eq!(get(&a, Scale::Epci, E, Split::Tout, 0, M::RentCents), 5 * 40_000);
+    assert_eq!(
+        get(&a, Scale::Epci, E, Split::Tout, 0, M::RentCents),
+        5 * 40_000
+    );
     assert_eq!(get(&a, Scale::Epci, E, Split::Tout, 0, M::RentKnown), 5);
 }
 
@@ -369,4 +402,108 @@ fn recent_window_is_the_24_months_before_reference() {
     assert!(is_recent(&h(ym(2021, 12)), d, r, 2).0);
     assert!(!is_recent(&h(ym(2019, 12)), d, r, 2).0);
     assert!(!is_recent(&h(ym(2022, 1)), d, r, 2).0);
+}
+
+mod additivity {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_dwellings() -> impl Strategy<Value = Vec<(u32, u32, u8, u8, bool, u8)>> {
+        // (commune, stairwell, rooms, mode, located, household kind)
+        prop::collection::vec(
+            (0u32..2, 0u32..4, 1u8..8, 0u8..3, any::<bool>(), 0u8..4),
+            0..200,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha, ..ProptestConfig::default() })]
+        #[test]
+        fn nested_scales_add_up(spec in arb_dwellings()) {
+            let mut f = fixture();
+            f.dwellings.clear();
+            f.households.clear();
+            f.locations.clear();
+            f.placements.clear();
+            for (i, &(commune, stair, rooms, mode, located, hh)) in spec.iter().enumerate() {
+                let mode = [OccupancyMode::Let, OccupancyMode::VacantOffered, OccupancyMode::Empty][mode as usize];
+                let mut d = dwelling(commune, stair, rooms, mode);
+                d.lease_start = ym(2019 + (i % 3) as u16, 6);
+                d.rpls_qpv = if i % 5 == 0 { None } else { Some(i % 2 == 0) };
+                f.dwellings.push(d);
+                if mode.is_let() && hh > 0 {
+                    f.households.push(household(i as u32, hh > 1, if hh == 3 { ym(2021, 2) } else { None }));
+                }
+                if located {
+                    f.locations.push(located_at(i));
+                    f.placements.push(Placement {
+                        commune: Some(commune),
+                        iris: Some((i % 2) as u32),
+                        qpv: (i % 3 == 0).then_some(0),
+                        qva: None,
+                    });
+                } else {
+                    f.locations.push(not_found());
+                    f.placements.push(Placement::default());
+                }
+            }
+            let a = run(&f);
+            for pop in Population::ALL {
+                let t = |s, sp| a.table(s, pop, sp).unwrap();
+                // cage → bâtiment → programme
+                let cages = t(Scale::Cage, Split::Tout);
+                let bats = t(Scale::Batiment, Split::Tout);
+                let progs = t(Scale::Programme, Split::Tout);
+                for (b, m) in bats.measures.iter().enumerate() {
+                    let mut sum = [0i64; N_MEASURES];
+                    for (c, cm) in cages.measures.iter().enumerate() {
+                        if f.structure.stairwells[c].building as usize == b {
+                            add(&mut sum, cm);
+                        }
+                    }
+                    prop_assert_eq!(&sum, m);
+                }
+                for (p, m) in progs.measures.iter().enumerate() {
+                    let mut sum = [0i64; N_MEASURES];
+                    for (b, bm) in bats.measures.iter().enumerate() {
+                        if f.structure.buildings[b].programme as usize == p {
+                            add(&mut sum, bm);
+                        }
+                    }
+                    prop_assert_eq!(&sum, m);
+                }
+                // commune → EPCI → département → région, for each split
+                for sp in Split::ALL {
+                    let mut sum = [0i64; N_MEASURES];
+                    for m in &t(Scale::Commune, sp).measures {
+                        add(&mut sum, m);
+                    }
+                    prop_assert_eq!(&sum, &t(Scale::Epci, sp).measures[0]);
+                    prop_assert_eq!(&sum, &t(Scale::Departement, sp).measures[0]);
+                    prop_assert_eq!(&sum, &t(Scale::Region, sp).measures[0]);
+                }
+                // parts never exceed the whole; together with unknown parts they make it
+                let whole = &t(Scale::Commune, Split::Tout).measures;
+                let q = &t(Scale::Commune, Split::Qpv).measures;
+                let h = &t(Scale::Commune, Split::HorsQpv).measures;
+                for c in 0..whole.len() {
+                    for k in 0..N_MEASURES {
+                        prop_assert!(q[c][k] + h[c][k] <= whole[c][k]);
+                    }
+                }
+                // every dwelling of the population is in exactly one cage
+                let total: i64 = cages.measures.iter().map(|m| m[M::Dwellings as usize]).sum();
+                let epci_total = t(Scale::Epci, Split::Tout).measures[0][M::Dwellings as usize];
+                prop_assert_eq!(total, epci_total);
+            }
+            prop_assert_eq!(
+                a.table(Scale::Epci, Population::Ensemble, Split::Tout).unwrap().measures[0][M::Dwellings as usize],
+                spec.len() as i64
+            );
+        }
+    }
+
+    fn located_at(i: usize) -> Location {
+        located(i as f64, i as f64)
+    }
 }

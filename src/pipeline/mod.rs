@@ -223,7 +223,8 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     let (mut households, household_stats) =
         ops::read_households(&cfg.ops_households, &rp.ids, &rp.dwellings, rejects)?;
     household_stats.check_reject_rate(max_rejects)?;
-    let occupant_stats = ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, rejects)?;
+    let occupant_stats =
+        ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, rejects)?;
     occupant_stats.check_reject_rate(max_rejects)?;
     // identifiers are no longer needed: drop them before anything is written
     rp.ids = Default::default();
