@@ -132,19 +132,13 @@ fn epci_total_reconciles_with_accepted_dwellings() {
     let mut l = ds.layer_by_name("epci_ensemble").unwrap();
     let total: i64 = l
         .features()
-        .map(|f| {
-            f.field_as_integer64_by_name("nb_logements")
-                .unwrap()
-                .unwrap()
-        })
+        .map(|f| f.i64_of("nb_logements").unwrap())
         .sum();
     assert_eq!(total as u64, rpls_accepted);
     // commune parts: QPV + hors QPV <= whole, for the EPCI
     let sum_layer = |name: &str| -> i64 {
         let mut l = ds.layer_by_name(name).unwrap();
-        l.features()
-            .filter_map(|f| f.field_as_integer64_by_name("nb_logements").unwrap())
-            .sum()
+        l.features().filter_map(|f| f.i64_of("nb_logements")).sum()
     };
     let q = sum_layer("epci_ensemble_qpv");
     let h = sum_layer("epci_ensemble_hors_qpv");
@@ -168,9 +162,8 @@ fn unpublished_values_are_null_with_a_reason_code() {
         for f in l.features() {
             for fld in fields.iter().filter(|f| f.ends_with("_secret")) {
                 let value_field = fld.trim_end_matches("_secret");
-                let secret = f.field_as_string_by_name(fld).unwrap();
-                let idx = f.field_index(value_field).unwrap();
-                let is_null = !f.field_is_valid(idx);
+                let secret = f.str_of(fld);
+                let is_null = f.is_null(value_field);
                 match secret {
                     Some(code) => {
                         assert!(codes.contains(code.as_str()), "{name}.{fld} = {code}");
@@ -198,10 +191,10 @@ fn published_values_respect_the_primary_rules() {
     let mut l = ds.layer_by_name("indicateurs").unwrap();
     let mut n = 0;
     for f in l.features() {
-        let status = f.field_as_string_by_name("statut").unwrap().unwrap();
-        let nature = f.field_as_string_by_name("nature").unwrap().unwrap();
-        let value = f.field_as_double_by_name("valeur").unwrap();
-        let base = f.field_as_integer64_by_name("effectif").unwrap();
+        let status = f.str_of("statut").unwrap();
+        let nature = f.str_of("nature").unwrap();
+        let value = f.f64_of("valeur");
+        let base = f.i64_of("effectif");
         if status == "publie" {
             let (v, b) = (value.unwrap(), base.unwrap());
             assert!(b >= 11, "published value on base {b}");

@@ -93,3 +93,30 @@ pub fn has_program(name: &str) -> bool {
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
+
+/// Field access by name for GDAL features (the gdal crate reads by index).
+pub trait FeatureExt {
+    fn i64_of(&self, name: &str) -> Option<i64>;
+    fn f64_of(&self, name: &str) -> Option<f64>;
+    fn str_of(&self, name: &str) -> Option<String>;
+    fn is_null(&self, name: &str) -> bool;
+}
+
+impl FeatureExt for gdal::vector::Feature<'_> {
+    fn i64_of(&self, name: &str) -> Option<i64> {
+        let i = self.field_index(name).expect("field exists");
+        self.field_as_integer64(i).unwrap()
+    }
+    fn f64_of(&self, name: &str) -> Option<f64> {
+        let i = self.field_index(name).expect("field exists");
+        self.field_as_double(i).unwrap()
+    }
+    fn str_of(&self, name: &str) -> Option<String> {
+        let i = self.field_index(name).expect("field exists");
+        self.field_as_string(i).unwrap()
+    }
+    fn is_null(&self, name: &str) -> bool {
+        let i = self.field_index(name).expect("field exists");
+        self.field(i).unwrap().is_none()
+    }
+}
