@@ -1,9 +1,107 @@
 //! In-memory index of BAN address points (`adresses-DEP.csv[.gz]`).
+//!
+//! [`BanIndex::load`] reads one or more BAN files through [`crate::ingest::source::CsvSource`]
+//! (plain or gzip, encoding and delimiter detected). Required columns: `id`, `numero`, `rep`,
+//! `nom_voie`, `code_insee`, `x`, `y` (Lambert-93); optional: `code_postal`, `nom_commune`,
+//! `code_insee_ancienne_commune` (the address is then found under both codes), `nom_afnor` and
+//! `alias` (other spellings of the street, also searchable). A row with an invalid INSEE code,
+//! house number or x/y, or an empty street name, is rejected: counted in [`BanIndex::stats`] and
+//! by reason in [`BanIndex::rejects`], and logged at `debug` level (BAN rows hold no personal
+//! data).
+//!
+//! Addresses are grouped into streets: same INSEE code, former commune code, postcode and
+//! normalised street key ([`crate::geocode::normalize::normalize_street`]). The lookup table maps
+//! (INSEE code, street key) to its streets; several streets can share a key (two former communes
+//! of a commune nouvelle with the same "Rue de la Gare"), and the geocoder then reports the
+//! competing answer as the runner-up. See [`build`] for the memory layout.
 
+mod build;
+mod intern;
+mod lookup;
+
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use super::normalize::RepIndex;
 use super::{GeocodeError, GeocodeResult};
-use crate::model::RawAddress;
+use crate::model::{RawAddress, NONE};
+
+use intern::{Interner, StrTable};
+
+/// Bits of an entry key holding the repetition index id (the house number takes the others).
+const REP_BITS: u32 = 12;
+/// Distinct raw repetition indices an index can hold (id 0 = none).
+const MAX_REPS: usize = 1 << REP_BITS;
+/// Largest house number an index can hold.
+pub const MAX_NUMBER: u32 = (1 << (32 - REP_BITS)) - 1;
+/// Marks a lookup value that points into `IndexData::multi`.
+const MULTI_FLAG: u32 = 1 << 31;
+
+/// One address point: 12 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    /// `number << REP_BITS | rep id`: sorting by key sorts by number, then index.
+    key: u32,
+    /// Lambert-93, centimetres.
+    x: i32,
+    y: i32,
+}
+
+impl Entry {
+    fn number(self) -> u32 {
+        self.key >> REP_BITS
+    }
+
+    fn rep(self) -> u32 {
+        self.key & ((1 << REP_BITS) - 1)
+    }
+
+    fn point(self) -> crate::model::Coord {
+        crate::model::Coord {
+            x: self.x as f64 / 100.0,
+            y: self.y as f64 / 100.0,
+        }
+    }
+}
+
+/// A street of one commune (and former commune, and postcode).
+#[derive(Debug, Clone, Copy)]
+struct Street {
+    /// `nom_voie` as written in the BAN (`text`).
+    name: u32,
+    postcode: u32,
+    commune_name: u32,
+    /// BAN id prefix of the street's addresses (`text`), `NONE` when no address had one.
+    id_prefix: u32,
+    /// Range in `IndexData::entries`.
+    start: u32,
+    len: u32,
+}
+
+/// (INSEE code, street type code, name key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct LookupKey {
+    commune: u32,
+    name: u32,
+    ty: u8,
+}
+
+/// The frozen index.
+#[derive(Debug, Default)]
+struct IndexData {
+    communes: Interner,
+    names: Interner,
+    text: StrTable,
+    /// Raw `rep` as written in the BAN, and its canonical form; id 0 = none.
+    reps: Vec<(Box<str>, Option<RepIndex>)>,
+    streets: Vec<Street>,
+    entries: Vec<Entry>,
+    /// Entry position → BAN id, for ids that do not follow the street prefix ("" = none).
+    id_exceptions: HashMap<u32, Box<str>>,
+    /// Street id, or `MULTI_FLAG | i` for `multi[i]`.
+    lookup: HashMap<LookupKey, u32>,
+    multi: Vec<Box<[u32]>>,
+}
 
 /// BAN addresses indexed by INSEE commune, street and number.
 #[derive(Debug, Default)]
@@ -14,18 +112,103 @@ pub struct BanIndex {
     pub files: Vec<PathBuf>,
     /// Rows read / accepted / rejected per file.
     pub stats: Vec<crate::ingest::InputStats>,
+    /// Rejected rows per reason (French), all files together.
+    pub rejects: BTreeMap<String, u64>,
+    data: IndexData,
 }
 
 impl BanIndex {
-    /// Loads one or more BAN files.
+    /// Loads one or more BAN files (`.csv` or `.csv.gz`). Files are parsed in parallel and
+    /// merged in the given order, so the index does not depend on thread timing.
     pub fn load(paths: &[PathBuf]) -> Result<BanIndex, GeocodeError> {
-        let _ = paths;
-        unimplemented!("geocode::ban::BanIndex::load")
+        let built = build::build(paths)?;
+        Ok(BanIndex {
+            addresses: built.accepted,
+            files: paths.to_vec(),
+            stats: built.stats,
+            rejects: built.rejects,
+            data: built.data,
+        })
     }
 
-    /// Geocodes one address.
+    /// Geocodes one address (see [`lookup`] for the cascade).
     pub fn geocode(&self, addr: &RawAddress) -> GeocodeResult {
-        let _ = addr;
-        unimplemented!("geocode::ban::BanIndex::geocode")
+        lookup::geocode(self, addr)
+    }
+
+    /// Distinct streets indexed.
+    pub fn streets(&self) -> usize {
+        self.data.streets.len()
+    }
+
+    /// Distinct INSEE codes indexed (current and former communes).
+    pub fn communes(&self) -> usize {
+        self.data.communes.len()
+    }
+
+    /// Approximate heap size of the index, in bytes (entries, streets, lookup tables; string
+    /// contents are counted, hash-table overhead roughly).
+    pub fn heap_bytes(&self) -> usize {
+        let d = &self.data;
+        let strings = |i: &Interner| -> usize {
+            (0..i.len() as u32)
+                .map(|k| 2 * (i.resolve(k).len() + 16) + 16)
+                .sum::<usize>()
+        };
+        d.entries.capacity() * std::mem::size_of::<Entry>()
+            + d.streets.capacity() * std::mem::size_of::<Street>()
+            + d.lookup.capacity() * (std::mem::size_of::<(LookupKey, u32)>() + 1)
+            + d.multi.iter().map(|m| m.len() * 4 + 16).sum::<usize>()
+            + d.id_exceptions
+                .values()
+                .map(|v| v.len() + 24)
+                .sum::<usize>()
+            + strings(&d.communes)
+            + strings(&d.names)
+            + d.text.heap_bytes()
+    }
+
+    /// The BAN id of entry `pos` of `street`.
+    fn ban_id(&self, street: &Street, pos: u32) -> Option<String> {
+        let d = &self.data;
+        if let Some(id) = d.id_exceptions.get(&pos) {
+            return (!id.is_empty()).then(|| id.to_string());
+        }
+        if street.id_prefix == NONE {
+            return None;
+        }
+        let e = d.entries[pos as usize];
+        let mut id = format!("{}_{:05}", d.text.resolve(street.id_prefix), e.number());
+        let rep = &d.reps[e.rep() as usize].0;
+        if !rep.is_empty() {
+            id.push('_');
+            id.push_str(&rep.to_lowercase());
+        }
+        Some(id)
+    }
+
+    /// `numero rep nom_voie code_postal nom_commune` of entry `pos`.
+    fn label(&self, street: &Street, pos: u32) -> String {
+        let d = &self.data;
+        let e = d.entries[pos as usize];
+        let number = e.number().to_string();
+        let parts = [
+            number.as_str(),
+            &d.reps[e.rep() as usize].0,
+            d.text.resolve(street.name),
+            d.text.resolve(street.postcode),
+            d.text.resolve(street.commune_name),
+        ];
+        let mut out = String::new();
+        for p in parts.iter().filter(|p| !p.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(p);
+        }
+        out
     }
 }
+
+#[cfg(test)]
+mod tests;

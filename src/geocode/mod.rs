@@ -2,8 +2,14 @@
 //!
 //! Each distinct address of the RPLS file is geocoded once ([`geocode_addresses`]); a dwelling
 //! keeps its own valid RPLS X/Y when it has one ([`locate_dwellings`]).
+//!
+//! * [`normalize`]: French address normalisation (street types, titles, accents, numbers,
+//!   repetition indices, CEDEX);
+//! * [`ban`]: the in-memory BAN index and the matching cascade;
+//! * [`batch`]: geocoding a CSV of RPLS-style addresses into a CSV of answers.
 
 pub mod ban;
+pub mod batch;
 pub mod normalize;
 
 use std::path::PathBuf;
@@ -26,6 +32,16 @@ pub enum GeocodeError {
         line: u64,
         column: String,
         message: String,
+    },
+    #[error("index BAN : plus de {max} indices de répétition (colonne rep) distincts")]
+    TooManyIndices { max: usize },
+    #[error("{path} : écriture impossible : {message}")]
+    Write { path: PathBuf, message: String },
+    #[error("{path} : le fichier a changé pendant sa lecture ({first} lignes, puis {second})")]
+    InputChanged {
+        path: PathBuf,
+        first: u64,
+        second: u64,
     },
 }
 
@@ -115,9 +131,14 @@ impl GeocodeResult {
 
 /// Geocodes every distinct address once (in parallel); the result vector is indexed by
 /// [`crate::model::AddressId`].
+/// The result does not depend on the number of threads.
 pub fn geocode_addresses(book: &AddressBook, ban: &BanIndex) -> Vec<GeocodeResult> {
-    let _ = (book, ban);
-    unimplemented!("geocode::geocode_addresses")
+    use rayon::prelude::*;
+    book.addresses
+        .par_iter()
+        .with_min_len(256)
+        .map(|a| ban.geocode(a))
+        .collect()
 }
 
 /// Where each dwelling is, and how it was located: its valid RPLS X/Y, else its address's answer.

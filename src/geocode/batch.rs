@@ -1,0 +1,262 @@
+//! Batch geocoding of a CSV file of RPLS-style addresses (`opsgeo geocode`).
+//!
+//! Input: any CSV read by [`CsvSource`] (`;` or `,`, UTF-8 or Windows-1252, optionally gzip)
+//! with the RPLS address columns `NUMVOIE;INDREP;TYPVOIE;NOMVOIE;CODEPOSTAL;LIBCOM;DEPCOM`,
+//! `LIEUDIT` (optional) and an identifier column chosen by the user.
+//!
+//! Output: a `;`-separated UTF-8 CSV, one row per input row, in input order, with the header
+//! `id;x;y;niveau;score;score_suivant;ban_id;libelle`: Lambert-93 `x`/`y` with two decimals
+//! (empty when not found), `niveau` = [`GeocodeLevel::key`], scores with two decimals.
+//!
+//! Each distinct address is geocoded once. The input is read twice (addresses, then identifiers
+//! while writing) so that identifiers are never held in memory; they only go to the output file,
+//! never to logs or error messages.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::{geocode_addresses, BanIndex, GeocodeError, GeocodeLevel};
+use crate::ingest::source::CsvSource;
+use crate::ingest::InputStats;
+use crate::model::{AddressBook, AddressId, RawAddress};
+
+/// Header of the output file.
+pub const OUTPUT_HEADER: [&str; 8] = [
+    "id",
+    "x",
+    "y",
+    "niveau",
+    "score",
+    "score_suivant",
+    "ban_id",
+    "libelle",
+];
+
+/// What a batch run did.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BatchReport {
+    /// Input rows (= output rows).
+    pub rows: u64,
+    /// Distinct addresses geocoded.
+    pub distinct_addresses: u64,
+    /// Output rows per level (every level present, possibly 0).
+    pub by_level: BTreeMap<GeocodeLevel, u64>,
+    /// BAN addresses indexed.
+    pub ban_addresses: u64,
+    /// Per BAN file: rows read, accepted, rejected.
+    pub ban_stats: Vec<InputStats>,
+    /// The input file (every row is accepted: an unusable address is "non_trouve").
+    pub input: InputStats,
+    /// Seconds spent loading the BAN.
+    pub ban_seconds: f64,
+    /// Total seconds.
+    pub seconds: f64,
+}
+
+/// The address fields of one RPLS row, as read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AddressFields<'a> {
+    pub numvoie: &'a str,
+    pub indrep: &'a str,
+    pub typvoie: &'a str,
+    pub nomvoie: &'a str,
+    pub codepostal: &'a str,
+    pub libcom: &'a str,
+    pub depcom: &'a str,
+    pub lieudit: &'a str,
+}
+
+impl AddressFields<'_> {
+    /// The [`RawAddress`] of these fields: trimmed, number without leading zeros, the RPLS
+    /// sentinels INDREP `9` and TYPVOIE `99` removed. Spelling is otherwise kept (normalisation
+    /// happens when matching).
+    pub fn to_raw(&self) -> RawAddress {
+        let n = self.numvoie.trim();
+        let end = n
+            .bytes()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(n.len());
+        let (digits, rest) = n.split_at(end);
+        let digits = match digits.trim_start_matches('0') {
+            "" if !digits.is_empty() => "0",
+            d => d,
+        };
+        let index = match self.indrep.trim() {
+            "9" => "",
+            s => s,
+        };
+        let street_type = match self.typvoie.trim() {
+            "99" => "",
+            s => s,
+        };
+        RawAddress {
+            depcom: self.depcom.trim().to_string(),
+            postcode: self.codepostal.trim().to_string(),
+            commune_name: self.libcom.trim().to_string(),
+            number: format!("{digits}{rest}"),
+            index: index.to_string(),
+            street_type: street_type.to_string(),
+            street_name: self.nomvoie.trim().to_string(),
+            locality: self.lieudit.trim().to_string(),
+        }
+    }
+}
+
+/// Geocodes `input` against the BAN files and writes `output`.
+pub fn geocode_file(
+    ban_paths: &[PathBuf],
+    input: &Path,
+    output: &Path,
+    id_column: &str,
+) -> Result<BatchReport, GeocodeError> {
+    let start = Instant::now();
+    let ban = BanIndex::load(ban_paths)?;
+    let ban_seconds = start.elapsed().as_secs_f64();
+    geocode_file_with(&ban, input, output, id_column).map(|mut r| {
+        r.ban_seconds = ban_seconds;
+        r.seconds = start.elapsed().as_secs_f64();
+        r
+    })
+}
+
+/// [`geocode_file`] with an index already loaded (`ban_seconds` is 0).
+pub fn geocode_file_with(
+    ban: &BanIndex,
+    input: &Path,
+    output: &Path,
+    id_column: &str,
+) -> Result<BatchReport, GeocodeError> {
+    let start = Instant::now();
+    // pass 1: addresses
+    let mut src = CsvSource::open(input, "auto", "auto")?;
+    src.column(id_column)?;
+    let cols = [
+        src.column("NUMVOIE")?,
+        src.column("INDREP")?,
+        src.column("TYPVOIE")?,
+        src.column("NOMVOIE")?,
+        src.column("CODEPOSTAL")?,
+        src.column("LIBCOM")?,
+        src.column("DEPCOM")?,
+    ];
+    let lieudit = src.optional_column("LIEUDIT");
+    let mut stats = InputStats::new(input, src.describe());
+    let mut book = AddressBook::default();
+    let mut row_address: Vec<AddressId> = Vec::new();
+    src.for_each_row(|row| {
+        let f: Vec<_> = cols.iter().map(|&c| row.get(c)).collect();
+        let lieu = row.get_opt(lieudit);
+        let fields = AddressFields {
+            numvoie: &f[0],
+            indrep: &f[1],
+            typvoie: &f[2],
+            nomvoie: &f[3],
+            codepostal: &f[4],
+            libcom: &f[5],
+            depcom: &f[6],
+            lieudit: &lieu,
+        };
+        row_address.push(book.intern(fields.to_raw()));
+        stats.read += 1;
+        stats.accepted += 1;
+        Ok::<(), GeocodeError>(())
+    })?;
+    book.shrink();
+    let results = geocode_addresses(&book, ban);
+
+    // pass 2: identifiers, written with their answer, into a temporary file renamed at the end
+    // (no partial output)
+    let mut tmp = output.as_os_str().to_owned();
+    tmp.push(".partiel");
+    let tmp = PathBuf::from(tmp);
+    let res = write_results(&book, &results, &row_address, input, &tmp, id_column);
+    let by_level = match res {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&tmp, output).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        GeocodeError::Write {
+            path: output.to_path_buf(),
+            message: e.to_string(),
+        }
+    })?;
+    Ok(BatchReport {
+        rows: stats.read,
+        distinct_addresses: book.len() as u64,
+        by_level,
+        ban_addresses: ban.addresses,
+        ban_stats: ban.stats.clone(),
+        input: stats,
+        ban_seconds: 0.0,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Second pass: one output row per input row.
+fn write_results(
+    book: &AddressBook,
+    results: &[super::GeocodeResult],
+    row_address: &[AddressId],
+    input: &Path,
+    output: &Path,
+    id_column: &str,
+) -> Result<BTreeMap<GeocodeLevel, u64>, GeocodeError> {
+    debug_assert_eq!(book.len(), results.len());
+    let write_err = |e: &dyn std::fmt::Display| GeocodeError::Write {
+        path: output.to_path_buf(),
+        message: e.to_string(),
+    };
+    let file = std::fs::File::create(output).map_err(|e| write_err(&e))?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(std::io::BufWriter::new(file));
+    w.write_record(OUTPUT_HEADER).map_err(|e| write_err(&e))?;
+    let mut src = CsvSource::open(input, "auto", "auto")?;
+    let id = src.column(id_column)?;
+    let mut by_level: BTreeMap<GeocodeLevel, u64> =
+        GeocodeLevel::ALL.iter().map(|&l| (l, 0)).collect();
+    let mut i = 0usize;
+    src.for_each_row(|row| {
+        let Some(&a) = row_address.get(i) else {
+            i += 1;
+            return Ok(());
+        };
+        i += 1;
+        let r = &results[a as usize];
+        *by_level.entry(r.level).or_default() += 1;
+        let (x, y) = r.point.map_or((String::new(), String::new()), |p| {
+            (format!("{:.2}", p.x), format!("{:.2}", p.y))
+        });
+        w.write_record([
+            &*row.get(id),
+            &x,
+            &y,
+            r.level.key(),
+            &format!("{:.2}", r.score),
+            &format!("{:.2}", r.runner_up),
+            r.ban_id.as_deref().unwrap_or(""),
+            &r.label,
+        ])
+        .map_err(|e| write_err(&e))?;
+        Ok::<(), GeocodeError>(())
+    })?;
+    if i != row_address.len() {
+        return Err(GeocodeError::InputChanged {
+            path: input.to_path_buf(),
+            first: row_address.len() as u64,
+            second: i as u64,
+        });
+    }
+    w.flush().map_err(|e| write_err(&e))?;
+    Ok(by_level)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,154 @@
+//! Batch geocoding (`geocode_file`) and parallel geocoding of an address book.
+
+use std::path::{Path, PathBuf};
+
+use opsgeo::geocode::batch::{geocode_file, geocode_file_with};
+use opsgeo::geocode::{geocode_addresses, BanIndex, GeocodeError, GeocodeLevel};
+use opsgeo::ingest::IngestError;
+use opsgeo::model::{AddressBook, RawAddress};
+
+const BAN: &str = "id;numero;rep;nom_voie;code_postal;code_insee;nom_commune;x;y\n\
+21231_0100_00009;9;;Rue Piron;21000;21231;Dijon;853904.46;6693151.39\n\
+21231_0100_00009_bis;9;bis;Rue Piron;21000;21231;Dijon;853905.123;6693152.5\n\
+21231_0200_00001;1;;Place Saint-Michel;21000;21231;Dijon;854432.64;6693228.62\n\
+21166_0300_00001;1;;Rue de la Gare;21300;21166;Chenôve;850000;6690000\n";
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn batch_writes_one_row_per_input_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let ban = write(dir.path(), "adresses-21.csv", BAN.as_bytes());
+    // Windows-1252, comma-separated, columns in another order, LIEUDIT present, a label with
+    // the delimiter of the output
+    let input = write(
+        dir.path(),
+        "in.csv",
+        b"DEPCOM,ref,NUMVOIE,INDREP,TYPVOIE,NOMVOIE,CODEPOSTAL,LIBCOM,LIEUDIT\n\
+21231,a1,0009,9,R,PIRON,21000,DIJON CEDEX,\n\
+21231,a2,9,B,99,RUE PIRON,,DIJON,\n\
+21231,a3,9,T,R,PIRON,21000,DIJON,\n\
+21231,a4,1,,PL,ST MICHEL,21000,DIJON,\n\
+21231,a5,3,,R,PIRON,21000,DIJON,\n\
+21231,a6,1,,R,DE LA GARE,21300,CHEN\xd4VE,Les Pr\xe9s\n\
+21231,a1,0009,9,R,PIRON,21000,DIJON CEDEX,\n",
+    );
+    let out = dir.path().join("out.csv");
+    let report = geocode_file(&[ban], &input, &out, "ref").unwrap();
+    assert_eq!(report.rows, 7);
+    assert_eq!(report.distinct_addresses, 6);
+    assert_eq!(report.ban_addresses, 4);
+    assert!(report.input.reconciles());
+    assert!(
+        report.input.format.contains("Windows-1252"),
+        "{}",
+        report.input.format
+    );
+    let count = |l| report.by_level[&l];
+    assert_eq!(count(GeocodeLevel::Numero), 4);
+    assert_eq!(count(GeocodeLevel::NumeroSansIndice), 1);
+    assert_eq!(count(GeocodeLevel::NonTrouve), 2);
+    assert_eq!(report.by_level.len(), GeocodeLevel::ALL.len());
+    assert!(report.seconds >= report.ban_seconds);
+
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "id;x;y;niveau;score;score_suivant;ban_id;libelle",
+            "a1;853904.46;6693151.39;numero;1.00;0.00;21231_0100_00009;9 Rue Piron 21000 Dijon",
+            "a2;853905.12;6693152.50;numero;1.00;0.00;21231_0100_00009_bis;9 bis Rue Piron 21000 Dijon",
+            "a3;853904.46;6693151.39;numero_sans_indice;0.90;0.00;21231_0100_00009;9 Rue Piron 21000 Dijon",
+            "a4;854432.64;6693228.62;numero;1.00;0.00;21231_0200_00001;1 Place Saint-Michel 21000 Dijon",
+            // number absent from the street
+            "a5;;;non_trouve;0.00;0.00;;",
+            // the street exists in another commune only: DEPCOM decides, not the postcode
+            "a6;;;non_trouve;0.00;0.00;;",
+            "a1;853904.46;6693151.39;numero;1.00;0.00;21231_0100_00009;9 Rue Piron 21000 Dijon",
+        ]
+    );
+    assert!(!dir.path().join("out.csv.partiel").exists());
+}
+
+#[test]
+fn batch_errors_leave_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let ban = BanIndex::load(&[write(dir.path(), "b.csv", BAN.as_bytes())]).unwrap();
+    let input = write(
+        dir.path(),
+        "in.csv",
+        b"id;NUMVOIE;INDREP;TYPVOIE;NOMVOIE;CODEPOSTAL;DEPCOM\n1;9;;R;PIRON;21000;21231\n",
+    );
+    let out = dir.path().join("out.csv");
+    match geocode_file_with(&ban, &input, &out, "id") {
+        Err(GeocodeError::Ingest(IngestError::MissingColumn { column, .. })) => {
+            assert_eq!(column, "LIBCOM")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!out.exists());
+    let input = write(
+        dir.path(),
+        "in2.csv",
+        b"id;NUMVOIE;INDREP;TYPVOIE;NOMVOIE;CODEPOSTAL;LIBCOM;DEPCOM\n1;9;;R;PIRON;21000;DIJON;21231\n",
+    );
+    assert!(matches!(
+        geocode_file_with(&ban, &input, &out, "IDENT"),
+        Err(GeocodeError::Ingest(IngestError::MissingColumn { .. }))
+    ));
+    assert!(!out.exists());
+    // unwritable output
+    let bad = dir.path().join("no-such-dir").join("out.csv");
+    assert!(matches!(
+        geocode_file_with(&ban, &input, &bad, "id"),
+        Err(GeocodeError::Write { .. })
+    ));
+}
+
+fn book() -> AddressBook {
+    let mut book = AddressBook::default();
+    for i in 0..2000u32 {
+        book.intern(RawAddress {
+            depcom: if i % 7 == 0 {
+                "21166".into()
+            } else {
+                "21231".into()
+            },
+            postcode: String::new(),
+            commune_name: String::new(),
+            number: (i % 13).to_string(),
+            index: ["", "B", "T", "Q"][(i % 4) as usize].into(),
+            street_type: ["R", "PL", "", "AV"][(i % 3) as usize].into(),
+            street_name: ["PIRON", "ST MICHEL", "RUE DE LA GARE", "X"][(i / 3 % 4) as usize]
+                .to_string()
+                + &" ".repeat((i / 500) as usize),
+            locality: i.to_string(),
+        });
+    }
+    book
+}
+
+#[test]
+fn parallel_geocoding_is_indexed_and_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let ban = BanIndex::load(&[write(dir.path(), "b.csv", BAN.as_bytes())]).unwrap();
+    let book = book();
+    let sequential: Vec<_> = book.addresses.iter().map(|a| ban.geocode(a)).collect();
+    let parallel = geocode_addresses(&book, &ban);
+    assert_eq!(parallel, sequential);
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| geocode_addresses(&book, &ban));
+    assert_eq!(one_thread, sequential);
+    assert!(sequential.iter().any(|r| r.level == GeocodeLevel::Numero));
+    assert!(sequential
+        .iter()
+        .any(|r| r.level == GeocodeLevel::NonTrouve));
+}
