@@ -44,6 +44,21 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Géocode un fichier d'adresses au format RPLS sur la BAN (sortie CSV `;`).
+    Geocode {
+        /// Fichier(s) BAN adresses-DEP.csv[.gz], séparés par des virgules.
+        #[arg(long, value_delimiter = ',', required = true)]
+        ban: Vec<PathBuf>,
+        /// CSV d'entrée avec les colonnes NUMVOIE, INDREP, TYPVOIE, NOMVOIE, CODEPOSTAL, LIBCOM, DEPCOM.
+        #[arg(long)]
+        input: PathBuf,
+        /// CSV de sortie : id;x;y;niveau;score;score_suivant;ban_id;libelle.
+        #[arg(long)]
+        output: PathBuf,
+        /// Colonne identifiant les lignes.
+        #[arg(long, default_value = "IDENT_REP")]
+        id: String,
+    },
     /// Écrit un jeu de données synthétique complet et sa configuration.
     Synth {
         /// Nombre de logements RPLS.

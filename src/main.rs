@@ -49,6 +49,32 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Geocode {
+            ban,
+            input,
+            output,
+            id,
+        } => {
+            let r = opsgeo::geocode::batch::geocode_file(ban, input, output, id)?;
+            if !cli.quiet {
+                let levels: Vec<String> = r
+                    .by_level
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(l, n)| format!("{} {}", l.key(), n))
+                    .collect();
+                println!(
+                    "{} lignes géocodées ({} adresses distinctes, BAN : {} adresses chargées en {:.2} s) en {:.2} s : {}",
+                    r.rows,
+                    r.distinct_addresses,
+                    r.ban_addresses,
+                    r.ban_seconds,
+                    r.seconds,
+                    levels.join(", ")
+                );
+            }
+            Ok(())
+        }
         Command::Synth {
             dwellings,
             seed,
