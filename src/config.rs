@@ -416,7 +416,8 @@ impl Default for SecrecySection {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct OutputSection {
-    /// Output folder, relative to the configuration file (`--out` overrides it).
+    /// Output folder; a relative path is relative to the current folder (like `--out`, which
+    /// overrides it), not to the configuration file.
     pub dir: PathBuf,
     /// Write the FlatGeobuf copies of the layers.
     pub flatgeobuf: bool,
@@ -490,7 +491,6 @@ impl Config {
         if let Some(q) = &mut self.zones.qva {
             abs(&mut q.path);
         }
-        abs(&mut self.output.dir);
         self.zones.fill_defaults();
     }
 
@@ -633,7 +633,7 @@ path = "q.geojson"
         assert_eq!(cfg.zones.qpv.code, "code_qp");
         assert_eq!(cfg.rpls.columns.loyerprinc, "LOYERPRINC");
         assert_eq!(cfg.run.reference().year, 2022);
-        assert_eq!(cfg.output.dir, PathBuf::from("/x/out"));
+        assert_eq!(cfg.output.dir, PathBuf::from("out"));
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let config = config.clone().unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
             let cfg = opsgeo::config::Config::load(&config)?;
             let opts = opsgeo::pipeline::RunOptions {
-                out_dir: out.clone().unwrap_or_else(|| PathBuf::from("out")),
+                out_dir: out.clone().unwrap_or_else(|| cfg.output.dir.clone()),
                 progress: !cli.quiet && cli.log_format == LogFormat::Text,
             };
             let report = opsgeo::pipeline::run(&cfg, &opts)?;

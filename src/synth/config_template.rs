@@ -289,7 +289,7 @@ suppress_0 = false
 # [output] : sorties
 # ---------------------------------------------------------------------------------------------
 [output]
-# Dossier de sortie, relatif à ce fichier (l'option --out de la ligne de commande l'emporte).
+# Dossier de sortie, relatif au dossier courant (l'option --out de la ligne de commande l'emporte).
 dir = "out"
 # Écrire aussi les couches au format FlatGeobuf.
 flatgeobuf = true
