@@ -127,6 +127,7 @@ pub fn write_manifest(
         "agregation": report.aggregate,
         "secret": report.secrecy,
         "couches": report.layers.iter().map(|(n, r)| json!({"couche": n, "lignes": r})).collect::<Vec<_>>(),
+        "flatgeobuf_lignes_sans_geometrie": report.fgb_rows_without_geometry.iter().map(|(n, r)| json!({"couche": n, "lignes": r})).collect::<Vec<_>>(),
         "table_indicateurs_lignes": report.tidy_rows,
         "durees_secondes": report.timings.iter().map(|(n, s)| json!({"etape": n, "secondes": s})).collect::<Vec<_>>(),
         "duree_totale_secondes": report.total_seconds,

@@ -107,6 +107,9 @@ pub struct RunReport {
     pub secrecy: SecrecyReport,
     /// Layer name → rows.
     pub layers: Vec<(String, u64)>,
+    /// Layer name → rows left out of its FlatGeobuf copy for lack of a geometry (they stay in
+    /// the GeoPackage and in the `indicateurs` table).
+    pub fgb_rows_without_geometry: Vec<(String, u64)>,
     pub tidy_rows: u64,
     /// Output files (relative to the output folder).
     pub outputs: Vec<PathBuf>,
@@ -375,7 +378,10 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
             for l in &layers {
                 let rel = PathBuf::from("fgb").join(format!("{}.fgb", l.name));
-                emit::fgb::write_fgb(&staging.join(&rel), l, &meta)?;
+                let left_out = emit::fgb::write_fgb(&staging.join(&rel), l, &meta)?;
+                if left_out > 0 {
+                    report.fgb_rows_without_geometry.push((l.name.clone(), left_out as u64));
+                }
                 report.outputs.push(rel);
             }
         }

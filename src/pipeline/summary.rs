@@ -99,6 +99,14 @@ pub fn render(r: &RunReport) -> String {
         r.tidy_rows,
         r.out_dir.display()
     );
+    let no_geom: u64 = r.fgb_rows_without_geometry.iter().map(|(_, n)| n).sum();
+    if no_geom > 0 {
+        let _ = writeln!(
+            s,
+            "  {} entité(s) sans géométrie (logements non localisés) : présentes dans le GeoPackage, absentes des FlatGeobuf",
+            no_geom
+        );
+    }
     let _ = writeln!(s, "Durée totale : {:.2} s", r.total_seconds);
     s
 }
