@@ -380,7 +380,9 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
                 let rel = PathBuf::from("fgb").join(format!("{}.fgb", l.name));
                 let left_out = emit::fgb::write_fgb(&staging.join(&rel), l, &meta)?;
                 if left_out > 0 {
-                    report.fgb_rows_without_geometry.push((l.name.clone(), left_out as u64));
+                    report
+                        .fgb_rows_without_geometry
+                        .push((l.name.clone(), left_out as u64));
                 }
                 report.outputs.push(rel);
             }
