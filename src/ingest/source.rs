@@ -106,6 +106,12 @@ impl Row<'_> {
     /// The decoded, trimmed value of field `idx` (empty when the row is short).
     pub fn get(&self, idx: usize) -> Cow<'_, str> {
         let bytes = self.record.get(idx).unwrap_or(b"");
+        // ASCII reads the same in both encodings (most fields): skip the decoder
+        if bytes.is_ascii() {
+            if let Ok(s) = std::str::from_utf8(bytes) {
+                return Cow::Borrowed(s.trim());
+            }
+        }
         let s: Cow<'_, str> = match self.encoding {
             Encoding::Utf8 => String::from_utf8_lossy(bytes),
             Encoding::Windows1252 => {
@@ -116,6 +122,7 @@ impl Row<'_> {
         };
         match s {
             Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+            Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
             Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
         }
     }
@@ -251,8 +258,21 @@ impl CsvSource {
             Some(d) => (d, false),
             None => (sniff_delimiter(&first), true),
         };
+        // Records end at `\n` (a `\r` before it is trimmed with the last field): in CRLF mode the
+        // csv crate dates a record from the `\n` of the previous line and every line number of a
+        // Windows file would be one too small. Old Mac files (`\r` only) keep CRLF mode.
+        let cr_only = first
+            .iter()
+            .position(|&b| b == b'\r')
+            .is_some_and(|i| i + 1 < first.len());
+        let terminator = if cr_only {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
+            .terminator(terminator)
             .flexible(true)
             .has_headers(true)
             .from_reader(open_raw(path)?);
@@ -362,6 +382,10 @@ impl CsvSource {
             match self.reader.read_byte_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
+                    // a blank line of a CRLF file is a record holding a lone `\r`
+                    if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
                     let line = record.position().map_or(0, |p| p.line());
                     f(Row {
                         line,
@@ -441,6 +465,18 @@ mod tests {
         let r = rows(&mut s);
         assert_eq!(r[0].0, 2);
         assert_eq!(r[1].0, 4);
+    }
+
+    #[test]
+    fn crlf_line_numbers_and_blank_lines() {
+        let (_d, p) = write(b"A;B\r\n1;\"x\"\r\n\r\n2;z\r\n   \n3;w");
+        let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+        assert_eq!(s.headers(), &["A".to_string(), "B".to_string()]);
+        let r = rows(&mut s);
+        let lines: Vec<u64> = r.iter().map(|x| x.0).collect();
+        assert_eq!(lines, vec![2, 4, 6]);
+        assert_eq!(r[0].1, vec!["1".to_string(), "x".to_string()]);
+        assert_eq!(r[2].1, vec!["3".to_string(), "w".to_string()]);
     }
 
     #[test]

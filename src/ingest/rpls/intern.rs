@@ -1,0 +1,257 @@
+//! Interning of the landlord → programme → building → stairwell hierarchy, of addresses and of
+//! QVA codes while the RPLS file is read.
+//!
+//! Lookups go through one reusable key buffer, so a row whose stairwell and address were already
+//! seen (the common case: several dwellings per stairwell) allocates nothing. Internal keys join
+//! the parts with U+001F (unit separator), which cannot be confused with data, so that
+//! `IMMEU = "A-B", BAT = "C"` and `IMMEU = "A", BAT = "B-C"` stay distinct entities even though
+//! their published codes are written the same way.
+
+use std::collections::HashMap;
+
+use super::keys::KeyTable;
+use crate::model::{
+    AddressBook, AddressId, Building, Landlord, Programme, RawAddress, Stairwell, Structure,
+};
+
+const SEP: char = '\u{1f}';
+
+/// The parts of a postal address, already normalised as RPLS ingest wants them (see
+/// [`super::house_number`] and [`super::without_sentinel`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AddressParts<'a> {
+    pub depcom: &'a str,
+    pub postcode: &'a str,
+    pub commune_name: &'a str,
+    pub number: &'a str,
+    pub index: &'a str,
+    pub street_type: &'a str,
+    pub street_name: &'a str,
+    pub locality: &'a str,
+}
+
+impl AddressParts<'_> {
+    fn to_raw(self) -> RawAddress {
+        RawAddress {
+            depcom: self.depcom.to_string(),
+            postcode: self.postcode.to_string(),
+            commune_name: self.commune_name.to_string(),
+            number: self.number.to_string(),
+            index: self.index.to_string(),
+            street_type: self.street_type.to_string(),
+            street_name: self.street_name.to_string(),
+            locality: self.locality.to_string(),
+        }
+    }
+}
+
+/// More landlords than a `u16` index can hold.
+#[derive(Debug)]
+pub struct TooManyLandlords;
+
+/// Id of a key that `get` just failed to find.
+fn new_id(r: Result<u32, u32>) -> u32 {
+    r.unwrap_or_else(|existing| existing)
+}
+
+/// Lookup tables kept only while reading. Each table's ids are the indices of the matching
+/// [`Structure`] vector (or of the [`AddressBook`]).
+#[derive(Default)]
+pub struct Interner {
+    key: String,
+    landlords: KeyTable,
+    programmes: KeyTable,
+    buildings: KeyTable,
+    stairwells: KeyTable,
+    addresses: KeyTable,
+    qva: HashMap<Box<str>, u32>,
+}
+
+impl Interner {
+    /// Interns the stairwell of a dwelling (and its building, programme and landlord when new).
+    /// `bat` and `stair` are the already-defaulted parts (`"0"` when absent). Returns the
+    /// landlord and stairwell indices.
+    pub fn stairwell(
+        &mut self,
+        s: &mut Structure,
+        org: &str,
+        rs: &str,
+        immeu: &str,
+        bat: &str,
+        stair: &str,
+    ) -> Result<(u16, u32), TooManyLandlords> {
+        let key = &mut self.key;
+        key.clear();
+        key.push_str(org);
+        let l_org = key.len();
+        key.push(SEP);
+        key.push_str(immeu);
+        let l_prog = key.len();
+        key.push(SEP);
+        key.push_str(bat);
+        let l_bat = key.len();
+        key.push(SEP);
+        key.push_str(stair);
+
+        let (landlord, stairwell) = if let Some(sw) = self.stairwells.get(key.as_str()) {
+            let b = s.stairwells[sw as usize].building;
+            let p = s.buildings[b as usize].programme;
+            (s.programmes[p as usize].landlord, sw)
+        } else {
+            let (landlord, building) = match self.buildings.get(&key[..l_bat]) {
+                Some(b) => (
+                    s.programmes[s.buildings[b as usize].programme as usize].landlord,
+                    b,
+                ),
+                None => {
+                    let (landlord, programme) = match self.programmes.get(&key[..l_prog]) {
+                        Some(p) => (s.programmes[p as usize].landlord, p),
+                        None => {
+                            let landlord = match self.landlords.get(&key[..l_org]) {
+                                Some(l) => l as u16,
+                                None => {
+                                    let l = u16::try_from(s.landlords.len())
+                                        .map_err(|_| TooManyLandlords)?;
+                                    s.landlords.push(Landlord {
+                                        code: org.to_string(),
+                                        name: rs.to_string(),
+                                    });
+                                    let _ = self.landlords.insert(&key[..l_org]);
+                                    l
+                                }
+                            };
+                            s.programmes.push(Programme {
+                                code: format!("{org}-{immeu}"),
+                                landlord,
+                            });
+                            (landlord, new_id(self.programmes.insert(&key[..l_prog])))
+                        }
+                    };
+                    s.buildings.push(Building {
+                        code: format!("{}-{bat}", s.programmes[programme as usize].code),
+                        programme,
+                    });
+                    (landlord, new_id(self.buildings.insert(&key[..l_bat])))
+                }
+            };
+            s.stairwells.push(Stairwell {
+                code: format!("{}-{stair}", s.buildings[building as usize].code),
+                building,
+            });
+            (landlord, new_id(self.stairwells.insert(key)))
+        };
+        // the first non-empty RS names the landlord
+        let l = &mut s.landlords[landlord as usize];
+        if l.name.is_empty() && !rs.is_empty() {
+            l.name = rs.to_string();
+        }
+        Ok((landlord, stairwell))
+    }
+
+    /// Interns an address into `book`.
+    pub fn address(&mut self, book: &mut AddressBook, a: AddressParts<'_>) -> AddressId {
+        let key = &mut self.key;
+        key.clear();
+        for (i, part) in [
+            a.depcom,
+            a.postcode,
+            a.commune_name,
+            a.number,
+            a.index,
+            a.street_type,
+            a.street_name,
+            a.locality,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                key.push(SEP);
+            }
+            key.push_str(part);
+        }
+        if let Some(id) = self.addresses.get(key) {
+            return id;
+        }
+        let id = book.intern(a.to_raw());
+        let mine = new_id(self.addresses.insert(key));
+        debug_assert_eq!(
+            id, mine,
+            "the address book is filled only through this interner"
+        );
+        id
+    }
+
+    /// Interns a `PLG_QVA` code into `s.qva_codes`.
+    pub fn qva(&mut self, s: &mut Structure, code: &str) -> u32 {
+        if let Some(&i) = self.qva.get(code) {
+            return i;
+        }
+        let i = s.qva_codes.len() as u32;
+        s.qva_codes.push(code.to_string());
+        self.qva.insert(code.into(), i);
+        i
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hierarchy_is_interned_in_first_seen_order() {
+        let mut s = Structure::default();
+        let mut i = Interner::default();
+        let a = i.stairwell(&mut s, "ORG1", "", "P1", "A", "1").unwrap();
+        let b = i.stairwell(&mut s, "ORG1", "OPH", "P1", "A", "2").unwrap();
+        let c = i.stairwell(&mut s, "ORG2", "SA", "P1", "0", "0").unwrap();
+        let d = i
+            .stairwell(&mut s, "ORG1", "autre", "P1", "A", "1")
+            .unwrap();
+        assert_eq!((a, b, c, d), ((0, 0), (0, 1), (1, 2), (0, 0)));
+        assert_eq!(s.landlords[0].name, "OPH", "first non-empty RS wins");
+        assert_eq!(s.programmes.len(), 2);
+        assert_eq!(s.programmes[1].code, "ORG2-P1");
+        assert_eq!(s.buildings.len(), 2);
+        assert_eq!(s.stairwells[1].code, "ORG1-P1-A-2");
+        assert_eq!(s.stairwells[2].code, "ORG2-P1-0-0");
+        assert_eq!(s.programme_of(2), 1);
+    }
+
+    #[test]
+    fn look_alike_codes_stay_distinct() {
+        let mut s = Structure::default();
+        let mut i = Interner::default();
+        let a = i.stairwell(&mut s, "O", "", "A-B", "C", "0").unwrap();
+        let b = i.stairwell(&mut s, "O", "", "A", "B-C", "0").unwrap();
+        assert_ne!(a.1, b.1);
+        assert_eq!(s.programmes.len(), 2);
+    }
+
+    #[test]
+    fn addresses_and_qva_are_deduplicated() {
+        let mut book = AddressBook::default();
+        let mut s = Structure::default();
+        let mut i = Interner::default();
+        let p = AddressParts {
+            depcom: "21231",
+            postcode: "21000",
+            commune_name: "Dijon",
+            number: "12",
+            index: "",
+            street_type: "RUE",
+            street_name: "DES GODRANS",
+            locality: "",
+        };
+        let a = i.address(&mut book, p);
+        let b = i.address(&mut book, AddressParts { number: "14", ..p });
+        let c = i.address(&mut book, p);
+        assert_eq!((a, b, c), (0, 1, 0));
+        assert_eq!(book.len(), 2);
+        assert_eq!(book.get(1).number, "14");
+        assert_eq!(i.qva(&mut s, "QVA1"), 0);
+        assert_eq!(i.qva(&mut s, "QVA2"), 1);
+        assert_eq!(i.qva(&mut s, "QVA1"), 0);
+        assert_eq!(s.qva_codes, vec!["QVA1", "QVA2"]);
+    }
+}
