@@ -99,9 +99,15 @@ pub fn geos_is_valid(mp: &MultiPolygon<f64>) -> Option<bool> {
 }
 
 /// Validates `mp`; repairs it when invalid; rejects it when the repair fails.
+///
+/// Accepted geometries come back in the canonical orientation (exterior rings
+/// counter-clockwise, holes clockwise): GEOS may return clockwise shells, and the polygon
+/// boolean operations used downstream (union of the QPV, QPV / hors-QPV parts) read ring
+/// direction.
 pub fn validate(mp: MultiPolygon<f64>) -> Verdict {
+    use geo::orient::{Direction, Orient};
     let Some(problem) = check(&mp) else {
-        return Verdict::Valid(mp);
+        return Verdict::Valid(mp.orient(Direction::Default));
     };
     // GEOS would silently drop a NaN or infinite vertex: the shape would be a guess.
     if mp
@@ -121,7 +127,7 @@ pub fn validate(mp: MultiPolygon<f64>) -> Verdict {
         Ok(fixed) => match check(&fixed) {
             None => Verdict::Repaired {
                 problem,
-                geometry: fixed,
+                geometry: fixed.orient(geo::orient::Direction::Default),
             },
             Some(still) => Verdict::Rejected {
                 problem,
@@ -274,6 +280,32 @@ mod tests {
             Verdict::Repaired { problem, geometry } => (problem, geometry),
             other => panic!("expected a repair, got {other:?}"),
         }
+    }
+
+    fn exteriors_are_ccw(m: &MultiPolygon<f64>) -> bool {
+        use geo::winding_order::{Winding, WindingOrder};
+        m.0.iter()
+            .all(|p| p.exterior().winding_order() == Some(WindingOrder::CounterClockwise))
+    }
+
+    /// Regression: a clockwise shell (as GEOS returns after repair) vanished from the union of
+    /// the QPV, so a commune's QPV part lost its geometry.
+    #[test]
+    fn accepted_geometries_are_counter_clockwise_so_unions_keep_them() {
+        use geo::{Area, BooleanOps};
+        let cw = mp(wkt!(POLYGON((0. 0., 0. 10., 10. 10., 10. 0., 0. 0.))));
+        let Verdict::Valid(valid) = validate(cw) else {
+            panic!("valid square")
+        };
+        assert!(exteriors_are_ccw(&valid));
+        let bowtie_cw = mp(wkt!(POLYGON((20. 0., 20. 10., 30. 0., 30. 10., 20. 0.))));
+        let (_, fixed) = repaired(validate(bowtie_cw));
+        assert!(exteriors_are_ccw(&fixed));
+        let other = mp(wkt!(POLYGON((40. 0., 50. 0., 50. 10., 40. 10., 40. 0.))));
+        let union = geo::unary_union([&valid, &fixed, &other]);
+        let expected = valid.unsigned_area() + fixed.unsigned_area() + other.unsigned_area();
+        assert!((union.unsigned_area() - expected).abs() < 1e-6);
+        assert!(valid.intersection(&union).unsigned_area() > 99.0);
     }
 
     #[test]
