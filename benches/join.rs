@@ -32,9 +32,11 @@ use opsgeo::model::Coord;
 const IRIS: &str = "iris_sample_haute_garonne/lomsansnom_iris_decoded_L93.geojson";
 
 fn load_iris() -> Option<ZoneLayer> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/real")
-        .join(IRIS);
+    // the real data live in `../shared` beside the checkout, or where OPSGEO_SHARED says
+    let shared = std::env::var_os("OPSGEO_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    let path = shared.join("data/real").join(IRIS);
     if !path.exists() {
         eprintln!("benchmark join ignoré : {} introuvable", path.display());
         return None;

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use opsgeo::geocode::batch::{geocode_file, OUTPUT_HEADER};
 use opsgeo::geocode::GeocodeLevel;
 
+mod common;
+
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real/ban_extrait_dijon")
+    common::real("ban_extrait_dijon")
 }
 
 fn read(path: &Path) -> Vec<HashMap<String, String>> {

@@ -1,7 +1,6 @@
 //! Joining points to the real QPV and IRIS layers of `../shared/data/real` (read in place).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use geo::coordinate_position::CoordPos;
 use geo::{CoordinatePosition, CoordsIter, InteriorPoint};
@@ -13,11 +12,8 @@ use opsgeo::ingest::zones::{read_zone_layer, ZoneKind, ZoneLayer};
 use opsgeo::join::{place_all, ZoneIndex, ZoneSet};
 use opsgeo::model::Coord;
 
-fn real(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/real")
-        .join(rel)
-}
+mod common;
+use common::real;
 
 fn load(rel: &str, code: &str, name: &str, commune: &str, kind: ZoneKind) -> ZoneLayer {
     let input = ZoneInput {

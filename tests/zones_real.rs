@@ -11,7 +11,7 @@
 //! When `/usr/bin/python3` with osgeo is present, the QPV test also recomputes the GEOS list.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use geo::{Area, Centroid, Validation};
@@ -20,11 +20,8 @@ use opsgeo::config::ZoneInput;
 use opsgeo::ingest::rejects::RejectLog;
 use opsgeo::ingest::zones::{read_zone_layer, ZoneKind, ZoneLayer};
 
-fn real(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/real")
-        .join(rel)
-}
+mod common;
+use common::real;
 
 const QPV: &str = "qpv_samples_other_regions/hackaviz2021_occitanie_qp.geojson";
 const IRIS: &str = "iris_sample_haute_garonne/lomsansnom_iris_decoded_L93.geojson";
