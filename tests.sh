@@ -10,8 +10,10 @@ echo "[vérification] cargo fmt --check"
 cargo fmt --all -- --check
 echo "[vérification] cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
-echo "[tests] cargo test --release"
-cargo test --release --all-targets -- --test-threads=2
+echo "[tests] cargo test --release (bibliothèque, binaire, tests d'intégration)"
+cargo test --release --lib --bins --tests
+echo "[tests] benchmarks en mode test (une itération chacun)"
+cargo test --release --benches
 echo "[tests] doctests"
 cargo test --release --doc --quiet
 echo "Tous les tests sont passés."
