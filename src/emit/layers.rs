@@ -37,6 +37,16 @@ pub struct LayerInput<'a> {
     pub dwellings: &'a [Dwelling],
 }
 
+/// The commune code an IRIS row carries (`code_commune`): the layer's commune attribute, else
+/// the first five characters of the IRIS code. The secrecy audit reads IRIS ⊂ commune from it.
+pub fn iris_commune_code(z: &crate::ingest::zones::Zone) -> String {
+    if z.commune.is_empty() {
+        z.code.get(..5).unwrap_or("").to_string()
+    } else {
+        z.commune.clone()
+    }
+}
+
 /// Plural ASCII name of a scale, used in layer names.
 pub fn scale_plural(scale: Scale) -> &'static str {
     match scale {
@@ -364,11 +374,7 @@ pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<La
                 },
                 Scale::Iris => {
                     let z = &input.iris.zones[u];
-                    let com_code = if z.commune.is_empty() {
-                        z.code.get(..5).unwrap_or("").to_string()
-                    } else {
-                        z.commune.clone()
-                    };
+                    let com_code = iris_commune_code(z);
                     let mut k = vec![Some(z.code.clone()), Some(z.name.clone())];
                     match commune_by_code.get(com_code.as_str()) {
                         Some(&c) => k.extend(admin_keys(Some(c))),

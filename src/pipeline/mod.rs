@@ -23,7 +23,7 @@ use crate::ingest::zones::{read_zone_layer, GeometryIssue, ZoneKind, ZoneLayer};
 use crate::ingest::{ops, rpls, IngestError, InputStats};
 use crate::join::{self, ZoneSet};
 use crate::model::Household;
-use crate::secrecy::{self, SecrecyReport};
+use crate::secrecy::{self, SecrecyError, SecrecyReport};
 use crate::territory::Territory;
 
 /// Errors that stop `opsgeo run`.
@@ -37,6 +37,8 @@ pub enum PipelineError {
     Geocode(#[from] GeocodeError),
     #[error(transparent)]
     Emit(#[from] EmitError),
+    #[error(transparent)]
+    Secrecy(#[from] SecrecyError),
     #[error("{path} : {message}")]
     Publish { path: PathBuf, message: String },
 }
@@ -318,7 +320,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     timer.lap("jointure", "calcul des indicateurs");
 
     // aggregate and secrecy
-    let aggs = aggregate::aggregate(&AggregateInput {
+    let agg_input = AggregateInput {
         dwellings: &rp.dwellings,
         households: &households,
         locations: &locations,
@@ -330,10 +332,19 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         qva_polygons: qva.as_ref().map(|q| q.zones.len()),
         reference: cfg.run.reference(),
         recent_years: cfg.run.recent_years,
-    });
+    };
+    let aggs = aggregate::aggregate(&agg_input);
     report.aggregate = aggs.report.clone();
     timer.lap("agregation", "secret statistique");
-    let (published, secrecy_report) = secrecy::apply(&aggs, &cfg.secrecy);
+    let codes = unit_codes(&iris, &qpv, qva.as_ref(), &rp.structure, &territory);
+    let (published, secrecy_report) = secrecy::apply(
+        &aggs,
+        &secrecy::SecondaryInput {
+            data: &agg_input,
+            codes: &codes,
+        },
+        &cfg.secrecy,
+    )?;
     report.secrecy = secrecy_report;
     timer.lap("secret", "écriture des couches");
 
@@ -401,6 +412,30 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let _ = std::fs::remove_dir_all(&staging);
     result?;
     Ok(report)
+}
+
+/// Codes of the zone units for the secrecy model (see [`secrecy::UnitCodes`]).
+fn unit_codes(
+    iris: &ZoneLayer,
+    qpv: &ZoneLayer,
+    qva: Option<&ZoneLayer>,
+    structure: &crate::model::Structure,
+    territory: &Territory,
+) -> secrecy::UnitCodes {
+    let codes = |l: &ZoneLayer| l.zones.iter().map(|z| z.code.clone()).collect::<Vec<_>>();
+    secrecy::UnitCodes {
+        iris: codes(iris),
+        qpv: codes(qpv),
+        qva: match qva {
+            Some(l) => codes(l),
+            None => structure.qva_codes.clone(),
+        },
+        iris_commune: iris
+            .zones
+            .iter()
+            .map(|z| territory.commune(&emit::layers::iris_commune_code(z)))
+            .collect(),
+    }
 }
 
 fn count_levels(levels: impl Iterator<Item = GeocodeLevel>) -> BTreeMap<String, u64> {

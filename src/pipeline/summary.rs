@@ -35,6 +35,46 @@ pub fn render_inputs(inputs: &[InputStats], with_format: bool) -> String {
     s
 }
 
+/// Renders the information loss: values (and layer rows) per rule and per scale.
+pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Secret statistique — valeurs par motif et par échelle (entre parenthèses : entités touchées) :"
+    );
+    for (scale, counts) in &sec.valeurs {
+        let cells = sec.cellules.get(scale);
+        let parts: Vec<String> = crate::secrecy::Status::ALL
+            .iter()
+            .filter_map(|st| {
+                counts.get(st.key()).map(|n| {
+                    let c = cells.and_then(|c| c.get(st.key())).copied().unwrap_or(0);
+                    format!("{} {} ({})", st.key(), n, c)
+                })
+            })
+            .collect();
+        let hidden = sec
+            .cellules_entierement_masquees
+            .get(scale)
+            .copied()
+            .unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "  {:<12} {} ; entités entièrement masquées : {}",
+            scale,
+            parts.join(", "),
+            hidden
+        );
+    }
+    let sec2 = &sec.secondaire;
+    let _ = writeln!(
+        s,
+        "  secret secondaire : {} valeurs candidates, {} cellules fines, {} passe(s), {:.2} s ; valeurs non protégées : {}",
+        sec2.candidates, sec2.inner_cells, sec2.passes, sec2.seconds, sec2.unprotected
+    );
+    s
+}
+
 /// Renders the summary.
 pub fn render(r: &RunReport) -> String {
     let mut s = String::new();
@@ -82,14 +122,7 @@ pub fn render(r: &RunReport) -> String {
         "Partie QPV / hors QPV : {} logements placés par l'indicateur QPV du RPLS, {} sans partie connue ; sans IRIS : {}",
         a.split_from_rpls_flag, a.split_unknown, a.iris_unknown
     );
-    let _ = writeln!(s, "Secret statistique (valeurs par échelle) :");
-    for (scale, counts) in &r.secrecy.counts {
-        let parts: Vec<String> = crate::secrecy::Status::ALL
-            .iter()
-            .filter_map(|st| counts.get(st.key()).map(|n| format!("{} {}", st.key(), n)))
-            .collect();
-        let _ = writeln!(s, "  {:<12} {}", scale, parts.join(", "));
-    }
+    s.push_str(&render_secrecy(&r.secrecy));
     let rows: u64 = r.layers.iter().map(|(_, n)| n).sum();
     let _ = writeln!(
         s,

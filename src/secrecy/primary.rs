@@ -1,111 +1,30 @@
-//! Statistical secrecy (convention §4): which values may be published.
+//! Primary rules of the convention (§4), cell by cell.
 //!
-//! Primary rules, in order of precedence, thresholds from `[secrecy]`:
+//! Rules, in order of precedence, thresholds from `[secrecy]`:
 //! 1. `secret_effectif` — the cell rests on fewer than `min_units` dwellings (the whole cell is
 //!    unpublished), or the value's own base (respondents with a known answer, let dwellings
 //!    with a known rent…) is under `min_units`;
 //! 2. `secret_reponse` — a survey value where fewer than `min_response_rate` of the cell's
-//!    surveyed households answered (unit non-response, measured per cell; item non-response is
-//!    covered by rule 1 through the value's own base);
+//!    surveyed households answered *that question*: item non-response counts, the rate of a
+//!    value is its own base (respondents with a known answer) over the households surveyed;
 //! 3. `secret_100` — a share equal to 100 % (exactly, or once rounded for display), or 0 % when
 //!    `suppress_0` is on: every value of the same distribution in that cell is unpublished,
 //!    since the others would reveal it.
 //!
 //! Every unpublished value is `None` and carries its [`Status`].
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
-
-use crate::aggregate::Aggregates;
+use super::{Cell, Status};
 use crate::config::SecrecySection;
-use crate::indicators::{self, IndicatorDef, Kind, Measure, Measures};
-use crate::model::{Population, Scale, Split};
+use crate::indicators::{IndicatorDef, Kind, Measure, Measures};
 
-/// Publication status of a value (`statut` column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Publie,
-    SecretEffectif,
-    SecretReponse,
-    Secret100,
-    SecretSecondaire,
-}
-
-impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Publie,
-        Status::SecretEffectif,
-        Status::SecretReponse,
-        Status::Secret100,
-        Status::SecretSecondaire,
-    ];
-
-    /// Machine reason code.
-    pub fn key(self) -> &'static str {
-        match self {
-            Status::Publie => "publie",
-            Status::SecretEffectif => "secret_effectif",
-            Status::SecretReponse => "secret_reponse",
-            Status::Secret100 => "secret_100",
-            Status::SecretSecondaire => "secret_secondaire",
-        }
+/// Whether `answered` out of `surveyed` reaches `rate`, in exact integer arithmetic (the rate
+/// is taken to the millionth, so 0.60 means exactly 60 %).
+pub fn rate_reached(answered: i64, surveyed: i64, rate: f64) -> bool {
+    if surveyed <= 0 {
+        return false;
     }
-
-    /// French explanation.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Publie => "publié",
-            Status::SecretEffectif => "secret statistique : moins de 11 unités",
-            Status::SecretReponse => "secret statistique : taux de réponse insuffisant",
-            Status::Secret100 => "secret statistique : part de 100 % (ou 0 %) dans la distribution",
-            Status::SecretSecondaire => "secret statistique : secret secondaire",
-        }
-    }
-
-    pub fn is_published(self) -> bool {
-        self == Status::Publie
-    }
-}
-
-/// One value of a published layer.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cell {
-    /// The value as shown (rounded), `None` when unpublished.
-    pub value: Option<f64>,
-    /// The base count (`effectif`), `None` when unpublished.
-    pub base: Option<i64>,
-    pub status: Status,
-}
-
-/// The published values of one (scale, population, split).
-#[derive(Debug, Clone)]
-pub struct PublishedTable {
-    pub scale: Scale,
-    pub population: Population,
-    pub split: Split,
-    /// Unit indices (see [`Aggregates`]) with at least one dwelling, ascending.
-    pub units: Vec<u32>,
-    pub indicators: Vec<&'static IndicatorDef>,
-    /// `units.len() × indicators.len()`, row-major.
-    pub cells: Vec<Cell>,
-}
-
-impl PublishedTable {
-    pub fn row(&self, i: usize) -> &[Cell] {
-        let n = self.indicators.len();
-        &self.cells[i * n..(i + 1) * n]
-    }
-}
-
-/// Suppression counts: per (scale, status), values.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SecrecyReport {
-    /// `counts[scale][status] = values`.
-    pub counts: BTreeMap<String, BTreeMap<String, u64>>,
-    /// Cells (layer rows) entirely unpublished because they rest on too few dwellings.
-    pub cells_suppressed: BTreeMap<String, u64>,
+    let r = (rate * 1e6).round() as i128;
+    answered as i128 * 1_000_000 >= r * surveyed as i128
 }
 
 /// Applies the primary rules to one cell.
@@ -113,8 +32,6 @@ pub fn protect_cell(m: &Measures, defs: &[&'static IndicatorDef], p: &SecrecySec
     let min = p.min_units as i64;
     let households = m[Measure::Households as usize];
     let respondents = m[Measure::Respondents as usize];
-    let response_ok =
-        households > 0 && (respondents as f64) >= p.min_response_rate * households as f64 - 1e-9;
     let cell_small = m[Measure::Dwellings as usize] < min;
     let mut cells: Vec<Cell> = defs
         .iter()
@@ -123,7 +40,9 @@ pub fn protect_cell(m: &Measures, defs: &[&'static IndicatorDef], p: &SecrecySec
             let exact = d.compute(m);
             let status = if cell_small || base < min || exact.is_none() {
                 Status::SecretEffectif
-            } else if d.survey && !response_ok {
+            } else if d.survey
+                && !rate_reached(base.min(respondents), households, p.min_response_rate)
+            {
                 Status::SecretReponse
             } else {
                 Status::Publie
@@ -170,45 +89,11 @@ pub fn protect_cell(m: &Measures, defs: &[&'static IndicatorDef], p: &SecrecySec
     cells
 }
 
-/// Applies the primary rules to every table.
-pub fn apply(aggs: &Aggregates, params: &SecrecySection) -> (Vec<PublishedTable>, SecrecyReport) {
-    let mut report = SecrecyReport::default();
-    let mut out = Vec::new();
-    for t in &aggs.tables {
-        let defs = indicators::for_population(t.population);
-        let units: Vec<u32> = t.populated_units().map(|u| u as u32).collect();
-        let mut cells = Vec::with_capacity(units.len() * defs.len());
-        let scale_counts = report.counts.entry(t.scale.key().to_string()).or_default();
-        for &u in &units {
-            let m = &t.measures[u as usize];
-            let row = protect_cell(m, &defs, params);
-            if row.iter().all(|c| c.status == Status::SecretEffectif) {
-                *report
-                    .cells_suppressed
-                    .entry(t.scale.key().to_string())
-                    .or_default() += 1;
-            }
-            for c in &row {
-                *scale_counts.entry(c.status.key().to_string()).or_default() += 1;
-            }
-            cells.extend(row);
-        }
-        out.push(PublishedTable {
-            scale: t.scale,
-            population: t.population,
-            split: t.split,
-            units,
-            indicators: defs,
-            cells,
-        });
-    }
-    (out, report)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::{by_field, N_MEASURES};
+    use crate::indicators::{self, by_field, N_MEASURES};
+    use crate::model::Population;
     use Measure as M;
 
     fn params() -> SecrecySection {
@@ -279,6 +164,36 @@ mod tests {
         ]);
         let cells = protect_cell(&m, &defs, &params());
         assert_eq!(status_of(&cells, &defs, "part_apl"), Status::Publie);
+    }
+
+    #[test]
+    fn item_non_response_counts_per_indicator() {
+        let defs = indicators::for_population(Population::Ensemble);
+        // 15 of 20 households answered (75 %), but only 11 answered the APL question (55 %)
+        let m = measures(&[
+            (M::Dwellings, 20),
+            (M::Households, 20),
+            (M::Respondents, 15),
+            (M::AplKnown, 11),
+            (M::AplYes, 5),
+            (M::CompKnown, 15),
+            (M::CompSingle, 7),
+            (M::CompOther, 8),
+        ]);
+        let cells = protect_cell(&m, &defs, &params());
+        assert_eq!(status_of(&cells, &defs, "part_apl"), Status::SecretReponse);
+        assert_eq!(
+            status_of(&cells, &defs, "part_personne_seule"),
+            Status::Publie
+        );
+    }
+
+    #[test]
+    fn response_rate_is_compared_exactly() {
+        assert!(rate_reached(3, 5, 0.60));
+        assert!(!rate_reached(2999, 5000, 0.60));
+        assert!(rate_reached(3000, 5000, 0.60));
+        assert!(!rate_reached(0, 0, 0.0));
     }
 
     #[test]

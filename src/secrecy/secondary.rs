@@ -1,0 +1,667 @@
+//! Secondary suppression over all layers together.
+//!
+//! # Attacker model
+//! Every published value is a sum over inner cells (see [`super::structure`]) of an additive
+//! measure, or a ratio of two such sums; [`super::reveal`] says which measures a row gives away.
+//! An unpublished value is *protected* when the true data can be changed — keeping every
+//! published value of every layer, every unit count non-negative — so that this value changes.
+//! We look for such a change of the simplest kind, an *exchange* between two inner cells `j`
+//! (inside the row) and `k` (outside) that no published row tells apart:
+//! * a count: move one unit (dwelling with its household) from one cell to the other, the one
+//!   giving it holding a unit that counts in the measure (partition of cells by every row with
+//!   any published value);
+//! * a share of a distribution (typologie, financement, APL…): swap the category of two units,
+//!   one in each cell — the denominator of every row stays the same, so the share changes
+//!   (partition by the rows giving away any measure of that distribution);
+//! * a mean: move one unit whose value differs from the mean of the row.
+//!
+//! Such an exchange is a certificate that the value is neither computable by differencing
+//! (GaussSuppression's linear test) nor pinned by non-negativity (two hidden siblings whose sum
+//! is known to be 0). It is stronger than needed where only longer cycles would protect a value,
+//! which costs some extra suppression. Zeros: a value of 0 below a published 0 of a zone that
+//! contains it (same measure) is implied by that published 0 and needs no exchange.
+//! Singletons: an inner cell holding one dwelling is known to that dwelling's household, so it
+//! is never used as the other end of an exchange (except by the row made of that dwelling).
+//!
+//! # Search
+//! Candidate values are examined one by one, largest rows first (ties: coarser scale, ensemble,
+//! whole zone, unit code, catalogue order): publishing a value refines the partitions; if an
+//! unpublished value loses its last exchange, the candidate is suppressed instead
+//! (`secret_secondaire`) and joins the values to protect. Everything is exact (counts of cells)
+//! and depends only on this order, never on input order or thread count. The pass is repeated
+//! from the new statuses until it suppresses nothing more.
+
+use std::cmp::Reverse;
+use std::time::Instant;
+
+use super::partition::{Partition, SplitRecord};
+use super::reveal::{self, Family, MeasureSet};
+use super::structure::{ext, Model, SecondaryInput, N_EXT};
+use super::{PublishedTable, SecondaryReport, SecrecyError, Status};
+use crate::aggregate::Aggregates;
+use crate::indicators::{self, IndicatorDef, Kind, Measure, N_MEASURES};
+use crate::model::Population;
+
+/// Upper bound of cells scanned when looking for a unit whose value differs from a mean.
+const MEAN_SCAN: usize = 256;
+const MAX_PASSES: u32 = 10;
+const _: () = assert!(N_EXT <= 128, "extended measures fit in a MeasureSet");
+
+#[derive(Debug, Clone, Copy)]
+enum Cert {
+    /// Move one unit (partition 0), extended measure.
+    Move(usize),
+    /// Swap categories: family index, category index, population offset (0 or 1).
+    Swap(usize, usize, usize),
+    /// Move a unit whose value differs from the mean: extended numerator, denominator.
+    Mean(usize, usize),
+    /// Swap the values (rent, surface) of two units whose values differ (last partition).
+    ValueSwap(usize, usize),
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    row: u32,
+    /// Base measure of the numerator (in the row's population).
+    num: usize,
+    certs: Vec<Cert>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Witness {
+    Exempt,
+    Class(u8, u32),
+}
+
+struct Fam {
+    family: Family,
+    /// Extended measures a category swap changes.
+    linked: MeasureSet,
+}
+
+/// Extended measures equal on every inner cell (e.g. recent movers among all households and
+/// households of the recent movers): they are the same unknowns to an attacker.
+fn linkage(model: &Model) -> Vec<MeasureSet> {
+    let n = model.n_inner();
+    let mut linked: Vec<MeasureSet> = (0..N_EXT).map(|k| MeasureSet(1 << k)).collect();
+    for a in 0..N_EXT {
+        if (0..n as u32).all(|c| model.x(c, a) == 0) {
+            continue;
+        }
+        for b in a + 1..N_EXT {
+            if (0..n as u32).all(|c| model.x(c, a) == model.x(c, b)) {
+                linked[a].0 |= 1 << b;
+                linked[b].0 |= 1 << a;
+            }
+        }
+    }
+    linked
+}
+
+fn shift(set: MeasureSet, population: Population) -> MeasureSet {
+    MeasureSet(set.0 << ext(population, 0))
+}
+
+struct Search<'a> {
+    model: &'a Model,
+    linked: &'a [MeasureSet],
+    /// Partition of value swaps (the last one) and the measures such a swap changes.
+    value_pid: usize,
+    value_linked: MeasureSet,
+    defs: Vec<&'a [&'static IndicatorDef]>,
+    parts: Vec<Partition>,
+    fams: Vec<Fam>,
+    singleton: Vec<bool>,
+    pub_mask: Vec<u128>,
+    /// Base measures given away, in the row's population.
+    revealed: Vec<MeasureSet>,
+    refined: Vec<u64>,
+    items: Vec<Item>,
+    witness: Vec<Option<Witness>>,
+    /// `wit[partition][class]`: items witnessed there (stale entries are skipped).
+    wit: Vec<Vec<Vec<u32>>>,
+    stamp: Vec<u32>,
+    epoch: u32,
+}
+
+impl<'a> Search<'a> {
+    fn row_defs(&self, r: u32) -> &'a [&'static IndicatorDef] {
+        self.defs[r as usize]
+    }
+
+    /// Whether `cell` of `row` may give a unit away in an exchange: a cell of one dwelling is
+    /// known to that dwelling's household, unless the row is that dwelling alone.
+    fn gives(&self, row: u32, cell: u32) -> bool {
+        !self.singleton[cell as usize] || self.model.rows[row as usize].dwellings() == 1
+    }
+
+    fn exempt(&self, row: u32, m: usize) -> bool {
+        let mut anc = Vec::new();
+        self.model.ancestors(row, &mut anc);
+        anc.iter().any(|&a| {
+            let a = a as usize;
+            self.revealed[a].0 >> m & 1 == 1 && self.model.rows[a].measures[m] == 0
+        })
+    }
+
+    /// Row cells grouped by class of partition `pid`.
+    fn groups(&self, pid: usize, row: u32) -> Vec<(u32, u32)> {
+        let p = &self.parts[pid];
+        let mut g: Vec<(u32, u32)> = self.model.rows[row as usize]
+            .cells
+            .iter()
+            .map(|&c| (p.class_of(c), c))
+            .collect();
+        g.sort_unstable();
+        g
+    }
+
+    fn cert(&self, it: &Item, cert: Cert) -> Option<Witness> {
+        let model = self.model;
+        let row = &model.rows[it.row as usize];
+        let x = |c: u32, e: usize| model.x(c, e);
+        let (pid, g) = match cert {
+            Cert::Move(_) | Cert::Mean(..) => (0usize, self.groups(0, it.row)),
+            Cert::Swap(f, ..) => (f + 1, self.groups(f + 1, it.row)),
+            Cert::ValueSwap(..) => (self.value_pid, self.groups(self.value_pid, it.row)),
+        };
+        let p = &self.parts[pid];
+        let mut i = 0;
+        while i < g.len() {
+            let class = g[i].0;
+            let mut j = i;
+            while j < g.len() && g[j].0 == class {
+                j += 1;
+            }
+            let cells = &g[i..j];
+            let k_all = p.size(class) - cells.len() as u32;
+            let ok = match cert {
+                Cert::Move(e) => {
+                    let (mut give, mut own) = (false, 0u32);
+                    for &(_, c) in cells {
+                        let pos = x(c, e) > 0;
+                        give |= pos && self.gives(it.row, c);
+                        own += (pos && !self.singleton[c as usize]) as u32;
+                    }
+                    let k_give = p.count(class, e) - own;
+                    k_give > 0 || (give && k_all > 0)
+                }
+                Cert::Swap(f, k, pop) => {
+                    let fam = &self.fams[f].family;
+                    let off = pop * N_MEASURES;
+                    let cat = off + fam.categories[k] as usize;
+                    let den = off + fam.denominator as usize;
+                    let base = 4 * k + 2 * pop;
+                    let (mut jy, mut jn, mut own_y, mut own_n) = (false, false, 0u32, 0u32);
+                    for &(_, c) in cells {
+                        let y = x(c, cat) > 0;
+                        let n = x(c, den) - x(c, cat) > 0;
+                        if self.gives(it.row, c) {
+                            jy |= y;
+                            jn |= n;
+                        }
+                        if !self.singleton[c as usize] {
+                            own_y += y as u32;
+                            own_n += n as u32;
+                        }
+                    }
+                    let ky = p.count(class, base) - own_y;
+                    let kn = p.count(class, base + 1) - own_n;
+                    (jy && kn > 0) || (ky > 0 && jn)
+                }
+                Cert::ValueSwap(n, d) => {
+                    let avg_differs = |a: u32, b: u32| {
+                        x(a, n) as i128 * x(b, d) as i128 != x(b, n) as i128 * x(a, d) as i128
+                    };
+                    cells
+                        .iter()
+                        .filter(|&&(_, c)| self.gives(it.row, c) && x(c, d) > 0)
+                        .any(|&(_, j)| {
+                            p.members(class)
+                                .iter()
+                                .filter(|&&c| {
+                                    !self.singleton[c as usize]
+                                        && x(c, d) > 0
+                                        && row.cells.binary_search(&c).is_err()
+                                })
+                                .take(MEAN_SCAN)
+                                .any(|&k| avg_differs(j, k))
+                        })
+                }
+                Cert::Mean(n, d) => {
+                    let off = ext(row.population, 0);
+                    let (a, b) = (row.measures[n - off] as i128, row.measures[d - off] as i128);
+                    let differs =
+                        |c: u32| x(c, d) > 0 && x(c, n) as i128 * b != a * x(c, d) as i128;
+                    let out_ok = b >= 2
+                        && k_all > 0
+                        && cells
+                            .iter()
+                            .any(|&(_, c)| self.gives(it.row, c) && differs(c));
+                    out_ok
+                        || p.members(class)
+                            .iter()
+                            .filter(|&&c| {
+                                !self.singleton[c as usize] && row.cells.binary_search(&c).is_err()
+                            })
+                            .take(MEAN_SCAN)
+                            .any(|&c| differs(c))
+                }
+            };
+            if ok {
+                return Some(Witness::Class(pid as u8, class));
+            }
+            i = j;
+        }
+        None
+    }
+
+    fn evaluate(&self, id: u32) -> Option<Witness> {
+        let it = &self.items[id as usize];
+        let a = self.model.rows[it.row as usize].measures[it.num];
+        if a == 0 && self.exempt(it.row, it.num) {
+            return Some(Witness::Exempt);
+        }
+        it.certs.iter().find_map(|&c| self.cert(it, c))
+    }
+
+    fn set_witness(&mut self, id: u32, w: Option<Witness>) {
+        self.witness[id as usize] = w;
+        if let Some(Witness::Class(pid, class)) = w {
+            let lists = &mut self.wit[pid as usize];
+            if lists.len() <= class as usize {
+                lists.resize(class as usize + 1, Vec::new());
+            }
+            lists[class as usize].push(id);
+        }
+    }
+
+    fn new_item(&mut self, row: u32, d: &IndicatorDef) -> u32 {
+        let r = &self.model.rows[row as usize];
+        let pop = r.population;
+        let pi = (pop == Population::Recents) as usize;
+        let num = d.numerator as usize;
+        let mut certs = Vec::new();
+        let swaps = |certs: &mut Vec<Cert>, group: Option<&str>, den: Option<usize>| {
+            for (f, fam) in self.fams.iter().enumerate() {
+                let fam = &fam.family;
+                if group.is_some_and(|g| g != fam.name)
+                    || den.is_some_and(|dn| dn != fam.denominator as usize)
+                {
+                    continue;
+                }
+                if let Some(k) = fam.categories.iter().position(|&c| c == d.numerator) {
+                    certs.push(Cert::Swap(f, k, pi));
+                }
+            }
+        };
+        match d.kind {
+            Kind::Count => {
+                let e = ext(pop, num);
+                certs.push(Cert::Move(e));
+                // a category swap changes every measure equal to that category
+                for (f, fam) in self.fams.iter().enumerate() {
+                    for (k, &c) in fam.family.categories.iter().enumerate() {
+                        for p in 0..2 {
+                            if self.linked[p * N_MEASURES + c as usize].contains_index(e) {
+                                certs.push(Cert::Swap(f, k, p));
+                            }
+                        }
+                    }
+                }
+            }
+            Kind::Share | Kind::Mean { .. } => {
+                let den = d.denominator.expect("ratios have a denominator") as usize;
+                if r.measures[den] == 0 {
+                    certs.push(Cert::Move(ext(pop, den)));
+                } else if d.kind == Kind::Share {
+                    swaps(&mut certs, Some(d.group.unwrap_or(d.field)), Some(den));
+                } else {
+                    certs.push(Cert::ValueSwap(ext(pop, num), ext(pop, den)));
+                    certs.push(Cert::Mean(ext(pop, num), ext(pop, den)));
+                }
+            }
+        }
+        self.items.push(Item { row, num, certs });
+        self.witness.push(None);
+        (self.items.len() - 1) as u32
+    }
+
+    /// Refines the partitions by `row` as its published values now give away `rev`.
+    fn refine_row(&mut self, row: u32, rev: MeasureSet, log: &mut Vec<(usize, SplitRecord)>) {
+        let r = &self.model.rows[row as usize];
+        let cells = &r.cells;
+        let rev_ext = shift(rev, r.population);
+        let mut tmp = Vec::new();
+        if self.refined[row as usize] & 1 == 0 && !rev.is_empty() {
+            self.parts[0].refine(cells, &mut tmp);
+            log.extend(tmp.drain(..).map(|s| (0, s)));
+            self.refined[row as usize] |= 1;
+        }
+        for f in 0..self.fams.len() {
+            let bit = 1u64 << (f + 1);
+            if self.refined[row as usize] & bit == 0 && rev_ext.intersects(self.fams[f].linked) {
+                self.parts[f + 1].refine(cells, &mut tmp);
+                log.extend(tmp.drain(..).map(|s| (f + 1, s)));
+                self.refined[row as usize] |= bit;
+            }
+        }
+        let (vp, bit) = (self.value_pid, 1u64 << self.value_pid);
+        if self.refined[row as usize] & bit == 0 && rev_ext.intersects(self.value_linked) {
+            self.parts[vp].refine(cells, &mut tmp);
+            log.extend(tmp.drain(..).map(|s| (vp, s)));
+            self.refined[row as usize] |= bit;
+        }
+    }
+
+    fn revealed_with(&self, row: u32, mask: u128) -> MeasureSet {
+        let defs = self.row_defs(row);
+        reveal::revealed(
+            defs.iter()
+                .enumerate()
+                .filter(|(k, _)| mask >> k & 1 == 1)
+                .map(|(_, d)| *d),
+        )
+    }
+}
+
+fn scale_rank(r: &super::structure::Row) -> u8 {
+    r.scale.map(|s| s as u8).unwrap_or(0)
+}
+
+/// One greedy pass. Returns the values suppressed (row, indicator index) and the number of
+/// unpublished values left without an exchange.
+fn pass(
+    model: &Model,
+    tables: &[PublishedTable],
+    fams: &[Family],
+    linked: &[MeasureSet],
+    report: &mut SecondaryReport,
+) -> (Vec<(u32, usize)>, u64) {
+    let n_rows = model.rows.len();
+    let n_inner = model.n_inner();
+    let empty: &[&'static IndicatorDef] = &[];
+    let defs: Vec<&[&'static IndicatorDef]> = model
+        .rows
+        .iter()
+        .map(|r| match r.table {
+            Some(t) => tables[t as usize].indicators.as_slice(),
+            None => empty,
+        })
+        .collect();
+    let singleton: Vec<bool> = model.units.iter().map(|&u| u == 1).collect();
+    // partition 0: rows with any published value; predicate e: "gives e" (e > 0, not alone)
+    let masks0: Vec<u128> = (0..n_inner as u32)
+        .map(|c| {
+            if singleton[c as usize] {
+                return 0;
+            }
+            let mut b: u128 = 0;
+            for e in 0..N_EXT {
+                if model.x(c, e) > 0 {
+                    b |= 1 << e;
+                }
+            }
+            b
+        })
+        .collect();
+    let mut parts = vec![Partition::new(masks0, N_EXT)];
+    let mut famv = Vec::new();
+    let all_recents = MeasureSet(((1u128 << N_MEASURES) - 1) << N_MEASURES);
+    for f in fams {
+        let masks: Vec<u128> = (0..n_inner as u32)
+            .map(|c| {
+                let mut b = 0u128;
+                if !singleton[c as usize] {
+                    for pop in 0..2 {
+                        let off = pop * N_MEASURES;
+                        let den = model.x(c, off + f.denominator as usize);
+                        for (k, &cat) in f.categories.iter().enumerate() {
+                            let v = model.x(c, off + cat as usize);
+                            if v > 0 {
+                                b |= 1 << (4 * k + 2 * pop);
+                            }
+                            if den - v > 0 {
+                                b |= 1 << (4 * k + 2 * pop + 1);
+                            }
+                        }
+                    }
+                }
+                b
+            })
+            .collect();
+        parts.push(Partition::new(masks, 4 * f.categories.len()));
+        let mut l = MeasureSet::default();
+        let mut own = MeasureSet::default();
+        for &c in &f.categories {
+            for pop in Population::ALL {
+                let e = ext(pop, c as usize);
+                own.0 |= 1 << e;
+                l = l.union(linked[e]);
+            }
+        }
+        // a category tied to other measures of the recent movers (moving in or out of that
+        // population) changes every measure of the recent movers
+        if l.0 & all_recents.0 & !own.0 != 0 {
+            l = l.union(all_recents);
+        }
+        famv.push(Fam {
+            family: f.clone(),
+            linked: l,
+        });
+    }
+    // value swaps: every numerator of a mean, in both populations
+    let mut value_linked = MeasureSet::default();
+    for d in tables.iter().flat_map(|t| t.indicators.iter()) {
+        if let Kind::Mean { .. } = d.kind {
+            for pop in Population::ALL {
+                value_linked = value_linked.union(linked[ext(pop, d.numerator as usize)]);
+            }
+        }
+    }
+    let value_pid = parts.len();
+    parts.push(Partition::new(vec![0; n_inner], 0));
+    assert!(parts.len() <= 64, "too many distributions");
+    let n_parts = parts.len();
+    let mut s = Search {
+        model,
+        linked,
+        value_pid,
+        value_linked,
+        defs,
+        parts,
+        fams: famv,
+        singleton,
+        pub_mask: vec![0; n_rows],
+        revealed: vec![MeasureSet::default(); n_rows],
+        refined: vec![0; n_rows],
+        items: Vec::new(),
+        witness: Vec::new(),
+        wit: vec![Vec::new(); n_parts],
+        stamp: Vec::new(),
+        epoch: 0,
+    };
+
+    // values to protect, candidates
+    let mut candidates: Vec<(u32, usize)> = Vec::new();
+    for (r, row) in model.rows.iter().enumerate() {
+        let Some(t) = row.table else { continue };
+        let pt = &tables[t as usize];
+        let n = pt.indicators.len();
+        assert!(n <= 128, "too many indicators in one layer");
+        for (k, d) in pt.indicators.iter().enumerate() {
+            if pt.cells[row.pos as usize * n + k].status.is_published() {
+                candidates.push((r as u32, k));
+            } else {
+                s.new_item(r as u32, d);
+            }
+        }
+    }
+    candidates.sort_by_key(|&(r, k)| {
+        let row = &model.rows[r as usize];
+        (
+            Reverse(row.dwellings()),
+            scale_rank(row),
+            row.population,
+            row.split,
+            row.code.as_str(),
+            k,
+        )
+    });
+    report.candidates += candidates.len() as u64;
+
+    // territory totals are published from the start (dwellings)
+    let mut log = Vec::new();
+    for (r, row) in model.rows.iter().enumerate() {
+        if row.table.is_none() {
+            let mut rev = MeasureSet::default();
+            rev.insert(Measure::Dwellings);
+            s.revealed[r] = rev;
+            s.refine_row(r as u32, rev, &mut log);
+        }
+    }
+    log.clear();
+    for id in 0..s.items.len() as u32 {
+        let w = s.evaluate(id);
+        s.set_witness(id, w);
+    }
+
+    let mut suppressed = Vec::new();
+    let mut affected: Vec<u32> = Vec::new();
+    let mut new_w: Vec<(u32, Option<Witness>)> = Vec::new();
+    let debug = std::env::var_os("OPSGEO_DEBUG_SECRET").is_some();
+    s.stamp = vec![0; s.items.len()];
+    for (r, k) in candidates {
+        let ru = r as usize;
+        let old_mask = s.pub_mask[ru];
+        let old_rev = s.revealed[ru];
+        let old_refined = s.refined[ru];
+        let mask = old_mask | 1 << k;
+        let rev = s.revealed_with(r, mask);
+        s.pub_mask[ru] = mask;
+        s.revealed[ru] = rev;
+        log.clear();
+        s.refine_row(r, rev, &mut log);
+        // items whose witness class was split
+        s.epoch += 1;
+        if s.stamp.len() < s.items.len() {
+            s.stamp.resize(s.items.len(), 0);
+        }
+        affected.clear();
+        for &(pid, rec) in &log {
+            if let Some(list) = s.wit[pid].get(rec.from as usize) {
+                for &id in list {
+                    if s.witness[id as usize] == Some(Witness::Class(pid as u8, rec.from))
+                        && s.stamp[id as usize] != s.epoch
+                    {
+                        s.stamp[id as usize] = s.epoch;
+                        affected.push(id);
+                    }
+                }
+            }
+        }
+        new_w.clear();
+        let mut reject = false;
+        for &id in &affected {
+            let w = s.evaluate(id);
+            if w.is_none() {
+                reject = true;
+                if debug {
+                    let it = &s.items[id as usize];
+                    let br = &model.rows[it.row as usize];
+                    let cr = &model.rows[ru];
+                    eprintln!(
+                        "secondaire : {:?}/{:?}/{:?} {} #{} ({} logements) masqué pour {:?}/{:?}/{:?} {} mesure {} = {} {:?}",
+                        cr.scale, cr.population, cr.split, cr.code, k, cr.dwellings(),
+                        br.scale, br.population, br.split, br.code, it.num, br.measures[it.num], it.certs
+                    );
+                }
+                break;
+            }
+            new_w.push((id, w));
+        }
+        if reject {
+            // undo, newest split first
+            for &(pid, rec) in log.iter().rev() {
+                let mut one = vec![rec];
+                s.parts[pid].undo(&mut one, 0);
+            }
+            s.pub_mask[ru] = old_mask;
+            s.revealed[ru] = old_rev;
+            s.refined[ru] = old_refined;
+            suppressed.push((r, k));
+            let d = s.row_defs(r)[k];
+            let id = s.new_item(r, d);
+            let w = s.evaluate(id);
+            s.set_witness(id, w);
+        } else {
+            for &(id, w) in &new_w {
+                s.set_witness(id, w);
+            }
+        }
+    }
+
+    // final check of every unpublished value
+    let mut unprotected = 0;
+    for id in 0..s.items.len() as u32 {
+        if s.evaluate(id).is_none() {
+            unprotected += 1;
+            if debug {
+                let it = &s.items[id as usize];
+                let br = &model.rows[it.row as usize];
+                eprintln!(
+                    "non protégé : {:?}/{:?}/{:?} {} mesure {} = {} {:?}",
+                    br.scale,
+                    br.population,
+                    br.split,
+                    br.code,
+                    it.num,
+                    br.measures[it.num],
+                    it.certs
+                );
+            }
+        }
+    }
+    (suppressed, unprotected)
+}
+
+/// Runs the secondary suppression and marks the values it suppresses in `tables`.
+pub fn suppress(
+    aggs: &Aggregates,
+    input: &SecondaryInput<'_>,
+    tables: &mut [PublishedTable],
+) -> Result<SecondaryReport, SecrecyError> {
+    let start = Instant::now();
+    let model = Model::build(aggs, input, tables)?;
+    let mut report = SecondaryReport {
+        inner_cells: model.n_inner() as u64,
+        ..Default::default()
+    };
+    let mut all_defs: Vec<&'static IndicatorDef> = indicators::for_population(Population::Ensemble);
+    for d in indicators::for_population(Population::Recents) {
+        if !all_defs.iter().any(|e| e.field == d.field) {
+            all_defs.push(d);
+        }
+    }
+    let fams = reveal::families(&all_defs);
+    let linked = linkage(&model);
+    loop {
+        report.passes += 1;
+        let (suppressed, unprotected) = pass(&model, tables, &fams, &linked, &mut report);
+        for &(r, k) in &suppressed {
+            let row = &model.rows[r as usize];
+            let t = &mut tables[row.table.expect("candidates are layer rows") as usize];
+            let n = t.indicators.len();
+            let c = &mut t.cells[row.pos as usize * n + k];
+            c.status = Status::SecretSecondaire;
+            c.value = None;
+            c.base = None;
+        }
+        report.unprotected = unprotected;
+        if suppressed.is_empty() || unprotected == 0 || report.passes >= MAX_PASSES {
+            break;
+        }
+    }
+    report.seconds = start.elapsed().as_secs_f64();
+    Ok(report)
+}
