@@ -59,6 +59,15 @@ pub enum Command {
         #[arg(long, default_value = "IDENT_REP")]
         id: String,
     },
+    /// Audit du secret statistique d'un GeoPackage publié : aucune valeur non publiée ne doit
+    /// pouvoir être retrouvée à partir des valeurs publiées (code de retour 1 sinon).
+    Audit {
+        /// GeoPackage produit par `opsgeo run`.
+        file: PathBuf,
+        /// Configuration dont les seuils [secrecy] s'appliquent (par défaut : ceux de la convention).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Écrit un jeu de données synthétique complet et sa configuration.
     Synth {
         /// Nombre de logements RPLS.

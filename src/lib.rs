@@ -13,11 +13,13 @@
 //! * [`indicators`]: the declarative indicator catalogue;
 //! * [`aggregate`]: additive measures per cell (scale × zone × population × QPV split);
 //! * [`secrecy`]: the statistical-secrecy rules of the convention;
+//! * [`audit`]: proves from a published GeoPackage that no unpublished value is recoverable;
 //! * [`emit`]: GeoPackage, FlatGeobuf, manifest, rejects report and terminal summary.
 //!
 //! [`pipeline`] chains the stages for `opsgeo run`; [`synth`] writes synthetic input sets.
 
 pub mod aggregate;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod emit;

@@ -75,6 +75,24 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Audit { file, config } => {
+            let params = match config {
+                Some(c) => opsgeo::config::Config::load(c)?.secrecy,
+                None => opsgeo::config::SecrecySection::default(),
+            };
+            let report = opsgeo::audit::audit_file(file, &params)?;
+            if !cli.quiet || !report.passed() {
+                println!("{}", report.render(20));
+            }
+            if !report.passed() {
+                anyhow::bail!(opsgeo::audit::AuditFailed {
+                    path: file.clone(),
+                    determined: report.valeurs_determinees.len(),
+                    violations: report.regles_primaires_enfreintes.len(),
+                });
+            }
+            Ok(())
+        }
         Command::Synth {
             dwellings,
             seed,

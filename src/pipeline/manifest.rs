@@ -126,6 +126,7 @@ pub fn write_manifest(
         "jointure": report.join,
         "agregation": report.aggregate,
         "secret": report.secrecy,
+        "audit_secret": report.audit,
         "couches": report.layers.iter().map(|(n, r)| json!({"couche": n, "lignes": r})).collect::<Vec<_>>(),
         "flatgeobuf_lignes_sans_geometrie": report.fgb_rows_without_geometry.iter().map(|(n, r)| json!({"couche": n, "lignes": r})).collect::<Vec<_>>(),
         "table_indicateurs_lignes": report.tidy_rows,

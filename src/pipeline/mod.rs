@@ -39,6 +39,11 @@ pub enum PipelineError {
     Emit(#[from] EmitError),
     #[error(transparent)]
     Secrecy(#[from] SecrecyError),
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
+    /// The audit of the staged GeoPackage failed: nothing is published.
+    #[error("publication refusée : {0}\n{1}")]
+    AuditFailed(crate::audit::AuditFailed, String),
     #[error("{path} : {message}")]
     Publish { path: PathBuf, message: String },
 }
@@ -107,6 +112,8 @@ pub struct RunReport {
     pub join: JoinReport,
     pub aggregate: AggregateReport,
     pub secrecy: SecrecyReport,
+    /// Audit of the staged GeoPackage before publication.
+    pub audit: crate::audit::AuditReport,
     /// Layer name → rows.
     pub layers: Vec<(String, u64)>,
     /// Layer name → rows left out of its FlatGeobuf copy for lack of a geometry (they stay in
@@ -384,6 +391,9 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let result = (|| -> Result<(), PipelineError> {
         emit::gpkg::write_gpkg(&staging.join("opsgeo.gpkg"), &layers, &tidy, &meta)?;
         report.outputs.push("opsgeo.gpkg".into());
+        timer.lap("ecriture_gpkg", "audit du secret");
+        report.audit = audit_staged(&staging.join("opsgeo.gpkg"), &cfg.secrecy)?;
+        timer.lap("audit", "écriture des FlatGeobuf");
         if cfg.output.flatgeobuf {
             let fgb_dir = staging.join("fgb");
             std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
@@ -411,6 +421,31 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     })();
     let _ = std::fs::remove_dir_all(&staging);
     result?;
+    Ok(report)
+}
+
+/// Audits the staged GeoPackage; refuses the publication when it fails.
+fn audit_staged(
+    gpkg: &Path,
+    params: &crate::config::SecrecySection,
+) -> Result<crate::audit::AuditReport, PipelineError> {
+    let report = crate::audit::audit_file(gpkg, params)?;
+    info!(
+        non_publiees = report.valeurs_non_publiees,
+        determinees = report.valeurs_determinees.len(),
+        secondes = report.secondes,
+        "audit du secret"
+    );
+    if !report.passed() {
+        return Err(PipelineError::AuditFailed(
+            crate::audit::AuditFailed {
+                path: PathBuf::from("opsgeo.gpkg"),
+                determined: report.valeurs_determinees.len(),
+                violations: report.regles_primaires_enfreintes.len(),
+            },
+            report.render(20),
+        ));
+    }
     Ok(report)
 }
 

@@ -123,6 +123,7 @@ pub fn render(r: &RunReport) -> String {
         a.split_from_rpls_flag, a.split_unknown, a.iris_unknown
     );
     s.push_str(&render_secrecy(&r.secrecy));
+    s.push_str(&r.audit.render(5));
     let rows: u64 = r.layers.iter().map(|(_, n)| n).sum();
     let _ = writeln!(
         s,

@@ -1,0 +1,134 @@
+//! Linear programs of one connected group of unknowns, solved with `microlp` (simplex in `f64`).
+//!
+//! Tolerances: microlp meets every constraint within `1e-7` (absolute, or the round-off of
+//! `f64`). All unknowns are integer counts or sums of integer cents / hundredths, the
+//! constraints have coefficients ±1, so optimal vertices are whole numbers up to round-off; the
+//! audit widens every interval it reads by [`EPS`] before counting the whole numbers in it,
+//! which can only make it report a value as pinned more readily, never less.
+
+use microlp::{ComparisonOp, Error, LinearExpr, OptimizationDirection, Problem};
+
+/// Widening applied to LP bounds before counting whole numbers.
+pub const EPS: f64 = 1e-6;
+
+/// `Σ coef·x = rhs` over the variables of a [`System`].
+#[derive(Debug, Clone)]
+pub struct Equation {
+    pub terms: Vec<(usize, f64)>,
+    pub rhs: f64,
+}
+
+/// Variables with bounds and equality constraints.
+#[derive(Debug, Clone, Default)]
+pub struct System {
+    pub bounds: Vec<(f64, f64)>,
+    pub equations: Vec<Equation>,
+}
+
+/// Outcome of one optimisation.
+#[derive(Debug, Clone)]
+pub enum Optimum {
+    /// A feasible point reaching the optimum.
+    Point(Vec<f64>),
+    Unbounded,
+}
+
+/// The published values contradict the relations (never expected).
+#[derive(Debug, Clone)]
+pub struct Infeasible(pub String);
+
+impl System {
+    /// Optimises `Σ w·x` (`maximise` or minimise).
+    pub fn optimise(
+        &self,
+        weights: &[(usize, f64)],
+        maximise: bool,
+    ) -> Result<Optimum, Infeasible> {
+        let dir = if maximise {
+            OptimizationDirection::Maximize
+        } else {
+            OptimizationDirection::Minimize
+        };
+        let mut p = Problem::new(dir);
+        let mut obj = vec![0.0; self.bounds.len()];
+        for &(v, w) in weights {
+            obj[v] += w;
+        }
+        let vars: Vec<_> = self
+            .bounds
+            .iter()
+            .zip(&obj)
+            .map(|(&b, &o)| p.add_var(o, b))
+            .collect();
+        for e in &self.equations {
+            let mut expr = LinearExpr::empty();
+            for &(v, c) in &e.terms {
+                expr.add(vars[v], c);
+            }
+            p.add_constraint(expr, ComparisonOp::Eq, e.rhs);
+        }
+        match p.solve() {
+            Ok(outcome) => match outcome.into_solution() {
+                Ok(sol) => Ok(Optimum::Point(
+                    vars.iter().map(|&v| sol.var_value(v)).collect(),
+                )),
+                Err(_) => Err(Infeasible("résolution interrompue".into())),
+            },
+            Err(Error::Unbounded) => Ok(Optimum::Unbounded),
+            Err(e) => Err(Infeasible(e.to_string())),
+        }
+    }
+}
+
+/// Number of whole numbers in `[lo, hi]` after widening by [`EPS`] (capped at 2).
+pub fn whole_numbers(lo: f64, hi: f64) -> u32 {
+    if hi.is_infinite() {
+        return 2;
+    }
+    let a = (lo - EPS).ceil();
+    let b = (hi + EPS).floor();
+    if b < a {
+        0
+    } else {
+        ((b - a) as u32 + 1).min(2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_hidden_children_of_a_known_parent_range_over_the_remainder() {
+        // parent 10 = a + b + 7 published: a, b in [0, 3]
+        let s = System {
+            bounds: vec![(0.0, f64::INFINITY); 2],
+            equations: vec![Equation {
+                terms: vec![(0, 1.0), (1, 1.0)],
+                rhs: 3.0,
+            }],
+        };
+        let Optimum::Point(max) = s.optimise(&[(0, 1.0)], true).unwrap() else {
+            panic!()
+        };
+        let Optimum::Point(min) = s.optimise(&[(0, 1.0)], false).unwrap() else {
+            panic!()
+        };
+        assert!((max[0] - 3.0).abs() < 1e-7 && min[0].abs() < 1e-7);
+        assert_eq!(whole_numbers(min[0], max[0]), 2);
+        assert_eq!(whole_numbers(2.9999999, 3.0000001), 1);
+        assert_eq!(whole_numbers(0.2, 0.8), 0);
+    }
+
+    #[test]
+    fn contradictory_equations_are_reported() {
+        let s = System {
+            bounds: vec![(0.0, f64::INFINITY)],
+            equations: vec![Equation {
+                terms: vec![(0, 1.0)],
+                rhs: -1.0,
+            }],
+        };
+        assert!(s.optimise(&[(0, 1.0)], true).is_err());
+    }
+}

@@ -1,0 +1,234 @@
+//! The attacker's view of a publication: cells, the relations between them that the layer keys
+//! reveal, and what the published values say about each measure of each cell.
+//!
+//! Relations (for every measure, each population and QPV part separately):
+//! * structure: bâtiment = Σ cages (`code_batiment`), programme = Σ bâtiments
+//!   (`code_programme`);
+//! * administrative: EPCI, département, région = Σ communes (`code_epci`, `code_departement`,
+//!   `code_region`);
+//! * QPV parts: tout = partie QPV + partie hors QPV + reste ≥ 0 (dwellings with no known part);
+//! * IRIS: commune = Σ IRIS (`code_commune`) + reste ≥ 0 (dwellings not located);
+//! * QPV and QVA: with a single région, région (partie QPV) ≥ Σ QPV, région ≥ Σ QVA;
+//! * populations: ensemble = récents + reste ≥ 0, unit by unit.
+//!
+//! A published count gives its measure exactly; a published `effectif` gives the base measure;
+//! a share or mean whose denominator is its base gives its numerator within the rounding of the
+//! shown value (one decimal for %, two for means), as whole numbers.
+
+use std::collections::HashMap;
+
+use super::read::{Published, Value};
+use crate::indicators::{self, IndicatorDef, Kind, N_MEASURES};
+use crate::model::{Population, Scale, Split};
+
+/// `(scale, population, zone, code)`.
+pub type CellKey = (Scale, Population, Split, String);
+
+/// One published row.
+#[derive(Debug, Clone)]
+pub struct CellInfo {
+    pub key: CellKey,
+    /// Indices in [`Published::values`].
+    pub values: Vec<usize>,
+    /// Cells containing this one (direct parents).
+    pub parents: Vec<u32>,
+}
+
+/// `parent = Σ children (+ rest ≥ 0 when `rest`)`.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub parent: u32,
+    pub children: Vec<u32>,
+    pub rest: bool,
+}
+
+/// Cells and relations of a publication.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    pub cells: Vec<CellInfo>,
+    pub index: HashMap<CellKey, u32>,
+    pub relations: Vec<Relation>,
+}
+
+impl View {
+    pub fn build(p: &Published) -> View {
+        let mut v = View::default();
+        for (i, val) in p.values.iter().enumerate() {
+            let key = (val.scale, val.population, val.zone, val.code.clone());
+            let id = *v.index.entry(key.clone()).or_insert_with(|| {
+                v.cells.push(CellInfo {
+                    key,
+                    values: Vec::new(),
+                    parents: Vec::new(),
+                });
+                (v.cells.len() - 1) as u32
+            });
+            v.cells[id as usize].values.push(i);
+        }
+        let regions: Vec<&String> = v
+            .cells
+            .iter()
+            .filter(|c| c.key.0 == Scale::Region && c.key.2 == Split::Tout)
+            .map(|c| &c.key.3)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let single_region = (regions.len() == 1).then(|| regions[0].clone());
+        // (parent, kind) → children; kinds: 0 exact sum, 1 population, 2 QPV parts,
+        // 3 part of the parent with a rest (IRIS, QPV, QVA)
+        let mut rels: HashMap<(u32, u8), Vec<u32>> = HashMap::new();
+        let n = v.cells.len();
+        for id in 0..n as u32 {
+            let (scale, pop, zone, code) = v.cells[id as usize].key.clone();
+            let mut parents: Vec<(u32, u8)> = Vec::new();
+            let find = |s: Scale, p: Population, z: Split, c: &str| {
+                v.index.get(&(s, p, z, c.to_string())).copied()
+            };
+            let key = |col: &str| {
+                p.keys
+                    .get(&(scale, code.clone()))
+                    .and_then(|m| m.get(col))
+                    .cloned()
+            };
+            if pop == Population::Recents {
+                if let Some(e) = find(scale, Population::Ensemble, zone, &code) {
+                    parents.push((e, 1));
+                }
+            }
+            if zone != Split::Tout {
+                if let Some(t) = find(scale, pop, Split::Tout, &code) {
+                    parents.push((t, 2));
+                }
+            }
+            let mut by_key = |col: &str, s: Scale, z: Split, kind: u8| {
+                if let Some(c) = key(col) {
+                    if let Some(pid) = find(s, pop, z, &c) {
+                        parents.push((pid, kind));
+                    }
+                }
+            };
+            match scale {
+                Scale::Cage => by_key("code_batiment", Scale::Batiment, zone, 0),
+                Scale::Batiment => by_key("code_programme", Scale::Programme, zone, 0),
+                Scale::Commune => {
+                    by_key("code_epci", Scale::Epci, zone, 0);
+                    by_key("code_departement", Scale::Departement, zone, 0);
+                    by_key("code_region", Scale::Region, zone, 0);
+                }
+                Scale::Departement => by_key("code_region", Scale::Region, zone, 0),
+                Scale::Iris => by_key("code_commune", Scale::Commune, Split::Tout, 3),
+                Scale::Qpv | Scale::Qva => {
+                    if let Some(r) = &single_region {
+                        let z = if scale == Scale::Qpv {
+                            Split::Qpv
+                        } else {
+                            Split::Tout
+                        };
+                        if let Some(pid) = find(Scale::Region, pop, z, r) {
+                            parents.push((pid, 3));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for &(pid, kind) in &parents {
+                rels.entry((pid, kind)).or_default().push(id);
+            }
+            v.cells[id as usize].parents = parents.iter().map(|&(p, _)| p).collect();
+        }
+        let mut keys: Vec<(u32, u8)> = rels.keys().copied().collect();
+        keys.sort_unstable();
+        for k in keys {
+            let mut children = rels.remove(&k).expect("key");
+            children.sort_unstable();
+            v.relations.push(Relation {
+                parent: k.0,
+                children,
+                rest: k.1 != 0,
+            });
+        }
+        v
+    }
+
+    /// Direct and indirect parents of `cell`.
+    pub fn ancestors(&self, cell: u32) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        let mut stack = vec![cell];
+        while let Some(c) = stack.pop() {
+            for &p in &self.cells[c as usize].parents {
+                if !out.contains(&p) {
+                    out.push(p);
+                    stack.push(p);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// What the published values of one cell say about one measure: `[lo, hi]` in whole units.
+pub fn known_bounds(values: &[&Value], m: usize) -> Option<(i64, i64)> {
+    let mut lo = i64::MIN;
+    let mut hi = i64::MAX;
+    let mut any = false;
+    let mut meet = |a: i64, b: i64| {
+        lo = lo.max(a);
+        hi = hi.min(b);
+        any = true;
+    };
+    for v in values {
+        if !v.status.is_published() {
+            continue;
+        }
+        let Some(d) = indicators::by_field(&v.indicator) else {
+            continue;
+        };
+        if let Some(b) = v.base {
+            if d.base as usize == m {
+                meet(b, b);
+            }
+        }
+        let Some(x) = v.value else { continue };
+        if d.numerator as usize != m {
+            continue;
+        }
+        match (d.kind, d.denominator, v.base) {
+            (Kind::Count, _, _) => {
+                let r = x.round() as i64;
+                meet(r, r);
+            }
+            (Kind::Share, Some(den), Some(b)) if den == d.base => {
+                let b = b as f64;
+                let a = ((x - 0.05) * b / 100.0 - 1e-9).ceil() as i64;
+                let c = ((x + 0.05) * b / 100.0 + 1e-9).floor() as i64;
+                meet(a.max(0), c);
+            }
+            (Kind::Mean { scale }, Some(den), Some(b)) if den == d.base => {
+                let f = (scale * b) as f64;
+                let a = ((x - 0.005) * f - 1e-6).ceil() as i64;
+                let c = ((x + 0.005) * f + 1e-6).floor() as i64;
+                meet(a.max(0), c);
+            }
+            _ => {}
+        }
+    }
+    any.then_some((lo.max(0), hi))
+}
+
+/// The catalogue entry of a value, if known.
+pub fn def_of(v: &Value) -> Option<&'static IndicatorDef> {
+    indicators::by_field(&v.indicator)
+}
+
+/// Measures used by at least one indicator of the catalogue.
+pub fn measures_used() -> Vec<usize> {
+    let mut used = vec![false; N_MEASURES];
+    for d in indicators::CATALOGUE {
+        used[d.numerator as usize] = true;
+        used[d.base as usize] = true;
+        if let Some(den) = d.denominator {
+            used[den as usize] = true;
+        }
+    }
+    (0..N_MEASURES).filter(|&m| used[m]).collect()
+}
