@@ -189,7 +189,10 @@ pub fn measure_ranges(
             match sys.optimise(w, *maximise) {
                 Ok(Optimum::Point(x)) => points.push(x),
                 Ok(Optimum::Unbounded) => {}
-                Err(_) => {
+                Err(e) => {
+                    if std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
+                        eprintln!("lp : {}", e.0);
+                    }
                     failed = true;
                     break;
                 }
@@ -197,6 +200,25 @@ pub fn measure_ranges(
         }
         if failed || points.is_empty() {
             stats.inconsistent += 1;
+            if std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
+                eprintln!("groupe incohérent, mesure {m} :");
+                for &ri in rel_of.get(&g).map(|v| v.as_slice()).unwrap_or(&[]) {
+                    let r = &view.relations[ri];
+                    let show = |c: u32| {
+                        format!("{:?}={:?}", view.cells[c as usize].key, bounds[c as usize])
+                    };
+                    eprintln!(
+                        "  {} = {} {}",
+                        show(r.parent),
+                        r.children
+                            .iter()
+                            .map(|&c| show(c))
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                        if r.rest { "+ reste" } else { "" }
+                    );
+                }
+            }
             continue;
         }
         for &c in targets {

@@ -74,9 +74,9 @@ impl View {
             .into_iter()
             .collect();
         let single_region = (regions.len() == 1).then(|| regions[0].clone());
-        // (parent, kind) → children; kinds: 0 exact sum, 1 population, 2 QPV parts,
+        // (parent, kind, child scale) → children; kinds: 0 exact sum, 1 population, 2 QPV parts,
         // 3 part of the parent with a rest (IRIS, QPV, QVA)
-        let mut rels: HashMap<(u32, u8), Vec<u32>> = HashMap::new();
+        let mut rels: HashMap<(u32, u8, Scale), Vec<u32>> = HashMap::new();
         let n = v.cells.len();
         for id in 0..n as u32 {
             let (scale, pop, zone, code) = v.cells[id as usize].key.clone();
@@ -132,11 +132,11 @@ impl View {
                 _ => {}
             }
             for &(pid, kind) in &parents {
-                rels.entry((pid, kind)).or_default().push(id);
+                rels.entry((pid, kind, scale)).or_default().push(id);
             }
             v.cells[id as usize].parents = parents.iter().map(|&(p, _)| p).collect();
         }
-        let mut keys: Vec<(u32, u8)> = rels.keys().copied().collect();
+        let mut keys: Vec<(u32, u8, Scale)> = rels.keys().copied().collect();
         keys.sort_unstable();
         for k in keys {
             let mut children = rels.remove(&k).expect("key");
