@@ -2,10 +2,11 @@
 //! relations of [`super::model`] with non-negativity.
 //!
 //! Unknowns are split into connected groups (two unknowns are connected when a relation holds
-//! both). In each group, a few optimisations of the sum of all unknowns (and of two fixed
-//! pseudo-random weightings) give feasible points: any value seen with two different whole
-//! numbers among them is proven not pinned, and its range over those points is a guaranteed
-//! part of its interval. The others get their exact minimum and maximum.
+//! both). In each group, one optimisation puts every unpublished value as low as it can go
+//! together; then the largest possible number of them is raised by one unit at once, again and
+//! again: a value seen at two whole numbers is proven not pinned. The values never raised get
+//! their exact minimum and maximum (as does a fixed sample of the others, for the widths of the
+//! summary).
 
 use std::collections::HashMap;
 
@@ -24,11 +25,14 @@ pub struct Range {
 }
 
 /// Counters of the linear programming.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LpStats {
     pub groups: u64,
     pub solves: u64,
     pub inconsistent: u64,
+    /// `(measure, cell)` whose interval was computed exactly although not needed for the proof
+    /// (a deterministic sample, for the widths summary).
+    pub sampled: Vec<(usize, u32)>,
 }
 
 struct Dsu(Vec<u32>);
@@ -54,17 +58,6 @@ impl Dsu {
             self.0[hi as usize] = lo;
         }
     }
-}
-
-/// Deterministic pseudo-random weights in `[1, 2)`.
-fn weight(seed: u64, i: usize) -> f64 {
-    let mut z = seed
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .wrapping_add(i as u64 + 1);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    1.0 + (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Ranges of measure `m` for the cells `needed`.
@@ -172,90 +165,98 @@ pub fn measure_ranges(
             sys.equations.push(Equation { terms, rhs });
         }
         let nv = sys.bounds.len();
-        // feasible points
-        let mut points: Vec<Vec<f64>> = Vec::new();
-        let mut failed = false;
-        let objectives: Vec<(Vec<(usize, f64)>, bool)> = vec![
-            ((0..nv).map(|v| (v, 1.0)).collect(), false),
-            ((0..nv).map(|v| (v, 1.0)).collect(), true),
-            ((0..nv).map(|v| (v, weight(g as u64, v))).collect(), true),
-            (
-                (0..nv).map(|v| (v, weight(g as u64 + 7, v))).collect(),
-                false,
-            ),
-        ];
-        for (w, maximise) in &objectives {
-            stats.solves += 1;
-            match sys.optimise(w, *maximise) {
-                Ok(Optimum::Point(x)) => points.push(x),
-                Ok(Optimum::Unbounded) => {}
-                Err(e) => {
-                    if std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
-                        eprintln!("lp : {}", e.0);
-                    }
-                    failed = true;
-                    break;
-                }
-            }
-        }
-        if failed || points.is_empty() {
+        let tv: Vec<usize> = targets.iter().map(|c| var_of[c]).collect();
+        let failed = |stats: &mut LpStats, e: &str| {
             stats.inconsistent += 1;
             if std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
-                eprintln!("groupe incohérent, mesure {m} :");
-                for &ri in rel_of.get(&g).map(|v| v.as_slice()).unwrap_or(&[]) {
-                    let r = &view.relations[ri];
-                    let show = |c: u32| {
-                        format!("{:?}={:?}", view.cells[c as usize].key, bounds[c as usize])
-                    };
-                    eprintln!(
-                        "  {} = {} {}",
-                        show(r.parent),
-                        r.children
-                            .iter()
-                            .map(|&c| show(c))
-                            .collect::<Vec<_>>()
-                            .join(" + "),
-                        if r.rest { "+ reste" } else { "" }
-                    );
-                }
+                eprintln!("groupe incohérent, mesure {m} : {e}");
             }
-            continue;
-        }
-        for &c in targets {
-            let v = var_of[&c];
-            let lo = points.iter().map(|x| x[v]).fold(f64::INFINITY, f64::min);
-            let hi = points
-                .iter()
-                .map(|x| x[v])
-                .fold(f64::NEG_INFINITY, f64::max);
-            if whole_numbers(lo, hi) >= 2 {
-                out.insert(
-                    c,
-                    Range {
-                        lo,
-                        hi,
-                        pinned: None,
-                    },
-                );
+        };
+        // point A: every unpublished value as low as it can go together
+        stats.solves += 1;
+        let low = match sys.optimise(&tv.iter().map(|&v| (v, 1.0)).collect::<Vec<_>>(), false) {
+            Ok(Optimum::Point(x)) => x,
+            Ok(Optimum::Unbounded) => unreachable!("bounded below by 0"),
+            Err(e) => {
+                failed(stats, &e.0);
                 continue;
             }
-            // exact interval
-            let mut ends = [lo, hi];
-            let mut unbounded = false;
-            for (k, maximise) in [false, true].into_iter().enumerate() {
-                stats.solves += 1;
-                match sys.optimise(&[(v, 1.0)], maximise) {
-                    Ok(Optimum::Point(x)) => ends[k] = x[v],
-                    Ok(Optimum::Unbounded) => unbounded = true,
-                    Err(_) => failed = true,
-                }
+        };
+        // raise as many as possible by one unit above point A, until no more rise
+        let mut range: Vec<(f64, f64)> = tv.iter().map(|&v| (low[v], low[v])).collect();
+        let mut open: Vec<usize> = (0..tv.len()).collect();
+        let mut broken = false;
+        while !open.is_empty() {
+            let mut raise = sys.clone();
+            let mut weights = Vec::with_capacity(open.len());
+            for &t in &open {
+                let v = tv[t];
+                raise.bounds.push((0.0, 1.0));
+                let z = raise.bounds.len() - 1;
+                // z ≤ x − low  ⇔  x − z − s = low, s ≥ 0
+                raise.bounds.push((0.0, f64::INFINITY));
+                let s = raise.bounds.len() - 1;
+                raise.equations.push(Equation {
+                    terms: vec![(v, 1.0), (z, -1.0), (s, -1.0)],
+                    rhs: low[v],
+                });
+                weights.push((z, 1.0));
             }
-            if failed {
-                stats.inconsistent += 1;
+            stats.solves += 1;
+            let x = match raise.optimise(&weights, true) {
+                Ok(Optimum::Point(x)) => x,
+                Ok(Optimum::Unbounded) => unreachable!("z ≤ 1"),
+                Err(e) => {
+                    failed(stats, &e.0);
+                    broken = true;
+                    break;
+                }
+            };
+            let before = open.len();
+            open.retain(|&t| {
+                let v = tv[t];
+                let r = &mut range[t];
+                r.1 = r.1.max(x[v]);
+                r.0 = r.0.min(x[v]);
+                whole_numbers(r.0, r.1) < 2
+            });
+            if open.len() == before {
                 break;
             }
-            let (lo, hi) = (ends[0], if unbounded { f64::INFINITY } else { ends[1] });
-            let pinned = (whole_numbers(lo, hi) <= 1).then(|| lo.round() as i64);
+        }
+        if broken {
+            continue;
+        }
+        let _ = nv;
+        for (t, &c) in targets.iter().enumerate() {
+            let v = tv[t];
+            let (mut lo, mut hi) = range[t];
+            // exact interval for the values not shown to move, and for a sample (widths)
+            let sample = c % 64 == 0;
+            let mut pinned = None;
+            if open.contains(&t) || sample {
+                let mut ends = [lo, hi];
+                let mut unbounded = false;
+                let mut err = None;
+                for (k, maximise) in [false, true].into_iter().enumerate() {
+                    stats.solves += 1;
+                    match sys.optimise(&[(v, 1.0)], maximise) {
+                        Ok(Optimum::Point(x)) => ends[k] = x[v],
+                        Ok(Optimum::Unbounded) => unbounded = true,
+                        Err(e) => err = Some(e),
+                    }
+                }
+                if let Some(e) = err {
+                    failed(stats, &e.0);
+                    break;
+                }
+                lo = ends[0];
+                hi = if unbounded { f64::INFINITY } else { ends[1] };
+                pinned = (whole_numbers(lo, hi) <= 1).then(|| lo.round() as i64);
+                if sample {
+                    stats.sampled.push((m, c));
+                }
+            }
             out.insert(c, Range { lo, hi, pinned });
         }
     }

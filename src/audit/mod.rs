@@ -65,6 +65,8 @@ pub struct Finding {
 /// Guaranteed widths of the intervals of unpublished values, by nature.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Widths {
+    /// Unpublished values of the sample whose interval was computed exactly.
+    pub echantillon: u64,
     /// Counts: width in units → number of values (`1`, `2-4`, `5-9`, `10-99`, `100+`).
     pub comptes: BTreeMap<String, u64>,
     /// Shares: width in points of % (`<1`, `1-5`, `5-20`, `20+`).
@@ -114,19 +116,12 @@ impl AuditReport {
         let w = &self.largeurs;
         let _ = writeln!(
             s,
-            "  largeur garantie des intervalles — comptes (unités) : {}",
-            fmt(&w.comptes)
+            "  largeur des intervalles (intervalles exacts d'un échantillon fixe de {} valeurs non publiées) :",
+            w.echantillon
         );
-        let _ = writeln!(
-            s,
-            "  largeur garantie des intervalles — parts (points de %) : {}",
-            fmt(&w.parts)
-        );
-        let _ = writeln!(
-            s,
-            "  largeur garantie des intervalles — moyennes (relative) : {}",
-            fmt(&w.moyennes)
-        );
+        let _ = writeln!(s, "    comptes (unités) : {}", fmt(&w.comptes));
+        let _ = writeln!(s, "    parts (points de %) : {}", fmt(&w.parts));
+        let _ = writeln!(s, "    moyennes (largeur relative) : {}", fmt(&w.moyennes));
         let _ = writeln!(
             s,
             "  valeurs nulles déduites d'un zéro publié d'une zone englobante (admises) : {}",
@@ -292,6 +287,7 @@ pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
     rep.groupes = stats.groups;
     rep.programmes_lineaires = stats.solves;
     rep.groupes_incoherents = stats.inconsistent;
+    let sampled: std::collections::HashSet<(usize, u32)> = stats.sampled.iter().copied().collect();
 
     // a published zero of a containing cell
     let zero_above = |cell: u32, m: usize| {
@@ -317,7 +313,9 @@ pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
                 Some(x) => rep
                     .valeurs_determinees
                     .push(finding(v, format!("compte déterminé : {x}"))),
+                None if !sampled.contains(&(num, cell)) => {}
                 None => {
+                    rep.largeurs.echantillon += 1;
                     let w = rn.hi - rn.lo;
                     *rep.largeurs
                         .comptes
@@ -355,6 +353,10 @@ pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
                     rep.valeurs_determinees.push(finding(v, m));
                     continue;
                 }
+                if !sampled.contains(&(num, cell)) {
+                    continue;
+                }
+                rep.largeurs.echantillon += 1;
                 let lo = if rd.hi > 0.0 { rn.lo / rd.hi } else { 0.0 };
                 let hi = if rd.lo > 0.0 {
                     rn.hi / rd.lo
