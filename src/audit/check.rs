@@ -165,6 +165,15 @@ pub fn measure_ranges(
             sys.equations.push(Equation { terms, rhs });
         }
         let nv = sys.bounds.len();
+        if sys.equations.is_empty() {
+            // only the published rounding bounds: the interval is known without optimising
+            for &c in targets {
+                let (lo, hi) = sys.bounds[var_of[&c]];
+                let pinned = (whole_numbers(lo, hi) <= 1).then(|| lo.round() as i64);
+                out.insert(c, Range { lo, hi, pinned });
+            }
+            continue;
+        }
         let tv: Vec<usize> = targets.iter().map(|c| var_of[c]).collect();
         let failed = |stats: &mut LpStats, e: &str| {
             stats.inconsistent += 1;

@@ -274,14 +274,28 @@ pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
     }
     let mut stats = LpStats::default();
     let mut ranges: HashMap<(usize, u32), Range> = HashMap::new();
-    let mut measures: Vec<usize> = needed.keys().copied().collect();
-    measures.sort_unstable();
-    for m in measures {
-        let mut cells = needed.remove(&m).expect("key");
-        cells.sort_unstable();
-        cells.dedup();
-        for (c, r) in measure_ranges(p, &view, m, &cells, &mut stats) {
-            ranges.insert((m, c), r);
+    let mut work: Vec<(usize, Vec<u32>)> = needed.into_iter().collect();
+    work.sort_unstable_by_key(|(m, _)| *m);
+    // one measure per task; merged in measure order, so the result does not depend on threads
+    let results: Vec<(usize, HashMap<u32, Range>, LpStats)> = {
+        use rayon::prelude::*;
+        work.into_par_iter()
+            .map(|(m, mut cells)| {
+                cells.sort_unstable();
+                cells.dedup();
+                let mut st = LpStats::default();
+                let r = measure_ranges(p, &view, m, &cells, &mut st);
+                (m, r, st)
+            })
+            .collect()
+    };
+    for (m, r, st) in results {
+        stats.groups += st.groups;
+        stats.solves += st.solves;
+        stats.inconsistent += st.inconsistent;
+        stats.sampled.extend(st.sampled);
+        for (c, range) in r {
+            ranges.insert((m, c), range);
         }
     }
     rep.groupes = stats.groups;
