@@ -104,6 +104,7 @@ fn shift(set: MeasureSet, population: Population) -> MeasureSet {
 
 struct Search<'a> {
     model: &'a Model,
+    ancestors: &'a [Vec<u32>],
     linked: &'a [MeasureSet],
     /// Partition of value swaps (the last one) and the measures such a swap changes.
     value_pid: usize,
@@ -136,9 +137,7 @@ impl<'a> Search<'a> {
     }
 
     fn exempt(&self, row: u32, m: usize) -> bool {
-        let mut anc = Vec::new();
-        self.model.ancestors(row, &mut anc);
-        anc.iter().any(|&a| {
+        self.ancestors[row as usize].iter().any(|&a| {
             let a = a as usize;
             self.revealed[a].0 >> m & 1 == 1 && self.model.rows[a].measures[m] == 0
         })
@@ -373,6 +372,7 @@ fn scale_rank(r: &super::structure::Row) -> u8 {
 /// unpublished values left without an exchange.
 fn pass(
     model: &Model,
+    ancestors: &[Vec<u32>],
     tables: &[PublishedTable],
     fams: &[Family],
     linked: &[MeasureSet],
@@ -465,6 +465,7 @@ fn pass(
     let n_parts = parts.len();
     let mut s = Search {
         model,
+        ancestors,
         linked,
         value_pid,
         value_linked,
@@ -595,6 +596,12 @@ fn pass(
             let w = s.evaluate(id);
             s.set_witness(id, w);
         } else {
+            // every item witnessed in a split class was re-evaluated: those lists start anew
+            for &(pid, rec) in &log {
+                if let Some(list) = s.wit[pid].get_mut(rec.from as usize) {
+                    list.clear();
+                }
+            }
             for &(id, w) in &new_w {
                 s.set_witness(id, w);
             }
@@ -645,9 +652,17 @@ pub fn suppress(
     }
     let fams = reveal::families(&all_defs);
     let linked = linkage(&model);
+    let ancestors: Vec<Vec<u32>> = (0..model.rows.len() as u32)
+        .map(|r| {
+            let mut a = Vec::new();
+            model.ancestors(r, &mut a);
+            a
+        })
+        .collect();
     loop {
         report.passes += 1;
-        let (suppressed, unprotected) = pass(&model, tables, &fams, &linked, &mut report);
+        let (suppressed, unprotected) =
+            pass(&model, &ancestors, tables, &fams, &linked, &mut report);
         for &(r, k) in &suppressed {
             let row = &model.rows[r as usize];
             let t = &mut tables[row.table.expect("candidates are layer rows") as usize];
