@@ -153,3 +153,40 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
     }
     Ok(out)
 }
+
+/// What a GeoPackage written from `layers` would hold, without writing it (tests, checks).
+pub fn from_layers(layers: &[crate::emit::Layer]) -> Published {
+    let mut out = Published::default();
+    for r in crate::emit::tidy::tidy_rows(layers) {
+        let scale = scale_of(r.scale).expect("known scale");
+        out.values.push(Value {
+            scale,
+            code: r.code,
+            population: population_of(r.population).expect("known population"),
+            zone: split_of(r.zone).expect("known zone"),
+            indicator: r.indicator.to_string(),
+            value: r.value,
+            base: r.base,
+            status: r.status,
+        });
+    }
+    for l in layers {
+        if l.population != Population::Ensemble || l.split != Split::Tout {
+            continue;
+        }
+        let cols = parent_keys(l.scale);
+        for row in &l.rows {
+            let Some(code) = row.keys.first().cloned().flatten() else {
+                continue;
+            };
+            let mut m = HashMap::new();
+            for (k, v) in l.keys.iter().zip(&row.keys) {
+                if let (true, Some(v)) = (cols.contains(&k.name), v) {
+                    m.insert(k.name.to_string(), v.clone());
+                }
+            }
+            out.keys.insert((l.scale, code), m);
+        }
+    }
+    out
+}

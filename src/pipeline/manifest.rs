@@ -62,6 +62,24 @@ pub fn metadata(cfg: &Config) -> RunMetadata {
     }
 }
 
+/// Where each territory-wide total of the secrecy model sits in the manifest.
+pub const TOTAL_FIELDS: [(&str, &str, &str); 4] = [
+    ("total_sans_partie_qpv", "agregation", "split_unknown"),
+    ("total_sans_iris", "agregation", "iris_unknown"),
+    ("total_en_qpv", "jointure", "in_qpv"),
+    ("total_en_qva", "agregation", "in_qva"),
+];
+
+/// Replaces by `null` the totals the secondary suppression left out (they would reveal a
+/// hidden value).
+fn redact_totals(doc: &mut serde_json::Value, masked: &[String]) {
+    for (name, section, field) in TOTAL_FIELDS {
+        if masked.iter().any(|m| m == name) {
+            doc[section][field] = serde_json::Value::Null;
+        }
+    }
+}
+
 /// SHA-256 of a file, hex.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(path)?;
@@ -133,6 +151,8 @@ pub fn write_manifest(
         "durees_secondes": report.timings.iter().map(|(n, s)| json!({"etape": n, "secondes": s})).collect::<Vec<_>>(),
         "duree_totale_secondes": report.total_seconds,
     });
+    let mut doc = doc;
+    redact_totals(&mut doc, &report.secrecy.secondaire.totaux_masques);
     let text = serde_json::to_string_pretty(&doc).expect("serialisable");
     std::fs::write(path, text).map_err(|e| err(path, e))
 }

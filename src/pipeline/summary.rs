@@ -117,10 +117,20 @@ pub fn render(r: &RunReport) -> String {
         "Ménages : {} ; emménagés récents : {} (date OPS) + {} (date du bail RPLS) ; date inconnue : {} ; logements loués sans ménage OPS : {}",
         r.households, a.recent_from_ops, a.recent_from_lease, a.move_in_unknown, a.let_without_household
     );
+    let masked = &r.secrecy.secondaire.totaux_masques;
+    let shown = |name: &str, n: u64| {
+        if masked.iter().any(|m| m == name) {
+            "(masqué, secret)".to_string()
+        } else {
+            n.to_string()
+        }
+    };
     let _ = writeln!(
         s,
         "Partie QPV / hors QPV : {} logements placés par l'indicateur QPV du RPLS, {} sans partie connue ; sans IRIS : {}",
-        a.split_from_rpls_flag, a.split_unknown, a.iris_unknown
+        a.split_from_rpls_flag,
+        shown("total_sans_partie_qpv", a.split_unknown),
+        shown("total_sans_iris", a.iris_unknown)
     );
     s.push_str(&render_secrecy(&r.secrecy));
     s.push_str(&r.audit.render(5));

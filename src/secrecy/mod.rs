@@ -122,8 +122,11 @@ pub struct SecondaryReport {
     /// Finest cross-classification cells (stairwell × commune × IRIS × QPV × QVA × QPV part ×
     /// recent movers).
     pub inner_cells: u64,
-    /// Unpublished values for which no protecting exchange was found (should be 0).
+    /// Unpublished values for which no protecting exchange was found.
     pub unprotected: u64,
+    /// Territory-wide counts of the manifest that would reveal a hidden value and are left out
+    /// (`total_sans_partie_qpv`, `total_sans_iris`, `total_en_qpv`, `total_en_qva`).
+    pub totaux_masques: Vec<String>,
     pub seconds: f64,
 }
 
@@ -222,7 +225,7 @@ pub fn apply(
     params: &SecrecySection,
 ) -> Result<(Vec<PublishedTable>, SecrecyReport), SecrecyError> {
     let mut tables = apply_primary(aggs, params);
-    let secondary = secondary::suppress(aggs, input, &mut tables)?;
+    let secondary = secondary::suppress(aggs, input, &mut tables, params.min_units as i64)?;
     let report = SecrecyReport::tally(&tables, secondary);
     Ok((tables, report))
 }

@@ -373,6 +373,7 @@ fn scale_rank(r: &super::structure::Row) -> u8 {
 fn pass(
     model: &Model,
     ancestors: &[Vec<u32>],
+    masked_totals: &std::collections::HashSet<u32>,
     tables: &[PublishedTable],
     fams: &[Family],
     linked: &[MeasureSet],
@@ -486,7 +487,19 @@ fn pass(
     // values to protect, candidates
     let mut candidates: Vec<(u32, usize)> = Vec::new();
     for (r, row) in model.rows.iter().enumerate() {
-        let Some(t) = row.table else { continue };
+        if row.virtual_cell {
+            for d in indicators::for_population(row.population) {
+                s.new_item(r as u32, d);
+            }
+            continue;
+        }
+        let Some(t) = row.table else {
+            // a territory-wide total of the manifest: published unless it breaks a protection
+            if !masked_totals.contains(&(r as u32)) {
+                candidates.push((r as u32, 0));
+            }
+            continue;
+        };
         let pt = &tables[t as usize];
         let n = pt.indicators.len();
         assert!(n <= 128, "too many indicators in one layer");
@@ -511,17 +524,7 @@ fn pass(
     });
     report.candidates += candidates.len() as u64;
 
-    // territory totals are published from the start (dwellings)
     let mut log = Vec::new();
-    for (r, row) in model.rows.iter().enumerate() {
-        if row.table.is_none() {
-            let mut rev = MeasureSet::default();
-            rev.insert(Measure::Dwellings);
-            s.revealed[r] = rev;
-            s.refine_row(r as u32, rev, &mut log);
-        }
-    }
-    log.clear();
     for id in 0..s.items.len() as u32 {
         let w = s.evaluate(id);
         s.set_witness(id, w);
@@ -537,8 +540,15 @@ fn pass(
         let old_mask = s.pub_mask[ru];
         let old_rev = s.revealed[ru];
         let old_refined = s.refined[ru];
+        let is_total = model.rows[ru].table.is_none();
         let mask = old_mask | 1 << k;
-        let rev = s.revealed_with(r, mask);
+        let rev = if is_total {
+            let mut rev = MeasureSet::default();
+            rev.insert(Measure::Dwellings);
+            rev
+        } else {
+            s.revealed_with(r, mask)
+        };
         s.pub_mask[ru] = mask;
         s.revealed[ru] = rev;
         log.clear();
@@ -591,10 +601,12 @@ fn pass(
             s.revealed[ru] = old_rev;
             s.refined[ru] = old_refined;
             suppressed.push((r, k));
-            let d = s.row_defs(r)[k];
-            let id = s.new_item(r, d);
-            let w = s.evaluate(id);
-            s.set_witness(id, w);
+            if !is_total {
+                let d = s.row_defs(r)[k];
+                let id = s.new_item(r, d);
+                let w = s.evaluate(id);
+                s.set_witness(id, w);
+            }
         } else {
             // every item witnessed in a split class was re-evaluated: those lists start anew
             for &(pid, rec) in &log {
@@ -637,9 +649,10 @@ pub fn suppress(
     aggs: &Aggregates,
     input: &SecondaryInput<'_>,
     tables: &mut [PublishedTable],
+    min_units: i64,
 ) -> Result<SecondaryReport, SecrecyError> {
     let start = Instant::now();
-    let model = Model::build(aggs, input, tables)?;
+    let model = Model::build(aggs, input, tables, min_units)?;
     let mut report = SecondaryReport {
         inner_cells: model.n_inner() as u64,
         ..Default::default()
@@ -659,13 +672,26 @@ pub fn suppress(
             a
         })
         .collect();
+    let mut masked_totals = std::collections::HashSet::new();
     loop {
         report.passes += 1;
-        let (suppressed, unprotected) =
-            pass(&model, &ancestors, tables, &fams, &linked, &mut report);
+        let (suppressed, unprotected) = pass(
+            &model,
+            &ancestors,
+            &masked_totals,
+            tables,
+            &fams,
+            &linked,
+            &mut report,
+        );
         for &(r, k) in &suppressed {
             let row = &model.rows[r as usize];
-            let t = &mut tables[row.table.expect("candidates are layer rows") as usize];
+            let Some(t) = row.table else {
+                masked_totals.insert(r);
+                report.totaux_masques.push(row.code.clone());
+                continue;
+            };
+            let t = &mut tables[t as usize];
             let n = t.indicators.len();
             let c = &mut t.cells[row.pos as usize * n + k];
             c.status = Status::SecretSecondaire;

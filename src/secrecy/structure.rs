@@ -57,6 +57,9 @@ pub struct Row {
     pub parents: Vec<u32>,
     /// Measures of the row.
     pub measures: Measures,
+    /// A small difference of two nested zones (IRIS ⊃ QPV part…), never published but
+    /// computable by differencing: protected like a cell under the primary threshold.
+    pub virtual_cell: bool,
 }
 
 impl Row {
@@ -145,6 +148,7 @@ impl Model {
         aggs: &Aggregates,
         input: &SecondaryInput<'_>,
         tables: &[PublishedTable],
+        min_units: i64,
     ) -> Result<Model, SecrecyError> {
         let d = input.data;
         let t = d.territory;
@@ -243,6 +247,7 @@ impl Model {
                     cells: Vec::new(),
                     parents: Vec::new(),
                     measures: agg.measures[u as usize],
+                    virtual_cell: false,
                 });
             }
             row_of.push(ids);
@@ -275,6 +280,7 @@ impl Model {
                 cells: Vec::new(),
                 parents: Vec::new(),
                 measures: [0; N_MEASURES],
+                virtual_cell: false,
             });
         }
 
@@ -417,12 +423,91 @@ impl Model {
             }
             rows[id].parents = parents;
         }
-        Ok(Model {
+        let mut model = Model {
             inner,
             units: inner_units,
             rows,
             row_of,
-        })
+        };
+        model.add_virtual_cells(min_units);
+        Ok(model)
+    }
+
+    /// Adds, for every zone row strictly inside another zone row of the same population (a QPV
+    /// inside an IRIS, an IRIS inside a commune's QPV part…), the difference of the two when it
+    /// holds fewer than `min_units` dwellings: publishing both would publish it.
+    fn add_virtual_cells(&mut self, min_units: i64) {
+        let zone = |r: &Row| {
+            matches!(
+                r.scale,
+                Some(Scale::Commune | Scale::Iris | Scale::Qpv | Scale::Qva)
+            )
+        };
+        let mut seen: std::collections::HashSet<(Population, Vec<u32>)> = self
+            .rows
+            .iter()
+            .filter(|r| r.table.is_some())
+            .map(|r| (r.population, r.cells.clone()))
+            .collect();
+        let mut by_cell: HashMap<(Population, u32), Vec<u32>> = HashMap::new();
+        for (id, r) in self.rows.iter().enumerate() {
+            if zone(r) {
+                for &c in &r.cells {
+                    by_cell
+                        .entry((r.population, c))
+                        .or_default()
+                        .push(id as u32);
+                }
+            }
+        }
+        let mut new_rows = Vec::new();
+        for (b, rb) in self.rows.iter().enumerate() {
+            if !zone(rb) || rb.cells.is_empty() {
+                continue;
+            }
+            let Some(cands) = by_cell.get(&(rb.population, rb.cells[0])) else {
+                continue;
+            };
+            for &a in cands {
+                let ra = &self.rows[a as usize];
+                if a as usize == b
+                    || ra.cells.len() <= rb.cells.len()
+                    || !rb.cells.iter().all(|c| ra.cells.binary_search(c).is_ok())
+                {
+                    continue;
+                }
+                let diff: Vec<u32> = ra
+                    .cells
+                    .iter()
+                    .copied()
+                    .filter(|c| rb.cells.binary_search(c).is_err())
+                    .collect();
+                let off = ext(ra.population, 0);
+                let mut m = [0i64; N_MEASURES];
+                for &c in &diff {
+                    for (k, v) in m.iter_mut().enumerate() {
+                        *v += self.x(c, off + k);
+                    }
+                }
+                let dw = m[Measure::Dwellings as usize];
+                if dw < 1 || dw >= min_units || !seen.insert((ra.population, diff.clone())) {
+                    continue;
+                }
+                new_rows.push(Row {
+                    table: None,
+                    pos: 0,
+                    scale: ra.scale,
+                    population: ra.population,
+                    split: ra.split,
+                    code: format!("{} − {}", ra.code, rb.code),
+                    cells: diff,
+                    parents: vec![a],
+                    measures: m,
+                    virtual_cell: true,
+                });
+            }
+        }
+        self.rows.extend(new_rows);
     }
 
     /// Extended measure `e` of inner cell `cell`.
