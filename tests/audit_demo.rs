@@ -1,0 +1,97 @@
+//! The demo publication passes `opsgeo audit`; a tampered copy does not.
+
+mod common;
+
+use common::*;
+use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+
+fn demo_gpkg() -> std::path::PathBuf {
+    let (out, o) = demo_run();
+    assert!(
+        o.status.success(),
+        "demo run failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out.join("opsgeo.gpkg")
+}
+
+#[test]
+fn demo_publication_passes_the_audit() {
+    let gpkg = demo_gpkg();
+    let o = opsgeo(&["audit", path_str(&gpkg)]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains("aucune valeur non publiée ne peut être retrouvée"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("largeur des intervalles"), "{stdout}");
+}
+
+#[test]
+fn demo_summary_and_manifest_show_losses_per_rule_and_scale() {
+    let (out, o) = demo_run();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "secret_effectif",
+        "secret_secondaire",
+        "secret secondaire :",
+        "Audit du secret",
+    ] {
+        assert!(
+            stdout.contains(needle),
+            "{needle} missing from the summary:\n{stdout}"
+        );
+    }
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let cage = &m["secret"]["valeurs"]["cage"];
+    assert!(cage["secret_effectif"].as_u64().unwrap() > 0, "{cage}");
+    assert!(m["secret"]["cellules"]["commune"]["publie"]
+        .as_u64()
+        .is_some());
+    assert_eq!(
+        m["audit_secret"]["valeurs_determinees"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert!(m["durees_secondes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["etape"] == "audit"));
+}
+
+#[test]
+fn a_published_value_on_three_units_fails_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("opsgeo.gpkg");
+    std::fs::copy(demo_gpkg(), &copy).unwrap();
+    {
+        let ds = Dataset::open_ex(
+            &copy,
+            DatasetOptions {
+                open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        ds.execute_sql(
+            "UPDATE indicateurs SET effectif = 3 WHERE fid = (SELECT min(fid) FROM indicateurs WHERE statut = 'publie' AND nature = 'part')",
+            None,
+            gdal::vector::sql::Dialect::DEFAULT,
+        )
+        .unwrap();
+    }
+    let o = opsgeo(&["audit", path_str(&copy)]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("publiée sur 3 unité(s)"), "{stdout}");
+}

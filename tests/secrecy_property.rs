@@ -1,0 +1,113 @@
+//! Property test over random synthetic territories: every run passes the audit (`opsgeo run`
+//! refuses to publish otherwise, and `opsgeo audit` agrees on the published file), and the
+//! suppression pattern is the same whatever the thread count and the order of the input rows.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use gdal::vector::LayerAccess;
+use gdal::Dataset;
+
+/// `(echelle, code, population, zone, indicateur)` → `statut`.
+fn statuses(gpkg: &Path) -> BTreeMap<String, String> {
+    let ds = Dataset::open(gpkg).expect("open gpkg");
+    let mut layer = ds.layer_by_name("indicateurs").expect("indicateurs");
+    let mut out = BTreeMap::new();
+    for f in layer.features() {
+        let key = ["echelle", "code", "population", "zone", "indicateur"]
+            .iter()
+            .map(|c| f.str_of(c).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("|");
+        out.insert(key, f.str_of("statut").unwrap_or_default());
+    }
+    out
+}
+
+fn run(config: &Path, out: &Path, threads: &str) -> BTreeMap<String, String> {
+    let o = Command::new(bin())
+        .args([
+            "--quiet",
+            "run",
+            "--config",
+            path_str(config),
+            "--out",
+            path_str(out),
+        ])
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .expect("spawn");
+    assert!(
+        o.status.success(),
+        "run failed ({}):\n{}\n{}",
+        config.display(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    statuses(&out.join("opsgeo.gpkg"))
+}
+
+/// Reverses the order of the data rows of a CSV (the header stays first).
+fn reverse_rows(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let mut s = String::from(header);
+    s.push('\n');
+    for l in lines {
+        s.push_str(l);
+        s.push('\n');
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn random_territories_pass_the_audit_and_suppress_the_same_whatever_threads_and_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    for seed in [3u64, 11, 29, 47] {
+        let data = tmp.path().join(format!("data-{seed}"));
+        let o = opsgeo(&[
+            "--quiet",
+            "synth",
+            "--dwellings",
+            "2500",
+            "--seed",
+            &seed.to_string(),
+            "--out",
+            path_str(&data),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let config = data.join("opsgeo.toml");
+        let a = run(&config, &tmp.path().join(format!("a-{seed}")), "1");
+        let b = run(&config, &tmp.path().join(format!("b-{seed}")), "2");
+        assert_eq!(a, b, "seed {seed}: pattern depends on the thread count");
+        assert!(
+            a.values().any(|s| s == "secret_secondaire"),
+            "seed {seed}: no secondary suppression at all"
+        );
+        // the published file passes the stand-alone audit too
+        let gpkg = tmp.path().join(format!("a-{seed}/opsgeo.gpkg"));
+        let o = opsgeo(&["audit", path_str(&gpkg)]);
+        assert!(
+            o.status.success(),
+            "seed {seed}: audit failed\n{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        // same pattern with the RPLS and OPS rows in reverse order
+        for f in std::fs::read_dir(&data).unwrap() {
+            let p = f.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("rpls") || name.starts_with("ops_") {
+                reverse_rows(&p);
+            }
+        }
+        let c = run(&config, &tmp.path().join(format!("c-{seed}")), "2");
+        assert_eq!(a, c, "seed {seed}: pattern depends on the input order");
+    }
+}
