@@ -70,7 +70,8 @@ struct Item {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Witness {
     Exempt,
-    Class(u8, u32),
+    /// Partition, cell of the row, cell outside: valid while no published row separates them.
+    Pair(u8, u32, u32),
 }
 
 struct Fam {
@@ -119,7 +120,7 @@ struct Search<'a> {
     refined: Vec<u64>,
     items: Vec<Item>,
     witness: Vec<Option<Witness>>,
-    /// `wit[partition][class]`: items witnessed there (stale entries are skipped).
+    /// `wit[partition][cell]`: items whose witness pair holds the cell (stale entries skipped).
     wit: Vec<Vec<Vec<u32>>>,
     stamp: Vec<u32>,
     epoch: u32,
@@ -155,35 +156,62 @@ impl<'a> Search<'a> {
         g
     }
 
+    /// A cell of `class` outside `row` satisfying `ok` (scans the class members).
+    fn partner(
+        &self,
+        pid: usize,
+        class: u32,
+        row: &[u32],
+        ok: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
+        self.parts[pid]
+            .members(class)
+            .iter()
+            .copied()
+            .find(|&c| ok(c) && row.binary_search(&c).is_err())
+    }
+
+    /// A valid exchange for `it` under `cert`: the pair (cell of the row, cell outside).
     fn cert(&self, it: &Item, cert: Cert) -> Option<Witness> {
         let model = self.model;
         let row = &model.rows[it.row as usize];
         let x = |c: u32, e: usize| model.x(c, e);
-        let (pid, g) = match cert {
-            Cert::Move(_) | Cert::Mean(..) => (0usize, self.groups(0, it.row)),
-            Cert::Swap(f, ..) => (f + 1, self.groups(f + 1, it.row)),
-            Cert::ValueSwap(..) => (self.value_pid, self.groups(self.value_pid, it.row)),
+        let pid = match cert {
+            Cert::Move(_) | Cert::Mean(..) => 0usize,
+            Cert::Swap(f, ..) => f + 1,
+            Cert::ValueSwap(..) => self.value_pid,
         };
+        let g = self.groups(pid, it.row);
         let p = &self.parts[pid];
+        let ns = |c: u32| !self.singleton[c as usize];
+        let gives = |c: u32| self.gives(it.row, c);
+        let pair = |j: u32, k: u32| Some(Witness::Pair(pid as u8, j, k));
         let mut i = 0;
         while i < g.len() {
             let class = g[i].0;
-            let mut j = i;
-            while j < g.len() && g[j].0 == class {
-                j += 1;
+            let mut end = i;
+            while end < g.len() && g[end].0 == class {
+                end += 1;
             }
-            let cells = &g[i..j];
+            let cells: Vec<u32> = g[i..end].iter().map(|&(_, c)| c).collect();
+            i = end;
             let k_all = p.size(class) - cells.len() as u32;
-            let ok = match cert {
+            let found = match cert {
                 Cert::Move(e) => {
-                    let (mut give, mut own) = (false, 0u32);
-                    for &(_, c) in cells {
-                        let pos = x(c, e) > 0;
-                        give |= pos && self.gives(it.row, c);
-                        own += (pos && !self.singleton[c as usize]) as u32;
-                    }
+                    let own = cells.iter().filter(|&&c| x(c, e) > 0 && ns(c)).count() as u32;
                     let k_give = p.count(class, e) - own;
-                    k_give > 0 || (give && k_all > 0)
+                    if k_give > 0 {
+                        let k = self.partner(pid, class, &row.cells, |c| ns(c) && x(c, e) > 0);
+                        k.and_then(|k| pair(cells[0], k))
+                    } else if k_all > 0 {
+                        let j = cells.iter().copied().find(|&c| x(c, e) > 0 && gives(c));
+                        j.and_then(|j| {
+                            self.partner(pid, class, &row.cells, |_| true)
+                                .and_then(|k| pair(j, k))
+                        })
+                    } else {
+                        None
+                    }
                 }
                 Cert::Swap(f, k, pop) => {
                     let fam = &self.fams[f].family;
@@ -191,40 +219,45 @@ impl<'a> Search<'a> {
                     let cat = off + fam.categories[k] as usize;
                     let den = off + fam.denominator as usize;
                     let base = 4 * k + 2 * pop;
-                    let (mut jy, mut jn, mut own_y, mut own_n) = (false, false, 0u32, 0u32);
-                    for &(_, c) in cells {
-                        let y = x(c, cat) > 0;
-                        let n = x(c, den) - x(c, cat) > 0;
-                        if self.gives(it.row, c) {
-                            jy |= y;
-                            jn |= n;
-                        }
-                        if !self.singleton[c as usize] {
-                            own_y += y as u32;
-                            own_n += n as u32;
-                        }
-                    }
+                    let y = |c: u32| x(c, cat) > 0;
+                    let n = |c: u32| x(c, den) - x(c, cat) > 0;
+                    let own_y = cells.iter().filter(|&&c| y(c) && ns(c)).count() as u32;
+                    let own_n = cells.iter().filter(|&&c| n(c) && ns(c)).count() as u32;
                     let ky = p.count(class, base) - own_y;
                     let kn = p.count(class, base + 1) - own_n;
-                    (jy && kn > 0) || (ky > 0 && jn)
+                    let jy = cells.iter().copied().find(|&c| y(c) && gives(c));
+                    let jn = cells.iter().copied().find(|&c| n(c) && gives(c));
+                    let first = match jy {
+                        Some(j) if kn > 0 => self
+                            .partner(pid, class, &row.cells, |c| ns(c) && n(c))
+                            .and_then(|k| pair(j, k)),
+                        _ => None,
+                    };
+                    first.or_else(|| match jn {
+                        Some(j) if ky > 0 => self
+                            .partner(pid, class, &row.cells, |c| ns(c) && y(c))
+                            .and_then(|k| pair(j, k)),
+                        _ => None,
+                    })
                 }
                 Cert::ValueSwap(n, d) => {
-                    let avg_differs = |a: u32, b: u32| {
+                    let differs = |a: u32, b: u32| {
                         x(a, n) as i128 * x(b, d) as i128 != x(b, n) as i128 * x(a, d) as i128
                     };
                     cells
                         .iter()
-                        .filter(|&&(_, c)| self.gives(it.row, c) && x(c, d) > 0)
-                        .any(|&(_, j)| {
+                        .copied()
+                        .filter(|&c| gives(c) && x(c, d) > 0)
+                        .find_map(|j| {
                             p.members(class)
                                 .iter()
-                                .filter(|&&c| {
-                                    !self.singleton[c as usize]
-                                        && x(c, d) > 0
-                                        && row.cells.binary_search(&c).is_err()
+                                .copied()
+                                .filter(|&c| {
+                                    ns(c) && x(c, d) > 0 && row.cells.binary_search(&c).is_err()
                                 })
                                 .take(MEAN_SCAN)
-                                .any(|&k| avg_differs(j, k))
+                                .find(|&k| differs(j, k))
+                                .and_then(|k| pair(j, k))
                         })
                 }
                 Cert::Mean(n, d) => {
@@ -232,25 +265,32 @@ impl<'a> Search<'a> {
                     let (a, b) = (row.measures[n - off] as i128, row.measures[d - off] as i128);
                     let differs =
                         |c: u32| x(c, d) > 0 && x(c, n) as i128 * b != a * x(c, d) as i128;
-                    let out_ok = b >= 2
-                        && k_all > 0
-                        && cells
+                    let out = if b >= 2 && k_all > 0 {
+                        cells
                             .iter()
-                            .any(|&(_, c)| self.gives(it.row, c) && differs(c));
-                    out_ok
-                        || p.members(class)
-                            .iter()
-                            .filter(|&&c| {
-                                !self.singleton[c as usize] && row.cells.binary_search(&c).is_err()
+                            .copied()
+                            .find(|&c| gives(c) && differs(c))
+                            .and_then(|j| {
+                                self.partner(pid, class, &row.cells, |_| true)
+                                    .and_then(|k| pair(j, k))
                             })
+                    } else {
+                        None
+                    };
+                    out.or_else(|| {
+                        p.members(class)
+                            .iter()
+                            .copied()
+                            .filter(|&c| ns(c) && row.cells.binary_search(&c).is_err())
                             .take(MEAN_SCAN)
-                            .any(|&c| differs(c))
+                            .find(|&k| differs(k))
+                            .and_then(|k| pair(cells[0], k))
+                    })
                 }
             };
-            if ok {
-                return Some(Witness::Class(pid as u8, class));
+            if found.is_some() {
+                return found;
             }
-            i = j;
         }
         None
     }
@@ -266,12 +306,10 @@ impl<'a> Search<'a> {
 
     fn set_witness(&mut self, id: u32, w: Option<Witness>) {
         self.witness[id as usize] = w;
-        if let Some(Witness::Class(pid, class)) = w {
+        if let Some(Witness::Pair(pid, j, k)) = w {
             let lists = &mut self.wit[pid as usize];
-            if lists.len() <= class as usize {
-                lists.resize(class as usize + 1, Vec::new());
-            }
-            lists[class as usize].push(id);
+            lists[j as usize].push(id);
+            lists[k as usize].push(id);
         }
     }
 
@@ -479,7 +517,7 @@ fn pass(
         refined: vec![0; n_rows],
         items: Vec::new(),
         witness: Vec::new(),
-        wit: vec![Vec::new(); n_parts],
+        wit: vec![vec![Vec::new(); n_inner]; n_parts],
         stamp: Vec::new(),
         epoch: 0,
     };
@@ -559,12 +597,19 @@ fn pass(
             s.stamp.resize(s.items.len(), 0);
         }
         affected.clear();
+        // items whose witness pair the split separates: one end moved, the other did not
         for &(pid, rec) in &log {
-            if let Some(list) = s.wit[pid].get(rec.from as usize) {
-                for &id in list {
-                    if s.witness[id as usize] == Some(Witness::Class(pid as u8, rec.from))
-                        && s.stamp[id as usize] != s.epoch
-                    {
+            let part = &s.parts[pid];
+            for &c in part.members(rec.to) {
+                for &id in &s.wit[pid][c as usize] {
+                    let Some(Witness::Pair(wp, j, k)) = s.witness[id as usize] else {
+                        continue;
+                    };
+                    if wp as usize != pid || (j != c && k != c) {
+                        continue;
+                    }
+                    let other = if j == c { k } else { j };
+                    if part.class_of(other) != rec.to && s.stamp[id as usize] != s.epoch {
                         s.stamp[id as usize] = s.epoch;
                         affected.push(id);
                     }
@@ -608,12 +653,6 @@ fn pass(
                 s.set_witness(id, w);
             }
         } else {
-            // every item witnessed in a split class was re-evaluated: those lists start anew
-            for &(pid, rec) in &log {
-                if let Some(list) = s.wit[pid].get_mut(rec.from as usize) {
-                    list.clear();
-                }
-            }
             for &(id, w) in &new_w {
                 s.set_witness(id, w);
             }
