@@ -70,13 +70,13 @@ fn reverse_rows(path: &Path) {
 #[test]
 fn random_territories_pass_the_audit_and_suppress_the_same_whatever_threads_and_order() {
     let tmp = tempfile::tempdir().unwrap();
-    for seed in [3u64, 11, 29, 47] {
+    for seed in [3u64, 11, 29] {
         let data = tmp.path().join(format!("data-{seed}"));
         let o = opsgeo(&[
             "--quiet",
             "synth",
             "--dwellings",
-            "2500",
+            "1500",
             "--seed",
             &seed.to_string(),
             "--out",

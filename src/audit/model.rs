@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 
 use super::read::{Published, Value};
-use crate::indicators::{self, IndicatorDef, Kind, N_MEASURES};
+use crate::indicators::{self, IndicatorDef, Kind};
 use crate::model::{Population, Scale, Split};
 
 /// `(scale, population, zone, code)`.
@@ -218,17 +218,4 @@ pub fn known_bounds(values: &[&Value], m: usize) -> Option<(i64, i64)> {
 /// The catalogue entry of a value, if known.
 pub fn def_of(v: &Value) -> Option<&'static IndicatorDef> {
     indicators::by_field(&v.indicator)
-}
-
-/// Measures used by at least one indicator of the catalogue.
-pub fn measures_used() -> Vec<usize> {
-    let mut used = vec![false; N_MEASURES];
-    for d in indicators::CATALOGUE {
-        used[d.numerator as usize] = true;
-        used[d.base as usize] = true;
-        if let Some(den) = d.denominator {
-            used[den as usize] = true;
-        }
-    }
-    (0..N_MEASURES).filter(|&m| used[m]).collect()
 }

@@ -100,6 +100,10 @@ pub struct Model {
 }
 
 type InnerKey = (u32, u32, u32, u32, u32, u8);
+/// Measures, unit indices (stairwell, commune, IRIS, QPV, QVA) and QPV part of an inner cell.
+type InnerEntry = (Vec<i64>, [u32; 5], Option<Split>);
+/// Which inner cells a territory-wide total of the manifest counts.
+type TotalTest = fn(&[u32; 5], Option<Split>) -> bool;
 
 fn ranks(codes: impl Iterator<Item = String>) -> Vec<u32> {
     let codes: Vec<String> = codes.collect();
@@ -168,7 +172,7 @@ impl Model {
         for (i, h) in d.households.iter().enumerate() {
             household_of[h.dwelling as usize] = i as u32;
         }
-        let mut cells: HashMap<InnerKey, (Vec<i64>, [u32; 5], Option<Split>)> = HashMap::new();
+        let mut cells: HashMap<InnerKey, InnerEntry> = HashMap::new();
         for (i, dw) in d.dwellings.iter().enumerate() {
             let h = match household_of[i] {
                 u32::MAX => None,
@@ -262,7 +266,7 @@ impl Model {
         };
 
         // territory-wide totals the manifest publishes (ensemble, dwellings)
-        let totals: [(&str, fn(&[u32; 5], Option<Split>) -> bool); 4] = [
+        let totals: [(&str, TotalTest); 4] = [
             ("total_sans_partie_qpv", |_, sp| sp.is_none()),
             ("total_sans_iris", |u, _| u[2] == u32::MAX),
             ("total_en_qpv", |u, _| u[3] != u32::MAX),
@@ -369,59 +373,64 @@ impl Model {
 
         // hierarchy (the relations the audit rebuilds from the layer keys)
         let single_region = t.regions.len() == 1;
-        for id in 0..rows.len() {
-            let r = &rows[id];
-            let (Some(ti), Some(scale)) = (r.table, r.scale) else {
-                continue;
-            };
-            let u = tables[ti as usize].units[r.pos as usize];
-            let (pop, split) = (r.population, r.split);
-            let mut parents = Vec::new();
-            let mut push = |scale, pop, split, unit: Option<u32>| {
-                if let Some(p) = unit.and_then(|u| lookup(scale, pop, split, u)) {
-                    parents.push(p);
+        let all_parents: Vec<Vec<u32>> = rows
+            .iter()
+            .map(|r| {
+                let (Some(ti), Some(scale)) = (r.table, r.scale) else {
+                    return Vec::new();
+                };
+                let u = tables[ti as usize].units[r.pos as usize];
+                let (pop, split) = (r.population, r.split);
+                let mut parents = Vec::new();
+                let mut push = |scale, pop, split, unit: Option<u32>| {
+                    if let Some(p) = unit.and_then(|u| lookup(scale, pop, split, u)) {
+                        parents.push(p);
+                    }
+                };
+                if pop == Population::Recents {
+                    push(scale, Population::Ensemble, split, Some(u));
                 }
-            };
-            if pop == Population::Recents {
-                push(scale, Population::Ensemble, split, Some(u));
-            }
-            if split != Split::Tout {
-                push(scale, pop, Split::Tout, Some(u));
-            }
-            match scale {
-                Scale::Cage => push(
-                    Scale::Batiment,
-                    pop,
-                    split,
-                    Some(s.stairwells[u as usize].building),
-                ),
-                Scale::Batiment => push(
-                    Scale::Programme,
-                    pop,
-                    split,
-                    Some(s.buildings[u as usize].programme),
-                ),
-                Scale::Commune => {
-                    let c = &t.communes[u as usize];
-                    push(Scale::Epci, pop, split, Some(c.epci));
-                    push(Scale::Departement, pop, split, Some(c.departement));
-                    push(Scale::Region, pop, split, Some(t.region_of(u)));
+                if split != Split::Tout {
+                    push(scale, pop, Split::Tout, Some(u));
                 }
-                Scale::Departement => push(
-                    Scale::Region,
-                    pop,
-                    split,
-                    Some(t.departements[u as usize].region),
-                ),
-                Scale::Iris => {
-                    let c = input.codes.iris_commune.get(u as usize).copied().flatten();
-                    push(Scale::Commune, pop, Split::Tout, c);
+                match scale {
+                    Scale::Cage => push(
+                        Scale::Batiment,
+                        pop,
+                        split,
+                        Some(s.stairwells[u as usize].building),
+                    ),
+                    Scale::Batiment => push(
+                        Scale::Programme,
+                        pop,
+                        split,
+                        Some(s.buildings[u as usize].programme),
+                    ),
+                    Scale::Commune => {
+                        let c = &t.communes[u as usize];
+                        push(Scale::Epci, pop, split, Some(c.epci));
+                        push(Scale::Departement, pop, split, Some(c.departement));
+                        push(Scale::Region, pop, split, Some(t.region_of(u)));
+                    }
+                    Scale::Departement => push(
+                        Scale::Region,
+                        pop,
+                        split,
+                        Some(t.departements[u as usize].region),
+                    ),
+                    Scale::Iris => {
+                        let c = input.codes.iris_commune.get(u as usize).copied().flatten();
+                        push(Scale::Commune, pop, Split::Tout, c);
+                    }
+                    Scale::Qpv if single_region => push(Scale::Region, pop, Split::Qpv, Some(0)),
+                    Scale::Qva if single_region => push(Scale::Region, pop, Split::Tout, Some(0)),
+                    _ => {}
                 }
-                Scale::Qpv if single_region => push(Scale::Region, pop, Split::Qpv, Some(0)),
-                Scale::Qva if single_region => push(Scale::Region, pop, Split::Tout, Some(0)),
-                _ => {}
-            }
-            rows[id].parents = parents;
+                parents
+            })
+            .collect();
+        for (r, p) in rows.iter_mut().zip(all_parents) {
+            r.parents = p;
         }
         let mut model = Model {
             inner,
