@@ -69,8 +69,13 @@ pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
     let sec2 = &sec.secondaire;
     let _ = writeln!(
         s,
-        "  secret secondaire : {} valeurs candidates, {} cellules fines, {} passe(s), {:.2} s ; valeurs non protégées : {}",
-        sec2.candidates, sec2.inner_cells, sec2.passes, sec2.seconds, sec2.unprotected
+        "  secret secondaire : {} valeurs candidates, {} cellules fines, {} passe(s), {:.2} s ; valeurs sans échange protecteur : {} ; protégées sauf du ménage d'un logement isolé : {}",
+        sec2.candidates,
+        sec2.inner_cells,
+        sec2.passes,
+        sec2.seconds,
+        sec2.unprotected,
+        sec2.singleton_exposed
     );
     s
 }

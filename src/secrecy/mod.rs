@@ -124,6 +124,9 @@ pub struct SecondaryReport {
     pub inner_cells: u64,
     /// Unpublished values for which no protecting exchange was found.
     pub unprotected: u64,
+    /// Unpublished values whose only exchanges take a unit from a cell of a single dwelling:
+    /// hidden from everyone but that dwelling's household.
+    pub singleton_exposed: u64,
     /// Territory-wide counts of the manifest that would reveal a hidden value and are left out
     /// (`total_sans_partie_qpv`, `total_sans_iris`, `total_en_qpv`, `total_en_qva`).
     pub totaux_masques: Vec<String>,

@@ -62,6 +62,9 @@ enum Cert {
 #[derive(Debug, Clone)]
 struct Item {
     row: u32,
+    /// No exchange avoiding cells of a single dwelling exists even before anything is
+    /// published: such exchanges are allowed for this value (see `singleton_exposed`).
+    relaxed: bool,
     /// Base measure of the numerator (in the row's population).
     num: usize,
     certs: Vec<Cert>,
@@ -172,7 +175,9 @@ impl<'a> Search<'a> {
     }
 
     /// A valid exchange for `it` under `cert`: the pair (cell of the row, cell outside).
-    fn cert(&self, it: &Item, cert: Cert) -> Option<Witness> {
+    /// With `relaxed`, cells of one dwelling may give a unit too (the exchange is then hidden
+    /// from every attacker but that dwelling's household).
+    fn cert(&self, it: &Item, cert: Cert, relaxed: bool) -> Option<Witness> {
         let model = self.model;
         let row = &model.rows[it.row as usize];
         let x = |c: u32, e: usize| model.x(c, e);
@@ -183,8 +188,8 @@ impl<'a> Search<'a> {
         };
         let g = self.groups(pid, it.row);
         let p = &self.parts[pid];
-        let ns = |c: u32| !self.singleton[c as usize];
-        let gives = |c: u32| self.gives(it.row, c);
+        let ns = |c: u32| relaxed || !self.singleton[c as usize];
+        let gives = |c: u32| relaxed || self.gives(it.row, c);
         let pair = |j: u32, k: u32| Some(Witness::Pair(pid as u8, j, k));
         let mut i = 0;
         while i < g.len() {
@@ -199,7 +204,7 @@ impl<'a> Search<'a> {
             let found = match cert {
                 Cert::Move(e) => {
                     let own = cells.iter().filter(|&&c| x(c, e) > 0 && ns(c)).count() as u32;
-                    let k_give = p.count(class, e) - own;
+                    let k_give = if relaxed { 1 } else { p.count(class, e) - own };
                     if k_give > 0 {
                         let k = self.partner(pid, class, &row.cells, |c| ns(c) && x(c, e) > 0);
                         k.and_then(|k| pair(cells[0], k))
@@ -223,8 +228,14 @@ impl<'a> Search<'a> {
                     let n = |c: u32| x(c, den) - x(c, cat) > 0;
                     let own_y = cells.iter().filter(|&&c| y(c) && ns(c)).count() as u32;
                     let own_n = cells.iter().filter(|&&c| n(c) && ns(c)).count() as u32;
-                    let ky = p.count(class, base) - own_y;
-                    let kn = p.count(class, base + 1) - own_n;
+                    let (ky, kn) = if relaxed {
+                        (1, 1)
+                    } else {
+                        (
+                            p.count(class, base) - own_y,
+                            p.count(class, base + 1) - own_n,
+                        )
+                    };
                     let jy = cells.iter().copied().find(|&c| y(c) && gives(c));
                     let jn = cells.iter().copied().find(|&c| n(c) && gives(c));
                     let first = match jy {
@@ -301,7 +312,18 @@ impl<'a> Search<'a> {
         if a == 0 && self.exempt(it.row, it.num) {
             return Some(Witness::Exempt);
         }
-        it.certs.iter().find_map(|&c| self.cert(it, c))
+        it.certs.iter().find_map(|&c| self.cert(it, c, it.relaxed))
+    }
+
+    /// Evaluates a new item; without any exchange avoiding single-dwelling cells, it is
+    /// protected with them instead.
+    fn first_evaluation(&mut self, id: u32) -> Option<Witness> {
+        let w = self.evaluate(id);
+        if w.is_some() {
+            return w;
+        }
+        self.items[id as usize].relaxed = true;
+        self.evaluate(id)
     }
 
     fn set_witness(&mut self, id: u32, w: Option<Witness>) {
@@ -359,7 +381,12 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        self.items.push(Item { row, num, certs });
+        self.items.push(Item {
+            row,
+            num,
+            certs,
+            relaxed: false,
+        });
         self.witness.push(None);
         (self.items.len() - 1) as u32
     }
@@ -564,7 +591,7 @@ fn pass(
 
     let mut log = Vec::new();
     for id in 0..s.items.len() as u32 {
-        let w = s.evaluate(id);
+        let w = s.first_evaluation(id);
         s.set_witness(id, w);
     }
 
@@ -649,7 +676,7 @@ fn pass(
             if !is_total {
                 let d = s.row_defs(r)[k];
                 let id = s.new_item(r, d);
-                let w = s.evaluate(id);
+                let w = s.first_evaluation(id);
                 s.set_witness(id, w);
             }
         } else {
@@ -662,7 +689,11 @@ fn pass(
     // final check of every unpublished value
     let mut unprotected = 0;
     for id in 0..s.items.len() as u32 {
-        if s.evaluate(id).is_none() {
+        let w = s.evaluate(id);
+        if w.is_some() && s.items[id as usize].relaxed {
+            report.singleton_exposed += 1;
+        }
+        if w.is_none() {
             unprotected += 1;
             if debug {
                 let it = &s.items[id as usize];
@@ -738,6 +769,9 @@ pub fn suppress(
             c.base = None;
         }
         report.unprotected = unprotected;
+        if !(suppressed.is_empty() || unprotected == 0 || report.passes >= MAX_PASSES) {
+            report.singleton_exposed = 0;
+        }
         if suppressed.is_empty() || unprotected == 0 || report.passes >= MAX_PASSES {
             break;
         }
