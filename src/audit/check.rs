@@ -174,13 +174,63 @@ pub fn measure_ranges(
             }
             continue;
         }
-        let tv: Vec<usize> = targets.iter().map(|c| var_of[c]).collect();
         let failed = |stats: &mut LpStats, e: &str| {
             stats.inconsistent += 1;
             if std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
                 eprintln!("groupe incohérent, mesure {m} : {e}");
             }
         };
+        if sys.equations.len() == 1 {
+            // one equation Σ a·x = b over boxes: the exact interval of each unknown is the
+            // equation solved for it over the boxes of the others
+            let e = &sys.equations[0];
+            let mut ok = true;
+            let mut got = Vec::new();
+            for &c in targets {
+                let v = var_of[&c];
+                let Some(&(_, ak)) = e.terms.iter().find(|(t, _)| *t == v) else {
+                    let (lo, hi) = sys.bounds[v];
+                    got.push((c, lo, hi));
+                    continue;
+                };
+                let (mut smin, mut smax) = (0.0f64, 0.0f64);
+                for &(t, a) in &e.terms {
+                    if t == v {
+                        continue;
+                    }
+                    let (lo, hi) = sys.bounds[t];
+                    let (p, q) = if a > 0.0 {
+                        (a * lo, a * hi)
+                    } else {
+                        (a * hi, a * lo)
+                    };
+                    smin += p;
+                    smax += q;
+                }
+                let (r1, r2) = ((e.rhs - smax) / ak, (e.rhs - smin) / ak);
+                let (lo, hi) = sys.bounds[v];
+                let lo = lo.max(r1.min(r2));
+                let hi = hi.min(r1.max(r2));
+                if lo > hi + super::lp::EPS || lo.is_nan() || hi.is_nan() {
+                    ok = false;
+                    break;
+                }
+                got.push((c, lo, hi));
+            }
+            if !ok {
+                failed(stats, "équation unique incompatible avec les bornes");
+                continue;
+            }
+            for (c, lo, hi) in got {
+                let pinned = (whole_numbers(lo, hi) <= 1).then(|| lo.round() as i64);
+                if c % 64 == 0 {
+                    stats.sampled.push((m, c));
+                }
+                out.insert(c, Range { lo, hi, pinned });
+            }
+            continue;
+        }
+        let tv: Vec<usize> = targets.iter().map(|c| var_of[c]).collect();
         // point A: every unpublished value as low as it can go together
         stats.solves += 1;
         let low = match sys.optimise(&tv.iter().map(|&v| (v, 1.0)).collect::<Vec<_>>(), false) {
