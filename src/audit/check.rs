@@ -312,6 +312,28 @@ pub fn measure_ranges(
                 lo = ends[0];
                 hi = if unbounded { f64::INFINITY } else { ends[1] };
                 pinned = (whole_numbers(lo, hi) <= 1).then(|| lo.round() as i64);
+                if pinned.is_some() && std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
+                    eprintln!(
+                        "système : {:?}\nbornes/points : lo={lo} hi={hi} low={:?}",
+                        sys, low[v]
+                    );
+                    let key = |c: u32| format!("{:?}", view.cells[c as usize].key);
+                    eprintln!("déterminé : mesure {m} {} = {:?}", key(c), pinned);
+                    for &ri in rel_of.get(&g).map(|v| v.as_slice()).unwrap_or(&[]) {
+                        let r = &view.relations[ri];
+                        let show = |c: u32| format!("{}={:?}", key(c), bounds[c as usize]);
+                        eprintln!(
+                            "  {} = {}{}",
+                            show(r.parent),
+                            r.children
+                                .iter()
+                                .map(|&c| show(c))
+                                .collect::<Vec<_>>()
+                                .join(" + "),
+                            if r.rest { " + reste" } else { "" }
+                        );
+                    }
+                }
                 if sample {
                     stats.sampled.push((m, c));
                 }

@@ -67,7 +67,10 @@ impl System {
             }
             p.add_constraint(expr, ComparisonOp::Eq, e.rhs);
         }
-        match p.solve() {
+        let mut opts = microlp::SolveOptions::default();
+        opts.presolve = false;
+        opts.dual_fixing = false;
+        match p.solve_with(opts) {
             Ok(outcome) => match outcome.into_solution() {
                 Ok(sol) => Ok(Optimum::Point(
                     vars.iter().map(|&v| sol.var_value(v)).collect(),
@@ -130,5 +133,70 @@ mod tests {
             }],
         };
         assert!(s.optimise(&[(0, 1.0)], true).is_err());
+    }
+}
+
+#[cfg(test)]
+mod regression {
+    use super::*;
+
+    /// Programme 2 units (1 among recent movers) over six hidden buildings, each the sum of
+    /// its hidden stairwells, with the recent movers of each building and stairwell at most
+    /// those of all households. Stairwell A-2 has no recent movers of its own: it can hold
+    /// one unit (two would leave building A without room for the recent mover).
+    #[test]
+    fn hidden_stairwell_without_recent_movers_can_hold_a_unit() {
+        let inf = f64::INFINITY;
+        let mut s = System::default();
+        fn var(s: &mut System) -> usize {
+            s.bounds.push((0.0, f64::INFINITY));
+            s.bounds.len() - 1
+        }
+        let eq = |s: &mut System, terms: Vec<(usize, f64)>, rhs: f64| {
+            s.equations.push(Equation { terms, rhs })
+        };
+        // stairwells per building, and which have recent movers
+        let layout: [&[bool]; 6] = [
+            &[true, false],
+            &[true, false],
+            &[false, true, false],
+            &[true, true, true, true],
+            &[true, true, false],
+            &[true],
+        ];
+        let mut b = Vec::new();
+        let mut r = Vec::new();
+        let mut target = 0;
+        for (k, cages) in layout.iter().enumerate() {
+            let (bk, rk) = (var(&mut s), var(&mut s));
+            b.push(bk);
+            r.push(rk);
+            let rest = var(&mut s);
+            eq(&mut s, vec![(bk, 1.0), (rk, -1.0), (rest, -1.0)], 0.0);
+            let mut ens = vec![(bk, 1.0)];
+            let mut rec = vec![(rk, 1.0)];
+            for (i, &has_recent) in cages.iter().enumerate() {
+                let c = var(&mut s);
+                if k == 0 && i == 1 {
+                    target = c;
+                }
+                ens.push((c, -1.0));
+                if has_recent {
+                    let cr = var(&mut s);
+                    rec.push((cr, -1.0));
+                    let rest = var(&mut s);
+                    eq(&mut s, vec![(c, 1.0), (cr, -1.0), (rest, -1.0)], 0.0);
+                }
+            }
+            eq(&mut s, ens, 0.0);
+            eq(&mut s, rec, 0.0);
+        }
+        eq(&mut s, b.iter().map(|&v| (v, 1.0)).collect(), 2.0);
+        eq(&mut s, r.iter().map(|&v| (v, 1.0)).collect(), 1.0);
+        let _ = inf;
+        let Optimum::Point(x) = s.optimise(&[(target, 1.0)], true).unwrap() else {
+            panic!("bounded")
+        };
+        assert!((x[target] - 1.0).abs() < 1e-6, "max = {}", x[target]);
     }
 }

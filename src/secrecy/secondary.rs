@@ -51,12 +51,15 @@ const _: () = assert!(N_EXT <= 128, "extended measures fit in a MeasureSet");
 enum Cert {
     /// Move one unit (partition 0), extended measure.
     Move(usize),
-    /// Swap categories: family index, category index, population offset (0 or 1).
+    /// Swap categories between two units of the same recent-mover status: family index,
+    /// category index, status (0: not recent, 1: recent movers).
     Swap(usize, usize, usize),
-    /// Move a unit whose value differs from the mean: extended numerator, denominator.
+    /// Move a unit whose value differs from the mean (or share): extended numerator,
+    /// denominator.
     Mean(usize, usize),
-    /// Swap the values (rent, surface) of two units whose values differ (last partition).
-    ValueSwap(usize, usize),
+    /// Swap the values (rent, surface) of two units of the same recent-mover status whose values
+    /// differ (last partition): base numerator, base denominator, status.
+    ValueSwap(usize, usize, usize),
 }
 
 #[derive(Debug, Clone)]
@@ -159,6 +162,17 @@ impl<'a> Search<'a> {
         g
     }
 
+    /// Measure `m` (base index) of the units of `cell` that are not recent movers (`status`
+    /// 0) or that are (1).
+    fn units_of(&self, cell: u32, m: usize, status: usize) -> i64 {
+        let rec = self.model.x(cell, N_MEASURES + m);
+        if status == 1 {
+            rec
+        } else {
+            self.model.x(cell, m) - rec
+        }
+    }
+
     /// A cell of `class` outside `row` satisfying `ok` (scans the class members).
     fn partner(
         &self,
@@ -218,14 +232,14 @@ impl<'a> Search<'a> {
                         None
                     }
                 }
-                Cert::Swap(f, k, pop) => {
+                Cert::Swap(f, k, status) => {
                     let fam = &self.fams[f].family;
-                    let off = pop * N_MEASURES;
-                    let cat = off + fam.categories[k] as usize;
-                    let den = off + fam.denominator as usize;
-                    let base = 4 * k + 2 * pop;
-                    let y = |c: u32| x(c, cat) > 0;
-                    let n = |c: u32| x(c, den) - x(c, cat) > 0;
+                    let cat = fam.categories[k] as usize;
+                    let den = fam.denominator as usize;
+                    let base = 4 * k + 2 * status;
+                    let y = |c: u32| self.units_of(c, cat, status) > 0;
+                    let n =
+                        |c: u32| self.units_of(c, den, status) - self.units_of(c, cat, status) > 0;
                     let own_y = cells.iter().filter(|&&c| y(c) && ns(c)).count() as u32;
                     let own_n = cells.iter().filter(|&&c| n(c) && ns(c)).count() as u32;
                     let (ky, kn) = if relaxed {
@@ -251,20 +265,20 @@ impl<'a> Search<'a> {
                         _ => None,
                     })
                 }
-                Cert::ValueSwap(n, d) => {
-                    let differs = |a: u32, b: u32| {
-                        x(a, n) as i128 * x(b, d) as i128 != x(b, n) as i128 * x(a, d) as i128
-                    };
+                Cert::ValueSwap(n, d, status) => {
+                    let xn = |c: u32| self.units_of(c, n, status) as i128;
+                    let xd = |c: u32| self.units_of(c, d, status) as i128;
+                    let differs = |a: u32, b: u32| xn(a) * xd(b) != xn(b) * xd(a);
                     cells
                         .iter()
                         .copied()
-                        .filter(|&c| gives(c) && x(c, d) > 0)
+                        .filter(|&c| gives(c) && xd(c) > 0)
                         .find_map(|j| {
                             p.members(class)
                                 .iter()
                                 .copied()
                                 .filter(|&c| {
-                                    ns(c) && x(c, d) > 0 && row.cells.binary_search(&c).is_err()
+                                    ns(c) && xd(c) > 0 && row.cells.binary_search(&c).is_err()
                                 })
                                 .take(MEAN_SCAN)
                                 .find(|&k| differs(j, k))
@@ -338,7 +352,11 @@ impl<'a> Search<'a> {
     fn new_item(&mut self, row: u32, d: &IndicatorDef) -> u32 {
         let r = &self.model.rows[row as usize];
         let pop = r.population;
-        let pi = (pop == Population::Recents) as usize;
+        let statuses: &[usize] = if pop == Population::Recents {
+            &[1]
+        } else {
+            &[0, 1]
+        };
         let num = d.numerator as usize;
         let mut certs = Vec::new();
         let swaps = |certs: &mut Vec<Cert>, group: Option<&str>, den: Option<usize>| {
@@ -350,7 +368,10 @@ impl<'a> Search<'a> {
                     continue;
                 }
                 if let Some(k) = fam.categories.iter().position(|&c| c == d.numerator) {
-                    certs.push(Cert::Swap(f, k, pi));
+                    // recent movers swap with recent movers; any unit for the whole population
+                    for status in statuses {
+                        certs.push(Cert::Swap(f, k, *status));
+                    }
                 }
             }
         };
@@ -359,11 +380,15 @@ impl<'a> Search<'a> {
                 let e = ext(pop, num);
                 certs.push(Cert::Move(e));
                 // a category swap changes every measure equal to that category
+                // (a swap among recent movers changes the category for both populations)
                 for (f, fam) in self.fams.iter().enumerate() {
                     for (k, &c) in fam.family.categories.iter().enumerate() {
-                        for p in 0..2 {
-                            if self.linked[p * N_MEASURES + c as usize].contains_index(e) {
-                                certs.push(Cert::Swap(f, k, p));
+                        for status in 0..2 {
+                            let hit = self.linked[c as usize].contains_index(e)
+                                || (status == 1
+                                    && self.linked[N_MEASURES + c as usize].contains_index(e));
+                            if hit {
+                                certs.push(Cert::Swap(f, k, status));
                             }
                         }
                     }
@@ -372,11 +397,16 @@ impl<'a> Search<'a> {
             Kind::Share | Kind::Mean { .. } => {
                 let den = d.denominator.expect("ratios have a denominator") as usize;
                 if r.measures[den] == 0 {
-                    certs.push(Cert::Move(ext(pop, den)));
+                    // undefined here: a unit counting in the numerator must be able to come in
+                    // (else the value would be known to be 0 whenever defined)
+                    certs.push(Cert::Move(ext(pop, num)));
                 } else if d.kind == Kind::Share {
                     swaps(&mut certs, Some(d.group.unwrap_or(d.field)), Some(den));
+                    certs.push(Cert::Mean(ext(pop, num), ext(pop, den)));
                 } else {
-                    certs.push(Cert::ValueSwap(ext(pop, num), ext(pop, den)));
+                    for status in statuses {
+                        certs.push(Cert::ValueSwap(num, den, *status));
+                    }
                     certs.push(Cert::Mean(ext(pop, num), ext(pop, den)));
                 }
             }
@@ -479,16 +509,23 @@ fn pass(
             .map(|c| {
                 let mut b = 0u128;
                 if !singleton[c as usize] {
-                    for pop in 0..2 {
-                        let off = pop * N_MEASURES;
-                        let den = model.x(c, off + f.denominator as usize);
+                    for status in 0..2 {
+                        let of = |m: usize| {
+                            let rec = model.x(c, N_MEASURES + m);
+                            if status == 1 {
+                                rec
+                            } else {
+                                model.x(c, m) - rec
+                            }
+                        };
+                        let den = of(f.denominator as usize);
                         for (k, &cat) in f.categories.iter().enumerate() {
-                            let v = model.x(c, off + cat as usize);
+                            let v = of(cat as usize);
                             if v > 0 {
-                                b |= 1 << (4 * k + 2 * pop);
+                                b |= 1 << (4 * k + 2 * status);
                             }
                             if den - v > 0 {
-                                b |= 1 << (4 * k + 2 * pop + 1);
+                                b |= 1 << (4 * k + 2 * status + 1);
                             }
                         }
                     }
