@@ -1,0 +1,410 @@
+//! Secondary suppression over all layers together.
+//!
+//! # Attacker model
+//! Every published value is a sum over inner cells (see [`super::structure`]) of an additive
+//! measure, or a ratio of two such sums; [`super::reveal`] says which measures a row gives away.
+//! An unpublished value is *protected* when the true data can be changed — keeping every
+//! published value of every layer, every unit count non-negative — so that this value changes.
+//! We look for such a change of the simplest kind, an *exchange* between two inner cells `j`
+//! (inside the row) and `k` (outside) that no published row tells apart:
+//! * a count: move one unit (dwelling with its household) from one cell to the other, the one
+//!   giving it holding a unit that counts in the measure (partition of cells by every row with
+//!   any published value);
+//! * a share of a distribution (typologie, financement, APL…): swap the category of two units,
+//!   one in each cell — the denominator of every row stays the same, so the share changes
+//!   (partition by the rows giving away any measure of that distribution);
+//! * a mean: move one unit whose value differs from the mean of the row.
+//!
+//! Such an exchange is a certificate that the value is neither computable by differencing
+//! (GaussSuppression's linear test) nor pinned by non-negativity (two hidden siblings whose sum
+//! is known to be 0). It is stronger than needed where only longer cycles would protect a value,
+//! which costs some extra suppression. Zeros: a value of 0 below a published 0 of a zone that
+//! contains it (same measure) is implied by that published 0 and needs no exchange.
+//! Singletons: an inner cell holding one dwelling is known to that dwelling's household, so it
+//! is never used as the other end of an exchange (except by the row made of that dwelling).
+//!
+//! # Search
+//! Candidate values are examined one by one, largest rows first (ties: coarser scale, ensemble,
+//! whole zone, unit code, catalogue order): publishing a value refines the partitions; if an
+//! unpublished value loses its last exchange, the candidate is suppressed instead
+//! (`secret_secondaire`) and joins the values to protect. Everything is exact (counts of cells)
+//! and depends only on this order, never on input order or thread count. The pass is repeated
+//! from the new statuses until it suppresses nothing more.
+
+use std::cmp::Reverse;
+use std::time::Instant;
+
+mod search;
+
+use search::{linkage, Fam, Search, Witness};
+
+use super::partition::Partition;
+use super::reveal::{self, Family, MeasureSet};
+use super::structure::{ext, Model, SecondaryInput, N_EXT};
+use super::{PublishedTable, SecondaryReport, SecrecyError, Status};
+use crate::aggregate::Aggregates;
+use crate::indicators::{self, IndicatorDef, Kind, Measure, N_MEASURES};
+use crate::model::Population;
+
+/// Upper bound of cells scanned when looking for a unit whose value differs from a mean.
+pub(crate) const MEAN_SCAN: usize = 256;
+const MAX_PASSES: u32 = 10;
+const _: () = assert!(N_EXT <= 128, "extended measures fit in a MeasureSet");
+
+fn scale_rank(r: &super::structure::Row) -> u8 {
+    r.scale.map(|s| s as u8).unwrap_or(0)
+}
+
+/// One greedy pass. Returns the values suppressed (row, indicator index) and the number of
+/// unpublished values left without an exchange.
+fn pass(
+    model: &Model,
+    ancestors: &[Vec<u32>],
+    masked_totals: &std::collections::HashSet<u32>,
+    tables: &[PublishedTable],
+    fams: &[Family],
+    linked: &[MeasureSet],
+    report: &mut SecondaryReport,
+) -> (Vec<(u32, usize)>, u64) {
+    let n_rows = model.rows.len();
+    let n_inner = model.n_inner();
+    let empty: &[&'static IndicatorDef] = &[];
+    let defs: Vec<&[&'static IndicatorDef]> = model
+        .rows
+        .iter()
+        .map(|r| match r.table {
+            Some(t) => tables[t as usize].indicators.as_slice(),
+            None => empty,
+        })
+        .collect();
+    let singleton: Vec<bool> = model.units.iter().map(|&u| u == 1).collect();
+    // partition 0: rows with any published value; predicate e: "gives e" (e > 0, not alone)
+    let masks0: Vec<u128> = (0..n_inner as u32)
+        .map(|c| {
+            if singleton[c as usize] {
+                return 0;
+            }
+            let mut b: u128 = 0;
+            for e in 0..N_EXT {
+                if model.x(c, e) > 0 {
+                    b |= 1 << e;
+                }
+            }
+            b
+        })
+        .collect();
+    let mut parts = vec![Partition::new(masks0, N_EXT)];
+    let mut famv = Vec::new();
+    let all_recents = MeasureSet(((1u128 << N_MEASURES) - 1) << N_MEASURES);
+    for f in fams {
+        let masks: Vec<u128> = (0..n_inner as u32)
+            .map(|c| {
+                let mut b = 0u128;
+                if !singleton[c as usize] {
+                    for status in 0..2 {
+                        let of = |m: usize| {
+                            let rec = model.x(c, N_MEASURES + m);
+                            if status == 1 {
+                                rec
+                            } else {
+                                model.x(c, m) - rec
+                            }
+                        };
+                        let den = of(f.denominator as usize);
+                        for (k, &cat) in f.categories.iter().enumerate() {
+                            let v = of(cat as usize);
+                            if v > 0 {
+                                b |= 1 << (4 * k + 2 * status);
+                            }
+                            if den - v > 0 {
+                                b |= 1 << (4 * k + 2 * status + 1);
+                            }
+                        }
+                    }
+                }
+                b
+            })
+            .collect();
+        parts.push(Partition::new(masks, 4 * f.categories.len()));
+        let mut l = MeasureSet::default();
+        let mut own = MeasureSet::default();
+        for &c in &f.categories {
+            for pop in Population::ALL {
+                let e = ext(pop, c as usize);
+                own.0 |= 1 << e;
+                l = l.union(linked[e]);
+            }
+        }
+        // a category tied to other measures of the recent movers (moving in or out of that
+        // population) changes every measure of the recent movers
+        if l.0 & all_recents.0 & !own.0 != 0 {
+            l = l.union(all_recents);
+        }
+        famv.push(Fam {
+            family: f.clone(),
+            linked: l,
+        });
+    }
+    // value swaps: every numerator of a mean, in both populations
+    let mut value_linked = MeasureSet::default();
+    for d in tables.iter().flat_map(|t| t.indicators.iter()) {
+        if let Kind::Mean { .. } = d.kind {
+            for pop in Population::ALL {
+                value_linked = value_linked.union(linked[ext(pop, d.numerator as usize)]);
+            }
+        }
+    }
+    let value_pid = parts.len();
+    parts.push(Partition::new(vec![0; n_inner], 0));
+    assert!(parts.len() <= 64, "too many distributions");
+    let n_parts = parts.len();
+    let mut s = Search {
+        model,
+        ancestors,
+        linked,
+        value_pid,
+        value_linked,
+        defs,
+        parts,
+        fams: famv,
+        singleton,
+        pub_mask: vec![0; n_rows],
+        revealed: vec![MeasureSet::default(); n_rows],
+        refined: vec![0; n_rows],
+        items: Vec::new(),
+        witness: Vec::new(),
+        wit: vec![vec![Vec::new(); n_inner]; n_parts],
+        stamp: Vec::new(),
+        epoch: 0,
+    };
+
+    // values to protect, candidates
+    let mut candidates: Vec<(u32, usize)> = Vec::new();
+    for (r, row) in model.rows.iter().enumerate() {
+        if row.virtual_cell {
+            for d in indicators::for_population(row.population) {
+                s.new_item(r as u32, d);
+            }
+            continue;
+        }
+        let Some(t) = row.table else {
+            // a territory-wide total of the manifest: published unless it breaks a protection
+            if !masked_totals.contains(&(r as u32)) {
+                candidates.push((r as u32, 0));
+            }
+            continue;
+        };
+        let pt = &tables[t as usize];
+        let n = pt.indicators.len();
+        assert!(n <= 128, "too many indicators in one layer");
+        for (k, d) in pt.indicators.iter().enumerate() {
+            if pt.cells[row.pos as usize * n + k].status.is_published() {
+                candidates.push((r as u32, k));
+            } else {
+                s.new_item(r as u32, d);
+            }
+        }
+    }
+    candidates.sort_by_key(|&(r, k)| {
+        let row = &model.rows[r as usize];
+        (
+            Reverse(row.dwellings()),
+            scale_rank(row),
+            row.population,
+            row.split,
+            row.code.as_str(),
+            k,
+        )
+    });
+    report.candidates += candidates.len() as u64;
+
+    let mut log = Vec::new();
+    for id in 0..s.items.len() as u32 {
+        let w = s.first_evaluation(id);
+        s.set_witness(id, w);
+    }
+
+    let mut suppressed = Vec::new();
+    let mut affected: Vec<u32> = Vec::new();
+    let mut new_w: Vec<(u32, Option<Witness>)> = Vec::new();
+    let debug = std::env::var_os("OPSGEO_DEBUG_SECRET").is_some();
+    s.stamp = vec![0; s.items.len()];
+    for (r, k) in candidates {
+        let ru = r as usize;
+        let old_mask = s.pub_mask[ru];
+        let old_rev = s.revealed[ru];
+        let old_refined = s.refined[ru];
+        let is_total = model.rows[ru].table.is_none();
+        let mask = old_mask | 1 << k;
+        let rev = if is_total {
+            let mut rev = MeasureSet::default();
+            rev.insert(Measure::Dwellings);
+            rev
+        } else {
+            s.revealed_with(r, mask)
+        };
+        s.pub_mask[ru] = mask;
+        s.revealed[ru] = rev;
+        log.clear();
+        s.refine_row(r, rev, &mut log);
+        // items whose witness class was split
+        s.epoch += 1;
+        if s.stamp.len() < s.items.len() {
+            s.stamp.resize(s.items.len(), 0);
+        }
+        affected.clear();
+        // items whose witness pair the split separates: one end moved, the other did not
+        for &(pid, rec) in &log {
+            let part = &s.parts[pid];
+            for &c in part.members(rec.to) {
+                for &id in &s.wit[pid][c as usize] {
+                    let Some(Witness::Pair(wp, j, k)) = s.witness[id as usize] else {
+                        continue;
+                    };
+                    if wp as usize != pid || (j != c && k != c) {
+                        continue;
+                    }
+                    let other = if j == c { k } else { j };
+                    if part.class_of(other) != rec.to && s.stamp[id as usize] != s.epoch {
+                        s.stamp[id as usize] = s.epoch;
+                        affected.push(id);
+                    }
+                }
+            }
+        }
+        new_w.clear();
+        let mut reject = false;
+        for &id in &affected {
+            let w = s.evaluate(id);
+            if w.is_none() {
+                reject = true;
+                if debug {
+                    let it = &s.items[id as usize];
+                    let br = &model.rows[it.row as usize];
+                    let cr = &model.rows[ru];
+                    eprintln!(
+                        "secondaire : {:?}/{:?}/{:?} {} #{} ({} logements) masqué pour {:?}/{:?}/{:?} {} mesure {} = {} {:?}",
+                        cr.scale, cr.population, cr.split, cr.code, k, cr.dwellings(),
+                        br.scale, br.population, br.split, br.code, it.num, br.measures[it.num], it.certs
+                    );
+                }
+                break;
+            }
+            new_w.push((id, w));
+        }
+        if reject {
+            // undo, newest split first
+            for &(pid, rec) in log.iter().rev() {
+                let mut one = vec![rec];
+                s.parts[pid].undo(&mut one, 0);
+            }
+            s.pub_mask[ru] = old_mask;
+            s.revealed[ru] = old_rev;
+            s.refined[ru] = old_refined;
+            suppressed.push((r, k));
+            if !is_total {
+                let d = s.row_defs(r)[k];
+                let id = s.new_item(r, d);
+                let w = s.first_evaluation(id);
+                s.set_witness(id, w);
+            }
+        } else {
+            for &(id, w) in &new_w {
+                s.set_witness(id, w);
+            }
+        }
+    }
+
+    // final check of every unpublished value
+    let mut unprotected = 0;
+    for id in 0..s.items.len() as u32 {
+        let w = s.evaluate(id);
+        if w.is_some() && s.items[id as usize].relaxed {
+            report.singleton_exposed += 1;
+        }
+        if w.is_none() {
+            unprotected += 1;
+            if debug {
+                let it = &s.items[id as usize];
+                let br = &model.rows[it.row as usize];
+                eprintln!(
+                    "non protégé : {:?}/{:?}/{:?} {} mesure {} = {} {:?}",
+                    br.scale,
+                    br.population,
+                    br.split,
+                    br.code,
+                    it.num,
+                    br.measures[it.num],
+                    it.certs
+                );
+            }
+        }
+    }
+    (suppressed, unprotected)
+}
+
+/// Runs the secondary suppression and marks the values it suppresses in `tables`.
+pub fn suppress(
+    aggs: &Aggregates,
+    input: &SecondaryInput<'_>,
+    tables: &mut [PublishedTable],
+    min_units: i64,
+) -> Result<SecondaryReport, SecrecyError> {
+    let start = Instant::now();
+    let model = Model::build(aggs, input, tables, min_units)?;
+    let mut report = SecondaryReport {
+        inner_cells: model.n_inner() as u64,
+        ..Default::default()
+    };
+    let mut all_defs: Vec<&'static IndicatorDef> = indicators::for_population(Population::Ensemble);
+    for d in indicators::for_population(Population::Recents) {
+        if !all_defs.iter().any(|e| e.field == d.field) {
+            all_defs.push(d);
+        }
+    }
+    let fams = reveal::families(&all_defs);
+    let linked = linkage(&model);
+    let ancestors: Vec<Vec<u32>> = (0..model.rows.len() as u32)
+        .map(|r| {
+            let mut a = Vec::new();
+            model.ancestors(r, &mut a);
+            a
+        })
+        .collect();
+    let mut masked_totals = std::collections::HashSet::new();
+    loop {
+        report.passes += 1;
+        let (suppressed, unprotected) = pass(
+            &model,
+            &ancestors,
+            &masked_totals,
+            tables,
+            &fams,
+            &linked,
+            &mut report,
+        );
+        for &(r, k) in &suppressed {
+            let row = &model.rows[r as usize];
+            let Some(t) = row.table else {
+                masked_totals.insert(r);
+                report.totaux_masques.push(row.code.clone());
+                continue;
+            };
+            let t = &mut tables[t as usize];
+            let n = t.indicators.len();
+            let c = &mut t.cells[row.pos as usize * n + k];
+            c.status = Status::SecretSecondaire;
+            c.value = None;
+            c.base = None;
+        }
+        report.unprotected = unprotected;
+        if !(suppressed.is_empty() || unprotected == 0 || report.passes >= MAX_PASSES) {
+            report.singleton_exposed = 0;
+        }
+        if suppressed.is_empty() || unprotected == 0 || report.passes >= MAX_PASSES {
+            break;
+        }
+    }
+    report.seconds = start.elapsed().as_secs_f64();
+    Ok(report)
+}

@@ -1,0 +1,426 @@
+//! The exchange certificates of the secondary suppression (see the parent module): which
+//! exchanges can protect an unpublished value, and the search of a valid one.
+
+use super::MEAN_SCAN;
+use crate::indicators::{IndicatorDef, Kind, N_MEASURES};
+use crate::model::Population;
+use crate::secrecy::partition::{Partition, SplitRecord};
+use crate::secrecy::reveal::{self, Family, MeasureSet};
+use crate::secrecy::structure::{ext, Model, N_EXT};
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Cert {
+    /// Move one unit (partition 0), extended measure.
+    Move(usize),
+    /// Swap categories between two units of the same recent-mover status: family index,
+    /// category index, status (0: not recent, 1: recent movers).
+    Swap(usize, usize, usize),
+    /// Move a unit whose value differs from the mean (or share): extended numerator,
+    /// denominator.
+    Mean(usize, usize),
+    /// Swap the values (rent, surface) of two units of the same recent-mover status whose values
+    /// differ (last partition): base numerator, base denominator, status.
+    ValueSwap(usize, usize, usize),
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Item {
+    pub(super) row: u32,
+    /// No exchange avoiding cells of a single dwelling exists even before anything is
+    /// published: such exchanges are allowed for this value (see `singleton_exposed`).
+    pub(super) relaxed: bool,
+    /// Base measure of the numerator (in the row's population).
+    pub(super) num: usize,
+    pub(super) certs: Vec<Cert>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Witness {
+    Exempt,
+    /// Partition, cell of the row, cell outside: valid while no published row separates them.
+    Pair(u8, u32, u32),
+}
+
+pub(super) struct Fam {
+    pub(super) family: Family,
+    /// Extended measures a category swap changes.
+    pub(super) linked: MeasureSet,
+}
+
+/// Extended measures equal on every inner cell (e.g. recent movers among all households and
+/// households of the recent movers): they are the same unknowns to an attacker.
+pub(super) fn linkage(model: &Model) -> Vec<MeasureSet> {
+    let n = model.n_inner();
+    let mut linked: Vec<MeasureSet> = (0..N_EXT).map(|k| MeasureSet(1 << k)).collect();
+    for a in 0..N_EXT {
+        if (0..n as u32).all(|c| model.x(c, a) == 0) {
+            continue;
+        }
+        for b in a + 1..N_EXT {
+            if (0..n as u32).all(|c| model.x(c, a) == model.x(c, b)) {
+                linked[a].0 |= 1 << b;
+                linked[b].0 |= 1 << a;
+            }
+        }
+    }
+    linked
+}
+
+fn shift(set: MeasureSet, population: Population) -> MeasureSet {
+    MeasureSet(set.0 << ext(population, 0))
+}
+
+pub(super) struct Search<'a> {
+    pub(super) model: &'a Model,
+    pub(super) ancestors: &'a [Vec<u32>],
+    pub(super) linked: &'a [MeasureSet],
+    /// Partition of value swaps (the last one) and the measures such a swap changes.
+    pub(super) value_pid: usize,
+    pub(super) value_linked: MeasureSet,
+    pub(super) defs: Vec<&'a [&'static IndicatorDef]>,
+    pub(super) parts: Vec<Partition>,
+    pub(super) fams: Vec<Fam>,
+    pub(super) singleton: Vec<bool>,
+    pub(super) pub_mask: Vec<u128>,
+    /// Base measures given away, in the row's population.
+    pub(super) revealed: Vec<MeasureSet>,
+    pub(super) refined: Vec<u64>,
+    pub(super) items: Vec<Item>,
+    pub(super) witness: Vec<Option<Witness>>,
+    /// `wit[partition][cell]`: items whose witness pair holds the cell (stale entries skipped).
+    pub(super) wit: Vec<Vec<Vec<u32>>>,
+    pub(super) stamp: Vec<u32>,
+    pub(super) epoch: u32,
+}
+
+impl<'a> Search<'a> {
+    pub(super) fn row_defs(&self, r: u32) -> &'a [&'static IndicatorDef] {
+        self.defs[r as usize]
+    }
+
+    /// Whether `cell` of `row` may give a unit away in an exchange: a cell of one dwelling is
+    /// known to that dwelling's household, unless the row is that dwelling alone.
+    pub(super) fn gives(&self, row: u32, cell: u32) -> bool {
+        !self.singleton[cell as usize] || self.model.rows[row as usize].dwellings() == 1
+    }
+
+    pub(super) fn exempt(&self, row: u32, m: usize) -> bool {
+        self.ancestors[row as usize].iter().any(|&a| {
+            let a = a as usize;
+            self.revealed[a].0 >> m & 1 == 1 && self.model.rows[a].measures[m] == 0
+        })
+    }
+
+    /// Row cells grouped by class of partition `pid`.
+    pub(super) fn groups(&self, pid: usize, row: u32) -> Vec<(u32, u32)> {
+        let p = &self.parts[pid];
+        let mut g: Vec<(u32, u32)> = self.model.rows[row as usize]
+            .cells
+            .iter()
+            .map(|&c| (p.class_of(c), c))
+            .collect();
+        g.sort_unstable();
+        g
+    }
+
+    /// Measure `m` (base index) of the units of `cell` that are not recent movers (`status`
+    /// 0) or that are (1).
+    pub(super) fn units_of(&self, cell: u32, m: usize, status: usize) -> i64 {
+        let rec = self.model.x(cell, N_MEASURES + m);
+        if status == 1 {
+            rec
+        } else {
+            self.model.x(cell, m) - rec
+        }
+    }
+
+    /// A cell of `class` outside `row` satisfying `ok` (scans the class members).
+    pub(super) fn partner(
+        &self,
+        pid: usize,
+        class: u32,
+        row: &[u32],
+        ok: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
+        self.parts[pid]
+            .members(class)
+            .iter()
+            .copied()
+            .find(|&c| ok(c) && row.binary_search(&c).is_err())
+    }
+
+    /// A valid exchange for `it` under `cert`: the pair (cell of the row, cell outside).
+    /// With `relaxed`, cells of one dwelling may give a unit too (the exchange is then hidden
+    /// from every attacker but that dwelling's household).
+    pub(super) fn cert(&self, it: &Item, cert: Cert, relaxed: bool) -> Option<Witness> {
+        let model = self.model;
+        let row = &model.rows[it.row as usize];
+        let x = |c: u32, e: usize| model.x(c, e);
+        let pid = match cert {
+            Cert::Move(_) | Cert::Mean(..) => 0usize,
+            Cert::Swap(f, ..) => f + 1,
+            Cert::ValueSwap(..) => self.value_pid,
+        };
+        let g = self.groups(pid, it.row);
+        let p = &self.parts[pid];
+        let ns = |c: u32| relaxed || !self.singleton[c as usize];
+        let gives = |c: u32| relaxed || self.gives(it.row, c);
+        let pair = |j: u32, k: u32| Some(Witness::Pair(pid as u8, j, k));
+        let mut i = 0;
+        while i < g.len() {
+            let class = g[i].0;
+            let mut end = i;
+            while end < g.len() && g[end].0 == class {
+                end += 1;
+            }
+            let cells: Vec<u32> = g[i..end].iter().map(|&(_, c)| c).collect();
+            i = end;
+            let k_all = p.size(class) - cells.len() as u32;
+            let found = match cert {
+                Cert::Move(e) => {
+                    let own = cells.iter().filter(|&&c| x(c, e) > 0 && ns(c)).count() as u32;
+                    let k_give = if relaxed { 1 } else { p.count(class, e) - own };
+                    if k_give > 0 {
+                        let k = self.partner(pid, class, &row.cells, |c| ns(c) && x(c, e) > 0);
+                        k.and_then(|k| pair(cells[0], k))
+                    } else if k_all > 0 {
+                        let j = cells.iter().copied().find(|&c| x(c, e) > 0 && gives(c));
+                        j.and_then(|j| {
+                            self.partner(pid, class, &row.cells, |_| true)
+                                .and_then(|k| pair(j, k))
+                        })
+                    } else {
+                        None
+                    }
+                }
+                Cert::Swap(f, k, status) => {
+                    let fam = &self.fams[f].family;
+                    let cat = fam.categories[k] as usize;
+                    let den = fam.denominator as usize;
+                    let base = 4 * k + 2 * status;
+                    let y = |c: u32| self.units_of(c, cat, status) > 0;
+                    let n =
+                        |c: u32| self.units_of(c, den, status) - self.units_of(c, cat, status) > 0;
+                    let own_y = cells.iter().filter(|&&c| y(c) && ns(c)).count() as u32;
+                    let own_n = cells.iter().filter(|&&c| n(c) && ns(c)).count() as u32;
+                    let (ky, kn) = if relaxed {
+                        (1, 1)
+                    } else {
+                        (
+                            p.count(class, base) - own_y,
+                            p.count(class, base + 1) - own_n,
+                        )
+                    };
+                    let jy = cells.iter().copied().find(|&c| y(c) && gives(c));
+                    let jn = cells.iter().copied().find(|&c| n(c) && gives(c));
+                    let first = match jy {
+                        Some(j) if kn > 0 => self
+                            .partner(pid, class, &row.cells, |c| ns(c) && n(c))
+                            .and_then(|k| pair(j, k)),
+                        _ => None,
+                    };
+                    first.or_else(|| match jn {
+                        Some(j) if ky > 0 => self
+                            .partner(pid, class, &row.cells, |c| ns(c) && y(c))
+                            .and_then(|k| pair(j, k)),
+                        _ => None,
+                    })
+                }
+                Cert::ValueSwap(n, d, status) => {
+                    let xn = |c: u32| self.units_of(c, n, status) as i128;
+                    let xd = |c: u32| self.units_of(c, d, status) as i128;
+                    let differs = |a: u32, b: u32| xn(a) * xd(b) != xn(b) * xd(a);
+                    cells
+                        .iter()
+                        .copied()
+                        .filter(|&c| gives(c) && xd(c) > 0)
+                        .find_map(|j| {
+                            p.members(class)
+                                .iter()
+                                .copied()
+                                .filter(|&c| {
+                                    ns(c) && xd(c) > 0 && row.cells.binary_search(&c).is_err()
+                                })
+                                .take(MEAN_SCAN)
+                                .find(|&k| differs(j, k))
+                                .and_then(|k| pair(j, k))
+                        })
+                }
+                Cert::Mean(n, d) => {
+                    let off = ext(row.population, 0);
+                    let (a, b) = (row.measures[n - off] as i128, row.measures[d - off] as i128);
+                    let differs =
+                        |c: u32| x(c, d) > 0 && x(c, n) as i128 * b != a * x(c, d) as i128;
+                    let out = if b >= 2 && k_all > 0 {
+                        cells
+                            .iter()
+                            .copied()
+                            .find(|&c| gives(c) && differs(c))
+                            .and_then(|j| {
+                                self.partner(pid, class, &row.cells, |_| true)
+                                    .and_then(|k| pair(j, k))
+                            })
+                    } else {
+                        None
+                    };
+                    out.or_else(|| {
+                        p.members(class)
+                            .iter()
+                            .copied()
+                            .filter(|&c| ns(c) && row.cells.binary_search(&c).is_err())
+                            .take(MEAN_SCAN)
+                            .find(|&k| differs(k))
+                            .and_then(|k| pair(cells[0], k))
+                    })
+                }
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    pub(super) fn evaluate(&self, id: u32) -> Option<Witness> {
+        let it = &self.items[id as usize];
+        let a = self.model.rows[it.row as usize].measures[it.num];
+        if a == 0 && self.exempt(it.row, it.num) {
+            return Some(Witness::Exempt);
+        }
+        it.certs.iter().find_map(|&c| self.cert(it, c, it.relaxed))
+    }
+
+    /// Evaluates a new item; without any exchange avoiding single-dwelling cells, it is
+    /// protected with them instead.
+    pub(super) fn first_evaluation(&mut self, id: u32) -> Option<Witness> {
+        let w = self.evaluate(id);
+        if w.is_some() {
+            return w;
+        }
+        self.items[id as usize].relaxed = true;
+        self.evaluate(id)
+    }
+
+    pub(super) fn set_witness(&mut self, id: u32, w: Option<Witness>) {
+        self.witness[id as usize] = w;
+        if let Some(Witness::Pair(pid, j, k)) = w {
+            let lists = &mut self.wit[pid as usize];
+            lists[j as usize].push(id);
+            lists[k as usize].push(id);
+        }
+    }
+
+    pub(super) fn new_item(&mut self, row: u32, d: &IndicatorDef) -> u32 {
+        let r = &self.model.rows[row as usize];
+        let pop = r.population;
+        let statuses: &[usize] = if pop == Population::Recents {
+            &[1]
+        } else {
+            &[0, 1]
+        };
+        let num = d.numerator as usize;
+        let mut certs = Vec::new();
+        let swaps = |certs: &mut Vec<Cert>, group: Option<&str>, den: Option<usize>| {
+            for (f, fam) in self.fams.iter().enumerate() {
+                let fam = &fam.family;
+                if group.is_some_and(|g| g != fam.name)
+                    || den.is_some_and(|dn| dn != fam.denominator as usize)
+                {
+                    continue;
+                }
+                if let Some(k) = fam.categories.iter().position(|&c| c == d.numerator) {
+                    // recent movers swap with recent movers; any unit for the whole population
+                    for status in statuses {
+                        certs.push(Cert::Swap(f, k, *status));
+                    }
+                }
+            }
+        };
+        match d.kind {
+            Kind::Count => {
+                let e = ext(pop, num);
+                certs.push(Cert::Move(e));
+                // a category swap changes every measure equal to that category
+                // (a swap among recent movers changes the category for both populations)
+                for (f, fam) in self.fams.iter().enumerate() {
+                    for (k, &c) in fam.family.categories.iter().enumerate() {
+                        for status in 0..2 {
+                            let hit = self.linked[c as usize].contains_index(e)
+                                || (status == 1
+                                    && self.linked[N_MEASURES + c as usize].contains_index(e));
+                            if hit {
+                                certs.push(Cert::Swap(f, k, status));
+                            }
+                        }
+                    }
+                }
+            }
+            Kind::Share | Kind::Mean { .. } => {
+                let den = d.denominator.expect("ratios have a denominator") as usize;
+                if r.measures[den] == 0 {
+                    // undefined here: a unit counting in the numerator must be able to come in
+                    // (else the value would be known to be 0 whenever defined)
+                    certs.push(Cert::Move(ext(pop, num)));
+                } else if d.kind == Kind::Share {
+                    swaps(&mut certs, Some(d.group.unwrap_or(d.field)), Some(den));
+                    certs.push(Cert::Mean(ext(pop, num), ext(pop, den)));
+                } else {
+                    for status in statuses {
+                        certs.push(Cert::ValueSwap(num, den, *status));
+                    }
+                    certs.push(Cert::Mean(ext(pop, num), ext(pop, den)));
+                }
+            }
+        }
+        self.items.push(Item {
+            row,
+            num,
+            certs,
+            relaxed: false,
+        });
+        self.witness.push(None);
+        (self.items.len() - 1) as u32
+    }
+
+    /// Refines the partitions by `row` as its published values now give away `rev`.
+    pub(super) fn refine_row(
+        &mut self,
+        row: u32,
+        rev: MeasureSet,
+        log: &mut Vec<(usize, SplitRecord)>,
+    ) {
+        let r = &self.model.rows[row as usize];
+        let cells = &r.cells;
+        let rev_ext = shift(rev, r.population);
+        let mut tmp = Vec::new();
+        if self.refined[row as usize] & 1 == 0 && !rev.is_empty() {
+            self.parts[0].refine(cells, &mut tmp);
+            log.extend(tmp.drain(..).map(|s| (0, s)));
+            self.refined[row as usize] |= 1;
+        }
+        for f in 0..self.fams.len() {
+            let bit = 1u64 << (f + 1);
+            if self.refined[row as usize] & bit == 0 && rev_ext.intersects(self.fams[f].linked) {
+                self.parts[f + 1].refine(cells, &mut tmp);
+                log.extend(tmp.drain(..).map(|s| (f + 1, s)));
+                self.refined[row as usize] |= bit;
+            }
+        }
+        let (vp, bit) = (self.value_pid, 1u64 << self.value_pid);
+        if self.refined[row as usize] & bit == 0 && rev_ext.intersects(self.value_linked) {
+            self.parts[vp].refine(cells, &mut tmp);
+            log.extend(tmp.drain(..).map(|s| (vp, s)));
+            self.refined[row as usize] |= bit;
+        }
+    }
+
+    pub(super) fn revealed_with(&self, row: u32, mask: u128) -> MeasureSet {
+        let defs = self.row_defs(row);
+        reveal::revealed(
+            defs.iter()
+                .enumerate()
+                .filter(|(k, _)| mask >> k & 1 == 1)
+                .map(|(_, d)| *d),
+        )
+    }
+}
