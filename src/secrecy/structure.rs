@@ -60,6 +60,9 @@ pub struct Row {
     /// A small difference of two nested zones (IRIS ⊃ QPV part…), never published but
     /// computable by differencing: protected like a cell under the primary threshold.
     pub virtual_cell: bool,
+    /// A unit without recent movers: its « récents » row is absent from the layers, which says
+    /// as much as a published row of zeros. Published from the start, never suppressed.
+    pub absent: bool,
 }
 
 impl Row {
@@ -252,6 +255,7 @@ impl Model {
                     parents: Vec::new(),
                     measures: agg.measures[u as usize],
                     virtual_cell: false,
+                    absent: false,
                 });
             }
             row_of.push(ids);
@@ -285,6 +289,7 @@ impl Model {
                 parents: Vec::new(),
                 measures: [0; N_MEASURES],
                 virtual_cell: false,
+                absent: false,
             });
         }
 
@@ -341,6 +346,34 @@ impl Model {
                 }
             }
         }
+        // units of the « ensemble » layers without recent movers: their absent « récents » row
+        let mut absent_rows = Vec::new();
+        for r in &rows {
+            let (Some(ti), Some(scale)) = (r.table, r.scale) else {
+                continue;
+            };
+            if r.population != Population::Ensemble {
+                continue;
+            }
+            let u = tables[ti as usize].units[r.pos as usize];
+            if lookup(scale, Population::Recents, r.split, u).is_none() {
+                absent_rows.push(Row {
+                    table: None,
+                    pos: 0,
+                    scale: Some(scale),
+                    population: Population::Recents,
+                    split: r.split,
+                    code: r.code.clone(),
+                    cells: r.cells.clone(),
+                    parents: Vec::new(),
+                    measures: [0; N_MEASURES],
+                    virtual_cell: false,
+                    absent: true,
+                });
+            }
+        }
+        rows.extend(absent_rows);
+
         // every row must add up to its table
         for r in &rows {
             if r.table.is_none() {
@@ -447,10 +480,11 @@ impl Model {
     /// holds fewer than `min_units` dwellings: publishing both would publish it.
     fn add_virtual_cells(&mut self, min_units: i64) {
         let zone = |r: &Row| {
-            matches!(
-                r.scale,
-                Some(Scale::Commune | Scale::Iris | Scale::Qpv | Scale::Qva)
-            )
+            !r.absent
+                && matches!(
+                    r.scale,
+                    Some(Scale::Commune | Scale::Iris | Scale::Qpv | Scale::Qva)
+                )
         };
         let mut seen: std::collections::HashSet<(Population, Vec<u32>)> = self
             .rows
@@ -513,6 +547,7 @@ impl Model {
                     parents: vec![a],
                     measures: m,
                     virtual_cell: true,
+                    absent: false,
                 });
             }
         }

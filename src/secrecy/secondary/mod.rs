@@ -156,6 +156,22 @@ fn pass(
     }
     let value_pid = parts.len();
     parts.push(Partition::new(vec![0; n_inner], 0));
+    // moves of units that are not recent movers: predicate m "such a unit with m > 0"
+    let nr_pid = parts.len();
+    let masks_nr: Vec<u128> = (0..n_inner as u32)
+        .map(|c| {
+            let mut b: u128 = 0;
+            if !singleton[c as usize] {
+                for m in 0..N_MEASURES {
+                    if model.x(c, m) - model.x(c, N_MEASURES + m) > 0 {
+                        b |= 1 << m;
+                    }
+                }
+            }
+            b
+        })
+        .collect();
+    parts.push(Partition::new(masks_nr, N_MEASURES));
     assert!(parts.len() <= 64, "too many distributions");
     let n_parts = parts.len();
     let mut s = Search {
@@ -163,6 +179,7 @@ fn pass(
         ancestors,
         linked,
         value_pid,
+        nr_pid,
         value_linked,
         defs,
         parts,
@@ -185,6 +202,9 @@ fn pass(
             for d in indicators::for_population(row.population) {
                 s.new_item(r as u32, d);
             }
+            continue;
+        }
+        if row.absent {
             continue;
         }
         let Some(t) = row.table else {
@@ -218,7 +238,16 @@ fn pass(
     });
     report.candidates += candidates.len() as u64;
 
+    // absent « récents » rows say that every measure of their unit's recent movers is 0
     let mut log = Vec::new();
+    let all = MeasureSet((1u128 << N_MEASURES) - 1);
+    for (r, row) in model.rows.iter().enumerate() {
+        if row.absent {
+            s.revealed[r] = all;
+            s.refine_row(r as u32, all, &mut log);
+        }
+    }
+    log.clear();
     for id in 0..s.items.len() as u32 {
         let w = s.first_evaluation(id);
         s.set_witness(id, w);

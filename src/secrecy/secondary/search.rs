@@ -10,14 +10,16 @@ use crate::secrecy::structure::{ext, Model, N_EXT};
 
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Cert {
-    /// Move one unit (partition 0), extended measure.
-    Move(usize),
+    /// Move one unit (base measure, recent-mover status): a recent mover's move changes both
+    /// populations (partition 0, refined by every row), any other only the « ensemble » one
+    /// (partition of the rows that give away a measure of all households).
+    Move(usize, usize),
     /// Swap categories between two units of the same recent-mover status: family index,
     /// category index, status (0: not recent, 1: recent movers).
     Swap(usize, usize, usize),
-    /// Move a unit whose value differs from the mean (or share): extended numerator,
-    /// denominator.
-    Mean(usize, usize),
+    /// Move a unit whose value differs from the mean (or share): base numerator, denominator,
+    /// recent-mover status.
+    Mean(usize, usize, usize),
     /// Swap the values (rent, surface) of two units of the same recent-mover status whose values
     /// differ (last partition): base numerator, base denominator, status.
     ValueSwap(usize, usize, usize),
@@ -76,6 +78,8 @@ pub(super) struct Search<'a> {
     pub(super) linked: &'a [MeasureSet],
     /// Partition of value swaps (the last one) and the measures such a swap changes.
     pub(super) value_pid: usize,
+    /// Partition of moves of units that are not recent movers.
+    pub(super) nr_pid: usize,
     pub(super) value_linked: MeasureSet,
     pub(super) defs: Vec<&'a [&'static IndicatorDef]>,
     pub(super) parts: Vec<Partition>,
@@ -155,9 +159,9 @@ impl<'a> Search<'a> {
     pub(super) fn cert(&self, it: &Item, cert: Cert, relaxed: bool) -> Option<Witness> {
         let model = self.model;
         let row = &model.rows[it.row as usize];
-        let x = |c: u32, e: usize| model.x(c, e);
         let pid = match cert {
-            Cert::Move(_) | Cert::Mean(..) => 0usize,
+            Cert::Move(_, 1) | Cert::Mean(_, _, 1) => 0usize,
+            Cert::Move(..) | Cert::Mean(..) => self.nr_pid,
             Cert::Swap(f, ..) => f + 1,
             Cert::ValueSwap(..) => self.value_pid,
         };
@@ -177,14 +181,16 @@ impl<'a> Search<'a> {
             i = end;
             let k_all = p.size(class) - cells.len() as u32;
             let found = match cert {
-                Cert::Move(e) => {
-                    let own = cells.iter().filter(|&&c| x(c, e) > 0 && ns(c)).count() as u32;
-                    let k_give = if relaxed { 1 } else { p.count(class, e) - own };
+                Cert::Move(m, status) => {
+                    let has = |c: u32| self.units_of(c, m, status) > 0;
+                    let bit = if status == 1 { N_MEASURES + m } else { m };
+                    let own = cells.iter().filter(|&&c| has(c) && ns(c)).count() as u32;
+                    let k_give = if relaxed { 1 } else { p.count(class, bit) - own };
                     if k_give > 0 {
-                        let k = self.partner(pid, class, &row.cells, |c| ns(c) && x(c, e) > 0);
+                        let k = self.partner(pid, class, &row.cells, |c| ns(c) && has(c));
                         k.and_then(|k| pair(cells[0], k))
                     } else if k_all > 0 {
-                        let j = cells.iter().copied().find(|&c| x(c, e) > 0 && gives(c));
+                        let j = cells.iter().copied().find(|&c| has(c) && gives(c));
                         j.and_then(|j| {
                             self.partner(pid, class, &row.cells, |_| true)
                                 .and_then(|k| pair(j, k))
@@ -246,11 +252,11 @@ impl<'a> Search<'a> {
                                 .and_then(|k| pair(j, k))
                         })
                 }
-                Cert::Mean(n, d) => {
-                    let off = ext(row.population, 0);
-                    let (a, b) = (row.measures[n - off] as i128, row.measures[d - off] as i128);
-                    let differs =
-                        |c: u32| x(c, d) > 0 && x(c, n) as i128 * b != a * x(c, d) as i128;
+                Cert::Mean(n, d, status) => {
+                    let (a, b) = (row.measures[n] as i128, row.measures[d] as i128);
+                    let xn = |c: u32| self.units_of(c, n, status) as i128;
+                    let xd = |c: u32| self.units_of(c, d, status) as i128;
+                    let differs = |c: u32| xd(c) > 0 && xn(c) * b != a * xd(c);
                     let out = if b >= 2 && k_all > 0 {
                         cells
                             .iter()
@@ -339,7 +345,9 @@ impl<'a> Search<'a> {
         match d.kind {
             Kind::Count => {
                 let e = ext(pop, num);
-                certs.push(Cert::Move(e));
+                for status in statuses {
+                    certs.push(Cert::Move(num, *status));
+                }
                 // a category swap changes every measure equal to that category
                 // (a swap among recent movers changes the category for both populations)
                 for (f, fam) in self.fams.iter().enumerate() {
@@ -360,15 +368,21 @@ impl<'a> Search<'a> {
                 if r.measures[den] == 0 {
                     // undefined here: a unit counting in the numerator must be able to come in
                     // (else the value would be known to be 0 whenever defined)
-                    certs.push(Cert::Move(ext(pop, num)));
+                    for status in statuses {
+                        certs.push(Cert::Move(num, *status));
+                    }
                 } else if d.kind == Kind::Share {
                     swaps(&mut certs, Some(d.group.unwrap_or(d.field)), Some(den));
-                    certs.push(Cert::Mean(ext(pop, num), ext(pop, den)));
+                    for status in statuses {
+                        certs.push(Cert::Mean(num, den, *status));
+                    }
                 } else {
                     for status in statuses {
                         certs.push(Cert::ValueSwap(num, den, *status));
                     }
-                    certs.push(Cert::Mean(ext(pop, num), ext(pop, den)));
+                    for status in statuses {
+                        certs.push(Cert::Mean(num, den, *status));
+                    }
                 }
             }
         }
@@ -405,6 +419,13 @@ impl<'a> Search<'a> {
                 log.extend(tmp.drain(..).map(|s| (f + 1, s)));
                 self.refined[row as usize] |= bit;
             }
+        }
+        let (np, bit) = (self.nr_pid, 1u64 << self.nr_pid);
+        let all_households = MeasureSet((1u128 << N_MEASURES) - 1);
+        if self.refined[row as usize] & bit == 0 && rev_ext.intersects(all_households) {
+            self.parts[np].refine(cells, &mut tmp);
+            log.extend(tmp.drain(..).map(|s| (np, s)));
+            self.refined[row as usize] |= bit;
         }
         let (vp, bit) = (self.value_pid, 1u64 << self.value_pid);
         if self.refined[row as usize] & bit == 0 && rev_ext.intersects(self.value_linked) {
