@@ -19,7 +19,6 @@
 //! DPE: the class is ignored). Ready-made `X`/`Y` are handled by [`xy`]: an unusable point is
 //! not a reject, the dwelling is geocoded from its address instead.
 
-pub mod fast_hash;
 pub mod fields;
 pub mod intern;
 pub mod keys;
