@@ -46,7 +46,7 @@ if ! command -v cargo >/dev/null 2>&1; then
       sh /tmp/rustup-init.sh -y --profile minimal >/dev/null
       export PATH="$HOME/.cargo/bin:$PATH"
     else
-      echo "[installation] ERREUR : impossible d'installer Rust (https://rustup.rs) ; installez Rust ≥ 1.80 puis relancez." >&2
+      echo "[installation] ERREUR : impossible d'installer Rust (https://rustup.rs) ; installez Rust (testé avec 1.95) puis relancez." >&2
       exit 2
     fi
   fi
