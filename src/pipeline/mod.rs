@@ -4,6 +4,7 @@
 //! every file is written and re-read does each one replace the previous publication (a rename
 //! within one file system). A run that fails leaves the previous outputs untouched.
 
+pub mod cross_check;
 pub mod manifest;
 pub mod summary;
 
@@ -76,9 +77,11 @@ pub struct GeocodeReport {
     pub rpls_xy_ignored: u64,
 }
 
-/// Join cross-checks.
+/// Join cross-checks (see [`cross_check`]).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct JoinReport {
+    /// Dwellings located precisely enough to be placed in zones: the base of the checks.
+    pub located: u64,
     /// Located dwellings whose joined commune differs from `DEPCOM`.
     pub commune_mismatch: u64,
     /// Located dwellings outside every commune polygon.
@@ -87,6 +90,13 @@ pub struct JoinReport {
     pub qpv_flag_mismatch: u64,
     /// Located dwellings in a QPV.
     pub in_qpv: u64,
+    /// The SDES code column compared with the joined QPV (`PLG_QP15` or `PLG_QP24`, matching
+    /// the generation of the QPV layer); `None` when absent from the RPLS file.
+    pub plg_qp_column: Option<String>,
+    /// Located dwellings with a value in that column.
+    pub plg_qp_compared: u64,
+    /// Of those, dwellings whose joined QPV (or absence of QPV) differs from the SDES code.
+    pub plg_qp_mismatch: u64,
     /// Invalid polygons found in the zone layers.
     pub geometry_issues: Vec<GeometryIssue>,
 }
@@ -308,7 +318,14 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         qva: qva.as_ref(),
     };
     let placements = join::place_all(&locations, &zones);
-    report.join = cross_check(&rp.dwellings, &placements, &territory, &communes);
+    report.join = cross_check::cross_check(&cross_check::CrossCheckInput {
+        rpls: &rp,
+        locations: &locations,
+        placements: &placements,
+        territory: &territory,
+        communes: &communes,
+        qpv: &qpv,
+    });
     for layer in [&communes, &iris, &qpv].into_iter().chain(qva.as_ref()) {
         report
             .join
@@ -409,38 +426,6 @@ fn count_levels(levels: impl Iterator<Item = GeocodeLevel>) -> BTreeMap<String, 
         *m.entry(l.key().to_string()).or_insert(0) += 1;
     }
     m
-}
-
-fn cross_check(
-    dwellings: &[crate::model::Dwelling],
-    placements: &[join::Placement],
-    territory: &Territory,
-    communes: &crate::ingest::zones::ZoneLayer,
-) -> JoinReport {
-    let mut r = JoinReport::default();
-    for (d, p) in dwellings.iter().zip(placements) {
-        match p.commune {
-            Some(z) => {
-                if communes.zones[z as usize].code != territory.communes[d.commune as usize].code {
-                    r.commune_mismatch += 1;
-                }
-                if p.qpv.is_some() {
-                    r.in_qpv += 1;
-                }
-                if let Some(flag) = d.rpls_qpv {
-                    if flag != p.qpv.is_some() {
-                        r.qpv_flag_mismatch += 1;
-                    }
-                }
-            }
-            None => {
-                if p.iris.is_some() || p.qpv.is_some() {
-                    r.outside_communes += 1;
-                }
-            }
-        }
-    }
-    r
 }
 
 fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {

@@ -65,22 +65,37 @@ pub fn render(r: &RunReport) -> String {
     let j = &r.join;
     let _ = writeln!(
         s,
-        "Contrôles : commune jointe ≠ DEPCOM : {} ; hors de toute commune : {} ; QPV joint ≠ indicateur QPV RPLS : {} ; polygones invalides : {}",
+        "Contrôles sur {} logements localisés : commune jointe ≠ DEPCOM : {} ; hors de toute commune : {} ; QPV joint ≠ indicateur QPV RPLS : {} ; {} ; polygones invalides : {}",
+        j.located,
         j.commune_mismatch,
         j.outside_communes,
         j.qpv_flag_mismatch,
+        match &j.plg_qp_column {
+            Some(c) => format!(
+                "QPV joint ≠ code {c} : {} sur {}",
+                j.plg_qp_mismatch, j.plg_qp_compared
+            ),
+            None => "code PLG_QP du RPLS absent : non comparé".to_string(),
+        },
         j.geometry_issues.len()
     );
     let a = &r.aggregate;
     let _ = writeln!(
         s,
-        "Ménages : {} ; emménagés récents : {} (date OPS) + {} (date du bail RPLS) ; date inconnue : {} ; logements loués sans ménage OPS : {}",
-        r.households, a.recent_from_ops, a.recent_from_lease, a.move_in_unknown, a.let_without_household
+        "Ménages : {} ; date d'emménagement : OPS pour {}, bail RPLS (BAIL) pour {}, inconnue pour {} ; emménagés récents ({}) : {} par la date OPS + {} par la date du bail ; logements loués sans ménage OPS : {}",
+        r.households,
+        a.move_in_from_ops,
+        a.move_in_from_lease,
+        a.move_in_unknown,
+        a.recent_window,
+        a.recent_from_ops,
+        a.recent_from_lease,
+        a.let_without_household
     );
     let _ = writeln!(
         s,
-        "Partie QPV / hors QPV : {} logements placés par l'indicateur QPV du RPLS, {} sans partie connue ; sans IRIS : {}",
-        a.split_from_rpls_flag, a.split_unknown, a.iris_unknown
+        "Partie QPV / hors QPV : {} logements placés par l'indicateur QPV du RPLS, {} sans partie connue ; sans IRIS : {} ; programmes sur plusieurs communes : {}",
+        a.split_from_rpls_flag, a.split_unknown, a.iris_unknown, a.programmes_multi_communes
     );
     let _ = writeln!(s, "Secret statistique (valeurs par échelle) :");
     for (scale, counts) in &r.secrecy.counts {

@@ -137,6 +137,10 @@ y = "Y"
 epsg = "EPSG"
 # Code du quartier de veille active.
 plg_qva = "PLG_QVA"
+# Code QPV 2015 attribué par le SDES (facultatif : seulement pour contrôler la jointure).
+plg_qp15 = "PLG_QP15"
+# Code QPV 2024 attribué par le SDES (facultatif : seulement pour contrôler la jointure).
+plg_qp24 = "PLG_QP24"
 
 # ---------------------------------------------------------------------------------------------
 # [ops_households] : ménages de l'enquête OPS (format d'échange opsgeo)

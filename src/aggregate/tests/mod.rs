@@ -9,7 +9,8 @@ use crate::indicators::Measure as M;
 use crate::ingest::zones::{Zone, ZoneKind, ZoneLayer};
 use crate::ingest::InputStats;
 use crate::model::{
-    Building, Landlord, OccupancyMode, OccupantSummary, Programme, Stairwell, YearMonth,
+    Building, Composition, Landlord, OccupancyMode, OccupantSummary, Programme, Stairwell,
+    YearMonth,
 };
 
 fn square(x: f64, y: f64, s: f64) -> geo::MultiPolygon<f64> {
@@ -180,6 +181,8 @@ fn ym(y: u16, m: u8) -> Option<YearMonth> {
 }
 
 struct Fixture {
+    /// IRIS units (the fixture uses 2; the additivity test 4, two per commune).
+    iris_count: usize,
     territory: Territory,
     structure: Structure,
     dwellings: Vec<Dwelling>,
@@ -251,6 +254,7 @@ fn fixture() -> Fixture {
         },
     ];
     Fixture {
+        iris_count: 2,
         territory: territory(),
         structure: structure(),
         dwellings: d,
@@ -268,7 +272,7 @@ fn run(f: &Fixture) -> Aggregates {
         placements: &f.placements,
         structure: &f.structure,
         territory: &f.territory,
-        iris_count: 2,
+        iris_count: f.iris_count,
         qpv_count: 1,
         qva_polygons: None,
         reference: YearMonth::new(2022, 1).unwrap(),
@@ -404,106 +408,50 @@ fn recent_window_is_the_24_months_before_reference() {
     assert!(!is_recent(&h(ym(2022, 1)), d, r, 2).0);
 }
 
-mod additivity {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn arb_dwellings() -> impl Strategy<Value = Vec<(u32, u32, u8, u8, bool, u8)>> {
-        // (commune, stairwell, rooms, mode, located, household kind)
-        prop::collection::vec(
-            (0u32..2, 0u32..4, 1u8..8, 0u8..3, any::<bool>(), 0u8..4),
-            0..200,
-        )
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha, ..ProptestConfig::default() })]
-        #[test]
-        fn nested_scales_add_up(spec in arb_dwellings()) {
-            let mut f = fixture();
-            f.dwellings.clear();
-            f.households.clear();
-            f.locations.clear();
-            f.placements.clear();
-            for (i, &(commune, stair, rooms, mode, located, hh)) in spec.iter().enumerate() {
-                let mode = [OccupancyMode::Let, OccupancyMode::VacantOffered, OccupancyMode::Empty][mode as usize];
-                let mut d = dwelling(commune, stair, rooms, mode);
-                d.lease_start = ym(2019 + (i % 3) as u16, 6);
-                d.rpls_qpv = if i % 5 == 0 { None } else { Some(i % 2 == 0) };
-                f.dwellings.push(d);
-                if mode.is_let() && hh > 0 {
-                    f.households.push(household(i as u32, hh > 1, if hh == 3 { ym(2021, 2) } else { None }));
-                }
-                if located {
-                    f.locations.push(located_at(i));
-                    f.placements.push(Placement {
-                        commune: Some(commune),
-                        iris: Some((i % 2) as u32),
-                        qpv: (i % 3 == 0).then_some(0),
-                        qva: None,
-                    });
-                } else {
-                    f.locations.push(not_found());
-                    f.placements.push(Placement::default());
-                }
-            }
-            let a = run(&f);
-            for pop in Population::ALL {
-                let t = |s, sp| a.table(s, pop, sp).unwrap();
-                // cage → bâtiment → programme
-                let cages = t(Scale::Cage, Split::Tout);
-                let bats = t(Scale::Batiment, Split::Tout);
-                let progs = t(Scale::Programme, Split::Tout);
-                for (b, m) in bats.measures.iter().enumerate() {
-                    let mut sum = [0i64; N_MEASURES];
-                    for (c, cm) in cages.measures.iter().enumerate() {
-                        if f.structure.stairwells[c].building as usize == b {
-                            add(&mut sum, cm);
-                        }
-                    }
-                    prop_assert_eq!(&sum, m);
-                }
-                for (p, m) in progs.measures.iter().enumerate() {
-                    let mut sum = [0i64; N_MEASURES];
-                    for (b, bm) in bats.measures.iter().enumerate() {
-                        if f.structure.buildings[b].programme as usize == p {
-                            add(&mut sum, bm);
-                        }
-                    }
-                    prop_assert_eq!(&sum, m);
-                }
-                // commune → EPCI → département → région, for each split
-                for sp in Split::ALL {
-                    let mut sum = [0i64; N_MEASURES];
-                    for m in &t(Scale::Commune, sp).measures {
-                        add(&mut sum, m);
-                    }
-                    prop_assert_eq!(&sum, &t(Scale::Epci, sp).measures[0]);
-                    prop_assert_eq!(&sum, &t(Scale::Departement, sp).measures[0]);
-                    prop_assert_eq!(&sum, &t(Scale::Region, sp).measures[0]);
-                }
-                // parts never exceed the whole; together with unknown parts they make it
-                let whole = &t(Scale::Commune, Split::Tout).measures;
-                let q = &t(Scale::Commune, Split::Qpv).measures;
-                let h = &t(Scale::Commune, Split::HorsQpv).measures;
-                for c in 0..whole.len() {
-                    for k in 0..N_MEASURES {
-                        prop_assert!(q[c][k] + h[c][k] <= whole[c][k]);
-                    }
-                }
-                // every dwelling of the population is in exactly one cage
-                let total: i64 = cages.measures.iter().map(|m| m[M::Dwellings as usize]).sum();
-                let epci_total = t(Scale::Epci, Split::Tout).measures[0][M::Dwellings as usize];
-                prop_assert_eq!(total, epci_total);
-            }
-            prop_assert_eq!(
-                a.table(Scale::Epci, Population::Ensemble, Split::Tout).unwrap().measures[0][M::Dwellings as usize],
-                spec.len() as i64
-            );
-        }
-    }
-
-    fn located_at(i: usize) -> Location {
-        located(i as f64, i as f64)
-    }
+#[test]
+fn programmes_spanning_several_communes_are_counted() {
+    let mut f = fixture();
+    assert_eq!(run(&f).report.programmes_multi_communes, 0);
+    // dwelling 2 (programme 0, building 1) moves to commune 1: programme 0 now spans both
+    f.dwellings[2].commune = 1;
+    let a = run(&f);
+    assert_eq!(a.report.programmes_multi_communes, 1);
+    assert_eq!(a.report.buildings_multi_communes, 0);
+    // the programme stays one unit with all its dwellings; each counts in its own commune
+    assert_eq!(
+        get(
+            &a,
+            Scale::Programme,
+            Population::Ensemble,
+            Split::Tout,
+            0,
+            M::Dwellings
+        ),
+        3
+    );
+    assert_eq!(
+        get(
+            &a,
+            Scale::Commune,
+            Population::Ensemble,
+            Split::Tout,
+            1,
+            M::Dwellings
+        ),
+        4
+    );
 }
+
+#[test]
+fn table_memory_is_reported() {
+    let a = run(&fixture());
+    // per population: cages 4 + bâtiments 3 + programmes 2 + (communes 2 + EPCI, département,
+    // région 1 each) × 3 splits + IRIS 2 + QPV 1 + QVA 1 = 28 cells
+    let cells = 2 * 28;
+    assert_eq!(
+        a.report.tables_bytes,
+        (cells * N_MEASURES * std::mem::size_of::<i64>()) as u64
+    );
+}
+
+mod additivity;
