@@ -103,7 +103,7 @@ fn queries(rng: &mut ChaCha8Rng, streets: &[Street]) -> AddressBook {
     let mut i = 0usize;
     while book.len() < QUERIES {
         let s = streets.choose(rng).expect("streets");
-        let name = if i % 7 == 0 {
+        let name = if i.is_multiple_of(7) {
             format!("{} INCONNUE", s.name.to_uppercase())
         } else {
             s.name
@@ -116,7 +116,7 @@ fn queries(rng: &mut ChaCha8Rng, streets: &[Street]) -> AddressBook {
             postcode: "21000".into(),
             commune_name: "COMMUNE CEDEX".into(),
             number: format!("{:04}", rng.gen_range(1..=NUMBERS_PER_STREET + 2)),
-            index: if i % 11 == 0 {
+            index: if i.is_multiple_of(11) {
                 "B".into()
             } else {
                 String::new()
