@@ -55,6 +55,7 @@ pub fn check_fgb(path: &Path, expected: &FgbExpectation) -> Result<(), EmitError
         }
     }
     let declared = layer.feature_count();
+    crate::emit::gpkg::ogr::reset_error();
     let mut read = 0u64;
     let mut without_geometry = 0u64;
     for f in layer.features() {
@@ -65,6 +66,9 @@ pub fn check_fgb(path: &Path, expected: &FgbExpectation) -> Result<(), EmitError
             without_geometry += 1;
         }
         read += 1;
+    }
+    if let Some(e) = crate::emit::gpkg::ogr::failure() {
+        problems.push(format!("lecture : {e}"));
     }
     if declared != expected.features || read != expected.features {
         problems.push(format!(

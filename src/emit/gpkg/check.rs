@@ -265,10 +265,14 @@ fn run_checks(
         match ds.layer_by_name(name) {
             Err(e) => problems.push(format!("« {name} » illisible par OGR : {}", describe(&e))),
             Ok(mut l) => {
+                super::ogr::reset_error();
                 let mut n = 0u64;
                 for f in l.features() {
                     let _ = f.geometry();
                     n += 1;
+                }
+                if let Some(e) = super::ogr::failure() {
+                    problems.push(format!("« {name} » : lecture : {e}"));
                 }
                 if n != *rows {
                     problems.push(format!("« {name} » : OGR lit {n} entités sur {rows}"));
