@@ -353,7 +353,23 @@ fn postgis_publication_end_to_end() {
     drop(holder.stdin.take());
     let _ = holder.wait();
 
-    // 6. the next run publishes both the files and the schema
+    // 6. a schema opsgeo did not create is never replaced nor dropped (exit code 2)
+    pg.psql("sig", "CREATE SCHEMA metier; CREATE TABLE metier.t (a int)");
+    let other = demo_config(
+        dir.path(),
+        "autre.toml",
+        11,
+        &format!(
+            "[output.postgis]\nconnection = \"{}\"\nschema = \"metier\"\n",
+            pg.connection()
+        ),
+    );
+    let o = run(&other, &dir.path().join("autre_sortie"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("qu'opsgeo n'a pas créés"));
+    assert_eq!(pg.psql("sig", "SELECT count(*) FROM metier.t"), "0");
+
+    // 7. the next run publishes both the files and the schema
     let o = run(&b, &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let after = published(&pg);

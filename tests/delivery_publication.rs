@@ -221,3 +221,52 @@ fn two_runs_on_the_same_inputs_give_the_same_data() {
         gpkg_contents(&o3.join("opsgeo.gpkg"))
     );
 }
+
+#[test]
+fn nightly_runs_are_silent_or_log_json_with_a_one_screen_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = two_configs(dir.path());
+    // --quiet: nothing at all on success
+    let o = run(&a, &dir.path().join("calme"), &[]);
+    ok(&o);
+    assert!(o.stdout.is_empty() && o.stderr.is_empty(), "{o:?}");
+    // --log-format json: one JSON object per stderr line, the summary on stdout
+    let out = dir.path().join("json");
+    let o = std::process::Command::new(common::bin())
+        .args(["--log-format", "json", "run", "--config"])
+        .arg(&a)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(&o);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.lines().count() >= 5, "{stderr}");
+    for line in stderr.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            v["level"].is_string() && v["fields"]["message"].is_string(),
+            "{line}"
+        );
+    }
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(summary.lines().count() <= 40, "{summary}");
+    assert!(
+        summary.contains("Publication (échange atomique)"),
+        "{summary}"
+    );
+    assert!(summary.contains("styles QGIS"), "{summary}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    for k in ["opsgeo", "schema", "gdal", "proj"] {
+        assert!(doc["versions"][k].is_string(), "versions.{k}");
+    }
+    assert!(
+        doc["controles_avant_publication"]["styles_qgis"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(doc["entrees"][0]["sha256"].as_str().unwrap().len(), 64);
+}

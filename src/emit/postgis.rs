@@ -39,6 +39,8 @@ pub enum PostgisError {
         step: String,
         message: String,
     },
+    #[error("PostGIS : le schéma « {schema} » existe et contient des objets qu'opsgeo n'a pas créés : opsgeo ne le remplacera pas (choisissez un schéma réservé à opsgeo)")]
+    Foreign { schema: String },
     #[error("PostGIS : table « {table} » chargée avec {found} lignes au lieu de {expected}")]
     Count {
         table: String,
@@ -46,6 +48,16 @@ pub enum PostgisError {
         expected: u64,
     },
 }
+
+impl PostgisError {
+    /// A schema that is not opsgeo's is a configuration error (exit code 2).
+    pub fn is_config(&self) -> bool {
+        matches!(self, PostgisError::Foreign { .. })
+    }
+}
+
+/// Prefix of the comment opsgeo puts on the schemas it creates.
+const SCHEMA_COMMENT_PREFIX: &str = "opsgeo ";
 
 /// What was published.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -139,7 +151,29 @@ impl Session {
                 schema: s.schema.clone(),
             });
         }
+        for schema in [&s.schema, &s.staging] {
+            s.ensure_ours(schema)?;
+        }
         Ok(s)
+    }
+
+    /// Refuses a schema that exists, holds objects and was not created by opsgeo: it would be
+    /// dropped (staging) or replaced (published).
+    fn ensure_ours(&self, schema: &str) -> Result<(), PostgisError> {
+        let foreign = self.one(
+            "vérification des schémas",
+            &format!(
+                "SELECT (count(c.oid) > 0 AND coalesce(obj_description(n.oid, 'pg_namespace'), '')                  NOT LIKE {})::int FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid                  WHERE n.nspname = {} GROUP BY n.oid",
+                lit(&format!("{SCHEMA_COMMENT_PREFIX}%")),
+                lit(schema)
+            ),
+        )?;
+        if foreign.as_deref() == Some("1") {
+            return Err(PostgisError::Foreign {
+                schema: schema.to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// The published schema.
@@ -300,6 +334,11 @@ DO $opsgeo$
 DECLARE
   old_tables text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = {pub_lit}
+             AND coalesce(obj_description(n.oid, 'pg_namespace'), '') NOT LIKE {prefix}
+             AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid)) THEN
+    RAISE EXCEPTION 'le schéma % n''a pas été créé par opsgeo', {pub_lit};
+  END IF;
   IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {pub_lit}) THEN
     ALTER SCHEMA {pub_id} RENAME TO {old_id};
   END IF;
@@ -317,6 +356,7 @@ $opsgeo$;",
             old_id = ident(&old),
             old_lit = lit(&old),
             stg_id = ident(&self.staging),
+            prefix = lit(&format!("{SCHEMA_COMMENT_PREFIX}%")),
         );
         if crate::pipeline::publish::fail_injected("postgis_echange") {
             sql.push_str(

@@ -51,6 +51,7 @@ impl PipelineError {
             PipelineError::Config(_) => true,
             PipelineError::Ingest(e) => e.is_config(),
             PipelineError::Publication(e) => e.is_usage(),
+            PipelineError::Postgis(e) => e.is_config(),
             _ => false,
         }
     }

@@ -259,6 +259,8 @@ pub(super) fn stage(
     let staging = publication.staging();
     emit::gpkg::write_gpkg(&staging.join("opsgeo.gpkg"), layers, tidy, meta)?;
     report.outputs.push("opsgeo.gpkg".into());
+    // Layers other stages add to the GeoPackage (e.g. geocoding results to review) are written
+    // here: the checks below accept any extra layer, and PostGIS receives it too.
     checkpoint("ecriture");
     let mut fgb_expected = Vec::new();
     if cfg.output.flatgeobuf {
@@ -385,6 +387,7 @@ pub(super) fn publish(
             &staged.tables,
             &table_comments(layers),
             &metadata,
+            // starts with "opsgeo ": how later runs recognise the schema as theirs
             &format!(
                 "opsgeo {} — {} — au {}",
                 meta.opsgeo_version, meta.source_citation, meta.reference_date

@@ -82,12 +82,16 @@ def check_gpkg(gpkg, out_dir):
             if has_geom:
                 if layer.crs().authid() != "EPSG:2154":
                     problems.append(f"SCR {layer.crs().authid()}")
-                p, info = styled(layer)
-                problems += p
                 n, _ids, names, _descs, err = layer.listStylesInDatabase()
-                info += f" styles={n}"
-                if n < 2:
-                    problems.append(f"{n} style(s) enregistré(s) ({err})")
+                if n == 0:
+                    # a layer another stage added without styles: opened and rendered only
+                    info = "sans style"
+                else:
+                    p, info = styled(layer)
+                    problems += p
+                    info += f" styles={n}"
+                    if n < 2:
+                        problems.append(f"{n} style(s) enregistré(s) ({err})")
                 fields = layer.fields()
                 aliased = [f.name() for f in fields if layer.attributeAlias(fields.indexOf(f.name()))]
                 if len(aliased) < len(fields) - 1:
