@@ -270,3 +270,26 @@ fn nightly_runs_are_silent_or_log_json_with_a_one_screen_summary() {
     );
     assert_eq!(doc["entrees"][0]["sha256"].as_str().unwrap().len(), 64);
 }
+
+#[test]
+fn without_atomic_exchange_a_run_killed_between_the_renames_is_repaired_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_configs(dir.path());
+    let out = dir.path().join("sortie");
+    let no_exchange = [("OPSGEO_TEST_FAIL_AT", "echange_atomique")];
+    ok(&run(&a, &out, &no_exchange));
+    let first = check_publication(&out);
+    ok(&run(&b, &out, &no_exchange));
+    let second = check_publication(&out);
+    assert_ne!(first, second);
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+    // killed after moving the publication aside: the folder is missing until the next run,
+    // which puts the previous publication back before anything else
+    kill(run_stopped_at(&a, &out, "entre_renommages", &no_exchange));
+    assert!(!out.exists());
+    kill(run_stopped_at(&a, &out, "ecriture", &[]));
+    assert_eq!(check_publication(&out), second);
+    ok(&run(&a, &out, &[]));
+    assert_eq!(check_publication(&out).secrecy, first.secrecy);
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+}

@@ -68,7 +68,8 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
 
 /// Test hook: when `OPSGEO_TEST_STOP_AT` names this point, says so on stderr and waits to be
 /// killed (at most two minutes, then aborts). Points: `ecriture`, `validation`,
-/// `postgis_chargement`, `avant_echange`, `postgis_echange`, `apres_echange`.
+/// `postgis_chargement`, `avant_echange`, `postgis_echange`, `apres_echange`,
+/// `entre_renommages` (publication by renames only).
 pub fn checkpoint(point: &str) {
     if std::env::var("OPSGEO_TEST_STOP_AT").ok().as_deref() == Some(point) {
         eprintln!("opsgeo : arrêt de test au point « {point} »");
@@ -79,7 +80,8 @@ pub fn checkpoint(point: &str) {
 }
 
 /// Test hook: whether `OPSGEO_TEST_FAIL_AT` names this point (`postgis_echange`: the swap
-/// transaction fails after renaming the schemas; `echange`: the folder exchange fails).
+/// transaction fails after renaming the schemas; `echange`: the folder exchange fails;
+/// `echange_atomique`: behave as on a file system without atomic exchange).
 pub fn fail_injected(point: &str) -> bool {
     std::env::var("OPSGEO_TEST_FAIL_AT").ok().as_deref() == Some(point)
 }
@@ -176,6 +178,11 @@ impl Publication {
                 Err(std::io::Error::other(
                     "panne simulée (OPSGEO_TEST_FAIL_AT=echange)",
                 ))
+            } else if fail_injected("echange_atomique") {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::Unsupported,
+                    "échange atomique désactivé (OPSGEO_TEST_FAIL_AT=echange_atomique)",
+                ))
             } else {
                 dir::exchange(&self.staging, out)
             };
@@ -188,6 +195,7 @@ impl Publication {
                     warn!("échange atomique impossible sur ce système de fichiers : publication par deux renommages");
                     let previous = self.paths.previous();
                     std::fs::rename(out, &previous).map_err(io_err(out))?;
+                    checkpoint("entre_renommages");
                     std::fs::rename(&self.staging, out).map_err(io_err(out))?;
                     self.committed = true;
                     std::fs::rename(&previous, &self.staging).map_err(io_err(&previous))?;
