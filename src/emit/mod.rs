@@ -1,7 +1,10 @@
-//! Outputs: the GeoPackage, FlatGeobuf copies, the run manifest and the terminal summary.
+//! Outputs: the GeoPackage, FlatGeobuf copies, their QGIS/SLD styles, the QGIS project and the
+//! optional PostGIS publication.
 //!
 //! [`layers`] turns the published tables into [`Layer`]s (keys, geometry, values);
-//! [`gpkg`] and [`fgb`] write them; [`tidy`] builds the long `indicateurs` table.
+//! [`gpkg`] and [`fgb`] write them (and check them before publication); [`tidy`] builds the
+//! long `indicateurs` table; [`styles`] generates the styles from the indicator catalogue;
+//! [`project`] writes `opsgeo.qgs`; [`postgis`] loads and swaps the PostGIS schema.
 
 pub mod dictionary;
 pub mod fgb;
