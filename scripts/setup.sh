@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what opsgeo needs on Debian 12 and builds it.
-# Usage: scripts/setup.sh [--tests]   (--tests also installs headless QGIS for the acceptance tests)
+# Usage: scripts/setup.sh [--tests]   (--tests also installs headless QGIS for the acceptance tests
+# and PostgreSQL + PostGIS, which the PostGIS publication tests start on 127.0.0.1)
 # Sourced by demo.sh and tests.sh; prints what it installs and what it skips.
 set -euo pipefail
 
@@ -9,7 +10,7 @@ want_tests=0
 
 packages=(pkg-config libgdal-dev gdal-bin python3-gdal)
 if [ "$want_tests" = 1 ]; then
-  packages+=(qgis python3-qgis xauth)
+  packages+=(qgis python3-qgis xauth postgresql postgresql-15-postgis-3)
 fi
 
 missing=()

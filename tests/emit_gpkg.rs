@@ -99,6 +99,7 @@ fn layers_geometry_srs_and_field_types() {
             "batiments_ensemble",
             "communes_ensemble",
             "indicateurs",
+            "layer_styles",
             "qva_ensemble"
         ]
     );
@@ -314,6 +315,13 @@ fn contents_titles_domain_and_metadata() {
                 s("0")
             ],
             vec![
+                s("layer_styles"),
+                s("attributes"),
+                s("Styles QGIS des couches"),
+                contents[3][3].clone(),
+                s("0")
+            ],
+            vec![
                 s("qva_ensemble"),
                 s("attributes"),
                 s("Quartiers de veille active – ensemble des ménages"),
@@ -417,7 +425,8 @@ fn contents_titles_domain_and_metadata() {
         "SELECT r.reference_scope, r.table_name, m.metadata FROM gpkg_metadata_reference r \
          JOIN gpkg_metadata m ON m.id = r.md_file_id ORDER BY r.table_name",
     );
-    assert_eq!(refs.len(), 5, "dataset + 4 tables: {refs:?}");
+    // dataset (GDAL key/value and ISO 19139 lineage) + 4 tables
+    assert_eq!(refs.len(), 6, "{refs:?}");
     assert!(refs
         .iter()
         .all(|r| r[2].as_deref().unwrap().contains("USH BFC")));
@@ -425,7 +434,7 @@ fn contents_titles_domain_and_metadata() {
         refs.iter()
             .filter(|r| r[0].as_deref() == Some("geopackage"))
             .count(),
-        1
+        2
     );
 }
 

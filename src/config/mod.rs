@@ -38,8 +38,10 @@ use thiserror::Error;
 use crate::model::YearMonth;
 
 mod columns;
+mod postgis;
 
 pub use columns::*;
+pub use postgis::*;
 
 /// Configuration errors: always exit code 2.
 #[derive(Debug, Error)]
@@ -281,6 +283,8 @@ pub struct OutputSection {
     pub dir: PathBuf,
     /// Write the FlatGeobuf copies of the layers.
     pub flatgeobuf: bool,
+    /// Optional publication into PostgreSQL/PostGIS.
+    pub postgis: Option<PostgisSection>,
 }
 
 impl Default for OutputSection {
@@ -288,6 +292,7 @@ impl Default for OutputSection {
         OutputSection {
             dir: PathBuf::from("out"),
             flatgeobuf: true,
+            postgis: None,
         }
     }
 }
@@ -412,6 +417,11 @@ impl Config {
                 .map_err(|m| self.invalid(&format!("{key}.encoding"), m))?;
             crate::ingest::source::Delimiter::from_config(v.1)
                 .map_err(|m| self.invalid(&format!("{key}.delimiter"), m))?;
+        }
+        if let Some(pg) = &self.output.postgis {
+            pg.validate().map_err(|(key, message)| {
+                self.invalid(&format!("output.postgis.{key}"), message)
+            })?;
         }
         for (code, d) in &self.territory.departements {
             if !self.territory.regions.contains_key(&d.region)

@@ -1,11 +1,11 @@
 //! `opsgeo run`: the stages chained forward, with timings, and atomic publication.
 //!
-//! Outputs are first written into a fresh staging folder inside the output folder; only when
-//! every file is written and re-read does each one replace the previous publication (a rename
-//! within one file system). A run that fails leaves the previous outputs untouched.
+//! Outputs are written into a staging folder, checked, then published as a whole (see
+//! [`publish`]): a run that fails or is killed leaves the previous outputs untouched.
 
 pub mod cross_check;
 pub mod manifest;
+pub mod publish;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -40,6 +40,10 @@ pub enum PipelineError {
     Emit(#[from] EmitError),
     #[error("{path} : {message}")]
     Publish { path: PathBuf, message: String },
+    #[error(transparent)]
+    Publication(#[from] publish::PublishError),
+    #[error(transparent)]
+    Postgis(#[from] crate::emit::postgis::PostgisError),
 }
 
 impl PipelineError {
@@ -47,6 +51,8 @@ impl PipelineError {
         match self {
             PipelineError::Config(_) => true,
             PipelineError::Ingest(e) => e.is_config(),
+            PipelineError::Publication(e) => e.is_usage(),
+            PipelineError::Postgis(e) => e.is_config(),
             _ => false,
         }
     }
@@ -127,6 +133,8 @@ pub struct RunReport {
     pub timings: Vec<(String, f64)>,
     pub total_seconds: f64,
     pub metadata: manifest::MetadataReport,
+    /// Checks and publication (folder, PostGIS).
+    pub publication: publish::PublicationReport,
 }
 
 /// Stage timings, with a spinner naming the stage in progress.
@@ -273,6 +281,8 @@ pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, Pi
 
 /// Runs the whole pipeline and publishes the outputs into `opts.out_dir`.
 pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> {
+    // lock the output folder first: a concurrent run stops here, before any work
+    let publication = publish::Publication::begin(&opts.out_dir, cfg)?;
     let mut timer = Timer::new(opts.progress);
     timer.set_message("lecture des zones, du RPLS et de l'enquête OPS");
     let mut rejects = RejectLog::new();
@@ -383,40 +393,30 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         .into_iter()
         .map(|((f, r), n)| (f, r, n as u64))
         .collect();
-    let meta = manifest::metadata(cfg);
+    let meta = manifest::metadata(cfg, &report.inputs)?;
     report.metadata = manifest::MetadataReport::from(&meta);
 
-    let staging = staging_dir(&opts.out_dir)?;
-    let result = (|| -> Result<(), PipelineError> {
-        emit::gpkg::write_gpkg(&staging.join("opsgeo.gpkg"), &layers, &tidy, &meta)?;
-        report.outputs.push("opsgeo.gpkg".into());
-        if cfg.output.flatgeobuf {
-            let fgb_dir = staging.join("fgb");
-            std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
-            for l in &layers {
-                let rel = PathBuf::from("fgb").join(format!("{}.fgb", l.name));
-                let left_out = emit::fgb::write_fgb(&staging.join(&rel), l, &meta)?;
-                if left_out > 0 {
-                    report
-                        .fgb_rows_without_geometry
-                        .push((l.name.clone(), left_out as u64));
-                }
-                report.outputs.push(rel);
-            }
-        }
-        rejects
-            .write_csv(&staging.join("rejets.csv"))
-            .map_err(|e| publish_err(&staging.join("rejets.csv"), e))?;
-        report.outputs.push("rejets.csv".into());
-        timer.lap("ecriture", "manifeste et publication");
-        report.timings = timer.timings.clone();
-        report.total_seconds = timer.start.elapsed().as_secs_f64();
-        manifest::write_manifest(&staging.join("manifest.json"), cfg, &report, &staging)?;
-        report.outputs.push("manifest.json".into());
-        publish(&staging, &opts.out_dir, &report.outputs)
-    })();
-    let _ = std::fs::remove_dir_all(&staging);
-    result?;
+    // every output is written into the staging folder and checked there
+    let staged = publish::stage(
+        &publication,
+        cfg,
+        &layers,
+        &tidy,
+        &rejects,
+        &meta,
+        &mut report,
+        &mut timer,
+    )?;
+    // Audits of the staged outputs, which must pass before anything is published, go here.
+    publish::publish(
+        publication,
+        staged,
+        cfg,
+        &layers,
+        &meta,
+        &mut report,
+        &mut timer,
+    )?;
     Ok(report)
 }
 
@@ -433,41 +433,4 @@ fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
         path: path.to_path_buf(),
         message: e.to_string(),
     }
-}
-
-fn staging_dir(out: &Path) -> Result<PathBuf, PipelineError> {
-    std::fs::create_dir_all(out).map_err(|e| publish_err(out, e))?;
-    let dir = out.join(format!(".opsgeo-staging-{}", std::process::id()));
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(|e| publish_err(&dir, e))?;
-    }
-    std::fs::create_dir_all(&dir).map_err(|e| publish_err(&dir, e))?;
-    Ok(dir)
-}
-
-/// Moves the staged files into `out`, each by an atomic rename. FlatGeobuf files that belonged
-/// to a previous publication but not to this one are removed afterwards.
-fn publish(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<(), PipelineError> {
-    let fgb = out.join("fgb");
-    std::fs::create_dir_all(&fgb).map_err(|e| publish_err(&fgb, e))?;
-    // the manifest goes last: its presence and checksums describe a complete publication
-    let mut ordered: Vec<&PathBuf> = files
-        .iter()
-        .filter(|f| !f.ends_with("manifest.json"))
-        .collect();
-    ordered.extend(files.iter().filter(|f| f.ends_with("manifest.json")));
-    for rel in ordered {
-        let from = staging.join(rel);
-        let to = out.join(rel);
-        std::fs::rename(&from, &to).map_err(|e| publish_err(&to, e))?;
-    }
-    if let Ok(entries) = std::fs::read_dir(&fgb) {
-        for e in entries.flatten() {
-            let rel = PathBuf::from("fgb").join(e.file_name());
-            if !files.contains(&rel) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-    Ok(())
 }

@@ -122,6 +122,26 @@ pub fn render(r: &RunReport) -> String {
             no_geom
         );
     }
+    let p = &r.publication;
+    let _ = writeln!(
+        s,
+        "Publication ({}) : contrôlés avant publication : {} tables GeoPackage, {} styles QGIS, {} fichiers FlatGeobuf ; projet QGIS opsgeo.qgs",
+        if p.methode == "renommages" {
+            "par renommages"
+        } else {
+            "échange atomique"
+        },
+        p.tables_controlees,
+        p.styles_qgis,
+        p.flatgeobuf_controles
+    );
+    if let Some(pg) = &p.postgis {
+        let _ = writeln!(
+            s,
+            "  PostGIS : schéma « {} » publié ({} tables, {} lignes)",
+            pg.schema, pg.tables, pg.rows
+        );
+    }
     let _ = writeln!(s, "Durée totale : {:.2} s", r.total_seconds);
     s
 }

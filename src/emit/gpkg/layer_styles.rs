@@ -1,0 +1,106 @@
+//! QGIS's `layer_styles` table: the default and named styles of every layer.
+//!
+//! The table is created as QGIS itself creates it and registered in `gpkg_contents` as an
+//! attribute table (so that `validate_gpkg.py` accepts it). `f_table_catalog` and
+//! `f_table_schema` are `''`, not NULL, or QGIS ignores the rows. Timestamps come from
+//! `OGR_CURRENT_DATE` when set (as GDAL's own), else from the clock.
+
+use gdal::vector::sql::Dialect;
+use gdal::Dataset;
+
+use super::ogr::describe;
+use super::sql_text;
+use crate::emit::styles::{self, Family};
+use crate::emit::Layer;
+
+/// Table name (fixed by QGIS).
+pub const STYLE_TABLE: &str = "layer_styles";
+
+/// Title of the table in `gpkg_contents`.
+const STYLE_TITLE: &str = "Styles QGIS des couches";
+
+/// SQL expression of the timestamp to record.
+pub(crate) fn timestamp_sql() -> String {
+    match current_date_option() {
+        Some(d) => sql_text(&d),
+        None => "strftime('%Y-%m-%dT%H:%M:%fZ','now')".into(),
+    }
+}
+
+/// `OGR_CURRENT_DATE`, as GDAL reads it (configuration option or environment variable).
+pub(crate) fn current_date_option() -> Option<String> {
+    let key = std::ffi::CString::new("OGR_CURRENT_DATE").expect("no NUL");
+    // SAFETY: CPLGetConfigOption returns NULL or a pointer to a NUL-terminated string owned
+    // by GDAL, copied at once.
+    let v = unsafe {
+        let p = gdal_sys::CPLGetConfigOption(key.as_ptr(), std::ptr::null());
+        if p.is_null() {
+            None
+        } else {
+            Some(std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned())
+        }
+    };
+    v.filter(|s| !s.is_empty())
+}
+
+fn exec(ds: &Dataset, sql: &str) -> Result<(), String> {
+    ds.execute_sql(sql, None, Dialect::DEFAULT)
+        .map(|_| ())
+        .map_err(|e| format!("{STYLE_TABLE} : {}", describe(&e)))
+}
+
+/// Creates `layer_styles` and stores the styles of every layer with a geometry. Returns the
+/// number of styles written.
+pub(crate) fn write(ds: &mut Dataset, layers: &[Layer]) -> Result<usize, String> {
+    let rows: Vec<(&Layer, styles::LayerStyle)> = layers
+        .iter()
+        .filter(|l| Family::of(l.geometry).is_some())
+        .flat_map(|l| styles::layer_styles(l).into_iter().map(move |s| (l, s)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let now = timestamp_sql();
+    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
+    exec(
+        &txn,
+        "CREATE TABLE layer_styles (\
+         id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, \
+         f_table_catalog TEXT, f_table_schema TEXT, f_table_name TEXT, \
+         f_geometry_column TEXT, styleName TEXT, styleQML TEXT, styleSLD TEXT, \
+         useAsDefault BOOLEAN, description TEXT, owner TEXT, ui TEXT, \
+         update_time DATETIME)",
+    )?;
+    exec(
+        &txn,
+        &format!(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, \
+             srs_id) VALUES ('{STYLE_TABLE}', 'attributes', {}, {}, {now}, 0)",
+            sql_text(STYLE_TITLE),
+            sql_text(
+                "Styles QGIS de chaque couche : un style par défaut et des styles nommés pour les \
+                 indicateurs clés (Propriétés de la couche → Symbologie → Style → Charger le style \
+                 → Depuis la base de données)."
+            )
+        ),
+    )?;
+    for (layer, style) in &rows {
+        exec(
+            &txn,
+            &format!(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, \
+                 f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, \
+                 owner, ui, update_time) VALUES ('', '', {}, 'geom', {}, {}, {}, {}, {}, 'opsgeo', \
+                 NULL, {now})",
+                sql_text(&layer.name),
+                sql_text(&style.name),
+                sql_text(&style.qml),
+                sql_text(&style.sld),
+                u8::from(style.is_default),
+                sql_text(&style.description),
+            ),
+        )?;
+    }
+    txn.commit().map_err(|e| describe(&e))?;
+    Ok(rows.len())
+}
