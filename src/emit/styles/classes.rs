@@ -276,7 +276,7 @@ mod tests {
         for v in [0.0, 19.9, 20.0, 34.99, 35.0, 64.9, 65.0, 100.0] {
             let hits = c
                 .iter()
-                .filter(|k| k.lower.map_or(true, |lo| v >= lo) && k.upper.map_or(true, |hi| v < hi))
+                .filter(|k| k.lower.is_none_or(|lo| v >= lo) && k.upper.is_none_or(|hi| v < hi))
                 .count();
             assert_eq!(hits, 1, "{v}");
         }
