@@ -2,11 +2,11 @@
 <qgis version="3.22.0-Białowieża" styleCategories="Symbology">
   <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="1" forceraster="0" referencescale="-1">
     <rules key="{opsgeo-loyer_m2}">
-      <rule key="{opsgeo-loyer_m2-0}" symbol="0" label="moins de 5 €/m²" filter="&quot;loyer_m2&quot; &lt; 5"/>
-      <rule key="{opsgeo-loyer_m2-1}" symbol="1" label="5 à 5,5 €/m²" filter="&quot;loyer_m2&quot; &gt;= 5 AND &quot;loyer_m2&quot; &lt; 5.5"/>
-      <rule key="{opsgeo-loyer_m2-2}" symbol="2" label="5,5 à 6 €/m²" filter="&quot;loyer_m2&quot; &gt;= 5.5 AND &quot;loyer_m2&quot; &lt; 6"/>
-      <rule key="{opsgeo-loyer_m2-3}" symbol="3" label="6 à 6,5 €/m²" filter="&quot;loyer_m2&quot; &gt;= 6 AND &quot;loyer_m2&quot; &lt; 6.5"/>
-      <rule key="{opsgeo-loyer_m2-4}" symbol="4" label="6,5 €/m² et plus" filter="&quot;loyer_m2&quot; &gt;= 6.5"/>
+      <rule key="{opsgeo-loyer_m2-0}" symbol="0" label="moins de 5 €/m²/mois" filter="&quot;loyer_m2&quot; &lt; 5"/>
+      <rule key="{opsgeo-loyer_m2-1}" symbol="1" label="5 à 5,5 €/m²/mois" filter="&quot;loyer_m2&quot; &gt;= 5 AND &quot;loyer_m2&quot; &lt; 5.5"/>
+      <rule key="{opsgeo-loyer_m2-2}" symbol="2" label="5,5 à 6 €/m²/mois" filter="&quot;loyer_m2&quot; &gt;= 5.5 AND &quot;loyer_m2&quot; &lt; 6"/>
+      <rule key="{opsgeo-loyer_m2-3}" symbol="3" label="6 à 6,5 €/m²/mois" filter="&quot;loyer_m2&quot; &gt;= 6 AND &quot;loyer_m2&quot; &lt; 6.5"/>
+      <rule key="{opsgeo-loyer_m2-4}" symbol="4" label="6,5 €/m²/mois et plus" filter="&quot;loyer_m2&quot; &gt;= 6.5"/>
       <rule key="{opsgeo-loyer_m2-secret}" symbol="5" label="Secret statistique (valeur non publiée)" filter="&quot;loyer_m2&quot; IS NULL"/>
     </rules>
     <symbols>

@@ -5,13 +5,13 @@
     <UserStyle>
       <se:Name>loyer_m2</se:Name>
       <se:Description>
-        <se:Title>Loyer moyen au m² (€/m²)</se:Title>
+        <se:Title>Loyer moyen au m² (€/m²/mois)</se:Title>
       </se:Description>
       <se:FeatureTypeStyle>
         <se:Rule>
-          <se:Name>moins de 5 €/m²</se:Name>
+          <se:Name>moins de 5 €/m²/mois</se:Name>
           <se:Description>
-            <se:Title>moins de 5 €/m²</se:Title>
+            <se:Title>moins de 5 €/m²/mois</se:Title>
           </se:Description>
           <ogc:Filter>
             <ogc:PropertyIsLessThan>
@@ -30,9 +30,9 @@
           </se:PolygonSymbolizer>
         </se:Rule>
         <se:Rule>
-          <se:Name>5 à 5,5 €/m²</se:Name>
+          <se:Name>5 à 5,5 €/m²/mois</se:Name>
           <se:Description>
-            <se:Title>5 à 5,5 €/m²</se:Title>
+            <se:Title>5 à 5,5 €/m²/mois</se:Title>
           </se:Description>
           <ogc:Filter>
             <ogc:And>
@@ -57,9 +57,9 @@
           </se:PolygonSymbolizer>
         </se:Rule>
         <se:Rule>
-          <se:Name>5,5 à 6 €/m²</se:Name>
+          <se:Name>5,5 à 6 €/m²/mois</se:Name>
           <se:Description>
-            <se:Title>5,5 à 6 €/m²</se:Title>
+            <se:Title>5,5 à 6 €/m²/mois</se:Title>
           </se:Description>
           <ogc:Filter>
             <ogc:And>
@@ -84,9 +84,9 @@
           </se:PolygonSymbolizer>
         </se:Rule>
         <se:Rule>
-          <se:Name>6 à 6,5 €/m²</se:Name>
+          <se:Name>6 à 6,5 €/m²/mois</se:Name>
           <se:Description>
-            <se:Title>6 à 6,5 €/m²</se:Title>
+            <se:Title>6 à 6,5 €/m²/mois</se:Title>
           </se:Description>
           <ogc:Filter>
             <ogc:And>
@@ -111,9 +111,9 @@
           </se:PolygonSymbolizer>
         </se:Rule>
         <se:Rule>
-          <se:Name>6,5 €/m² et plus</se:Name>
+          <se:Name>6,5 €/m²/mois et plus</se:Name>
           <se:Description>
-            <se:Title>6,5 €/m² et plus</se:Title>
+            <se:Title>6,5 €/m²/mois et plus</se:Title>
           </se:Description>
           <ogc:Filter>
             <ogc:PropertyIsGreaterThanOrEqualTo>

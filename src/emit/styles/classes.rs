@@ -289,8 +289,8 @@ mod tests {
     #[test]
     fn means_take_their_unit_from_the_title_and_counts_use_quartiles() {
         let rent = by_field("loyer_m2").unwrap();
-        assert_eq!(unit(rent), "€/m²");
-        assert_eq!(classes(rent)[1].label, "5 à 5,5 €/m²");
+        assert_eq!(unit(rent), "€/m²/mois");
+        assert_eq!(classes(rent)[1].label, "5 à 5,5 €/m²/mois");
         let count = by_field("nb_logements").unwrap();
         assert_eq!(classification(count), Classification::Quartiles);
         assert!(classes(count)[0].filter.contains("q1(\"nb_logements\")"));
