@@ -51,7 +51,9 @@ fn batch_writes_one_row_per_input_row() {
     let count = |l| report.by_level[&l];
     assert_eq!(count(GeocodeLevel::Numero), 4);
     assert_eq!(count(GeocodeLevel::NumeroSansIndice), 1);
-    assert_eq!(count(GeocodeLevel::NonTrouve), 2);
+    assert_eq!(count(GeocodeLevel::Interpolation), 1);
+    assert_eq!(count(GeocodeLevel::Commune), 1);
+    assert_eq!(count(GeocodeLevel::NonTrouve), 0);
     assert_eq!(report.by_level.len(), GeocodeLevel::ALL.len());
     assert!(report.seconds >= report.ban_seconds);
 
@@ -65,10 +67,12 @@ fn batch_writes_one_row_per_input_row() {
             "a2;853905.12;6693152.50;numero;1.00;0.00;21231_0100_00009_bis;9 bis Rue Piron 21000 Dijon",
             "a3;853904.46;6693151.39;numero_sans_indice;0.90;0.00;21231_0100_00009;9 Rue Piron 21000 Dijon",
             "a4;854432.64;6693228.62;numero;1.00;0.00;21231_0200_00001;1 Place Saint-Michel 21000 Dijon",
-            // number absent from the street
-            "a5;;;non_trouve;0.00;0.00;;",
-            // the street exists in another commune only: DEPCOM decides, not the postcode
-            "a6;;;non_trouve;0.00;0.00;;",
+            // number absent from the street: the nearest number of the same side (odd), the
+            // street's id
+            "a5;853904.46;6693151.39;interpolation;0.70;0.00;21231_0100;3 Rue Piron 21000 Dijon",
+            // the street exists in another commune only: DEPCOM decides, not the postcode; the
+            // commune's point (the address nearest to the mean of its addresses)
+            "a6;853905.12;6693152.50;commune;0.00;0.00;;21000 Dijon",
             "a1;853904.46;6693151.39;numero;1.00;0.00;21231_0100_00009;9 Rue Piron 21000 Dijon",
         ]
     );
@@ -116,6 +120,8 @@ fn book() -> AddressBook {
         book.intern(RawAddress {
             depcom: if i % 7 == 0 {
                 "21166".into()
+            } else if i % 11 == 0 {
+                "21999".into()
             } else {
                 "21231".into()
             },
@@ -148,7 +154,11 @@ fn parallel_geocoding_is_indexed_and_deterministic() {
         .install(|| geocode_addresses(&book, &ban));
     assert_eq!(one_thread, sequential);
     assert!(sequential.iter().any(|r| r.level == GeocodeLevel::Numero));
-    assert!(sequential
-        .iter()
-        .any(|r| r.level == GeocodeLevel::NonTrouve));
+    for level in [
+        GeocodeLevel::Interpolation,
+        GeocodeLevel::Commune,
+        GeocodeLevel::NonTrouve,
+    ] {
+        assert!(sequential.iter().any(|r| r.level == level), "{level:?}");
+    }
 }

@@ -16,14 +16,17 @@
 //! competing answer as the runner-up. See [`build`] for the memory layout.
 
 mod build;
+mod fuzzy;
 mod intern;
 mod lookup;
+mod numbers;
+mod query;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use super::normalize::RepIndex;
-use super::{GeocodeError, GeocodeResult};
+use super::{GeocodeError, GeocodeOptions, GeocodeResult};
 use crate::model::{RawAddress, NONE};
 
 use intern::{Interner, StrTable};
@@ -55,13 +58,6 @@ impl Entry {
     fn rep(self) -> u32 {
         self.key & ((1 << REP_BITS) - 1)
     }
-
-    fn point(self) -> crate::model::Coord {
-        crate::model::Coord {
-            x: self.x as f64 / 100.0,
-            y: self.y as f64 / 100.0,
-        }
-    }
 }
 
 /// A street of one commune (and former commune, and postcode).
@@ -73,9 +69,52 @@ struct Street {
     commune_name: u32,
     /// BAN id prefix of the street's addresses (`text`), `NONE` when no address had one.
     id_prefix: u32,
+    /// Former commune code (`IndexData::communes` id), `NONE` when none.
+    ancienne: u32,
     /// Range in `IndexData::entries`.
     start: u32,
     len: u32,
+}
+
+impl Street {
+    /// Representative point of the street: its middle address by number.
+    fn middle(&self) -> u32 {
+        self.start + self.len / 2
+    }
+}
+
+/// What the index knows about one INSEE code (current or former commune).
+#[derive(Debug, Clone, Copy)]
+struct CommuneInfo {
+    /// Representative point: the address nearest to the mean of the commune's addresses
+    /// (Lambert-93 centimetres).
+    x: i32,
+    y: i32,
+    /// `nom_commune` (`text`).
+    name: u32,
+    postcode: u32,
+    /// Range of the commune's street keys in `IndexData::fuzzy`.
+    keys_start: u32,
+    keys_len: u32,
+}
+
+/// One street key of a commune, with what the fuzzy scan needs to filter it cheaply.
+#[derive(Debug, Clone, Copy)]
+struct FuzzyKey {
+    /// Characters of the name ([`fuzzy::char_mask`]).
+    mask: u64,
+    /// Name key id (`IndexData::names`).
+    name: u32,
+    /// Street id, or `MULTI_FLAG | i` for `multi[i]` (as in `lookup`).
+    value: u32,
+    ty: u8,
+    /// Length of the compact name.
+    len: u8,
+    /// The name is the abbreviated-titles form of the key ([`abbreviate_titles`]), compared
+    /// with the query's abbreviated form only.
+    ///
+    /// [`abbreviate_titles`]: crate::geocode::normalize::abbreviate_titles
+    abbr: bool,
 }
 
 /// (INSEE code, street type code, name key).
@@ -101,6 +140,10 @@ struct IndexData {
     /// Street id, or `MULTI_FLAG | i` for `multi[i]`.
     lookup: HashMap<LookupKey, u32>,
     multi: Vec<Box<[u32]>>,
+    /// Per INSEE code id.
+    commune_info: Vec<CommuneInfo>,
+    /// Every (INSEE code, type, name) key, grouped by INSEE code.
+    fuzzy: Vec<FuzzyKey>,
 }
 
 /// BAN addresses indexed by INSEE commune, street and number.
@@ -114,6 +157,8 @@ pub struct BanIndex {
     pub stats: Vec<crate::ingest::InputStats>,
     /// Rejected rows per reason (French), all files together.
     pub rejects: BTreeMap<String, u64>,
+    /// Matching options (thresholds).
+    pub options: GeocodeOptions,
     data: IndexData,
 }
 
@@ -127,8 +172,15 @@ impl BanIndex {
             files: paths.to_vec(),
             stats: built.stats,
             rejects: built.rejects,
+            options: GeocodeOptions::default(),
             data: built.data,
         })
+    }
+
+    /// The same index with other matching options.
+    pub fn with_options(mut self, options: GeocodeOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Geocodes one address (see [`lookup`] for the cascade).
@@ -159,6 +211,8 @@ impl BanIndex {
             + d.streets.capacity() * std::mem::size_of::<Street>()
             + d.lookup.capacity() * (std::mem::size_of::<(LookupKey, u32)>() + 1)
             + d.multi.iter().map(|m| m.len() * 4 + 16).sum::<usize>()
+            + d.commune_info.capacity() * std::mem::size_of::<CommuneInfo>()
+            + d.fuzzy.capacity() * std::mem::size_of::<FuzzyKey>()
             + d.id_exceptions
                 .values()
                 .map(|v| v.len() + 24)
@@ -192,21 +246,38 @@ impl BanIndex {
         let d = &self.data;
         let e = d.entries[pos as usize];
         let number = e.number().to_string();
-        let parts = [
-            number.as_str(),
-            &d.reps[e.rep() as usize].0,
+        self.join_label(&[&number, &d.reps[e.rep() as usize].0], street)
+    }
+
+    /// `[numero [rep]] nom_voie code_postal nom_commune` with the query's number.
+    fn street_label(&self, street: &Street, number: Option<u32>, rep: Option<&RepIndex>) -> String {
+        let n = number.map(|n| n.to_string()).unwrap_or_default();
+        let r = rep
+            .map(|r| r.to_string().to_lowercase())
+            .unwrap_or_default();
+        self.join_label(&[&n, &r], street)
+    }
+
+    fn join_label(&self, first: &[&str], street: &Street) -> String {
+        let d = &self.data;
+        let mut out = String::new();
+        let rest = [
             d.text.resolve(street.name),
             d.text.resolve(street.postcode),
             d.text.resolve(street.commune_name),
         ];
-        let mut out = String::new();
-        for p in parts.iter().filter(|p| !p.is_empty()) {
+        for p in first.iter().copied().chain(rest).filter(|p| !p.is_empty()) {
             if !out.is_empty() {
                 out.push(' ');
             }
             out.push_str(p);
         }
         out
+    }
+
+    /// The street's id: the common prefix of its addresses' BAN ids (`21231_0100`).
+    fn street_id(&self, street: &Street) -> Option<String> {
+        (street.id_prefix != NONE).then(|| self.data.text.resolve(street.id_prefix).to_string())
     }
 }
 

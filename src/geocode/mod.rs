@@ -45,6 +45,27 @@ pub enum GeocodeError {
     },
 }
 
+/// Matching options.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GeocodeOptions {
+    /// Lowest street score (name similarity × type factor, in [0, 1]) answered at a street
+    /// level; below it the answer is `commune` (or the lieu-dit is tried).
+    pub min_street_score: f32,
+}
+
+impl GeocodeOptions {
+    /// Default [`GeocodeOptions::min_street_score`].
+    pub const DEFAULT_MIN_STREET_SCORE: f32 = 0.8;
+}
+
+impl Default for GeocodeOptions {
+    fn default() -> Self {
+        GeocodeOptions {
+            min_street_score: Self::DEFAULT_MIN_STREET_SCORE,
+        }
+    }
+}
+
 /// How precisely a location was found, from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

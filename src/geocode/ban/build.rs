@@ -14,10 +14,14 @@ use std::path::Path;
 
 use tracing::debug;
 
+use super::fuzzy::{char_mask, compact_into, MAX_LEN};
 use super::intern::Interner;
-use super::{Entry, IndexData, LookupKey, Street, MAX_NUMBER, MAX_REPS, REP_BITS};
+use super::{
+    CommuneInfo, Entry, FuzzyKey, IndexData, LookupKey, Street, MAX_NUMBER, MAX_REPS, REP_BITS,
+};
 use crate::geocode::normalize::{
-    normalize_index, normalize_insee, normalize_number, normalize_street, StreetKey,
+    abbreviate_titles, normalize_index, normalize_insee, normalize_number, normalize_street,
+    StreetKey,
 };
 use crate::geocode::GeocodeError;
 use crate::ingest::source::CsvSource;
@@ -403,6 +407,7 @@ impl Builder {
                 postcode: s.identity.postcode,
                 commune_name: s.commune_name,
                 id_prefix: s.id_prefix,
+                ancienne: s.identity.ancienne,
                 start: 0,
                 len: 0,
             })
@@ -457,9 +462,13 @@ impl Builder {
             lookup.insert(group[0].0, value);
         }
 
+        let mut names = self.names;
+        let fuzzy = fuzzy_keys(&lookup, &mut names);
+        let commune_info = commune_info(&self.communes, &self.streets, &streets, &entries, &fuzzy);
+
         IndexData {
             communes: self.communes,
-            names: self.names,
+            names,
             text: self.text.freeze(),
             reps: (0..self.reps.len() as u32)
                 .map(|i| {
@@ -472,8 +481,107 @@ impl Builder {
             id_exceptions,
             lookup,
             multi,
+            commune_info,
+            fuzzy: fuzzy.into_iter().map(|(_, k)| k).collect(),
         }
     }
+}
+
+/// Every lookup key with its fuzzy-scan data, sorted by INSEE code id then name (so that the
+/// scan, and the order of equal scores, is deterministic). A name with titles gets a second
+/// entry with its titles abbreviated ([`abbreviate_titles`]), whose name is added to `names`.
+fn fuzzy_keys(lookup: &HashMap<LookupKey, u32>, names: &mut Interner) -> Vec<(u32, FuzzyKey)> {
+    let mut keys: Vec<(LookupKey, u32)> = lookup.iter().map(|(k, v)| (*k, *v)).collect();
+    keys.sort_unstable_by_key(|(k, _)| (k.commune, k.name, k.ty));
+    let mut buf = [0u8; MAX_LEN];
+    let mut out = Vec::with_capacity(keys.len());
+    let mut key =
+        |commune: u32, name_id: u32, name: &str, k: &LookupKey, value: u32, abbr: bool| {
+            let len = compact_into(name, &mut buf) as u8;
+            (
+                commune,
+                FuzzyKey {
+                    mask: char_mask(name),
+                    name: name_id,
+                    value,
+                    ty: k.ty,
+                    len,
+                    abbr,
+                },
+            )
+        };
+    for (k, value) in keys {
+        let name = names.resolve(k.name).to_string();
+        out.push(key(k.commune, k.name, &name, &k, value, false));
+        if let Some(short) = abbreviate_titles(&name) {
+            let id = names.intern(&short);
+            out.push(key(k.commune, id, &short, &k, value, true));
+        }
+    }
+    out
+}
+
+/// Representative point, name and key range of every INSEE code.
+fn commune_info(
+    communes: &Interner,
+    tmp: &[StreetTmp],
+    streets: &[Street],
+    entries: &[Entry],
+    fuzzy: &[(u32, FuzzyKey)],
+) -> Vec<CommuneInfo> {
+    let n = communes.len();
+    let mut info = vec![
+        CommuneInfo {
+            x: 0,
+            y: 0,
+            name: NONE,
+            postcode: NONE,
+            keys_start: 0,
+            keys_len: 0,
+        };
+        n
+    ];
+    // mean of every address under the code (current or former)
+    let mut sums = vec![(0f64, 0f64, 0u64); n];
+    let codes = |t: &StreetTmp| [t.identity.code, t.identity.ancienne];
+    for (t, s) in tmp.iter().zip(streets) {
+        for c in codes(t).into_iter().filter(|&c| c != NONE) {
+            let acc = &mut sums[c as usize];
+            for e in &entries[s.start as usize..(s.start + s.len) as usize] {
+                acc.0 += f64::from(e.x);
+                acc.1 += f64::from(e.y);
+                acc.2 += 1;
+            }
+            if info[c as usize].name == NONE {
+                info[c as usize].name = s.commune_name;
+                info[c as usize].postcode = s.postcode;
+            }
+        }
+    }
+    // the address nearest to the mean
+    let mut best = vec![f64::INFINITY; n];
+    for (t, s) in tmp.iter().zip(streets) {
+        for c in codes(t).into_iter().filter(|&c| c != NONE) {
+            let (sx, sy, k) = sums[c as usize];
+            let (mx, my) = (sx / k as f64, sy / k as f64);
+            for e in &entries[s.start as usize..(s.start + s.len) as usize] {
+                let d = (f64::from(e.x) - mx).powi(2) + (f64::from(e.y) - my).powi(2);
+                if d < best[c as usize] {
+                    best[c as usize] = d;
+                    info[c as usize].x = e.x;
+                    info[c as usize].y = e.y;
+                }
+            }
+        }
+    }
+    for group in fuzzy.chunk_by(|a, b| a.0 == b.0) {
+        let start = group.as_ptr() as usize - fuzzy.as_ptr() as usize;
+        let start = start / std::mem::size_of::<(u32, FuzzyKey)>();
+        let c = &mut info[group[0].0 as usize];
+        c.keys_start = start as u32;
+        c.keys_len = group.len() as u32;
+    }
+    info
 }
 
 /// A loaded index with its load statistics.
