@@ -27,9 +27,16 @@ fn init_logging(cli: &Cli) {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Run { config, out } => {
+        Command::Run {
+            config,
+            out,
+            corrections,
+        } => {
             let config = config.clone().unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
-            let cfg = opsgeo::config::Config::load(&config)?;
+            let mut cfg = opsgeo::config::Config::load(&config)?;
+            if let Some(c) = corrections {
+                cfg.set_corrections(c)?;
+            }
             let opts = opsgeo::pipeline::RunOptions {
                 out_dir: out.clone().unwrap_or_else(|| cfg.output.dir.clone()),
                 progress: !cli.quiet && cli.log_format == LogFormat::Text,
@@ -54,8 +61,14 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             input,
             output,
             id,
+            corrections,
         } => {
-            let r = opsgeo::geocode::batch::geocode_file(ban, input, output, id)?;
+            let corrections = corrections
+                .as_deref()
+                .map(opsgeo::geocode::corrections::Corrections::load)
+                .transpose()?;
+            let r =
+                opsgeo::geocode::batch::geocode_file(ban, input, output, id, corrections.as_ref())?;
             if !cli.quiet {
                 let levels: Vec<String> = r
                     .by_level
@@ -72,6 +85,20 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                     r.seconds,
                     levels.join(", ")
                 );
+                println!(
+                    "  lecture {:.2} s ; géocodage {:.2} s ({:.0} adresses/s sur {} fil(s)) ; écriture {:.2} s",
+                    r.read_seconds,
+                    r.geocode_seconds,
+                    r.distinct_addresses as f64 / r.geocode_seconds.max(1e-9),
+                    rayon::current_num_threads(),
+                    (r.seconds - r.ban_seconds - r.read_seconds - r.geocode_seconds).max(0.0)
+                );
+                if r.corrections_unused > 0 {
+                    println!(
+                        "  {} correction(s) sans ligne correspondante",
+                        r.corrections_unused
+                    );
+                }
             }
             Ok(())
         }

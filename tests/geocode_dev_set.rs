@@ -46,6 +46,7 @@ fn dev_set_scores() {
         &queries_path,
         &out,
         "id",
+        None,
     )
     .unwrap();
 

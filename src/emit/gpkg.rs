@@ -18,7 +18,7 @@
 
 pub(crate) mod columns;
 pub(crate) mod geom;
-mod ogr;
+pub(crate) mod ogr;
 mod tidy_table;
 
 use std::borrow::Cow;
