@@ -66,6 +66,22 @@ pub enum Command {
         #[arg(long)]
         corrections: Option<PathBuf>,
     },
+    /// Écrit une BAN synthétique (adresses-99.csv) et des requêtes au format RPLS avec leur
+    /// vérité (requetes.csv), pour mesurer le géocodeur.
+    SynthBan {
+        /// Nombre d'adresses BAN.
+        #[arg(long, default_value_t = 1_000_000)]
+        addresses: usize,
+        /// Nombre de requêtes.
+        #[arg(long, default_value_t = 1_000_000)]
+        queries: usize,
+        /// Graine du générateur.
+        #[arg(long, default_value_t = 2022)]
+        seed: u64,
+        /// Dossier de sortie.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Écrit un jeu de données synthétique complet et sa configuration.
     Synth {
         /// Nombre de logements RPLS.

@@ -86,19 +86,59 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                     levels.join(", ")
                 );
                 println!(
-                    "  lecture {:.2} s ; géocodage {:.2} s ({:.0} adresses/s sur {} fil(s)) ; écriture {:.2} s",
+                    "  lecture {:.2} s ; géocodage {:.3} s ({:.0} adresses/s sur {} fil(s)) ; écriture {:.2} s",
                     r.read_seconds,
                     r.geocode_seconds,
                     r.distinct_addresses as f64 / r.geocode_seconds.max(1e-9),
                     rayon::current_num_threads(),
                     (r.seconds - r.ban_seconds - r.read_seconds - r.geocode_seconds).max(0.0)
                 );
+                if let Some(cpu) = r.geocode_cpu_seconds.filter(|c| *c > 0.0) {
+                    println!(
+                        "  temps processeur du géocodage : {cpu:.2} s, soit {:.0} adresses par seconde de processeur (un cœur)",
+                        r.distinct_addresses as f64 / cpu
+                    );
+                }
                 if r.corrections_unused > 0 {
                     println!(
                         "  {} correction(s) sans ligne correspondante",
                         r.corrections_unused
                     );
                 }
+            }
+            Ok(())
+        }
+        Command::SynthBan {
+            addresses,
+            queries,
+            seed,
+            out,
+        } => {
+            let s = opsgeo::synth::ban_bench::write_ban_bench(
+                &opsgeo::synth::ban_bench::BanBenchParams {
+                    addresses: *addresses,
+                    queries: *queries,
+                    seed: *seed,
+                },
+                out,
+            )
+            .with_context(|| format!("génération de la BAN synthétique dans {}", out.display()))?;
+            if !cli.quiet {
+                println!(
+                    "BAN synthétique : {} adresses ({} numéros retenus hors BAN), {} voies, {} communes → {}",
+                    s.addresses,
+                    s.withheld,
+                    s.streets,
+                    s.communes,
+                    s.ban.display()
+                );
+                println!(
+                    "Requêtes : {} numero_present, {} numero_absent, {} voie_inconnue → {}",
+                    s.queries[0],
+                    s.queries[1],
+                    s.queries[2],
+                    s.queries_file.display()
+                );
             }
             Ok(())
         }

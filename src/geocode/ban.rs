@@ -93,9 +93,10 @@ struct CommuneInfo {
     /// `nom_commune` (`text`).
     name: u32,
     postcode: u32,
-    /// Range of the commune's street keys in `IndexData::fuzzy`.
-    keys_start: u32,
-    keys_len: u32,
+    /// Range of the commune's street keys in `IndexData::fuzzy`, and of their
+    /// abbreviated-titles forms in `IndexData::fuzzy_abbr`.
+    keys: (u32, u32),
+    abbr: (u32, u32),
 }
 
 /// One street key of a commune, with what the fuzzy scan needs to filter it cheaply.
@@ -103,6 +104,8 @@ struct CommuneInfo {
 struct FuzzyKey {
     /// Characters of the name ([`fuzzy::char_mask`]).
     mask: u64,
+    /// Adjacent pairs of characters ([`fuzzy::pair_mask`]).
+    pairs: u64,
     /// Name key id (`IndexData::names`).
     name: u32,
     /// Street id, or `MULTI_FLAG | i` for `multi[i]` (as in `lookup`).
@@ -110,11 +113,6 @@ struct FuzzyKey {
     ty: u8,
     /// Length of the compact name.
     len: u8,
-    /// The name is the abbreviated-titles form of the key ([`abbreviate_titles`]), compared
-    /// with the query's abbreviated form only.
-    ///
-    /// [`abbreviate_titles`]: crate::geocode::normalize::abbreviate_titles
-    abbr: bool,
 }
 
 /// (INSEE code, street type code, name key).
@@ -137,13 +135,18 @@ struct IndexData {
     entries: Vec<Entry>,
     /// Entry position → BAN id, for ids that do not follow the street prefix ("" = none).
     id_exceptions: HashMap<u32, Box<str>>,
-    /// Street id, or `MULTI_FLAG | i` for `multi[i]`.
-    lookup: HashMap<LookupKey, u32>,
+    /// (INSEE code id, name key id) → range in `name_types`.
+    by_name: crate::ingest::rpls::fast_hash::FastMap<(u32, u32), (u32, u32)>,
+    /// (type code, street id or `MULTI_FLAG | i` for `multi[i]`), grouped by name.
+    name_types: Vec<(u8, u32)>,
     multi: Vec<Box<[u32]>>,
     /// Per INSEE code id.
     commune_info: Vec<CommuneInfo>,
-    /// Every (INSEE code, type, name) key, grouped by INSEE code.
+    /// Every (INSEE code, type, name) key, grouped by INSEE code, then sorted by compact length
+    /// (the fuzzy scan reads a window of lengths only).
     fuzzy: Vec<FuzzyKey>,
+    /// The same for names with titles, in their abbreviated form.
+    fuzzy_abbr: Vec<FuzzyKey>,
 }
 
 /// BAN addresses indexed by INSEE commune, street and number.
@@ -209,7 +212,9 @@ impl BanIndex {
         };
         d.entries.capacity() * std::mem::size_of::<Entry>()
             + d.streets.capacity() * std::mem::size_of::<Street>()
-            + d.lookup.capacity() * (std::mem::size_of::<(LookupKey, u32)>() + 1)
+            + d.by_name.capacity() * (std::mem::size_of::<((u32, u32), (u32, u32))>() + 1)
+            + d.name_types.capacity() * std::mem::size_of::<(u8, u32)>()
+            + d.fuzzy_abbr.capacity() * std::mem::size_of::<FuzzyKey>()
             + d.multi.iter().map(|m| m.len() * 4 + 16).sum::<usize>()
             + d.commune_info.capacity() * std::mem::size_of::<CommuneInfo>()
             + d.fuzzy.capacity() * std::mem::size_of::<FuzzyKey>()

@@ -51,6 +51,9 @@ pub struct BatchReport {
     pub read_seconds: f64,
     /// Seconds spent geocoding the distinct addresses (all threads).
     pub geocode_seconds: f64,
+    /// Processor seconds used by the process meanwhile, all threads together (Linux only):
+    /// on a busy machine, addresses per processor second is the per-core throughput.
+    pub geocode_cpu_seconds: Option<f64>,
     /// Output rows per level (every level present, possibly 0).
     pub by_level: BTreeMap<GeocodeLevel, u64>,
     /// BAN addresses indexed.
@@ -179,8 +182,10 @@ pub fn geocode_file_with(
     book.shrink();
     let read_seconds = start.elapsed().as_secs_f64();
     let t = Instant::now();
+    let cpu0 = process_cpu_seconds();
     let mut results = geocode_addresses(&book, ban);
     let geocode_seconds = t.elapsed().as_secs_f64();
+    let geocode_cpu_seconds = cpu0.and_then(|a| process_cpu_seconds().map(|b| b - a));
     let empty = Corrections::default();
     let corrections = corrections.unwrap_or(&empty);
     let (_, unused_keys) = corrections.apply(&book, &mut results);
@@ -219,6 +224,7 @@ pub fn geocode_file_with(
         corrections_unused: unused_keys + (corrections.idents() as u64 - ident_used),
         read_seconds,
         geocode_seconds,
+        geocode_cpu_seconds,
         by_level,
         ban_addresses: ban.addresses,
         ban_stats: ban.stats.clone(),
@@ -226,6 +232,17 @@ pub fn geocode_file_with(
         ban_seconds: 0.0,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Processor time (user + system) of this process so far, from `/proc/self/stat` (clock ticks
+/// of 1/100 s, the Linux value of `CLK_TCK`); `None` elsewhere.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // fields after the command name, which may hold spaces: state is field 3, utime 14
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks = |i: usize| f.get(i - 3)?.parse::<f64>().ok();
+    Some((ticks(14)? + ticks(15)?) / 100.0)
 }
 
 /// Second pass: one output row per input row. Returns the rows per level and how many

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use tracing::debug;
 
-use super::fuzzy::{char_mask, compact_into, MAX_LEN};
+use super::fuzzy::{char_mask, compact_into, pair_mask, MAX_LEN};
 use super::intern::Interner;
 use super::{
     CommuneInfo, Entry, FuzzyKey, IndexData, LookupKey, Street, MAX_NUMBER, MAX_REPS, REP_BITS,
@@ -450,8 +450,10 @@ impl Builder {
         }
         keys.sort_unstable();
         keys.dedup();
-        let mut lookup = HashMap::with_capacity(keys.len());
         let mut multi: Vec<Box<[u32]>> = Vec::new();
+        let mut by_name = crate::ingest::rpls::fast_hash::FastMap::default();
+        let mut name_types: Vec<(u8, u32)> = Vec::new();
+        let mut values: Vec<(LookupKey, u32)> = Vec::new();
         for group in keys.chunk_by(|a, b| a.0 == b.0) {
             let value = if group.len() == 1 {
                 group[0].1
@@ -459,12 +461,29 @@ impl Builder {
                 multi.push(group.iter().map(|g| g.1).collect());
                 super::MULTI_FLAG | (multi.len() as u32 - 1)
             };
-            lookup.insert(group[0].0, value);
+            values.push((group[0].0, value));
+        }
+        // sorted by (commune, name, ty): one range per name
+        for group in values.chunk_by(|a, b| (a.0.commune, a.0.name) == (b.0.commune, b.0.name)) {
+            let k = group[0].0;
+            by_name.insert(
+                (k.commune, k.name),
+                (name_types.len() as u32, group.len() as u32),
+            );
+            name_types.extend(group.iter().map(|(k, v)| (k.ty, *v)));
         }
 
         let mut names = self.names;
-        let fuzzy = fuzzy_keys(&lookup, &mut names);
-        let commune_info = commune_info(&self.communes, &self.streets, &streets, &entries, &fuzzy);
+        let (fuzzy, fuzzy_abbr) = fuzzy_keys(&values, &mut names);
+        drop(values);
+        let commune_info = commune_info(
+            &self.communes,
+            &self.streets,
+            &streets,
+            &entries,
+            &fuzzy,
+            &fuzzy_abbr,
+        );
 
         IndexData {
             communes: self.communes,
@@ -479,46 +498,51 @@ impl Builder {
             streets,
             entries,
             id_exceptions,
-            lookup,
+            by_name,
+            name_types,
             multi,
             commune_info,
             fuzzy: fuzzy.into_iter().map(|(_, k)| k).collect(),
+            fuzzy_abbr: fuzzy_abbr.into_iter().map(|(_, k)| k).collect(),
         }
     }
 }
 
-/// Every lookup key with its fuzzy-scan data, sorted by INSEE code id then name (so that the
-/// scan, and the order of equal scores, is deterministic). A name with titles gets a second
-/// entry with its titles abbreviated ([`abbreviate_titles`]), whose name is added to `names`.
-fn fuzzy_keys(lookup: &HashMap<LookupKey, u32>, names: &mut Interner) -> Vec<(u32, FuzzyKey)> {
-    let mut keys: Vec<(LookupKey, u32)> = lookup.iter().map(|(k, v)| (*k, *v)).collect();
-    keys.sort_unstable_by_key(|(k, _)| (k.commune, k.name, k.ty));
+/// Every key (`values`, sorted) with its fuzzy-scan data, grouped by INSEE code id and sorted
+/// by compact length, then name and type (deterministic); and, for the names with titles, the
+/// same with the titles abbreviated ([`abbreviate_titles`]; these names are added to `names`).
+type Keyed = Vec<(u32, FuzzyKey)>;
+
+fn fuzzy_keys(values: &[(LookupKey, u32)], names: &mut Interner) -> (Keyed, Keyed) {
     let mut buf = [0u8; MAX_LEN];
-    let mut out = Vec::with_capacity(keys.len());
-    let mut key =
-        |commune: u32, name_id: u32, name: &str, k: &LookupKey, value: u32, abbr: bool| {
-            let len = compact_into(name, &mut buf) as u8;
-            (
-                commune,
-                FuzzyKey {
-                    mask: char_mask(name),
-                    name: name_id,
-                    value,
-                    ty: k.ty,
-                    len,
-                    abbr,
-                },
-            )
-        };
-    for (k, value) in keys {
+    let mut key = |name_id: u32, name: &str, k: &LookupKey, value: u32| {
+        let len = compact_into(name, &mut buf) as u8;
+        (
+            k.commune,
+            FuzzyKey {
+                mask: char_mask(name),
+                pairs: pair_mask(&buf[..len as usize]),
+                name: name_id,
+                value,
+                ty: k.ty,
+                len,
+            },
+        )
+    };
+    let mut normal = Vec::with_capacity(values.len());
+    let mut abbr = Vec::new();
+    for (k, value) in values {
         let name = names.resolve(k.name).to_string();
-        out.push(key(k.commune, k.name, &name, &k, value, false));
+        normal.push(key(k.name, &name, k, *value));
         if let Some(short) = abbreviate_titles(&name) {
             let id = names.intern(&short);
-            out.push(key(k.commune, id, &short, &k, value, true));
+            abbr.push(key(id, &short, k, *value));
         }
     }
-    out
+    let order = |a: &(u32, FuzzyKey)| (a.0, a.1.len, a.1.name, a.1.ty);
+    normal.sort_unstable_by_key(order);
+    abbr.sort_unstable_by_key(order);
+    (normal, abbr)
 }
 
 /// Representative point, name and key range of every INSEE code.
@@ -528,6 +552,7 @@ fn commune_info(
     streets: &[Street],
     entries: &[Entry],
     fuzzy: &[(u32, FuzzyKey)],
+    fuzzy_abbr: &[(u32, FuzzyKey)],
 ) -> Vec<CommuneInfo> {
     let n = communes.len();
     let mut info = vec![
@@ -536,8 +561,8 @@ fn commune_info(
             y: 0,
             name: NONE,
             postcode: NONE,
-            keys_start: 0,
-            keys_len: 0,
+            keys: (0, 0),
+            abbr: (0, 0),
         };
         n
     ];
@@ -574,12 +599,18 @@ fn commune_info(
             }
         }
     }
-    for group in fuzzy.chunk_by(|a, b| a.0 == b.0) {
-        let start = group.as_ptr() as usize - fuzzy.as_ptr() as usize;
-        let start = start / std::mem::size_of::<(u32, FuzzyKey)>();
-        let c = &mut info[group[0].0 as usize];
-        c.keys_start = start as u32;
-        c.keys_len = group.len() as u32;
+    for (list, abbr) in [(fuzzy, false), (fuzzy_abbr, true)] {
+        let mut start = 0u32;
+        for group in list.chunk_by(|a, b| a.0 == b.0) {
+            let c = &mut info[group[0].0 as usize];
+            let range = (start, group.len() as u32);
+            if abbr {
+                c.abbr = range;
+            } else {
+                c.keys = range;
+            }
+            start += group.len() as u32;
+        }
     }
     info
 }

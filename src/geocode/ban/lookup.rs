@@ -24,7 +24,7 @@
 use super::fuzzy::Probe;
 use super::numbers::{self, Answer};
 use super::query::{Query, StreetQuery};
-use super::{BanIndex, MULTI_FLAG};
+use super::{BanIndex, FuzzyKey, MULTI_FLAG};
 use crate::geocode::normalize::abbreviate_titles;
 use crate::geocode::{GeocodeLevel, GeocodeResult};
 use crate::model::{Coord, RawAddress, NONE};
@@ -55,8 +55,15 @@ fn type_factor(query: u8, ban: u8) -> f32 {
     }
 }
 
-/// Street names of `commune` whose name similarity reaches `min` − [`RUNNER_UP_MARGIN`], best
-/// score first (then index order). Those below `min` are runner-ups, never answers.
+/// Street names of `commune` similar to the query's, best score first (then index order):
+/// * the query's own name under every street type (exact names);
+/// * unless the exact name with the query's type was found (score 1, which no other name can
+///   reach), every name whose similarity reaches `min` − [`RUNNER_UP_MARGIN`], scanned among
+///   the names of a compatible length only; names with titles are also compared in their
+///   abbreviated form.
+///
+/// Those below `min` are runner-ups, never answers. For an exact match the runner-up is
+/// therefore among the streets of the same name (another type, another former commune).
 pub(crate) fn name_matches(
     ban: &BanIndex,
     commune: u32,
@@ -65,31 +72,76 @@ pub(crate) fn name_matches(
 ) -> Vec<NameMatch> {
     let d = &ban.data;
     let info = &d.commune_info[commune as usize];
-    let keys = &d.fuzzy[info.keys_start as usize..(info.keys_start + info.keys_len) as usize];
-    let floor = (min - RUNNER_UP_MARGIN).max(0.5);
-    let probe = Probe::new(&sq.key.name);
-    let short = abbreviate_titles(&sq.key.name);
-    let short_probe = Probe::new(short.as_deref().unwrap_or(&sq.key.name));
     let ty = sq.key.type_code();
     let mut out: Vec<NameMatch> = Vec::new();
-    for k in keys {
-        let sim = if !k.abbr && Some(k.name) == sq.name_id {
-            1.0
-        } else {
-            let p = if k.abbr { &short_probe } else { &probe };
-            match p.similarity_with(k.len as usize, k.mask, floor, || d.names.resolve(k.name)) {
-                Some(s) => s,
-                None => continue,
-            }
-        };
-        out.push(NameMatch {
-            value: k.value,
-            score: sim * type_factor(ty, k.ty),
+    let exact = sq
+        .name_id
+        .and_then(|n| d.by_name.get(&(commune, n)))
+        .map_or(&[][..], |&(start, len)| {
+            &d.name_types[start as usize..(start + len) as usize]
         });
+    for &(t, value) in exact {
+        out.push(NameMatch {
+            value,
+            score: type_factor(ty, t),
+        });
+    }
+    if !exact.iter().any(|&(t, _)| t == ty) {
+        let floor = (min - RUNNER_UP_MARGIN).max(0.5);
+        let probe = Probe::new(&sq.key.name);
+        scan(
+            ban, &d.fuzzy, info.keys, &probe, sq.name_id, ty, floor, &mut out,
+        );
+        // a query without titles may hold a misspelt abbreviation (`MEL FOCH`)
+        let short = abbreviate_titles(&sq.key.name);
+        let probe = Probe::new(short.as_deref().unwrap_or(&sq.key.name));
+        scan(
+            ban,
+            &d.fuzzy_abbr,
+            info.abbr,
+            &probe,
+            None,
+            ty,
+            floor,
+            &mut out,
+        );
     }
     // stable: equal scores keep index order
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
     out
+}
+
+/// Scores the keys of `range` in `list` whose compact length is compatible with the probe's.
+#[allow(clippy::too_many_arguments)]
+fn scan(
+    ban: &BanIndex,
+    list: &[FuzzyKey],
+    range: (u32, u32),
+    probe: &Probe<'_>,
+    skip: Option<u32>,
+    ty: u8,
+    floor: f32,
+    out: &mut Vec<NameMatch>,
+) {
+    let keys = &list[range.0 as usize..(range.0 + range.1) as usize];
+    // lengths within the edit budget of the longer name
+    let max_len = ((probe.len as f32) / floor).floor() as usize;
+    let min_len = ((probe.len as f32) * floor).ceil() as usize;
+    let lo = keys.partition_point(|k| (k.len as usize) < min_len);
+    let hi = keys.partition_point(|k| (k.len as usize) <= max_len);
+    for k in &keys[lo..hi.max(lo)] {
+        if Some(k.name) == skip {
+            continue;
+        }
+        if let Some(sim) = probe.similarity_with(k.len as usize, k.mask, k.pairs, floor, || {
+            ban.data.names.resolve(k.name)
+        }) {
+            out.push(NameMatch {
+                value: k.value,
+                score: sim * type_factor(ty, k.ty),
+            });
+        }
+    }
 }
 
 /// The BAN streets of a lookup value.

@@ -215,17 +215,20 @@ pub(crate) fn answer(
         return a;
     }
     let same_side = neighbours(ban, streets, number, true);
-    let any_side = neighbours(ban, streets, number, false);
-    // between two numbers of the same side, past the last number of the same side, between
-    // two numbers of either side, past the last number of either side (measured on the Dijon
-    // dev set: the same side first is better, even past its end)
+    // the other side is looked at only when the same side gives nothing
+    let mut any_side = None;
     let steps = [
-        (&same_side, true, 0.8),
-        (&same_side, false, 0.7),
-        (&any_side, true, 0.7),
-        (&any_side, false, 0.6),
+        (true, true, 0.8),
+        (true, false, 0.7),
+        (false, true, 0.7),
+        (false, false, 0.6),
     ];
-    for (n, between, factor) in steps {
+    for (same, between, factor) in steps {
+        let n = if same {
+            &same_side
+        } else {
+            any_side.get_or_insert_with(|| neighbours(ban, streets, number, false))
+        };
         if let Some(((x, y), near, is_between)) = interpolate(ban, number, n) {
             if is_between == between {
                 return Answer {

@@ -21,7 +21,7 @@
 //!    la Brot"). `A`, `AU`, `AUX`, `ET`, `EN`, `SUR`, `SOUS` are kept. When nothing but articles
 //!    would remain, the articles are kept.
 
-use std::collections::HashMap;
+use crate::ingest::rpls::fast_hash::FastMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -160,10 +160,10 @@ impl fmt::Display for StreetKey {
 /// Longest multi-word alias, in words.
 const MAX_TYPE_WORDS: usize = 4;
 
-fn type_table() -> &'static HashMap<&'static str, StreetType> {
-    static TABLE: OnceLock<HashMap<&'static str, StreetType>> = OnceLock::new();
+fn type_table() -> &'static FastMap<&'static str, StreetType> {
+    static TABLE: OnceLock<FastMap<&'static str, StreetType>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = FastMap::default();
         for &t in StreetType::ALL {
             for &a in t.aliases() {
                 debug_assert!(a.split(' ').count() <= MAX_TYPE_WORDS);
