@@ -77,11 +77,12 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                     .map(|(l, n)| format!("{} {}", l.key(), n))
                     .collect();
                 println!(
-                    "{} lignes géocodées ({} adresses distinctes, BAN : {} adresses chargées en {:.2} s) en {:.2} s : {}",
+                    "{} lignes géocodées ({} adresses distinctes, BAN : {} adresses chargées en {:.2} s, index ~{:.0} Mo) en {:.2} s : {}",
                     r.rows,
                     r.distinct_addresses,
                     r.ban_addresses,
                     r.ban_seconds,
+                    r.ban_index_bytes as f64 / 1e6,
                     r.seconds,
                     levels.join(", ")
                 );

@@ -106,6 +106,10 @@ fn review_layer_lists_addresses_below_numero_without_identifiers() {
     .map(|l| by_level[l].as_i64().unwrap_or(0))
     .sum();
     assert_eq!(dwellings, below);
+    // a dwelling located at the commune only is never put in an IRIS (nor a QPV) by that point
+    let at_commune = by_level["commune"].as_u64().unwrap();
+    assert!(at_commune > 0);
+    assert!(m["agregation"]["iris_unknown"].as_u64().unwrap() >= at_commune);
     // per commune counts add up to the dwellings
     let per_commune: u64 = m["geocodage"]["dwellings_by_commune"]
         .as_object()

@@ -10,12 +10,16 @@
 //! data).
 //!
 //! Addresses are grouped into streets: same INSEE code, former commune code, postcode and
-//! normalised street key ([`crate::geocode::normalize::normalize_street`]). The lookup table maps
-//! (INSEE code, street key) to its streets; several streets can share a key (two former communes
-//! of a commune nouvelle with the same "Rue de la Gare"), and the geocoder then reports the
-//! competing answer as the runner-up. See [`build`] for the memory layout.
+//! normalised street key ([`crate::geocode::normalize::normalize_street`]). Every spelling of a
+//! street is a key (INSEE code, type, name), found under the current and the former commune
+//! code; several streets can share a key (two former communes of a commune nouvelle with the
+//! same "Rue de la Gare", or one street across two postcodes). Exact names are found through a
+//! hash table, similar names by a scan of the commune's keys within a window of name lengths
+//! ([`fuzzy`]); each commune also has a representative point. See [`build`] for the memory
+//! layout, [`lookup`] for the cascade and [`numbers`] for the house-number steps.
 
 mod build;
+mod derived;
 mod fuzzy;
 mod intern;
 mod lookup;

@@ -58,6 +58,8 @@ pub struct BatchReport {
     pub by_level: BTreeMap<GeocodeLevel, u64>,
     /// BAN addresses indexed.
     pub ban_addresses: u64,
+    /// Approximate size of the BAN index, bytes.
+    pub ban_index_bytes: u64,
     /// Per BAN file: rows read, accepted, rejected.
     pub ban_stats: Vec<InputStats>,
     /// The input file (every row is accepted: an unusable address is "non_trouve").
@@ -227,6 +229,7 @@ pub fn geocode_file_with(
         geocode_cpu_seconds,
         by_level,
         ban_addresses: ban.addresses,
+        ban_index_bytes: ban.heap_bytes() as u64,
         ban_stats: ban.stats.clone(),
         input: stats,
         ban_seconds: 0.0,
