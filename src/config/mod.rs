@@ -188,6 +188,26 @@ pub struct BanSection {
     /// Date of the BAN extract, recorded in the outputs.
     #[serde(default)]
     pub date: String,
+    /// Manual corrections: a CSV (`cle_adresse` or `IDENT_REP`, `x`, `y`, `commentaire`) or a
+    /// GeoPackage whose `geocodage_a_verifier` layer has moved points.
+    #[serde(default)]
+    pub corrections: Option<PathBuf>,
+    /// Lowest street-name score answered at a street level (0.5–1).
+    #[serde(default = "default_min_street_score")]
+    pub min_street_score: f64,
+}
+
+fn default_min_street_score() -> f64 {
+    f64::from(crate::geocode::GeocodeOptions::DEFAULT_MIN_STREET_SCORE)
+}
+
+impl BanSection {
+    /// The geocoder's matching options.
+    pub fn options(&self) -> crate::geocode::GeocodeOptions {
+        crate::geocode::GeocodeOptions {
+            min_street_score: self.min_street_score as f32,
+        }
+    }
 }
 
 /// `[zones.*]`: polygon layers read through GDAL.
@@ -350,6 +370,9 @@ impl Config {
         abs(&mut self.ops_households.path);
         abs(&mut self.ops_occupants.path);
         self.ban.paths.iter_mut().for_each(abs);
+        if let Some(c) = &mut self.ban.corrections {
+            abs(c);
+        }
         abs(&mut self.zones.communes.path);
         abs(&mut self.zones.iris.path);
         abs(&mut self.zones.qpv.path);
@@ -357,6 +380,20 @@ impl Config {
             abs(&mut q.path);
         }
         self.zones.fill_defaults();
+    }
+
+    /// Uses `path` (relative to the current folder) as the corrections file (`--corrections`).
+    pub fn set_corrections(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        if !abs.exists() {
+            return Err(ConfigError::MissingFile {
+                path: self.source.clone(),
+                key: "--corrections".into(),
+                file: abs,
+            });
+        }
+        self.ban.corrections = Some(abs);
+        Ok(())
     }
 
     fn invalid(&self, key: &str, message: impl Into<String>) -> ConfigError {
@@ -394,6 +431,9 @@ impl Config {
         }
         if self.ban.paths.is_empty() {
             return Err(self.invalid("ban.paths", "au moins un fichier BAN est nécessaire"));
+        }
+        if !(0.5..=1.0).contains(&self.ban.min_street_score) {
+            return Err(self.invalid("ban.min_street_score", "doit être compris entre 0.5 et 1"));
         }
         for (key, v) in [
             ("rpls", (&self.rpls.encoding, &self.rpls.delimiter)),
@@ -451,6 +491,9 @@ impl Config {
         }
         for (i, p) in self.ban.paths.iter().enumerate() {
             files.push((format!("ban.paths[{i}]"), p));
+        }
+        if let Some(c) = &self.ban.corrections {
+            files.push(("ban.corrections".into(), c));
         }
         for (key, file) in files {
             if !file.exists() {

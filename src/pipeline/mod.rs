@@ -81,6 +81,23 @@ pub struct GeocodeReport {
     pub rpls_xy_used: u64,
     /// Dwellings whose RPLS X/Y was present but unusable.
     pub rpls_xy_ignored: u64,
+    /// Dwellings per location level, per commune (`DEPCOM`).
+    pub dwellings_by_commune: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Manual corrections file, when one was given.
+    pub corrections_file: Option<PathBuf>,
+    /// Distinct addresses located by a correction of their address key.
+    pub corrected_addresses: u64,
+    /// Dwellings located by a correction of their identifier.
+    pub corrected_dwellings: u64,
+    /// Corrections that matched no address or dwelling.
+    pub corrections_unused: u64,
+    /// Rows of the review layer `geocodage_a_verifier`.
+    pub review_rows: u64,
+    /// Lowest street score accepted.
+    pub min_street_score: f64,
+    /// Seconds spent building the BAN index, and its approximate size.
+    pub ban_index_seconds: f64,
+    pub ban_index_bytes: u64,
 }
 
 /// Join cross-checks (see [`cross_check`]).
@@ -205,6 +222,13 @@ pub struct Inputs {
     pub households: Vec<Household>,
     pub household_stats: InputStats,
     pub occupant_stats: InputStats,
+    /// Manual corrections by address key (those by identifier are resolved below).
+    pub corrections: geocode::corrections::Corrections,
+    /// Corrections by `IDENT_REP`, resolved to dwelling indices before the identifiers are
+    /// dropped.
+    pub dwelling_corrections: Vec<(u32, geocode::corrections::Correction)>,
+    /// Identifier corrections that matched no dwelling.
+    pub unused_idents: u64,
 }
 
 impl Inputs {
@@ -247,6 +271,11 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     let occupant_stats =
         ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, rejects)?;
     occupant_stats.check_reject_rate(max_rejects)?;
+    let mut corrections = match &cfg.ban.corrections {
+        Some(p) => geocode::corrections::Corrections::load(p)?,
+        None => Default::default(),
+    };
+    let (dwelling_corrections, unused_idents) = corrections.resolve_idents(|id| rp.ids.get(id));
     // identifiers are no longer needed: drop them before anything is written
     rp.ids = Default::default();
     rp.addresses.shrink();
@@ -260,6 +289,9 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
         households,
         household_stats,
         occupant_stats,
+        corrections,
+        dwelling_corrections,
+        unused_idents,
     })
 }
 
@@ -302,21 +334,45 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         territory,
         rpls: rp,
         households,
+        corrections,
+        dwelling_corrections,
+        unused_idents,
         ..
     } = inputs;
 
     // geocode
-    let ban = BanIndex::load(&cfg.ban.paths)?;
+    let ban_start = Instant::now();
+    let ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
+    let ban_index_seconds = ban_start.elapsed().as_secs_f64();
     timer.lap("index_ban", "géocodage des adresses");
-    let by_address = geocode::geocode_addresses(&rp.addresses, &ban);
-    let locations = geocode::locate_dwellings(&rp.dwellings, &by_address);
+    let stage = geocode::stage::run(
+        &rp.addresses,
+        &rp.dwellings,
+        &ban,
+        &corrections,
+        &dwelling_corrections,
+        unused_idents,
+    );
+    let review_rows = stage.review_rows(&rp.addresses);
+    let locations = &stage.locations;
     report.geocode = GeocodeReport {
         addresses: rp.addresses.len() as u64,
         ban_addresses: ban.addresses,
         dwellings_by_level: count_levels(locations.iter().map(|l| l.level)),
-        addresses_by_level: count_levels(by_address.iter().map(|r| r.level)),
+        addresses_by_level: count_levels(stage.by_address.iter().map(|r| r.level)),
         rpls_xy_used: rp.xy_used,
         rpls_xy_ignored: rp.xy_ignored,
+        dwellings_by_commune: stage.counts_by_commune(&rp.dwellings, |d| {
+            &territory.communes[d.commune as usize].code
+        }),
+        corrections_file: cfg.ban.corrections.clone(),
+        corrected_addresses: stage.corrected_addresses,
+        corrected_dwellings: stage.corrected_dwellings,
+        corrections_unused: stage.corrections_unused,
+        review_rows: review_rows.len() as u64,
+        min_street_score: cfg.ban.min_street_score,
+        ban_index_seconds,
+        ban_index_bytes: ban.heap_bytes() as u64,
     };
     timer.lap("geocodage", "jointure spatiale");
 
@@ -327,10 +383,10 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         qpv: &qpv,
         qva: qva.as_ref(),
     };
-    let placements = join::place_all(&locations, &zones);
+    let placements = join::place_all(locations, &zones);
     report.join = cross_check::cross_check(&cross_check::CrossCheckInput {
         rpls: &rp,
-        locations: &locations,
+        locations,
         placements: &placements,
         territory: &territory,
         communes: &communes,
@@ -348,7 +404,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let aggs = aggregate::aggregate(&AggregateInput {
         dwellings: &rp.dwellings,
         households: &households,
-        locations: &locations,
+        locations,
         placements: &placements,
         structure: &rp.structure,
         territory: &territory,
@@ -400,10 +456,13 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let staged = publish::stage(
         &publication,
         cfg,
-        &layers,
-        &tidy,
-        &rejects,
-        &meta,
+        &publish::StageOutputs {
+            layers: &layers,
+            tidy: &tidy,
+            rejects: &rejects,
+            meta: &meta,
+            review_rows: &review_rows,
+        },
         &mut report,
         &mut timer,
     )?;

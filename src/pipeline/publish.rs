@@ -252,23 +252,41 @@ fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
     }
 }
 
+/// What a run publishes.
+pub(super) struct StageOutputs<'a> {
+    pub layers: &'a [Layer],
+    pub tidy: &'a [TidyRow],
+    pub rejects: &'a RejectLog,
+    pub meta: &'a RunMetadata,
+    /// Geocoding answers to review (layer `geocodage_a_verifier`).
+    pub review_rows: &'a [crate::geocode::review::ReviewRow<'a>],
+}
+
 /// Writes every output into the staging folder, then checks them all.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn stage(
     publication: &Publication,
     cfg: &Config,
-    layers: &[Layer],
-    tidy: &[TidyRow],
-    rejects: &RejectLog,
-    meta: &RunMetadata,
+    outputs: &StageOutputs<'_>,
     report: &mut RunReport,
     timer: &mut Timer,
 ) -> Result<Staged, PipelineError> {
+    let StageOutputs {
+        layers,
+        tidy,
+        rejects,
+        meta,
+        review_rows,
+    } = *outputs;
     let staging = publication.staging();
     emit::gpkg::write_gpkg(&staging.join("opsgeo.gpkg"), layers, tidy, meta)?;
+    // extra layers (the geocoding answers to review) are added to the GeoPackage here: the
+    // checks below accept them, and PostGIS receives them too
+    crate::geocode::review::write_review_layer(
+        &staging.join("opsgeo.gpkg"),
+        review_rows,
+        &emit::gpkg::metadata_items(meta),
+    )?;
     report.outputs.push("opsgeo.gpkg".into());
-    // Layers other stages add to the GeoPackage (e.g. geocoding results to review) are written
-    // here: the checks below accept any extra layer, and PostGIS receives it too.
     checkpoint("ecriture");
     let mut fgb_expected = Vec::new();
     if cfg.output.flatgeobuf {

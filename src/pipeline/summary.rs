@@ -35,6 +35,65 @@ pub fn render_inputs(inputs: &[InputStats], with_format: bool) -> String {
     s
 }
 
+/// Communes listed one by one in the summary (all of them when there are no more).
+const COMMUNES_SHOWN: usize = 30;
+
+/// Corrections, the review layer and the levels per commune.
+fn render_geocode_details(g: &super::GeocodeReport) -> String {
+    let mut s = String::new();
+    if let Some(f) = &g.corrections_file {
+        let _ = writeln!(
+            s,
+            "  corrections manuelles ({}) : {} adresse(s), {} logement(s) ; {} sans correspondance",
+            f.display(),
+            g.corrected_addresses,
+            g.corrected_dwellings,
+            g.corrections_unused
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  {} adresse(s) à vérifier dans la couche « geocodage_a_verifier » ; index BAN : {:.2} s, {:.1} Mo",
+        g.review_rows,
+        g.ban_index_seconds,
+        g.ban_index_bytes as f64 / 1e6
+    );
+    // communes with the most dwellings located less precisely than at the number first
+    let precise = ["correction", "rpls_xy", "numero"];
+    let mut communes: Vec<(&String, &std::collections::BTreeMap<String, u64>, u64)> = g
+        .dwellings_by_commune
+        .iter()
+        .map(|(c, m)| {
+            let imprecise = m
+                .iter()
+                .filter(|(l, _)| !precise.contains(&l.as_str()))
+                .map(|(_, n)| n)
+                .sum();
+            (c, m, imprecise)
+        })
+        .collect();
+    communes.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let _ = writeln!(
+        s,
+        "  par commune (logements, les moins bien localisées d'abord) :"
+    );
+    for (code, m, _) in communes.iter().take(COMMUNES_SHOWN) {
+        let parts: Vec<String> = crate::geocode::GeocodeLevel::ALL
+            .iter()
+            .filter_map(|l| m.get(l.key()).map(|n| format!("{} {n}", l.key())))
+            .collect();
+        let _ = writeln!(s, "    {code} : {}", parts.join(", "));
+    }
+    if communes.len() > COMMUNES_SHOWN {
+        let _ = writeln!(
+            s,
+            "    … {} autres communes (détail dans manifest.json)",
+            communes.len() - COMMUNES_SHOWN
+        );
+    }
+    s
+}
+
 /// Renders the summary.
 pub fn render(r: &RunReport) -> String {
     let mut s = String::new();
@@ -62,6 +121,7 @@ pub fn render(r: &RunReport) -> String {
         })
         .collect();
     let _ = writeln!(s, "  {}", levels.join(", "));
+    s.push_str(&render_geocode_details(g));
     let j = &r.join;
     let _ = writeln!(
         s,
