@@ -300,7 +300,7 @@ pub(crate) fn read_moved_points(path: &Path) -> Result<Corrections, GeocodeError
             (Ok(Some(px)), Ok(Some(py))) => Some(Coord { x: px, y: py }),
             _ => None,
         };
-        let moved = proposal.map_or(true, |p| (p.x - x).hypot(p.y - y) > MOVED_M);
+        let moved = proposal.is_none_or(|p| (p.x - x).hypot(p.y - y) > MOVED_M);
         if !moved {
             continue;
         }

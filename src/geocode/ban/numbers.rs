@@ -71,7 +71,7 @@ fn same_number(
             } else {
                 (GeocodeLevel::NumeroSansIndice, 0.85)
             };
-            if best.map_or(true, |b| factor > b.factor) {
+            if best.is_none_or(|b| factor > b.factor) {
                 best = Some(Answer {
                     level,
                     pos: start + (lo + i) as u32,
