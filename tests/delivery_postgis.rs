@@ -237,8 +237,15 @@ fn postgis_publication_end_to_end() {
     );
     assert_eq!(
         tables,
-        (layers.len() + 2).to_string(),
-        "layers + indicateurs + metadonnees"
+        (layers.len() + 3).to_string(),
+        "layers + indicateurs + metadonnees + geocodage_a_verifier"
+    );
+    assert_eq!(
+        pg.psql(
+            "sig",
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'opsgeo' AND tablename = 'geocodage_a_verifier'"
+        ),
+        "1"
     );
     assert_eq!(manifest["postgis"]["schema"], "opsgeo");
     for l in layers {
@@ -288,7 +295,8 @@ fn postgis_publication_end_to_end() {
             "sig",
             "SELECT count(*) FROM pg_indexes WHERE schemaname = 'opsgeo' AND indexdef LIKE '%gist%'"
         ),
-        layers.len().to_string()
+        // every layer, and the review layer
+        (layers.len() + 1).to_string()
     );
     let before = published(&pg);
     assert!(before.1.contains("effectif minimal 11 "), "{before:?}");

@@ -179,6 +179,34 @@ pub fn render() -> String {
     for st in Status::ALL {
         let _ = writeln!(s, "| `{}` | {} |", st.key(), st.label());
     }
+    let _ = writeln!(
+        s,
+        "\n## Couche `{}` ({})\n",
+        crate::geocode::review::REVIEW_LAYER,
+        crate::geocode::review::REVIEW_TITLE
+    );
+    let _ = writeln!(s, "{}\n", crate::geocode::review::REVIEW_DESCRIPTION);
+    let _ = writeln!(s, "Points en Lambert-93 (EPSG:2154).\n");
+    let _ = writeln!(s, "| champ | titre | description |");
+    let _ = writeln!(s, "|---|---|---|");
+    for (name, title, description) in crate::geocode::review::review_fields() {
+        let _ = writeln!(s, "| `{name}` | {title} | {description} |");
+    }
+    let _ = writeln!(
+        s,
+        "\n## Table `{}` ({})\n",
+        super::gpkg::layer_styles::STYLE_TABLE,
+        super::gpkg::layer_styles::STYLE_TITLE
+    );
+    let _ = writeln!(
+        s,
+        "La table que QGIS lit pour appliquer le style par défaut d'une couche et proposer ses styles nommés.\n"
+    );
+    let _ = writeln!(s, "| colonne | contenu |");
+    let _ = writeln!(s, "|---|---|");
+    for (name, meaning) in super::gpkg::layer_styles::STYLE_COLUMNS {
+        let _ = writeln!(s, "| `{name}` | {meaning} |");
+    }
     let _ = writeln!(s, "\n## Table `indicateurs` (format long)\n");
     let _ = writeln!(
         s,

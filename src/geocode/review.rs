@@ -23,7 +23,8 @@ use crate::model::{Coord, RawAddress, EPSG_LAMBERT93};
 pub const REVIEW_LAYER: &str = "geocodage_a_verifier";
 /// Layer title (`gpkg_contents.identifier`).
 pub const REVIEW_TITLE: &str = "Géocodage à vérifier";
-const REVIEW_DESCRIPTION: &str = "Une ligne par adresse RPLS distincte localisée moins \
+/// Layer description (`gpkg_contents.description`).
+pub const REVIEW_DESCRIPTION: &str = "Une ligne par adresse RPLS distincte localisée moins \
 précisément qu'au numéro (numéro sans indice, interpolation, voie, commune, non trouvée) ou \
 corrigée à la main. Le point est la meilleure proposition du géocodeur (ou la correction). \
 Déplacer un point dans QGIS, puis désigner cette GeoPackage comme fichier de corrections, \
@@ -68,6 +69,11 @@ const FIELDS: [(&str, &str, &str, ColumnKind, bool); 19] = [
     ("logements", "Logements", "Nombre de logements localisés par cette adresse (hors logements à X/Y RPLS valides)", ColumnKind::Integer, true),
     ("commentaire", "Commentaire", "Commentaire libre du technicien (repris pour une correction)", ColumnKind::Text, false),
 ];
+
+/// Name, title and description of every column of the review layer, in order.
+pub fn review_fields() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    FIELDS.iter().map(|f| (f.0, f.1, f.2))
+}
 
 /// One row of the review layer.
 #[derive(Debug, Clone, PartialEq)]

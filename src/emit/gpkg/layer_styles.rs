@@ -17,7 +17,24 @@ use crate::emit::Layer;
 pub const STYLE_TABLE: &str = "layer_styles";
 
 /// Title of the table in `gpkg_contents`.
-const STYLE_TITLE: &str = "Styles QGIS des couches";
+pub const STYLE_TITLE: &str = "Styles QGIS des couches";
+
+/// Columns of the `layer_styles` table (the table QGIS itself creates), with their meaning.
+pub const STYLE_COLUMNS: [(&str, &str); 13] = [
+    ("id", "identifiant du style"),
+    ("f_table_catalog", "catalogue (vide)"),
+    ("f_table_schema", "schéma (vide)"),
+    ("f_table_name", "couche stylée"),
+    ("f_geometry_column", "colonne géométrique (geom)"),
+    ("styleName", "nom du style (indicateur représenté)"),
+    ("styleQML", "style au format QGIS (QML)"),
+    ("styleSLD", "style au format SLD"),
+    ("useAsDefault", "style appliqué à l'ouverture de la couche"),
+    ("description", "description du style"),
+    ("owner", "auteur (opsgeo)"),
+    ("ui", "non utilisé"),
+    ("update_time", "date d'écriture"),
+];
 
 /// SQL expression of the timestamp to record.
 pub(crate) fn timestamp_sql() -> String {
