@@ -36,7 +36,7 @@ pub fn render_inputs(inputs: &[InputStats], with_format: bool) -> String {
 }
 
 /// Communes listed one by one in the summary (all of them when there are no more).
-const COMMUNES_SHOWN: usize = 30;
+const COMMUNES_SHOWN: usize = 3;
 
 /// Corrections, the review layer and the levels per commune.
 fn render_geocode_details(g: &super::GeocodeReport) -> String {
