@@ -8,7 +8,7 @@ set -euo pipefail
 want_tests=0
 [ "${1:-}" = "--tests" ] && want_tests=1
 
-packages=(pkg-config libgdal-dev gdal-bin python3-gdal)
+packages=(pkg-config libgdal-dev libsqlite3-dev gdal-bin python3-gdal)
 if [ "$want_tests" = 1 ]; then
   packages+=(qgis python3-qgis xauth postgresql postgresql-15-postgis-3)
 fi

@@ -566,3 +566,39 @@ fn deterministic_contents_and_bytes_with_fixed_date() {
         "GDAL's rendering of 2024-01-01T00:00:00.000Z"
     );
 }
+
+/// The long table is bulk-inserted with SQLite after GDAL closes the file: the feature count
+/// GDAL keeps in `gpkg_ogr_contents` must be right and GDAL's count trigger put back.
+#[test]
+fn bulk_inserted_long_table_keeps_gdal_bookkeeping() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_sample(dir.path());
+    let ds = Dataset::open(&path).unwrap();
+    let rows = one(&ds, "SELECT count(*) FROM indicateurs").unwrap();
+    assert!(rows.parse::<u64>().unwrap() > 0);
+    assert_eq!(
+        one(
+            &ds,
+            "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'indicateurs'"
+        ),
+        Some(rows.clone())
+    );
+    assert_eq!(
+        one(
+            &ds,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' \
+             AND name = 'trigger_insert_feature_count_indicateurs'"
+        ),
+        Some("1".into())
+    );
+    assert_eq!(
+        one(
+            &ds,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' \
+             AND name = 'indicateurs_cle_idx'"
+        ),
+        Some("1".into())
+    );
+    let l = ds.layer_by_name("indicateurs").unwrap();
+    assert_eq!(l.feature_count().to_string(), rows);
+}

@@ -172,8 +172,7 @@ fn write_all(
         write_layer(&mut ds, &srs, l, c, &items)
             .map_err(|e| format!("couche « {} » : {e}", l.name))?;
     }
-    tidy_table::write(&mut ds, tidy, &items)
-        .map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))?;
+    tidy_table::create(&mut ds, &items).map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))?;
     write_data_columns(&mut ds, layers, cols)?;
     layer_styles::write(&mut ds, layers)?;
     lineage::write(&mut ds, meta)?;
@@ -185,7 +184,8 @@ fn write_all(
     ds.flush_cache().map_err(|e| describe(&e))?;
     check_no_gdal_failure("finalisation")?;
     ds.close().map_err(|e| describe(&e))?;
-    check_no_gdal_failure("fermeture")
+    check_no_gdal_failure("fermeture")?;
+    tidy_table::insert_rows(path, tidy).map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))
 }
 
 /// GDAL < 3.7 reports failures at flush/close only through its error state.

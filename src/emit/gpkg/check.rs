@@ -260,8 +260,18 @@ fn run_checks(
     if sqlite_tables.contains(STYLE_TABLE) {
         found.styles = check_styles(ds, &found.tables, problems)?;
     }
-    // every feature decodes through OGR
-    for (name, rows) in &found.tables {
+    // every feature of the feature tables decodes through OGR (attribute tables — the long
+    // `indicateurs` table, styles — hold no geometry: their row counts are checked above)
+    let feature_tables: BTreeSet<String> = contents
+        .iter()
+        .filter(|r| r[1].as_deref() == Some("features"))
+        .filter_map(|r| r[0].clone())
+        .collect();
+    for (name, rows) in found
+        .tables
+        .iter()
+        .filter(|(n, _)| feature_tables.contains(*n))
+    {
         match ds.layer_by_name(name) {
             Err(e) => problems.push(format!("« {name} » illisible par OGR : {}", describe(&e))),
             Ok(mut l) => {
