@@ -17,6 +17,7 @@ use super::{GeocodeError, GeocodeLevel, GeocodeResult};
 use crate::emit::gpkg::columns::ColumnKind;
 use crate::emit::gpkg::ogr::{self, describe, FieldSpec};
 use crate::emit::gpkg::sql_text;
+use crate::emit::styles::classes::Rgb;
 use crate::model::{Coord, RawAddress, EPSG_LAMBERT93};
 
 /// Layer name.
@@ -75,6 +76,29 @@ pub fn review_fields() -> impl Iterator<Item = (&'static str, &'static str, &'st
     FIELDS.iter().map(|f| (f.0, f.1, f.2))
 }
 
+/// Colour of each level in the review layer's default style (Okabe–Ito palette, readable with
+/// colour-vision deficiencies).
+const LEVEL_COLOURS: [(GeocodeLevel, Rgb); 6] = [
+    (GeocodeLevel::Correction, Rgb(0, 114, 178)),
+    (GeocodeLevel::NumeroSansIndice, Rgb(0, 158, 115)),
+    (GeocodeLevel::Interpolation, Rgb(240, 228, 66)),
+    (GeocodeLevel::Voie, Rgb(230, 159, 0)),
+    (GeocodeLevel::Commune, Rgb(213, 94, 0)),
+    (GeocodeLevel::NonTrouve, Rgb(204, 121, 167)),
+];
+
+/// The default QGIS style of the review layer: points by level, French field titles.
+pub fn style_qml() -> String {
+    let categories: Vec<(&str, &str, Rgb)> = LEVEL_COLOURS
+        .iter()
+        .map(|(l, c)| (l.key(), level_label(*l), *c))
+        .collect();
+    let aliases: Vec<(String, String)> = review_fields()
+        .map(|(name, title, _)| (name.to_string(), title.to_string()))
+        .collect();
+    crate::emit::styles::qml::categorized_points("niveau", &categories, &aliases)
+}
+
 /// One row of the review layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewRow<'a> {
@@ -114,6 +138,19 @@ pub fn write_review_layer(
     )
     .map_err(|e| fail(describe(&e)))?;
     write(&mut ds, rows, items).map_err(fail)?;
+    let qml = style_qml();
+    crate::emit::gpkg::layer_styles::insert(
+        &mut ds,
+        &[crate::emit::gpkg::layer_styles::StyleRow {
+            table: REVIEW_LAYER,
+            name: "opsgeo – niveau de géocodage",
+            description: "Points colorés selon le niveau de géocodage, avec les titres des champs",
+            qml: &qml,
+            sld: "",
+            is_default: true,
+        }],
+    )
+    .map_err(fail)?;
     ogr::reset_error();
     ds.flush_cache().map_err(|e| fail(describe(&e)))?;
     // SAFETY: thread-local error state, no arguments.

@@ -42,8 +42,23 @@ def render(layer, png):
     return ok and os.path.getsize(png) > 0
 
 
+REVIEW_LAYER = "geocodage_a_verifier"
+
+
+def styled_review(layer):
+    """The geocoding review layer: points categorised by geocoding level."""
+    renderer = layer.renderer()
+    if renderer.type() != "categorizedSymbol" or renderer.classAttribute() != "niveau":
+        return [f"style par défaut non appliqué (moteur {renderer.type()})"], renderer.type()
+    labels = [c.label() for c in renderer.categories()]
+    problems = [] if "Non trouvé" in labels else ["pas de catégorie « Non trouvé »"]
+    return problems, f"categorizedSymbol[{len(labels)} niveaux]"
+
+
 def styled(layer):
     """Problems with the style applied on load, and a short description of it."""
+    if layer.name() == REVIEW_LAYER:
+        return styled_review(layer)
     problems = []
     renderer = layer.renderer()
     if renderer.type() != "RuleRenderer":
@@ -90,7 +105,7 @@ def check_gpkg(gpkg, out_dir):
                     p, info = styled(layer)
                     problems += p
                     info += f" styles={n}"
-                    if n < 2:
+                    if n < (1 if name == REVIEW_LAYER else 2):
                         problems.append(f"{n} style(s) enregistré(s) ({err})")
                 fields = layer.fields()
                 aliased = [f.name() for f in fields if layer.attributeAlias(fields.indexOf(f.name()))]

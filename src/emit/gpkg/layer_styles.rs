@@ -66,21 +66,36 @@ fn exec(ds: &Dataset, sql: &str) -> Result<(), String> {
         .map_err(|e| format!("{STYLE_TABLE} : {}", describe(&e)))
 }
 
-/// Creates `layer_styles` and stores the styles of every layer with a geometry. Returns the
-/// number of styles written.
-pub(crate) fn write(ds: &mut Dataset, layers: &[Layer]) -> Result<usize, String> {
-    let rows: Vec<(&Layer, styles::LayerStyle)> = layers
-        .iter()
-        .filter(|l| Family::of(l.geometry).is_some())
-        .flat_map(|l| styles::layer_styles(l).into_iter().map(move |s| (l, s)))
-        .collect();
-    if rows.is_empty() {
-        return Ok(0);
+/// One row of `layer_styles`.
+pub(crate) struct StyleRow<'a> {
+    /// Styled table.
+    pub table: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub qml: &'a str,
+    pub sld: &'a str,
+    pub is_default: bool,
+}
+
+/// Creates `layer_styles` (registered as attributes in gpkg_contents) unless it exists.
+fn ensure_table(ds: &Dataset) -> Result<(), String> {
+    let exists = ds
+        .execute_sql(
+            format!("SELECT 1 FROM sqlite_master WHERE name = '{STYLE_TABLE}'"),
+            None,
+            Dialect::DEFAULT,
+        )
+        .map_err(|e| describe(&e))?
+        .is_some_and(|mut rs| {
+            gdal::vector::LayerAccess::features(&mut *rs)
+                .next()
+                .is_some()
+        });
+    if exists {
+        return Ok(());
     }
-    let now = timestamp_sql();
-    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
     exec(
-        &txn,
+        ds,
         "CREATE TABLE layer_styles (\
          id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, \
          f_table_catalog TEXT, f_table_schema TEXT, f_table_name TEXT, \
@@ -89,19 +104,30 @@ pub(crate) fn write(ds: &mut Dataset, layers: &[Layer]) -> Result<usize, String>
          update_time DATETIME)",
     )?;
     exec(
-        &txn,
+        ds,
         &format!(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, \
-             srs_id) VALUES ('{STYLE_TABLE}', 'attributes', {}, {}, {now}, 0)",
+             srs_id) VALUES ('{STYLE_TABLE}', 'attributes', {}, {}, {}, 0)",
             sql_text(STYLE_TITLE),
             sql_text(
                 "Styles QGIS de chaque couche : un style par défaut et des styles nommés pour les \
                  indicateurs clés (Propriétés de la couche → Symbologie → Style → Charger le style \
                  → Depuis la base de données)."
-            )
+            ),
+            timestamp_sql()
         ),
-    )?;
-    for (layer, style) in &rows {
+    )
+}
+
+/// Stores `rows` in `layer_styles`, creating the table if needed, in one transaction.
+pub(crate) fn insert(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), String> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let now = timestamp_sql();
+    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
+    ensure_table(&txn)?;
+    for r in rows {
         exec(
             &txn,
             &format!(
@@ -109,15 +135,36 @@ pub(crate) fn write(ds: &mut Dataset, layers: &[Layer]) -> Result<usize, String>
                  f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, \
                  owner, ui, update_time) VALUES ('', '', {}, 'geom', {}, {}, {}, {}, {}, 'opsgeo', \
                  NULL, {now})",
-                sql_text(&layer.name),
-                sql_text(&style.name),
-                sql_text(&style.qml),
-                sql_text(&style.sld),
-                u8::from(style.is_default),
-                sql_text(&style.description),
+                sql_text(r.table),
+                sql_text(r.name),
+                sql_text(r.qml),
+                sql_text(r.sld),
+                u8::from(r.is_default),
+                sql_text(r.description),
             ),
         )?;
     }
-    txn.commit().map_err(|e| describe(&e))?;
+    txn.commit().map_err(|e| describe(&e))
+}
+
+/// Stores the styles of every layer with a geometry. Returns the number of styles written.
+pub(crate) fn write(ds: &mut Dataset, layers: &[Layer]) -> Result<usize, String> {
+    let styles: Vec<(&Layer, styles::LayerStyle)> = layers
+        .iter()
+        .filter(|l| Family::of(l.geometry).is_some())
+        .flat_map(|l| styles::layer_styles(l).into_iter().map(move |s| (l, s)))
+        .collect();
+    let rows: Vec<StyleRow<'_>> = styles
+        .iter()
+        .map(|(l, s)| StyleRow {
+            table: &l.name,
+            name: &s.name,
+            description: &s.description,
+            qml: &s.qml,
+            sld: &s.sld,
+            is_default: s.is_default,
+        })
+        .collect();
+    insert(ds, &rows)?;
     Ok(rows.len())
 }

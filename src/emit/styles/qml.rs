@@ -210,6 +210,47 @@ pub fn renderer(def: &IndicatorDef, family: Family) -> String {
 /// A complete QML document: the renderer and, when given, French field aliases
 /// (`(field, title)`; the style then also carries the "Fields" category).
 pub fn document(def: &IndicatorDef, family: Family, aliases: &[(String, String)]) -> String {
+    wrap(&renderer(def, family), family, aliases)
+}
+
+/// A complete QML document of a categorized point renderer on `field`: one marker per
+/// `(value, label, colour)`, and the field aliases.
+pub fn categorized_points(
+    field: &str,
+    categories: &[(&str, &str, Rgb)],
+    aliases: &[(String, String)],
+) -> String {
+    let mut r = String::new();
+    let _ = writeln!(
+        r,
+        "  <renderer-v2 type=\"categorizedSymbol\" attr=\"{}\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"0\" referencescale=\"-1\">",
+        esc(field)
+    );
+    let _ = writeln!(r, "    <categories>");
+    for (i, (value, label, _)) in categories.iter().enumerate() {
+        let _ = writeln!(
+            r,
+            "      <category render=\"true\" symbol=\"{i}\" value=\"{}\" label=\"{}\"/>",
+            esc(value),
+            esc(label)
+        );
+    }
+    let _ = writeln!(r, "    </categories>\n    <symbols>");
+    for (i, (_, _, colour)) in categories.iter().enumerate() {
+        marker_symbol(
+            &mut r,
+            &i.to_string(),
+            "circle",
+            *colour,
+            Rgb(35, 35, 35),
+            "2.6",
+        );
+    }
+    let _ = writeln!(r, "    </symbols>\n  </renderer-v2>");
+    wrap(&r, Family::Points, aliases)
+}
+
+fn wrap(renderer: &str, family: Family, aliases: &[(String, String)]) -> String {
     let categories = if aliases.is_empty() {
         "Symbology"
     } else {
@@ -220,7 +261,7 @@ pub fn document(def: &IndicatorDef, family: Family, aliases: &[(String, String)]
         s,
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"{QGIS_VERSION}\" styleCategories=\"{categories}\">"
     );
-    s.push_str(&renderer(def, family));
+    s.push_str(renderer);
     if !aliases.is_empty() {
         let _ = writeln!(s, "  <aliases>");
         for (i, (field, title)) in aliases.iter().enumerate() {
