@@ -1,163 +1,113 @@
-//! Geocoding throughput on a synthetic BAN (fixed seed): ~200 000 addresses written to a
-//! temporary `adresses-XX.csv`, 100 000 RPLS-style queries.
+//! Geocoding throughput on the synthetic BAN of `opsgeo synth-ban` (fixed seed).
 //!
-//! `cargo bench --bench geocode` (a short run: 10 samples). Prints the index build time and
-//! size, then criterion's addresses per second for one thread and for the rayon pool.
+//! `cargo bench --bench geocode`: 200 000 BAN addresses and 100 000 RPLS-style queries
+//! (`OPSGEO_BENCH_ADDRESSES` / `OPSGEO_BENCH_QUERIES` change the sizes). Prints the index build
+//! time, its size and the process's resident memory, then criterion's addresses per second on one
+//! thread and on the rayon pool. In test mode (`cargo test --benches`) the sizes are 20 000 and
+//! 5 000. The 1 000 000 × 1 000 000 figures of the README come from `benches/geocode_1m.sh`.
 
-use std::fmt::Write as _;
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
+use opsgeo::geocode::batch::AddressFields;
 use opsgeo::geocode::{geocode_addresses, BanIndex, GeocodeLevel};
-use opsgeo::model::{AddressBook, RawAddress};
+use opsgeo::model::AddressBook;
+use opsgeo::synth::ban_bench::{write_ban_bench, BanBenchParams};
 
-const COMMUNES: u32 = 50;
-const STREETS_PER_COMMUNE: u32 = 200;
-const NUMBERS_PER_STREET: u32 = 20;
-const QUERIES: usize = 100_000;
-
-const TYPES: [(&str, &str); 6] = [
-    ("Rue", "R"),
-    ("Avenue", "AV"),
-    ("Boulevard", "BD"),
-    ("Place", "PL"),
-    ("Impasse", "IMP"),
-    ("Allée", "ALL"),
-];
-const WORDS: [&str; 16] = [
-    "Général",
-    "Victor",
-    "Hugo",
-    "Saint",
-    "Michel",
-    "Pasteur",
-    "Jean",
-    "Jaurès",
-    "Liberté",
-    "Marne",
-    "Forges",
-    "Château",
-    "Église",
-    "Moulin",
-    "Tilleuls",
-    "Gare",
-];
-
-struct Street {
-    commune: String,
-    ty: usize,
-    name: String,
+fn size(var: &str, bench: usize, test: usize) -> usize {
+    let benching = std::env::args().any(|a| a == "--bench");
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if benching { bench } else { test })
 }
 
-fn synthetic(rng: &mut ChaCha8Rng) -> (String, Vec<Street>) {
-    let mut csv = String::from("id;numero;rep;nom_voie;code_postal;code_insee;nom_commune;x;y\n");
-    let mut streets = Vec::new();
-    for c in 0..COMMUNES {
-        let commune = format!("21{:03}", 100 + c);
-        for s in 0..STREETS_PER_COMMUNE {
-            let ty = rng.gen_range(0..TYPES.len());
-            let name = format!(
-                "de la {} {} {}",
-                WORDS[rng.gen_range(0..WORDS.len())],
-                WORDS[rng.gen_range(0..WORDS.len())],
-                s
-            );
-            let nom_voie = format!("{} {}", TYPES[ty].0, name);
-            let (x0, y0) = (
-                rng.gen_range(800_000.0..900_000.0),
-                rng.gen_range(6_600_000.0..6_700_000.0),
-            );
-            for n in 1..=NUMBERS_PER_STREET {
-                let rep = if rng.gen_bool(0.05) { "bis" } else { "" };
-                let id = format!("{commune}_{s:04x}_{n:05}");
-                let id = if rep.is_empty() {
-                    id
-                } else {
-                    format!("{id}_{rep}")
-                };
-                let _ = writeln!(
-                    csv,
-                    "{id};{n};{rep};{nom_voie};21000;{commune};Commune {c};{:.2};{:.2}",
-                    x0 + 7.5 * n as f64,
-                    y0 + 3.0 * n as f64
-                );
-            }
-            streets.push(Street {
-                commune: commune.clone(),
-                ty,
-                name,
-            });
-        }
-    }
-    (csv, streets)
+/// Resident and peak resident memory of the process, MB (Linux).
+fn memory_mb() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (kb("VmRSS:") / 1024.0, kb("VmHWM:") / 1024.0)
 }
 
-/// `QUERIES` distinct RPLS-style addresses: 1 in 7 on an unknown street, 1 in 11 with an index
-/// `B`, numbers up to 2 past the street's last one.
-fn queries(rng: &mut ChaCha8Rng, streets: &[Street]) -> AddressBook {
+/// The distinct addresses of the query file.
+fn queries(path: &std::path::Path) -> AddressBook {
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(path)
+        .expect("queries");
     let mut book = AddressBook::default();
-    let mut i = 0usize;
-    while book.len() < QUERIES {
-        let s = streets.choose(rng).expect("streets");
-        let name = if i % 7 == 0 {
-            format!("{} INCONNUE", s.name.to_uppercase())
-        } else {
-            s.name
-                .to_uppercase()
-                .replace("SAINT", "ST")
-                .replace("GÉNÉRAL", "GAL")
-        };
-        book.intern(RawAddress {
-            depcom: s.commune.clone(),
-            postcode: "21000".into(),
-            commune_name: "COMMUNE CEDEX".into(),
-            number: format!("{:04}", rng.gen_range(1..=NUMBERS_PER_STREET + 2)),
-            index: if i % 11 == 0 {
-                "B".into()
-            } else {
-                String::new()
-            },
-            street_type: TYPES[s.ty].1.into(),
-            street_name: name,
-            locality: String::new(),
-        });
-        i += 1;
+    for rec in r.records() {
+        let rec = rec.expect("record");
+        let f = |i: usize| rec.get(i).unwrap_or("");
+        book.intern(
+            AddressFields {
+                numvoie: f(1),
+                indrep: f(2),
+                typvoie: f(3),
+                nomvoie: f(4),
+                codepostal: f(5),
+                libcom: f(6),
+                depcom: f(7),
+                lieudit: "",
+            }
+            .to_raw(),
+        );
     }
+    book.shrink();
     book
 }
 
 fn bench(c: &mut Criterion) {
-    let mut rng = ChaCha8Rng::seed_from_u64(20220101);
-    let (csv, streets) = synthetic(&mut rng);
+    let params = BanBenchParams {
+        addresses: size("OPSGEO_BENCH_ADDRESSES", 200_000, 20_000),
+        queries: size("OPSGEO_BENCH_QUERIES", 100_000, 5_000),
+        seed: 2022,
+    };
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("adresses-99.csv");
-    std::fs::write(&path, csv).expect("write synthetic BAN");
+    let set = write_ban_bench(&params, dir.path()).expect("synthetic BAN");
 
+    let (rss0, _) = memory_mb();
     let t = Instant::now();
-    let ban = BanIndex::load(std::slice::from_ref(&path)).expect("load");
+    let ban = BanIndex::load(std::slice::from_ref(&set.ban)).expect("load");
+    let (rss1, peak) = memory_mb();
     eprintln!(
-        "index: {} addresses, {} streets, built in {:.2} s, ~{:.1} MB",
+        "index : {} adresses, {} voies, {} communes, construit en {:.2} s ; ~{:.1} Mo (estimation), +{:.0} Mo résidents (pic du processus {:.0} Mo)",
         ban.addresses,
         ban.streets(),
+        ban.communes(),
         t.elapsed().as_secs_f64(),
-        ban.heap_bytes() as f64 / 1e6
+        ban.heap_bytes() as f64 / 1e6,
+        rss1 - rss0,
+        peak
     );
-    let book = queries(&mut rng, &streets);
+    let book = queries(&set.queries_file);
     let results = geocode_addresses(&book, &ban);
-    let found = results
+    let numero = results
         .iter()
-        .filter(|r| r.level != GeocodeLevel::NonTrouve)
+        .filter(|r| r.level == GeocodeLevel::Numero)
         .count();
-    eprintln!("{} distinct queries, {found} found", book.len());
+    eprintln!(
+        "{} requêtes, {} adresses distinctes, {numero} au numéro",
+        params.queries,
+        book.len()
+    );
+    assert!(
+        numero * 2 > book.len(),
+        "most queries are found at the number"
+    );
 
     let mut g = c.benchmark_group("geocode");
     g.sample_size(10)
         .warm_up_time(std::time::Duration::from_secs(1))
-        .measurement_time(std::time::Duration::from_secs(6))
+        .measurement_time(std::time::Duration::from_secs(8))
         .throughput(Throughput::Elements(book.len() as u64));
     g.bench_function("un_fil", |b| {
         b.iter(|| {

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs what opsgeo needs on Debian 12 and builds it.
-# Usage: scripts/setup.sh [--tests]   (--tests also installs headless QGIS for the acceptance tests)
+# Usage: scripts/setup.sh [--tests]   (--tests also installs headless QGIS for the acceptance tests
+# and PostgreSQL + PostGIS, which the PostGIS publication tests start on 127.0.0.1)
 # Sourced by demo.sh and tests.sh; prints what it installs and what it skips.
 set -euo pipefail
 
 want_tests=0
 [ "${1:-}" = "--tests" ] && want_tests=1
 
-packages=(pkg-config libgdal-dev gdal-bin python3-gdal)
+packages=(pkg-config libgdal-dev libsqlite3-dev gdal-bin python3-gdal)
 if [ "$want_tests" = 1 ]; then
-  packages+=(qgis python3-qgis xauth)
+  packages+=(qgis python3-qgis xauth postgresql postgresql-15-postgis-3)
 fi
 
 missing=()
@@ -33,7 +34,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   echo "[installation] paquets installés : ${missing[*]}"
 fi
 
@@ -46,7 +47,7 @@ if ! command -v cargo >/dev/null 2>&1; then
       sh /tmp/rustup-init.sh -y --profile minimal >/dev/null
       export PATH="$HOME/.cargo/bin:$PATH"
     else
-      echo "[installation] ERREUR : impossible d'installer Rust (https://rustup.rs) ; installez Rust ≥ 1.80 puis relancez." >&2
+      echo "[installation] ERREUR : impossible d'installer Rust (https://rustup.rs) ; installez Rust (testé avec 1.95) puis relancez." >&2
       exit 2
     fi
   fi

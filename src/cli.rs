@@ -34,6 +34,9 @@ pub enum Command {
         /// Dossier de sortie (par défaut : out/).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Corrections manuelles (remplace la clé ban.corrections de la configuration).
+        #[arg(long)]
+        corrections: Option<PathBuf>,
     },
     /// Lit et contrôle toutes les entrées sans rien publier ; écrit rejets.csv si --out est donné.
     Check {
@@ -58,6 +61,26 @@ pub enum Command {
         /// Colonne identifiant les lignes.
         #[arg(long, default_value = "IDENT_REP")]
         id: String,
+        /// Corrections manuelles : CSV (cle_adresse ou IDENT_REP ; x ; y ; commentaire) ou
+        /// GeoPackage dont la couche geocodage_a_verifier a des points déplacés.
+        #[arg(long)]
+        corrections: Option<PathBuf>,
+    },
+    /// Écrit une BAN synthétique (adresses-99.csv) et des requêtes au format RPLS avec leur
+    /// vérité (requetes.csv), pour mesurer le géocodeur.
+    SynthBan {
+        /// Nombre d'adresses BAN.
+        #[arg(long, default_value_t = 1_000_000)]
+        addresses: usize,
+        /// Nombre de requêtes.
+        #[arg(long, default_value_t = 1_000_000)]
+        queries: usize,
+        /// Graine du générateur.
+        #[arg(long, default_value_t = 2022)]
+        seed: u64,
+        /// Dossier de sortie.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Audit du secret statistique d'un GeoPackage publié : aucune valeur non publiée ne doit
     /// pouvoir être retrouvée à partir des valeurs publiées (code de retour 1 sinon).

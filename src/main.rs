@@ -27,9 +27,16 @@ fn init_logging(cli: &Cli) {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Run { config, out } => {
+        Command::Run {
+            config,
+            out,
+            corrections,
+        } => {
             let config = config.clone().unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
-            let cfg = opsgeo::config::Config::load(&config)?;
+            let mut cfg = opsgeo::config::Config::load(&config)?;
+            if let Some(c) = corrections {
+                cfg.set_corrections(c)?;
+            }
             let opts = opsgeo::pipeline::RunOptions {
                 out_dir: out.clone().unwrap_or_else(|| cfg.output.dir.clone()),
                 progress: !cli.quiet && cli.log_format == LogFormat::Text,
@@ -54,8 +61,14 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             input,
             output,
             id,
+            corrections,
         } => {
-            let r = opsgeo::geocode::batch::geocode_file(ban, input, output, id)?;
+            let corrections = corrections
+                .as_deref()
+                .map(opsgeo::geocode::corrections::Corrections::load)
+                .transpose()?;
+            let r =
+                opsgeo::geocode::batch::geocode_file(ban, input, output, id, corrections.as_ref())?;
             if !cli.quiet {
                 let levels: Vec<String> = r
                     .by_level
@@ -64,13 +77,68 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                     .map(|(l, n)| format!("{} {}", l.key(), n))
                     .collect();
                 println!(
-                    "{} lignes géocodées ({} adresses distinctes, BAN : {} adresses chargées en {:.2} s) en {:.2} s : {}",
+                    "{} lignes géocodées ({} adresses distinctes, BAN : {} adresses chargées en {:.2} s, index ~{:.0} Mo) en {:.2} s : {}",
                     r.rows,
                     r.distinct_addresses,
                     r.ban_addresses,
                     r.ban_seconds,
+                    r.ban_index_bytes as f64 / 1e6,
                     r.seconds,
                     levels.join(", ")
+                );
+                println!(
+                    "  lecture {:.2} s ; géocodage {:.3} s ({:.0} adresses/s sur {} fil(s)) ; écriture {:.2} s",
+                    r.read_seconds,
+                    r.geocode_seconds,
+                    r.distinct_addresses as f64 / r.geocode_seconds.max(1e-9),
+                    rayon::current_num_threads(),
+                    (r.seconds - r.ban_seconds - r.read_seconds - r.geocode_seconds).max(0.0)
+                );
+                if let Some(cpu) = r.geocode_cpu_seconds.filter(|c| *c > 0.0) {
+                    println!(
+                        "  temps processeur du géocodage : {cpu:.2} s, soit {:.0} adresses par seconde de processeur (un cœur)",
+                        r.distinct_addresses as f64 / cpu
+                    );
+                }
+                if r.corrections_unused > 0 {
+                    println!(
+                        "  {} correction(s) sans ligne correspondante",
+                        r.corrections_unused
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::SynthBan {
+            addresses,
+            queries,
+            seed,
+            out,
+        } => {
+            let s = opsgeo::synth::ban_bench::write_ban_bench(
+                &opsgeo::synth::ban_bench::BanBenchParams {
+                    addresses: *addresses,
+                    queries: *queries,
+                    seed: *seed,
+                },
+                out,
+            )
+            .with_context(|| format!("génération de la BAN synthétique dans {}", out.display()))?;
+            if !cli.quiet {
+                println!(
+                    "BAN synthétique : {} adresses ({} numéros retenus hors BAN), {} voies, {} communes → {}",
+                    s.addresses,
+                    s.withheld,
+                    s.streets,
+                    s.communes,
+                    s.ban.display()
+                );
+                println!(
+                    "Requêtes : {} numero_present, {} numero_absent, {} voie_inconnue → {}",
+                    s.queries[0],
+                    s.queries[1],
+                    s.queries[2],
+                    s.queries_file.display()
                 );
             }
             Ok(())

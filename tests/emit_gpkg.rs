@@ -99,6 +99,7 @@ fn layers_geometry_srs_and_field_types() {
             "batiments_ensemble",
             "communes_ensemble",
             "indicateurs",
+            "layer_styles",
             "qva_ensemble"
         ]
     );
@@ -314,6 +315,13 @@ fn contents_titles_domain_and_metadata() {
                 s("0")
             ],
             vec![
+                s("layer_styles"),
+                s("attributes"),
+                s("Styles QGIS des couches"),
+                contents[3][3].clone(),
+                s("0")
+            ],
+            vec![
                 s("qva_ensemble"),
                 s("attributes"),
                 s("Quartiers de veille active – ensemble des ménages"),
@@ -417,7 +425,8 @@ fn contents_titles_domain_and_metadata() {
         "SELECT r.reference_scope, r.table_name, m.metadata FROM gpkg_metadata_reference r \
          JOIN gpkg_metadata m ON m.id = r.md_file_id ORDER BY r.table_name",
     );
-    assert_eq!(refs.len(), 5, "dataset + 4 tables: {refs:?}");
+    // dataset (GDAL key/value and ISO 19139 lineage) + 4 tables
+    assert_eq!(refs.len(), 6, "{refs:?}");
     assert!(refs
         .iter()
         .all(|r| r[2].as_deref().unwrap().contains("USH BFC")));
@@ -425,7 +434,7 @@ fn contents_titles_domain_and_metadata() {
         refs.iter()
             .filter(|r| r[0].as_deref() == Some("geopackage"))
             .count(),
-        1
+        2
     );
 }
 
@@ -556,4 +565,40 @@ fn deterministic_contents_and_bytes_with_fixed_date() {
         Some("2024/01/01 00:00:00+00"),
         "GDAL's rendering of 2024-01-01T00:00:00.000Z"
     );
+}
+
+/// The long table is bulk-inserted with SQLite after GDAL closes the file: the feature count
+/// GDAL keeps in `gpkg_ogr_contents` must be right and GDAL's count trigger put back.
+#[test]
+fn bulk_inserted_long_table_keeps_gdal_bookkeeping() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_sample(dir.path());
+    let ds = Dataset::open(&path).unwrap();
+    let rows = one(&ds, "SELECT count(*) FROM indicateurs").unwrap();
+    assert!(rows.parse::<u64>().unwrap() > 0);
+    assert_eq!(
+        one(
+            &ds,
+            "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'indicateurs'"
+        ),
+        Some(rows.clone())
+    );
+    assert_eq!(
+        one(
+            &ds,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' \
+             AND name = 'trigger_insert_feature_count_indicateurs'"
+        ),
+        Some("1".into())
+    );
+    assert_eq!(
+        one(
+            &ds,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' \
+             AND name = 'indicateurs_cle_idx'"
+        ),
+        Some("1".into())
+    );
+    let l = ds.layer_by_name("indicateurs").unwrap();
+    assert_eq!(l.feature_count().to_string(), rows);
 }

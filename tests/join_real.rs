@@ -56,7 +56,7 @@ fn brute_force(layer: &ZoneLayer, p: Coord) -> (Option<u32>, usize) {
         match z.geometry.coordinate_position(&p) {
             CoordPos::Inside => {
                 let i = i as u32;
-                if inside.map_or(true, |j| z.code < layer.zones[j as usize].code) {
+                if inside.is_none_or(|j| z.code < layer.zones[j as usize].code) {
                     inside = Some(i);
                 }
             }

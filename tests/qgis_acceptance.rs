@@ -1,7 +1,10 @@
-//! Acceptance: headless QGIS opens and renders every layer of the demo output.
+//! Acceptance in headless QGIS: every layer of the demo output opens with its default style
+//! (stored in the GeoPackage, or beside each FlatGeobuf file) and renders to PNG; the QGIS
+//! project opens and its print layout exports to PDF; every committed style file loads.
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -14,26 +17,96 @@ fn qgis_available() -> bool {
         .unwrap_or(false)
 }
 
-#[test]
-fn qgis_opens_and_renders_every_demo_layer() {
+fn qgis_script(script: &str, args: &[&Path]) -> String {
     assert!(
         qgis_available(),
         "headless QGIS is missing: install `qgis python3-qgis` (tests.sh does)"
     );
+    let mut cmd = Command::new("/usr/bin/python3");
+    cmd.arg(root().join("tests/qgis").join(script))
+        .args(args)
+        .env("QT_QPA_PLATFORM", "offscreen");
+    run_ok(&mut cmd)
+}
+
+fn demo_out() -> &'static Path {
     let (out, o) = demo_run();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let png_dir = out.join("png");
+    out
+}
+
+#[test]
+fn qgis_opens_every_layer_with_its_default_style_and_renders_it() {
+    let out = demo_out();
+    let png_dir = out.join("png-couches");
     std::fs::create_dir_all(&png_dir).unwrap();
-    let stdout = run_ok(
-        Command::new("/usr/bin/python3")
-            .arg(root().join("tests/qgis/check_layers.py"))
-            .arg(out.join("opsgeo.gpkg"))
-            .arg(&png_dir)
-            .env("QT_QPA_PLATFORM", "offscreen"),
+    let stdout = qgis_script(
+        "check_layers.py",
+        &[&out.join("opsgeo.gpkg"), &png_dir, &out.join("fgb")],
     );
-    let ok = stdout.lines().filter(|l| l.ends_with(": OK")).count();
-    assert!(ok >= 37, "{stdout}");
-    assert!(png_dir.join("communes_ensemble.png").exists());
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains(": ")).collect();
+    assert!(lines.iter().all(|l| l.contains(": OK")), "{stdout}");
+    // 36 layers + the long table, then the 36 FlatGeobuf files (other stages may add layers)
+    assert!(lines.len() >= 37 + 36, "{stdout}");
+    let styled = lines
+        .iter()
+        .filter(|l| l.contains("RuleRenderer[6 règles]"))
+        .count();
+    assert_eq!(styled, 36 + 36, "{stdout}");
+    for l in lines.iter().filter(|l| !l.starts_with("fgb/")) {
+        let name = l.split(':').next().unwrap();
+        if name != "indicateurs" {
+            assert!(png_dir.join(format!("{name}.png")).exists(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn qgis_opens_the_project_and_exports_its_print_layout_to_pdf() {
+    let out = demo_out();
+    let pdf = out.join("carte_a4.pdf");
+    let png = out.join("carte_a4.png");
+    let stdout = qgis_script("check_project.py", &[&out.join("opsgeo.qgs"), &pdf, &png]);
+    assert!(stdout.lines().any(|l| l == "OK"), "{stdout}");
+    assert!(stdout.contains("scr: EPSG:2154"), "{stdout}");
+    assert!(stdout.contains("couches: 37"), "{stdout}");
+    assert!(stdout.contains("page_mm: 297 x 210"), "{stdout}");
+    assert!(
+        stdout.contains("groupes: Cages d'escalier | Bâtiments | Programmes-résidences | IRIS"),
+        "{stdout}"
+    );
+    let head = std::fs::read(&pdf).unwrap();
+    assert!(head.starts_with(b"%PDF"), "not a PDF");
+    assert!(head.len() > 10_000, "PDF too small: {} bytes", head.len());
+    assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
+}
+
+#[test]
+fn every_committed_style_file_loads_in_qgis() {
+    let out = demo_out();
+    let png_dir = out.join("png-styles");
+    std::fs::create_dir_all(&png_dir).unwrap();
+    let stdout = qgis_script(
+        "check_styles.py",
+        &[
+            &root().join("styles"),
+            &out.join("opsgeo.gpkg"),
+            Path::new("iris_ensemble"),
+            Path::new("programmes_ensemble"),
+            &png_dir,
+        ],
+    );
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains(": ")).collect();
+    let files = ["polygones", "points"]
+        .iter()
+        .map(|d| {
+            std::fs::read_dir(root().join("styles").join(d))
+                .unwrap()
+                .count()
+        })
+        .sum::<usize>();
+    assert_eq!(lines.len(), files, "{stdout}");
+    assert!(lines.iter().all(|l| l.ends_with(": OK")), "{stdout}");
 }
 
 #[test]
@@ -41,8 +114,7 @@ fn shared_render_tool_renders_a_graduated_layer() {
     assert!(qgis_available(), "headless QGIS is missing");
     let tool = shared_dir().join("tools/qgis_render.py");
     assert!(tool.exists(), "{} missing", tool.display());
-    let (out, o) = demo_run();
-    assert!(o.status.success());
+    let out = demo_out();
     let png = out.join("iris_graduated.png");
     let stdout = run_ok(
         Command::new("/usr/bin/python3")
@@ -53,6 +125,11 @@ fn shared_render_tool_renders_a_graduated_layer() {
             .arg("--graduated")
             .arg("nb_logements")
             .env("QT_QPA_PLATFORM", "offscreen"),
+    );
+    // the default style stored in the GeoPackage is what QGIS applies on load
+    assert!(
+        stdout.contains("renderer after load: RuleRenderer"),
+        "{stdout}"
     );
     assert!(stdout.contains("graduatedSymbol"), "{stdout}");
     assert!(std::fs::metadata(&png).unwrap().len() > 0);

@@ -1,9 +1,13 @@
 //! Aggregation: the additive [`Measures`] of every cell (scale × unit × population × QPV split).
 //!
-//! Each dwelling contributes one integer vector (see [`contribution`]). It is added to its
-//! stairwell, its commune (whole and QPV/hors-QPV part), its IRIS, QPV and QVA; buildings,
-//! programmes, EPCI, départements and régions are then rolled up from those sums, so the
-//! national run makes five passes over the dwellings, not ten.
+//! Each dwelling contributes one integer vector (see [`contribution()`]). It is added to its
+//! stairwell, its commune (whole and QPV/hors-QPV part), its IRIS, QPV and QVA in one pass over
+//! the dwellings; buildings, programmes, EPCI, départements and régions are then rolled up from
+//! those sums (cage → bâtiment → programme; commune → EPCI, département → région), so the
+//! counts of nested scales add up exactly.
+//!
+//! Memory: one [`Measures`] vector (`8 × N_MEASURES` bytes) per unit, population and split;
+//! [`AggregateReport::tables_bytes`] reports the total of a run.
 //!
 //! Unit assignment:
 //! * commune: the RPLS `DEPCOM` (administrative truth, also for dwellings that could not be
@@ -13,16 +17,23 @@
 //! * QVA: the QVA polygon when a QVA layer is configured, else the RPLS `PLG_QVA` code;
 //! * QPV split: in a QPV polygon → `qpv`; located outside every QPV → `hors_qpv`; not located →
 //!   the RPLS `QPV` flag (1 → `qpv`, 2 → `hors_qpv`); no flag either → in neither part
-//!   (counted in [`AggregateReport::split_unknown`]).
+//!   (counted in [`AggregateReport::split_unknown`]);
+//! * programme, bâtiment, cage: the RPLS keys interned at ingest (see
+//!   [`crate::ingest::rpls`]); a programme whose dwellings lie in several communes stays one
+//!   unit (counted in [`AggregateReport::programmes_multi_communes`]), while each of its
+//!   dwellings counts in its own commune.
+
+pub mod contribution;
 
 use serde::Serialize;
+
+pub use contribution::{contribution, is_recent, HOLDER_AGE_BANDS};
 
 use crate::geocode::Location;
 use crate::indicators::{Measure, Measures, N_MEASURES};
 use crate::join::Placement;
 use crate::model::{
-    Composition, Coord, Dwelling, Financing, Household, MoveInSource, Population, Scale, Split,
-    Structure, YearMonth,
+    Coord, Dwelling, Household, MoveInSource, Population, Scale, Split, Structure, YearMonth, NONE,
 };
 use crate::territory::Territory;
 
@@ -85,6 +96,18 @@ pub struct AggregateReport {
     pub in_qva: u64,
     /// Let dwellings (MODE 1) with no OPS household.
     pub let_without_household: u64,
+    /// Households whose move-in date is the OPS date (recent movers or not).
+    pub move_in_from_ops: u64,
+    /// Households whose move-in date is the RPLS lease date `BAIL` (no OPS date).
+    pub move_in_from_lease: u64,
+    /// Move-in months counted as recent (`MM/AAAA – MM/AAAA`).
+    pub recent_window: String,
+    /// Programmes whose dwellings lie in more than one commune (`DEPCOM`).
+    pub programmes_multi_communes: u64,
+    /// Buildings whose dwellings lie in more than one commune.
+    pub buildings_multi_communes: u64,
+    /// Heap memory of the aggregation tables, bytes (units × populations × splits × measures).
+    pub tables_bytes: u64,
 }
 
 /// All tables of a run.
@@ -128,120 +151,44 @@ pub struct AggregateInput<'a> {
     pub recent_years: u8,
 }
 
-/// Whether a household moved in recently, and which date decided it.
-///
-/// Recent: the move-in month is strictly before the reference month and at most
-/// `12 × recent_years` months before it (reference 01/2022, 2 years: 01/2020 to 12/2021).
-pub fn is_recent(
-    household: &Household,
-    dwelling: &Dwelling,
-    reference: YearMonth,
-    recent_years: u8,
-) -> (bool, MoveInSource) {
-    let (date, source) = match (household.move_in, dwelling.lease_start) {
-        (Some(d), _) => (d, MoveInSource::Ops),
-        (None, Some(d)) => (d, MoveInSource::RplsLease),
-        (None, None) => return (false, MoveInSource::Unknown),
-    };
-    let months = date.months_until(reference);
-    (months >= 1 && months <= 12 * recent_years as i32, source)
-}
-
-/// The measures one dwelling (and its household, if any) adds to its cells.
-pub fn contribution(d: &Dwelling, h: Option<&Household>, recent: bool) -> Measures {
-    use Measure as M;
-    let mut m = [0i64; N_MEASURES];
-    let mut set = |k: M, v: i64| m[k as usize] += v;
-    set(M::Dwellings, 1);
-    if d.mode.is_vacant() {
-        set(M::Vacant, 1);
-    }
-    if d.mode.is_let() {
-        set(M::Let, 1);
-    }
-    set(
-        match d.rooms {
-            0 | 1 => M::Rooms1,
-            2 => M::Rooms2,
-            3 => M::Rooms3,
-            4 => M::Rooms4,
-            _ => M::Rooms5Plus,
-        },
-        1,
-    );
-    set(
-        match Financing::from_finan(d.finan) {
-            Financing::Plai => M::FinPlai,
-            Financing::Plus => M::FinPlus,
-            Financing::Pls => M::FinPls,
-            Financing::Pli => M::FinPli,
-            Financing::Other => M::FinOther,
-        },
-        1,
-    );
-    let surface_centi = d.surface.map(|s| (s as f64 * 100.0).round() as i64);
-    if let Some(s) = surface_centi {
-        set(M::SurfaceCenti, s);
-        set(M::SurfaceKnown, 1);
-    }
-    if d.mode.is_let() {
-        if let Some(rent) = d.rent {
-            let cents = (rent as f64 * 100.0).round() as i64;
-            set(M::RentCents, cents);
-            set(M::RentKnown, 1);
-            if let Some(s) = surface_centi.filter(|&s| s > 0) {
-                set(M::RentCentsWithSurface, cents);
-                set(M::SurfaceWithRentCenti, s);
-            }
-        }
-    }
-    if let Some(h) = h {
-        set(M::Households, 1);
-        if recent {
-            set(M::RecentMovers, 1);
-        }
-        if h.responded {
-            set(M::Respondents, 1);
-            if let Some(c) = h.composition {
-                set(M::CompKnown, 1);
-                set(
-                    match c {
-                        Composition::Single => M::CompSingle,
-                        Composition::SingleParent => M::CompSingleParent,
-                        Composition::CoupleNoChildren => M::CompCoupleNoChildren,
-                        Composition::CoupleWithChildren => M::CompCoupleWithChildren,
-                        Composition::Other => M::CompOther,
-                    },
-                    1,
-                );
-            }
-            if let Some(apl) = h.apl {
-                set(M::AplKnown, 1);
-                if apl {
-                    set(M::AplYes, 1);
-                }
-            }
-            if let Some(pct) = h.income_pct {
-                set(M::IncomeKnown, 1);
-                set(
-                    match pct {
-                        0..=19 => M::IncomeLt20,
-                        20..=39 => M::Income20To40,
-                        40..=59 => M::Income40To60,
-                        60..=99 => M::Income60To100,
-                        _ => M::IncomeGe100,
-                    },
-                    1,
-                );
-            }
-        }
-    }
-    m
-}
-
 fn add(into: &mut Measures, m: &Measures) {
     for (a, b) in into.iter_mut().zip(m) {
         *a += b;
+    }
+}
+
+// measure indices fit in a byte
+const _: () = assert!(N_MEASURES <= 256);
+
+/// The non-zero entries of one contribution: a dwelling touches about a third of the measures,
+/// and its contribution is added to six or seven cells.
+struct Sparse {
+    idx: [u8; N_MEASURES],
+    val: [i64; N_MEASURES],
+    len: usize,
+}
+
+impl Sparse {
+    fn new(m: &Measures) -> Self {
+        let mut s = Sparse {
+            idx: [0; N_MEASURES],
+            val: [0; N_MEASURES],
+            len: 0,
+        };
+        for (i, &v) in m.iter().enumerate() {
+            if v != 0 {
+                s.idx[s.len] = i as u8;
+                s.val[s.len] = v;
+                s.len += 1;
+            }
+        }
+        s
+    }
+
+    fn add_to(&self, into: &mut Measures) {
+        for k in 0..self.len {
+            into[self.idx[k] as usize] += self.val[k];
+        }
     }
 }
 
@@ -273,6 +220,29 @@ fn split_of(
             None
         }
     }
+}
+
+/// Marks a unit of the structure hierarchy as spanning several communes.
+const MULTI: u32 = NONE - 1;
+
+fn mark_commune(slot: &mut u32, commune: u32) {
+    if *slot == NONE {
+        *slot = commune;
+    } else if *slot != commune {
+        *slot = MULTI;
+    }
+}
+
+/// The move-in months counted as recent, e.g. `01/2020 – 12/2021` for 01/2022 and 2 years.
+pub fn recent_window(reference: YearMonth, recent_years: u8) -> String {
+    let shift = |months_back: i32| {
+        let total = reference.year as i32 * 12 + reference.month as i32 - 1 - months_back;
+        YearMonth {
+            year: (total / 12) as u16,
+            month: (total % 12 + 1) as u8,
+        }
+    };
+    format!("{} – {}", shift(12 * recent_years as i32), shift(1))
 }
 
 fn pop_index(p: Population) -> usize {
@@ -336,6 +306,9 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         })
         .collect();
     let mut stair_sum: Vec<(f64, f64, u32)> = vec![(0.0, 0.0, 0); s.stairwells.len()];
+    // first commune of each programme / building, MULTI once a second one is seen
+    let mut prog_commune: Vec<u32> = vec![NONE; s.programmes.len()];
+    let mut bat_commune: Vec<u32> = vec![NONE; s.buildings.len()];
 
     for (i, d) in input.dwellings.iter().enumerate() {
         let h = match household_of[i] {
@@ -348,17 +321,27 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         let recent = match h {
             Some(h) => {
                 let (recent, source) = is_recent(h, d, input.reference, input.recent_years);
+                match source {
+                    MoveInSource::Ops => report.move_in_from_ops += 1,
+                    MoveInSource::RplsLease => report.move_in_from_lease += 1,
+                    MoveInSource::Unknown => report.move_in_unknown += 1,
+                }
                 match (recent, source) {
                     (true, MoveInSource::Ops) => report.recent_from_ops += 1,
                     (true, MoveInSource::RplsLease) => report.recent_from_lease += 1,
-                    (_, MoveInSource::Unknown) => report.move_in_unknown += 1,
                     _ => {}
                 }
                 recent
             }
             None => false,
         };
-        let m = contribution(d, h, recent);
+        let m = Sparse::new(&contribution(d, h, recent));
+        let (p, b) = (
+            s.programme_of(d.stairwell) as usize,
+            s.building_of(d.stairwell) as usize,
+        );
+        mark_commune(&mut prog_commune[p], d.commune);
+        mark_commune(&mut bat_commune[b], d.commune);
         let loc = &input.locations[i];
         let pl = &input.placements[i];
         let split = split_of(d, loc, pl, &mut report);
@@ -387,22 +370,19 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         };
         for &p in pops {
             let pi = pop_index(p);
-            add(&mut cage[pi].measures[d.stairwell as usize], &m);
-            add(&mut commune[pi][0].measures[d.commune as usize], &m);
+            m.add_to(&mut cage[pi].measures[d.stairwell as usize]);
+            m.add_to(&mut commune[pi][0].measures[d.commune as usize]);
             if let Some(sp) = split {
-                add(
-                    &mut commune[pi][split_index(sp)].measures[d.commune as usize],
-                    &m,
-                );
+                m.add_to(&mut commune[pi][split_index(sp)].measures[d.commune as usize]);
             }
             if let Some(z) = pl.iris {
-                add(&mut iris[pi].measures[z as usize], &m);
+                m.add_to(&mut iris[pi].measures[z as usize]);
             }
             if let Some(z) = pl.qpv {
-                add(&mut qpv[pi].measures[z as usize], &m);
+                m.add_to(&mut qpv[pi].measures[z as usize]);
             }
             if let Some(z) = qva_unit {
-                add(&mut qva[pi].measures[z as usize], &m);
+                m.add_to(&mut qva[pi].measures[z as usize]);
             }
         }
     }
@@ -470,6 +450,14 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         e.2 += v.2;
     }
 
+    report.programmes_multi_communes = prog_commune.iter().filter(|&&c| c == MULTI).count() as u64;
+    report.buildings_multi_communes = bat_commune.iter().filter(|&&c| c == MULTI).count() as u64;
+    report.tables_bytes = tables
+        .iter()
+        .map(|t| (t.measures.capacity() * std::mem::size_of::<Measures>()) as u64)
+        .sum();
+    report.recent_window = recent_window(input.reference, input.recent_years);
+
     Aggregates {
         tables,
         qva_source,
@@ -481,4 +469,4 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

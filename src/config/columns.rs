@@ -54,6 +54,10 @@ pub struct RplsColumns {
     pub y: String,
     pub epsg: String,
     pub plg_qva: String,
+    /// SDES QPV code, 2015 generation (optional; cross-check of the spatial join only).
+    pub plg_qp15: String,
+    /// SDES QPV code, 2024 generation (optional; cross-check of the spatial join only).
+    pub plg_qp24: String,
 }
 
 impl Default for RplsColumns {
@@ -89,6 +93,8 @@ impl Default for RplsColumns {
             y: s("Y"),
             epsg: s("EPSG"),
             plg_qva: s("PLG_QVA"),
+            plg_qp15: s("PLG_QP15"),
+            plg_qp24: s("PLG_QP24"),
         }
     }
 }

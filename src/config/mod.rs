@@ -38,8 +38,10 @@ use thiserror::Error;
 use crate::model::YearMonth;
 
 mod columns;
+mod postgis;
 
 pub use columns::*;
+pub use postgis::*;
 
 /// Configuration errors: always exit code 2.
 #[derive(Debug, Error)]
@@ -186,6 +188,26 @@ pub struct BanSection {
     /// Date of the BAN extract, recorded in the outputs.
     #[serde(default)]
     pub date: String,
+    /// Manual corrections: a CSV (`cle_adresse` or `IDENT_REP`, `x`, `y`, `commentaire`) or a
+    /// GeoPackage whose `geocodage_a_verifier` layer has moved points.
+    #[serde(default)]
+    pub corrections: Option<PathBuf>,
+    /// Lowest street-name score answered at a street level (0.5–1).
+    #[serde(default = "default_min_street_score")]
+    pub min_street_score: f64,
+}
+
+fn default_min_street_score() -> f64 {
+    f64::from(crate::geocode::GeocodeOptions::DEFAULT_MIN_STREET_SCORE)
+}
+
+impl BanSection {
+    /// The geocoder's matching options.
+    pub fn options(&self) -> crate::geocode::GeocodeOptions {
+        crate::geocode::GeocodeOptions {
+            min_street_score: self.min_street_score as f32,
+        }
+    }
 }
 
 /// `[zones.*]`: polygon layers read through GDAL.
@@ -281,6 +303,8 @@ pub struct OutputSection {
     pub dir: PathBuf,
     /// Write the FlatGeobuf copies of the layers.
     pub flatgeobuf: bool,
+    /// Optional publication into PostgreSQL/PostGIS.
+    pub postgis: Option<PostgisSection>,
 }
 
 impl Default for OutputSection {
@@ -288,6 +312,7 @@ impl Default for OutputSection {
         OutputSection {
             dir: PathBuf::from("out"),
             flatgeobuf: true,
+            postgis: None,
         }
     }
 }
@@ -345,6 +370,9 @@ impl Config {
         abs(&mut self.ops_households.path);
         abs(&mut self.ops_occupants.path);
         self.ban.paths.iter_mut().for_each(abs);
+        if let Some(c) = &mut self.ban.corrections {
+            abs(c);
+        }
         abs(&mut self.zones.communes.path);
         abs(&mut self.zones.iris.path);
         abs(&mut self.zones.qpv.path);
@@ -352,6 +380,20 @@ impl Config {
             abs(&mut q.path);
         }
         self.zones.fill_defaults();
+    }
+
+    /// Uses `path` (relative to the current folder) as the corrections file (`--corrections`).
+    pub fn set_corrections(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        if !abs.exists() {
+            return Err(ConfigError::MissingFile {
+                path: self.source.clone(),
+                key: "--corrections".into(),
+                file: abs,
+            });
+        }
+        self.ban.corrections = Some(abs);
+        Ok(())
     }
 
     fn invalid(&self, key: &str, message: impl Into<String>) -> ConfigError {
@@ -390,6 +432,9 @@ impl Config {
         if self.ban.paths.is_empty() {
             return Err(self.invalid("ban.paths", "au moins un fichier BAN est nécessaire"));
         }
+        if !(0.5..=1.0).contains(&self.ban.min_street_score) {
+            return Err(self.invalid("ban.min_street_score", "doit être compris entre 0.5 et 1"));
+        }
         for (key, v) in [
             ("rpls", (&self.rpls.encoding, &self.rpls.delimiter)),
             (
@@ -412,6 +457,11 @@ impl Config {
                 .map_err(|m| self.invalid(&format!("{key}.encoding"), m))?;
             crate::ingest::source::Delimiter::from_config(v.1)
                 .map_err(|m| self.invalid(&format!("{key}.delimiter"), m))?;
+        }
+        if let Some(pg) = &self.output.postgis {
+            pg.validate().map_err(|(key, message)| {
+                self.invalid(&format!("output.postgis.{key}"), message)
+            })?;
         }
         for (code, d) in &self.territory.departements {
             if !self.territory.regions.contains_key(&d.region)
@@ -441,6 +491,9 @@ impl Config {
         }
         for (i, p) in self.ban.paths.iter().enumerate() {
             files.push((format!("ban.paths[{i}]"), p));
+        }
+        if let Some(c) = &self.ban.corrections {
+            files.push(("ban.corrections".into(), c));
         }
         for (key, file) in files {
             if !file.exists() {

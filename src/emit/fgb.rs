@@ -7,6 +7,7 @@
 //! R-tree; the bytes are a pure function of the layer and the metadata.
 
 mod attributes;
+pub mod check;
 
 use std::fs::OpenOptions;
 use std::io::{BufWriter, Write};

@@ -6,7 +6,9 @@
 //! store them for GeoPackage), in `gpkg_data_columns` (`title` and `description`; `name` is
 //! left NULL because GDAL 3.6 declares it globally UNIQUE), and reason-code columns carry the
 //! coded field domain `statut_publication` (code → French label), which QGIS shows as a value
-//! map. The run metadata is written as dataset and layer metadata (`gpkg_metadata`).
+//! map. The run metadata is written as dataset and layer metadata (`gpkg_metadata`, GDAL's
+//! key/value form) and as an ISO 19139 lineage record ([`lineage`]); QGIS styles go into
+//! `layer_styles` ([`layer_styles`]).
 //!
 //! Empty geometries are written as NULL. Every layer is written inside one transaction. The file is always new: an existing path is
 //! an error, and a failed write removes what it had created.
@@ -16,9 +18,12 @@
 //! GDAL then writes it instead of the current time in `gpkg_contents.last_change` and
 //! `gpkg_metadata_reference.timestamp`.
 
+pub mod check;
 pub(crate) mod columns;
 pub(crate) mod geom;
-mod ogr;
+pub mod layer_styles;
+pub mod lineage;
+pub(crate) mod ogr;
 mod tidy_table;
 
 use std::borrow::Cow;
@@ -38,6 +43,14 @@ use crate::secrecy::Status;
 
 pub use self::tidy_table::TIDY_TABLE;
 
+/// Columns of the long `indicateurs` table: name, French title, description.
+pub fn tidy_columns() -> Vec<(&'static str, &'static str, &'static str)> {
+    tidy_table::FIELDS
+        .iter()
+        .map(|(n, t, d, ..)| (*n, *t, *d))
+        .collect()
+}
+
 /// Name of the coded field domain of reason codes (`statut` and `*_secret` columns).
 pub const STATUS_DOMAIN: &str = "statut_publication";
 
@@ -54,6 +67,12 @@ pub(crate) fn metadata_items(meta: &RunMetadata) -> Vec<(&'static str, String)> 
         (
             "version_schema",
             crate::pipeline::manifest::SCHEMA_VERSION.to_string(),
+        ),
+        ("version_gdal", meta.gdal_version.clone()),
+        ("territoire", meta.territory.clone()),
+        (
+            "entrees",
+            serde_json::to_string(&meta.inputs).expect("serialisable"),
         ),
     ]
 }
@@ -153,9 +172,10 @@ fn write_all(
         write_layer(&mut ds, &srs, l, c, &items)
             .map_err(|e| format!("couche « {} » : {e}", l.name))?;
     }
-    tidy_table::write(&mut ds, tidy, &items)
-        .map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))?;
+    tidy_table::create(&mut ds, &items).map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))?;
     write_data_columns(&mut ds, layers, cols)?;
+    layer_styles::write(&mut ds, layers)?;
+    lineage::write(&mut ds, meta)?;
     for (k, v) in &items {
         ds.set_metadata_item(k, v, "")
             .map_err(|e| format!("métadonnée « {k} » : {}", describe(&e)))?;
@@ -164,7 +184,8 @@ fn write_all(
     ds.flush_cache().map_err(|e| describe(&e))?;
     check_no_gdal_failure("finalisation")?;
     ds.close().map_err(|e| describe(&e))?;
-    check_no_gdal_failure("fermeture")
+    check_no_gdal_failure("fermeture")?;
+    tidy_table::insert_rows(path, tidy).map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))
 }
 
 /// GDAL < 3.7 reports failures at flush/close only through its error state.

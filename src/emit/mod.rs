@@ -1,12 +1,18 @@
-//! Outputs: the GeoPackage, FlatGeobuf copies, the run manifest and the terminal summary.
+//! Outputs: the GeoPackage, FlatGeobuf copies, their QGIS/SLD styles, the QGIS project and the
+//! optional PostGIS publication.
 //!
 //! [`layers`] turns the published tables into [`Layer`]s (keys, geometry, values);
-//! [`gpkg`] and [`fgb`] write them; [`tidy`] builds the long `indicateurs` table.
+//! [`gpkg`] and [`fgb`] write them (and check them before publication); [`tidy`] builds the
+//! long `indicateurs` table; [`styles`] generates the styles from the indicator catalogue;
+//! [`project`] writes `opsgeo.qgs`; [`postgis`] loads and swaps the PostGIS schema.
 
 pub mod dictionary;
 pub mod fgb;
 pub mod gpkg;
 pub mod layers;
+pub mod postgis;
+pub mod project;
+pub mod styles;
 pub mod tidy;
 
 use std::path::PathBuf;
@@ -26,6 +32,12 @@ pub enum EmitError {
     Io {
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// A written file failed its check before publication.
+    #[error("{path} : contrôle avant publication en échec : {}", problems.join(" ; "))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<String>,
     },
 }
 
@@ -91,4 +103,23 @@ pub struct RunMetadata {
     pub ban_date: String,
     pub secrecy: String,
     pub opsgeo_version: String,
+    /// Territory name, shown in titles (QGIS project, lineage).
+    pub territory: String,
+    /// GDAL release that wrote the outputs.
+    pub gdal_version: String,
+    /// Every input file with its checksum: the lineage of the outputs.
+    pub inputs: Vec<InputLineage>,
+}
+
+/// One input file as recorded in the lineage metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InputLineage {
+    /// File name (no folder).
+    pub fichier: String,
+    /// Detected format (encoding and delimiter, or driver and CRS).
+    pub format: String,
+    pub sha256: String,
+    pub lignes_lues: u64,
+    pub lignes_acceptees: u64,
+    pub lignes_rejetees: u64,
 }

@@ -10,20 +10,27 @@
 //! data).
 //!
 //! Addresses are grouped into streets: same INSEE code, former commune code, postcode and
-//! normalised street key ([`crate::geocode::normalize::normalize_street`]). The lookup table maps
-//! (INSEE code, street key) to its streets; several streets can share a key (two former communes
-//! of a commune nouvelle with the same "Rue de la Gare"), and the geocoder then reports the
-//! competing answer as the runner-up. See [`build`] for the memory layout.
+//! normalised street key ([`crate::geocode::normalize::normalize_street`]). Every spelling of a
+//! street is a key (INSEE code, type, name), found under the current and the former commune
+//! code; several streets can share a key (two former communes of a commune nouvelle with the
+//! same "Rue de la Gare", or one street across two postcodes). Exact names are found through a
+//! hash table, similar names by a scan of the commune's keys within a window of name lengths
+//! ([`fuzzy`]); each commune also has a representative point. See [`build`] for the memory
+//! layout, [`lookup`] for the cascade and [`numbers`] for the house-number steps.
 
 mod build;
+mod derived;
+mod fuzzy;
 mod intern;
 mod lookup;
+mod numbers;
+mod query;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use super::normalize::RepIndex;
-use super::{GeocodeError, GeocodeResult};
+use super::{GeocodeError, GeocodeOptions, GeocodeResult};
 use crate::model::{RawAddress, NONE};
 
 use intern::{Interner, StrTable};
@@ -55,13 +62,6 @@ impl Entry {
     fn rep(self) -> u32 {
         self.key & ((1 << REP_BITS) - 1)
     }
-
-    fn point(self) -> crate::model::Coord {
-        crate::model::Coord {
-            x: self.x as f64 / 100.0,
-            y: self.y as f64 / 100.0,
-        }
-    }
 }
 
 /// A street of one commune (and former commune, and postcode).
@@ -73,9 +73,50 @@ struct Street {
     commune_name: u32,
     /// BAN id prefix of the street's addresses (`text`), `NONE` when no address had one.
     id_prefix: u32,
+    /// Former commune code (`IndexData::communes` id), `NONE` when none.
+    ancienne: u32,
     /// Range in `IndexData::entries`.
     start: u32,
     len: u32,
+}
+
+impl Street {
+    /// Representative point of the street: its middle address by number.
+    fn middle(&self) -> u32 {
+        self.start + self.len / 2
+    }
+}
+
+/// What the index knows about one INSEE code (current or former commune).
+#[derive(Debug, Clone, Copy)]
+struct CommuneInfo {
+    /// Representative point: the address nearest to the mean of the commune's addresses
+    /// (Lambert-93 centimetres).
+    x: i32,
+    y: i32,
+    /// `nom_commune` (`text`).
+    name: u32,
+    postcode: u32,
+    /// Range of the commune's street keys in `IndexData::fuzzy`, and of their
+    /// abbreviated-titles forms in `IndexData::fuzzy_abbr`.
+    keys: (u32, u32),
+    abbr: (u32, u32),
+}
+
+/// One street key of a commune, with what the fuzzy scan needs to filter it cheaply.
+#[derive(Debug, Clone, Copy)]
+struct FuzzyKey {
+    /// Characters of the name ([`fuzzy::char_mask`]).
+    mask: u64,
+    /// Adjacent pairs of characters ([`fuzzy::pair_mask`]).
+    pairs: u64,
+    /// Name key id (`IndexData::names`).
+    name: u32,
+    /// Street id, or `MULTI_FLAG | i` for `multi[i]` (as in `lookup`).
+    value: u32,
+    ty: u8,
+    /// Length of the compact name.
+    len: u8,
 }
 
 /// (INSEE code, street type code, name key).
@@ -98,9 +139,18 @@ struct IndexData {
     entries: Vec<Entry>,
     /// Entry position → BAN id, for ids that do not follow the street prefix ("" = none).
     id_exceptions: HashMap<u32, Box<str>>,
-    /// Street id, or `MULTI_FLAG | i` for `multi[i]`.
-    lookup: HashMap<LookupKey, u32>,
+    /// (INSEE code id, name key id) → range in `name_types`.
+    by_name: rustc_hash::FxHashMap<(u32, u32), (u32, u32)>,
+    /// (type code, street id or `MULTI_FLAG | i` for `multi[i]`), grouped by name.
+    name_types: Vec<(u8, u32)>,
     multi: Vec<Box<[u32]>>,
+    /// Per INSEE code id.
+    commune_info: Vec<CommuneInfo>,
+    /// Every (INSEE code, type, name) key, grouped by INSEE code, then sorted by compact length
+    /// (the fuzzy scan reads a window of lengths only).
+    fuzzy: Vec<FuzzyKey>,
+    /// The same for names with titles, in their abbreviated form.
+    fuzzy_abbr: Vec<FuzzyKey>,
 }
 
 /// BAN addresses indexed by INSEE commune, street and number.
@@ -114,6 +164,8 @@ pub struct BanIndex {
     pub stats: Vec<crate::ingest::InputStats>,
     /// Rejected rows per reason (French), all files together.
     pub rejects: BTreeMap<String, u64>,
+    /// Matching options (thresholds).
+    pub options: GeocodeOptions,
     data: IndexData,
 }
 
@@ -127,8 +179,15 @@ impl BanIndex {
             files: paths.to_vec(),
             stats: built.stats,
             rejects: built.rejects,
+            options: GeocodeOptions::default(),
             data: built.data,
         })
+    }
+
+    /// The same index with other matching options.
+    pub fn with_options(mut self, options: GeocodeOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Geocodes one address (see [`lookup`] for the cascade).
@@ -157,8 +216,12 @@ impl BanIndex {
         };
         d.entries.capacity() * std::mem::size_of::<Entry>()
             + d.streets.capacity() * std::mem::size_of::<Street>()
-            + d.lookup.capacity() * (std::mem::size_of::<(LookupKey, u32)>() + 1)
+            + d.by_name.capacity() * (std::mem::size_of::<((u32, u32), (u32, u32))>() + 1)
+            + d.name_types.capacity() * std::mem::size_of::<(u8, u32)>()
+            + d.fuzzy_abbr.capacity() * std::mem::size_of::<FuzzyKey>()
             + d.multi.iter().map(|m| m.len() * 4 + 16).sum::<usize>()
+            + d.commune_info.capacity() * std::mem::size_of::<CommuneInfo>()
+            + d.fuzzy.capacity() * std::mem::size_of::<FuzzyKey>()
             + d.id_exceptions
                 .values()
                 .map(|v| v.len() + 24)
@@ -192,21 +255,38 @@ impl BanIndex {
         let d = &self.data;
         let e = d.entries[pos as usize];
         let number = e.number().to_string();
-        let parts = [
-            number.as_str(),
-            &d.reps[e.rep() as usize].0,
+        self.join_label(&[&number, &d.reps[e.rep() as usize].0], street)
+    }
+
+    /// `[numero [rep]] nom_voie code_postal nom_commune` with the query's number.
+    fn street_label(&self, street: &Street, number: Option<u32>, rep: Option<&RepIndex>) -> String {
+        let n = number.map(|n| n.to_string()).unwrap_or_default();
+        let r = rep
+            .map(|r| r.to_string().to_lowercase())
+            .unwrap_or_default();
+        self.join_label(&[&n, &r], street)
+    }
+
+    fn join_label(&self, first: &[&str], street: &Street) -> String {
+        let d = &self.data;
+        let mut out = String::new();
+        let rest = [
             d.text.resolve(street.name),
             d.text.resolve(street.postcode),
             d.text.resolve(street.commune_name),
         ];
-        let mut out = String::new();
-        for p in parts.iter().filter(|p| !p.is_empty()) {
+        for p in first.iter().copied().chain(rest).filter(|p| !p.is_empty()) {
             if !out.is_empty() {
                 out.push(' ');
             }
             out.push_str(p);
         }
         out
+    }
+
+    /// The street's id: the common prefix of its addresses' BAN ids (`21231_0100`).
+    fn street_id(&self, street: &Street) -> Option<String> {
+        (street.id_prefix != NONE).then(|| self.data.text.resolve(street.id_prefix).to_string())
     }
 }
 

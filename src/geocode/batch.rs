@@ -8,16 +8,19 @@
 //! `id;x;y;niveau;score;score_suivant;ban_id;libelle`: Lambert-93 `x`/`y` with two decimals
 //! (empty when not found), `niveau` = [`GeocodeLevel::key`], scores with two decimals.
 //!
-//! Each distinct address is geocoded once. The input is read twice (addresses, then identifiers
+//! Each distinct address is geocoded once. Manual corrections ([`Corrections`]) win: by address
+//! key for every row of the address, by identifier (the `IDENT_REP` column of the corrections
+//! file holds values of the `--id` column) for one row. The input is read twice (addresses, then identifiers
 //! while writing) so that identifiers are never held in memory; they only go to the output file,
 //! never to logs or error messages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
 
+use super::corrections::Corrections;
 use super::{geocode_addresses, BanIndex, GeocodeError, GeocodeLevel};
 use crate::ingest::source::CsvSource;
 use crate::ingest::InputStats;
@@ -42,10 +45,21 @@ pub struct BatchReport {
     pub rows: u64,
     /// Distinct addresses geocoded.
     pub distinct_addresses: u64,
+    /// Corrections (address keys and identifiers) that matched no input row.
+    pub corrections_unused: u64,
+    /// Seconds spent reading the input (first pass).
+    pub read_seconds: f64,
+    /// Seconds spent geocoding the distinct addresses (all threads).
+    pub geocode_seconds: f64,
+    /// Processor seconds used by the process meanwhile, all threads together (Linux only):
+    /// on a busy machine, addresses per processor second is the per-core throughput.
+    pub geocode_cpu_seconds: Option<f64>,
     /// Output rows per level (every level present, possibly 0).
     pub by_level: BTreeMap<GeocodeLevel, u64>,
     /// BAN addresses indexed.
     pub ban_addresses: u64,
+    /// Approximate size of the BAN index, bytes.
+    pub ban_index_bytes: u64,
     /// Per BAN file: rows read, accepted, rejected.
     pub ban_stats: Vec<InputStats>,
     /// The input file (every row is accepted: an unusable address is "non_trouve").
@@ -105,17 +119,19 @@ impl AddressFields<'_> {
     }
 }
 
-/// Geocodes `input` against the BAN files and writes `output`.
+/// Geocodes `input` against the BAN files and writes `output`; a correction (by address key,
+/// or by the value of `id_column` in its `IDENT_REP` column) replaces the geocoder's answer.
 pub fn geocode_file(
     ban_paths: &[PathBuf],
     input: &Path,
     output: &Path,
     id_column: &str,
+    corrections: Option<&Corrections>,
 ) -> Result<BatchReport, GeocodeError> {
     let start = Instant::now();
     let ban = BanIndex::load(ban_paths)?;
     let ban_seconds = start.elapsed().as_secs_f64();
-    geocode_file_with(&ban, input, output, id_column).map(|mut r| {
+    geocode_file_with(&ban, input, output, id_column, corrections).map(|mut r| {
         r.ban_seconds = ban_seconds;
         r.seconds = start.elapsed().as_secs_f64();
         r
@@ -128,6 +144,7 @@ pub fn geocode_file_with(
     input: &Path,
     output: &Path,
     id_column: &str,
+    corrections: Option<&Corrections>,
 ) -> Result<BatchReport, GeocodeError> {
     let start = Instant::now();
     // pass 1: addresses
@@ -165,15 +182,31 @@ pub fn geocode_file_with(
         Ok::<(), GeocodeError>(())
     })?;
     book.shrink();
-    let results = geocode_addresses(&book, ban);
+    let read_seconds = start.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let cpu0 = process_cpu_seconds();
+    let mut results = geocode_addresses(&book, ban);
+    let geocode_seconds = t.elapsed().as_secs_f64();
+    let geocode_cpu_seconds = cpu0.and_then(|a| process_cpu_seconds().map(|b| b - a));
+    let empty = Corrections::default();
+    let corrections = corrections.unwrap_or(&empty);
+    let (_, unused_keys) = corrections.apply(&book, &mut results);
 
     // pass 2: identifiers, written with their answer, into a temporary file renamed at the end
     // (no partial output)
     let mut tmp = output.as_os_str().to_owned();
     tmp.push(".partiel");
     let tmp = PathBuf::from(tmp);
-    let res = write_results(&book, &results, &row_address, input, &tmp, id_column);
-    let by_level = match res {
+    let res = write_results(
+        &book,
+        &results,
+        &row_address,
+        input,
+        &tmp,
+        id_column,
+        corrections,
+    );
+    let (by_level, ident_used) = match res {
         Ok(b) => b,
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -190,8 +223,13 @@ pub fn geocode_file_with(
     Ok(BatchReport {
         rows: stats.read,
         distinct_addresses: book.len() as u64,
+        corrections_unused: unused_keys + (corrections.idents() as u64 - ident_used),
+        read_seconds,
+        geocode_seconds,
+        geocode_cpu_seconds,
         by_level,
         ban_addresses: ban.addresses,
+        ban_index_bytes: ban.heap_bytes() as u64,
         ban_stats: ban.stats.clone(),
         input: stats,
         ban_seconds: 0.0,
@@ -199,7 +237,19 @@ pub fn geocode_file_with(
     })
 }
 
-/// Second pass: one output row per input row.
+/// Processor time (user + system) of this process so far, from `/proc/self/stat` (clock ticks
+/// of 1/100 s, the Linux value of `CLK_TCK`); `None` elsewhere.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // fields after the command name, which may hold spaces: state is field 3, utime 14
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks = |i: usize| f.get(i - 3)?.parse::<f64>().ok();
+    Some((ticks(14)? + ticks(15)?) / 100.0)
+}
+
+/// Second pass: one output row per input row. Returns the rows per level and how many
+/// identifier corrections were used.
 fn write_results(
     book: &AddressBook,
     results: &[super::GeocodeResult],
@@ -207,7 +257,8 @@ fn write_results(
     input: &Path,
     output: &Path,
     id_column: &str,
-) -> Result<BTreeMap<GeocodeLevel, u64>, GeocodeError> {
+    corrections: &Corrections,
+) -> Result<(BTreeMap<GeocodeLevel, u64>, u64), GeocodeError> {
     debug_assert_eq!(book.len(), results.len());
     let write_err = |e: &dyn std::fmt::Display| GeocodeError::Write {
         path: output.to_path_buf(),
@@ -223,19 +274,25 @@ fn write_results(
     let mut by_level: BTreeMap<GeocodeLevel, u64> =
         GeocodeLevel::ALL.iter().map(|&l| (l, 0)).collect();
     let mut i = 0usize;
+    let mut ident_used: HashSet<String> = HashSet::new();
     src.for_each_row(|row| {
         let Some(&a) = row_address.get(i) else {
             i += 1;
             return Ok(());
         };
         i += 1;
-        let r = &results[a as usize];
+        let ident = row.get(id);
+        let corrected = corrections.for_ident(&ident).map(|c| {
+            ident_used.insert(ident.to_string());
+            c.result()
+        });
+        let r = corrected.as_ref().unwrap_or(&results[a as usize]);
         *by_level.entry(r.level).or_default() += 1;
         let (x, y) = r.point.map_or((String::new(), String::new()), |p| {
             (format!("{:.2}", p.x), format!("{:.2}", p.y))
         });
         w.write_record([
-            &*row.get(id),
+            &*ident,
             &x,
             &y,
             r.level.key(),
@@ -255,7 +312,7 @@ fn write_results(
         });
     }
     w.flush().map_err(|e| write_err(&e))?;
-    Ok(by_level)
+    Ok((by_level, ident_used.len() as u64))
 }
 
 #[cfg(test)]

@@ -6,11 +6,16 @@
 //! * [`normalize`]: French address normalisation (street types, titles, accents, numbers,
 //!   repetition indices, CEDEX);
 //! * [`ban`]: the in-memory BAN index and the matching cascade;
-//! * [`batch`]: geocoding a CSV of RPLS-style addresses into a CSV of answers.
+//! * [`batch`]: geocoding a CSV of RPLS-style addresses into a CSV of answers;
+//! * [`corrections`]: manual corrections (CSV, or points moved in the review layer);
+//! * [`review`]: the review layer `geocodage_a_verifier` of the GeoPackage.
 
 pub mod ban;
 pub mod batch;
+pub mod corrections;
 pub mod normalize;
+pub mod review;
+pub mod stage;
 
 use std::path::PathBuf;
 
@@ -37,12 +42,35 @@ pub enum GeocodeError {
     TooManyIndices { max: usize },
     #[error("{path} : écriture impossible : {message}")]
     Write { path: PathBuf, message: String },
+    #[error("{path} : fichier de corrections : {message}")]
+    Corrections { path: PathBuf, message: String },
     #[error("{path} : le fichier a changé pendant sa lecture ({first} lignes, puis {second})")]
     InputChanged {
         path: PathBuf,
         first: u64,
         second: u64,
     },
+}
+
+/// Matching options.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GeocodeOptions {
+    /// Lowest street score (name similarity × type factor, in [0, 1]) answered at a street
+    /// level; below it the answer is `commune` (or the lieu-dit is tried).
+    pub min_street_score: f32,
+}
+
+impl GeocodeOptions {
+    /// Default [`GeocodeOptions::min_street_score`].
+    pub const DEFAULT_MIN_STREET_SCORE: f32 = 0.8;
+}
+
+impl Default for GeocodeOptions {
+    fn default() -> Self {
+        GeocodeOptions {
+            min_street_score: Self::DEFAULT_MIN_STREET_SCORE,
+        }
+    }
 }
 
 /// How precisely a location was found, from best to worst.
@@ -148,21 +176,22 @@ pub struct Location {
     pub level: GeocodeLevel,
 }
 
-/// Locates every dwelling: RPLS X/Y when valid, else the geocoded address.
+/// Locates every dwelling: a manual correction of its address, else its RPLS X/Y when valid,
+/// else the geocoded address.
 pub fn locate_dwellings(dwellings: &[Dwelling], by_address: &[GeocodeResult]) -> Vec<Location> {
     dwellings
         .iter()
-        .map(|d| match d.rpls_xy {
-            Some(p) => Location {
-                point: Some(p),
-                level: GeocodeLevel::RplsXy,
-            },
-            None => {
-                let r = &by_address[d.address as usize];
-                Location {
+        .map(|d| {
+            let r = &by_address[d.address as usize];
+            match d.rpls_xy {
+                Some(p) if r.level != GeocodeLevel::Correction => Location {
+                    point: Some(p),
+                    level: GeocodeLevel::RplsXy,
+                },
+                _ => Location {
                     point: r.point,
                     level: r.level,
-                }
+                },
             }
         })
         .collect()

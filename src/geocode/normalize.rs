@@ -10,9 +10,12 @@
 //!   [`street`] for the rules (street types, titles, ordinals, articles).
 //! * [`normalize_number`] / [`split_number`]: house numbers without leading zeros.
 //! * [`normalize_index`]: repetition index (`B`/`BIS`, `T`/`TER`…), INDREP `9` = none.
+//! * [`clean_street_field`]: RPLS-only noise in the street field (CEDEX, BP, building and
+//!   apartment designations, a lieu-dit after the street, a number typed into the name);
 //! * [`normalize_commune`]: commune names without `CEDEX` and trailing digits.
 //! * [`normalize_insee`]: INSEE commune codes (5 characters, Corsica `2A`/`2B`).
 
+mod noise;
 mod street;
 
 use std::fmt;
@@ -20,7 +23,8 @@ use std::fmt;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-pub use street::{normalize_street, StreetKey, StreetType};
+pub use noise::{clean_street_field, StreetField};
+pub use street::{abbreviate_titles, normalize_street, StreetKey, StreetType};
 
 /// Upper case, no accents, letters and digits only, single spaces, trimmed.
 ///

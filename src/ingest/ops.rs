@@ -14,7 +14,6 @@
 mod tests;
 
 use super::rejects::RejectLog;
-use super::rpls::fast_hash::FastMap;
 use super::rpls::fields::{
     int_in, opt_code, opt_int_in, opt_year_month, opt_yes_no_unknown, parse_code,
 };
@@ -26,6 +25,7 @@ use crate::model::{
     Composition, Dwelling, Employment, Household, Link, OccupancyMode, OccupantSummary, NONE,
     OCCUPANT_AGE_BANDS,
 };
+use rustc_hash::FxHashMap as FastMap;
 
 /// Accepted age of the lease holder.
 pub const HOLDER_AGE: (i64, i64) = (16, 120);

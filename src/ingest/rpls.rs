@@ -19,10 +19,10 @@
 //! DPE: the class is ignored). Ready-made `X`/`Y` are handled by [`xy`]: an unusable point is
 //! not a reject, the dwelling is geocoded from its address instead.
 
-pub mod fast_hash;
 pub mod fields;
 pub mod intern;
 pub mod keys;
+pub mod qp;
 #[cfg(test)]
 pub(crate) mod test_support;
 #[cfg(test)]
@@ -62,6 +62,11 @@ pub struct RplsData {
     pub xy_ignored: u64,
     /// Rows carrying a usable X/Y.
     pub xy_used: u64,
+    /// SDES QPV codes of the 2015 generation (`PLG_QP15`), when the column is present; used
+    /// only to cross-check the spatial join.
+    pub qp15: Option<qp::QpCodes>,
+    /// SDES QPV codes of the 2024 generation (`PLG_QP24`), when the column is present.
+    pub qp24: Option<qp::QpCodes>,
 }
 
 /// Smallest and largest accepted number of main rooms.
@@ -104,6 +109,8 @@ struct Cols {
     y: Option<usize>,
     epsg: Option<usize>,
     plg_qva: Option<usize>,
+    plg_qp15: Option<usize>,
+    plg_qp24: Option<usize>,
 }
 
 impl Cols {
@@ -152,6 +159,8 @@ impl Cols {
             y,
             epsg: o(&n.epsg),
             plg_qva: o(&n.plg_qva),
+            plg_qp15: o(&n.plg_qp15),
+            plg_qp24: o(&n.plg_qp24),
         })
     }
 }
@@ -369,6 +378,8 @@ pub fn read_rpls(
     let path = src.path().to_path_buf();
     let mut out = RplsData {
         stats: InputStats::new(&path, src.describe()),
+        qp15: c.plg_qp15.map(|_| qp::QpCodes::new(&n.plg_qp15)),
+        qp24: c.plg_qp24.map(|_| qp::QpCodes::new(&n.plg_qp24)),
         ..Default::default()
     };
     let mut interner = Interner::default();
@@ -473,6 +484,11 @@ pub fn read_rpls(
             rpls_qva,
             rpls_xy: None,
         });
+        for (col, codes) in [(c.plg_qp15, &mut out.qp15), (c.plg_qp24, &mut out.qp24)] {
+            if let (Some(i), Some(codes)) = (col, codes.as_mut()) {
+                codes.push(&row.get(i));
+            }
+        }
         lines.push(u32::try_from(line).unwrap_or(u32::MAX));
         let inserted = out.ids.insert(&id);
         debug_assert_eq!(inserted, Ok(idx));

@@ -117,7 +117,7 @@ impl<'a> ZoneIndex<'a> {
                 CoordPos::Inside => (false, self.rank[i as usize], i),
                 CoordPos::OnBoundary => (true, self.rank[i as usize], i),
             };
-            if best.map_or(true, |b| key < b) {
+            if best.is_none_or(|b| key < b) {
                 best = Some(key);
             }
             ControlFlow::Continue(())

@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 
 use super::{PipelineError, RunReport};
 use crate::config::Config;
-use crate::emit::RunMetadata;
+use crate::emit::{InputLineage, RunMetadata};
+use crate::ingest::InputStats;
 
 /// Version of the layer schema (field names and types). Bumped on any incompatible change.
 pub const SCHEMA_VERSION: &str = "1.0";
@@ -42,10 +43,26 @@ impl From<&RunMetadata> for MetadataReport {
     }
 }
 
-/// Metadata of a run, from its configuration.
-pub fn metadata(cfg: &Config) -> RunMetadata {
+/// Metadata of a run, from its configuration and its inputs (read once more here for their
+/// SHA-256, recorded as lineage in every output and in the manifest).
+pub fn metadata(cfg: &Config, inputs: &[InputStats]) -> Result<RunMetadata, PipelineError> {
     let s = &cfg.secrecy;
-    RunMetadata {
+    let mut lineage = Vec::with_capacity(inputs.len());
+    for i in inputs {
+        let sha256 = sha256_file(&i.path).map_err(|e| PipelineError::Publish {
+            path: i.path.clone(),
+            message: e.to_string(),
+        })?;
+        lineage.push(InputLineage {
+            fichier: i.file.clone(),
+            format: i.format.clone(),
+            sha256,
+            lignes_lues: i.read,
+            lignes_acceptees: i.accepted,
+            lignes_rejetees: i.rejected,
+        });
+    }
+    Ok(RunMetadata {
         source_citation: cfg.run.source_citation.clone(),
         reference_date: cfg.run.reference_date.clone(),
         qpv_vintage: cfg.zones.qpv.vintage.clone(),
@@ -59,7 +76,26 @@ pub fn metadata(cfg: &Config) -> RunMetadata {
             if s.suppress_0 { "oui" } else { "non" },
         ),
         opsgeo_version: env!("CARGO_PKG_VERSION").to_string(),
-    }
+        territory: cfg.run.territory_name.clone(),
+        gdal_version: gdal::version::VersionInfo::release_name(),
+        inputs: lineage,
+    })
+}
+
+/// Versions of opsgeo, its layer schema and the libraries that shaped the outputs.
+pub fn versions() -> serde_json::Value {
+    // SAFETY: OSRGetPROJVersion writes three integers.
+    let proj = unsafe {
+        let (mut a, mut b, mut c) = (0, 0, 0);
+        gdal_sys::OSRGetPROJVersion(&mut a, &mut b, &mut c);
+        format!("{a}.{b}.{c}")
+    };
+    json!({
+        "opsgeo": env!("CARGO_PKG_VERSION"),
+        "schema": SCHEMA_VERSION,
+        "gdal": gdal::version::VersionInfo::release_name(),
+        "proj": proj,
+    })
 }
 
 /// Where each territory-wide total of the secrecy model sits in the manifest.
@@ -95,11 +131,13 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(format!("{:x}", h.finalize()))
 }
 
-/// Writes the manifest of a staged publication (`dir` holds the outputs listed in `report`).
+/// Writes the manifest of a staged publication (`dir` holds the outputs listed in `report`;
+/// `meta` carries the input checksums, in the order of `report.inputs`).
 pub fn write_manifest(
     path: &Path,
     cfg: &Config,
     report: &RunReport,
+    meta: &RunMetadata,
     dir: &Path,
 ) -> Result<(), PipelineError> {
     let err = |p: &Path, e: std::io::Error| PipelineError::Publish {
@@ -107,8 +145,8 @@ pub fn write_manifest(
         message: e.to_string(),
     };
     let mut inputs = Vec::new();
-    for s in &report.inputs {
-        let sha = sha256_file(&s.path).map_err(|e| err(&s.path, e))?;
+    for (s, l) in report.inputs.iter().zip(&meta.inputs) {
+        let sha = &l.sha256;
         inputs.push(json!({
             "fichier": s.file,
             "chemin": s.path,
@@ -130,6 +168,7 @@ pub fn write_manifest(
         "opsgeo": env!("CARGO_PKG_VERSION"),
         "version_schema": SCHEMA_VERSION,
         "gdal": gdal::version::VersionInfo::release_name(),
+        "versions": versions(),
         "configuration": cfg.source,
         "metadonnees": report.metadata,
         "entrees": inputs,
@@ -148,6 +187,12 @@ pub fn write_manifest(
         "couches": report.layers.iter().map(|(n, r)| json!({"couche": n, "lignes": r})).collect::<Vec<_>>(),
         "flatgeobuf_lignes_sans_geometrie": report.fgb_rows_without_geometry.iter().map(|(n, r)| json!({"couche": n, "lignes": r})).collect::<Vec<_>>(),
         "table_indicateurs_lignes": report.tidy_rows,
+        "controles_avant_publication": {
+            "tables_geopackage": report.publication.tables_controlees,
+            "styles_qgis": report.publication.styles_qgis,
+            "fichiers_flatgeobuf": report.publication.flatgeobuf_controles,
+        },
+        "postgis": report.publication.postgis,
         "durees_secondes": report.timings.iter().map(|(n, s)| json!({"etape": n, "secondes": s})).collect::<Vec<_>>(),
         "duree_totale_secondes": report.total_seconds,
     });

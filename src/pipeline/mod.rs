@@ -1,10 +1,11 @@
 //! `opsgeo run`: the stages chained forward, with timings, and atomic publication.
 //!
-//! Outputs are first written into a fresh staging folder inside the output folder; only when
-//! every file is written and re-read does each one replace the previous publication (a rename
-//! within one file system). A run that fails leaves the previous outputs untouched.
+//! Outputs are written into a staging folder, checked, then published as a whole (see
+//! [`publish`]): a run that fails or is killed leaves the previous outputs untouched.
 
+pub mod cross_check;
 pub mod manifest;
+pub mod publish;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -46,6 +47,10 @@ pub enum PipelineError {
     AuditFailed(crate::audit::AuditFailed, String),
     #[error("{path} : {message}")]
     Publish { path: PathBuf, message: String },
+    #[error(transparent)]
+    Publication(#[from] publish::PublishError),
+    #[error(transparent)]
+    Postgis(#[from] crate::emit::postgis::PostgisError),
 }
 
 impl PipelineError {
@@ -53,6 +58,8 @@ impl PipelineError {
         match self {
             PipelineError::Config(_) => true,
             PipelineError::Ingest(e) => e.is_config(),
+            PipelineError::Publication(e) => e.is_usage(),
+            PipelineError::Postgis(e) => e.is_config(),
             _ => false,
         }
     }
@@ -81,11 +88,30 @@ pub struct GeocodeReport {
     pub rpls_xy_used: u64,
     /// Dwellings whose RPLS X/Y was present but unusable.
     pub rpls_xy_ignored: u64,
+    /// Dwellings per location level, per commune (`DEPCOM`).
+    pub dwellings_by_commune: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Manual corrections file, when one was given.
+    pub corrections_file: Option<PathBuf>,
+    /// Distinct addresses located by a correction of their address key.
+    pub corrected_addresses: u64,
+    /// Dwellings located by a correction of their identifier.
+    pub corrected_dwellings: u64,
+    /// Corrections that matched no address or dwelling.
+    pub corrections_unused: u64,
+    /// Rows of the review layer `geocodage_a_verifier`.
+    pub review_rows: u64,
+    /// Lowest street score accepted.
+    pub min_street_score: f64,
+    /// Seconds spent building the BAN index, and its approximate size.
+    pub ban_index_seconds: f64,
+    pub ban_index_bytes: u64,
 }
 
-/// Join cross-checks.
+/// Join cross-checks (see [`cross_check`]).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct JoinReport {
+    /// Dwellings located precisely enough to be placed in zones: the base of the checks.
+    pub located: u64,
     /// Located dwellings whose joined commune differs from `DEPCOM`.
     pub commune_mismatch: u64,
     /// Located dwellings outside every commune polygon.
@@ -94,6 +120,13 @@ pub struct JoinReport {
     pub qpv_flag_mismatch: u64,
     /// Located dwellings in a QPV.
     pub in_qpv: u64,
+    /// The SDES code column compared with the joined QPV (`PLG_QP15` or `PLG_QP24`, matching
+    /// the generation of the QPV layer); `None` when absent from the RPLS file.
+    pub plg_qp_column: Option<String>,
+    /// Located dwellings with a value in that column.
+    pub plg_qp_compared: u64,
+    /// Of those, dwellings whose joined QPV (or absence of QPV) differs from the SDES code.
+    pub plg_qp_mismatch: u64,
     /// Invalid polygons found in the zone layers.
     pub geometry_issues: Vec<GeometryIssue>,
 }
@@ -126,6 +159,8 @@ pub struct RunReport {
     pub timings: Vec<(String, f64)>,
     pub total_seconds: f64,
     pub metadata: manifest::MetadataReport,
+    /// Checks and publication (folder, PostGIS).
+    pub publication: publish::PublicationReport,
 }
 
 /// Stage timings, with a spinner naming the stage in progress.
@@ -196,6 +231,13 @@ pub struct Inputs {
     pub households: Vec<Household>,
     pub household_stats: InputStats,
     pub occupant_stats: InputStats,
+    /// Manual corrections by address key (those by identifier are resolved below).
+    pub corrections: geocode::corrections::Corrections,
+    /// Corrections by `IDENT_REP`, resolved to dwelling indices before the identifiers are
+    /// dropped.
+    pub dwelling_corrections: Vec<(u32, geocode::corrections::Correction)>,
+    /// Identifier corrections that matched no dwelling.
+    pub unused_idents: u64,
 }
 
 impl Inputs {
@@ -238,6 +280,11 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     let occupant_stats =
         ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, rejects)?;
     occupant_stats.check_reject_rate(max_rejects)?;
+    let mut corrections = match &cfg.ban.corrections {
+        Some(p) => geocode::corrections::Corrections::load(p)?,
+        None => Default::default(),
+    };
+    let (dwelling_corrections, unused_idents) = corrections.resolve_idents(|id| rp.ids.get(id));
     // identifiers are no longer needed: drop them before anything is written
     rp.ids = Default::default();
     rp.addresses.shrink();
@@ -251,6 +298,9 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
         households,
         household_stats,
         occupant_stats,
+        corrections,
+        dwelling_corrections,
+        unused_idents,
     })
 }
 
@@ -272,6 +322,8 @@ pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, Pi
 
 /// Runs the whole pipeline and publishes the outputs into `opts.out_dir`.
 pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> {
+    // lock the output folder first: a concurrent run stops here, before any work
+    let publication = publish::Publication::begin(&opts.out_dir, cfg)?;
     let mut timer = Timer::new(opts.progress);
     timer.set_message("lecture des zones, du RPLS et de l'enquête OPS");
     let mut rejects = RejectLog::new();
@@ -291,21 +343,45 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         territory,
         rpls: rp,
         households,
+        corrections,
+        dwelling_corrections,
+        unused_idents,
         ..
     } = inputs;
 
     // geocode
-    let ban = BanIndex::load(&cfg.ban.paths)?;
+    let ban_start = Instant::now();
+    let ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
+    let ban_index_seconds = ban_start.elapsed().as_secs_f64();
     timer.lap("index_ban", "géocodage des adresses");
-    let by_address = geocode::geocode_addresses(&rp.addresses, &ban);
-    let locations = geocode::locate_dwellings(&rp.dwellings, &by_address);
+    let stage = geocode::stage::run(
+        &rp.addresses,
+        &rp.dwellings,
+        &ban,
+        &corrections,
+        &dwelling_corrections,
+        unused_idents,
+    );
+    let review_rows = stage.review_rows(&rp.addresses);
+    let locations = &stage.locations;
     report.geocode = GeocodeReport {
         addresses: rp.addresses.len() as u64,
         ban_addresses: ban.addresses,
         dwellings_by_level: count_levels(locations.iter().map(|l| l.level)),
-        addresses_by_level: count_levels(by_address.iter().map(|r| r.level)),
+        addresses_by_level: count_levels(stage.by_address.iter().map(|r| r.level)),
         rpls_xy_used: rp.xy_used,
         rpls_xy_ignored: rp.xy_ignored,
+        dwellings_by_commune: stage.counts_by_commune(&rp.dwellings, |d| {
+            &territory.communes[d.commune as usize].code
+        }),
+        corrections_file: cfg.ban.corrections.clone(),
+        corrected_addresses: stage.corrected_addresses,
+        corrected_dwellings: stage.corrected_dwellings,
+        corrections_unused: stage.corrections_unused,
+        review_rows: review_rows.len() as u64,
+        min_street_score: cfg.ban.min_street_score,
+        ban_index_seconds,
+        ban_index_bytes: ban.heap_bytes() as u64,
     };
     timer.lap("geocodage", "jointure spatiale");
 
@@ -316,8 +392,15 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         qpv: &qpv,
         qva: qva.as_ref(),
     };
-    let placements = join::place_all(&locations, &zones);
-    report.join = cross_check(&rp.dwellings, &placements, &territory, &communes);
+    let placements = join::place_all(locations, &zones);
+    report.join = cross_check::cross_check(&cross_check::CrossCheckInput {
+        rpls: &rp,
+        locations,
+        placements: &placements,
+        territory: &territory,
+        communes: &communes,
+        qpv: &qpv,
+    });
     for layer in [&communes, &iris, &qpv].into_iter().chain(qva.as_ref()) {
         report
             .join
@@ -330,7 +413,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let agg_input = AggregateInput {
         dwellings: &rp.dwellings,
         households: &households,
-        locations: &locations,
+        locations,
         placements: &placements,
         structure: &rp.structure,
         territory: &territory,
@@ -384,43 +467,35 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         .into_iter()
         .map(|((f, r), n)| (f, r, n as u64))
         .collect();
-    let meta = manifest::metadata(cfg);
+    let meta = manifest::metadata(cfg, &report.inputs)?;
     report.metadata = manifest::MetadataReport::from(&meta);
 
-    let staging = staging_dir(&opts.out_dir)?;
-    let result = (|| -> Result<(), PipelineError> {
-        emit::gpkg::write_gpkg(&staging.join("opsgeo.gpkg"), &layers, &tidy, &meta)?;
-        report.outputs.push("opsgeo.gpkg".into());
-        timer.lap("ecriture_gpkg", "audit du secret");
-        report.audit = audit_staged(&staging.join("opsgeo.gpkg"), &cfg.secrecy)?;
-        timer.lap("audit", "écriture des FlatGeobuf");
-        if cfg.output.flatgeobuf {
-            let fgb_dir = staging.join("fgb");
-            std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
-            for l in &layers {
-                let rel = PathBuf::from("fgb").join(format!("{}.fgb", l.name));
-                let left_out = emit::fgb::write_fgb(&staging.join(&rel), l, &meta)?;
-                if left_out > 0 {
-                    report
-                        .fgb_rows_without_geometry
-                        .push((l.name.clone(), left_out as u64));
-                }
-                report.outputs.push(rel);
-            }
-        }
-        rejects
-            .write_csv(&staging.join("rejets.csv"))
-            .map_err(|e| publish_err(&staging.join("rejets.csv"), e))?;
-        report.outputs.push("rejets.csv".into());
-        timer.lap("ecriture", "manifeste et publication");
-        report.timings = timer.timings.clone();
-        report.total_seconds = timer.start.elapsed().as_secs_f64();
-        manifest::write_manifest(&staging.join("manifest.json"), cfg, &report, &staging)?;
-        report.outputs.push("manifest.json".into());
-        publish(&staging, &opts.out_dir, &report.outputs)
-    })();
-    let _ = std::fs::remove_dir_all(&staging);
-    result?;
+    // every output is written into the staging folder and checked there
+    let staged = publish::stage(
+        &publication,
+        cfg,
+        &publish::StageOutputs {
+            layers: &layers,
+            tidy: &tidy,
+            rejects: &rejects,
+            meta: &meta,
+            review_rows: &review_rows,
+        },
+        &mut report,
+        &mut timer,
+    )?;
+    // the secrecy audit reads only the staged GeoPackage; a failure publishes nothing
+    report.audit = audit_staged(&publication.staging().join("opsgeo.gpkg"), &cfg.secrecy)?;
+    timer.lap("audit", "publication");
+    publish::publish(
+        publication,
+        staged,
+        cfg,
+        &layers,
+        &meta,
+        &mut report,
+        &mut timer,
+    )?;
     Ok(report)
 }
 
@@ -481,78 +556,9 @@ fn count_levels(levels: impl Iterator<Item = GeocodeLevel>) -> BTreeMap<String, 
     m
 }
 
-fn cross_check(
-    dwellings: &[crate::model::Dwelling],
-    placements: &[join::Placement],
-    territory: &Territory,
-    communes: &crate::ingest::zones::ZoneLayer,
-) -> JoinReport {
-    let mut r = JoinReport::default();
-    for (d, p) in dwellings.iter().zip(placements) {
-        match p.commune {
-            Some(z) => {
-                if communes.zones[z as usize].code != territory.communes[d.commune as usize].code {
-                    r.commune_mismatch += 1;
-                }
-                if p.qpv.is_some() {
-                    r.in_qpv += 1;
-                }
-                if let Some(flag) = d.rpls_qpv {
-                    if flag != p.qpv.is_some() {
-                        r.qpv_flag_mismatch += 1;
-                    }
-                }
-            }
-            None => {
-                if p.iris.is_some() || p.qpv.is_some() {
-                    r.outside_communes += 1;
-                }
-            }
-        }
-    }
-    r
-}
-
 fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
     PipelineError::Publish {
         path: path.to_path_buf(),
         message: e.to_string(),
     }
-}
-
-fn staging_dir(out: &Path) -> Result<PathBuf, PipelineError> {
-    std::fs::create_dir_all(out).map_err(|e| publish_err(out, e))?;
-    let dir = out.join(format!(".opsgeo-staging-{}", std::process::id()));
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(|e| publish_err(&dir, e))?;
-    }
-    std::fs::create_dir_all(&dir).map_err(|e| publish_err(&dir, e))?;
-    Ok(dir)
-}
-
-/// Moves the staged files into `out`, each by an atomic rename. FlatGeobuf files that belonged
-/// to a previous publication but not to this one are removed afterwards.
-fn publish(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<(), PipelineError> {
-    let fgb = out.join("fgb");
-    std::fs::create_dir_all(&fgb).map_err(|e| publish_err(&fgb, e))?;
-    // the manifest goes last: its presence and checksums describe a complete publication
-    let mut ordered: Vec<&PathBuf> = files
-        .iter()
-        .filter(|f| !f.ends_with("manifest.json"))
-        .collect();
-    ordered.extend(files.iter().filter(|f| f.ends_with("manifest.json")));
-    for rel in ordered {
-        let from = staging.join(rel);
-        let to = out.join(rel);
-        std::fs::rename(&from, &to).map_err(|e| publish_err(&to, e))?;
-    }
-    if let Ok(entries) = std::fs::read_dir(&fgb) {
-        for e in entries.flatten() {
-            let rel = PathBuf::from("fgb").join(e.file_name());
-            if !files.contains(&rel) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-    Ok(())
 }

@@ -80,6 +80,65 @@ pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
     s
 }
 
+/// Communes listed one by one in the summary (all of them when there are no more).
+const COMMUNES_SHOWN: usize = 3;
+
+/// Corrections, the review layer and the levels per commune.
+fn render_geocode_details(g: &super::GeocodeReport) -> String {
+    let mut s = String::new();
+    if let Some(f) = &g.corrections_file {
+        let _ = writeln!(
+            s,
+            "  corrections manuelles ({}) : {} adresse(s), {} logement(s) ; {} sans correspondance",
+            f.display(),
+            g.corrected_addresses,
+            g.corrected_dwellings,
+            g.corrections_unused
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  {} adresse(s) à vérifier dans la couche « geocodage_a_verifier » ; index BAN : {:.2} s, {:.1} Mo",
+        g.review_rows,
+        g.ban_index_seconds,
+        g.ban_index_bytes as f64 / 1e6
+    );
+    // communes with the most dwellings located less precisely than at the number first
+    let precise = ["correction", "rpls_xy", "numero"];
+    let mut communes: Vec<(&String, &std::collections::BTreeMap<String, u64>, u64)> = g
+        .dwellings_by_commune
+        .iter()
+        .map(|(c, m)| {
+            let imprecise = m
+                .iter()
+                .filter(|(l, _)| !precise.contains(&l.as_str()))
+                .map(|(_, n)| n)
+                .sum();
+            (c, m, imprecise)
+        })
+        .collect();
+    communes.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let _ = writeln!(
+        s,
+        "  par commune (logements, les moins bien localisées d'abord) :"
+    );
+    for (code, m, _) in communes.iter().take(COMMUNES_SHOWN) {
+        let parts: Vec<String> = crate::geocode::GeocodeLevel::ALL
+            .iter()
+            .filter_map(|l| m.get(l.key()).map(|n| format!("{} {n}", l.key())))
+            .collect();
+        let _ = writeln!(s, "    {code} : {}", parts.join(", "));
+    }
+    if communes.len() > COMMUNES_SHOWN {
+        let _ = writeln!(
+            s,
+            "    … {} autres communes (détail dans manifest.json)",
+            communes.len() - COMMUNES_SHOWN
+        );
+    }
+    s
+}
+
 /// Renders the summary.
 pub fn render(r: &RunReport) -> String {
     let mut s = String::new();
@@ -107,20 +166,36 @@ pub fn render(r: &RunReport) -> String {
         })
         .collect();
     let _ = writeln!(s, "  {}", levels.join(", "));
+    s.push_str(&render_geocode_details(g));
     let j = &r.join;
     let _ = writeln!(
         s,
-        "Contrôles : commune jointe ≠ DEPCOM : {} ; hors de toute commune : {} ; QPV joint ≠ indicateur QPV RPLS : {} ; polygones invalides : {}",
+        "Contrôles sur {} logements localisés : commune jointe ≠ DEPCOM : {} ; hors de toute commune : {} ; QPV joint ≠ indicateur QPV RPLS : {} ; {} ; polygones invalides : {}",
+        j.located,
         j.commune_mismatch,
         j.outside_communes,
         j.qpv_flag_mismatch,
+        match &j.plg_qp_column {
+            Some(c) => format!(
+                "QPV joint ≠ code {c} : {} sur {}",
+                j.plg_qp_mismatch, j.plg_qp_compared
+            ),
+            None => "code PLG_QP du RPLS absent : non comparé".to_string(),
+        },
         j.geometry_issues.len()
     );
     let a = &r.aggregate;
     let _ = writeln!(
         s,
-        "Ménages : {} ; emménagés récents : {} (date OPS) + {} (date du bail RPLS) ; date inconnue : {} ; logements loués sans ménage OPS : {}",
-        r.households, a.recent_from_ops, a.recent_from_lease, a.move_in_unknown, a.let_without_household
+        "Ménages : {} ; date d'emménagement : OPS pour {}, bail RPLS (BAIL) pour {}, inconnue pour {} ; emménagés récents ({}) : {} par la date OPS + {} par la date du bail ; logements loués sans ménage OPS : {}",
+        r.households,
+        a.move_in_from_ops,
+        a.move_in_from_lease,
+        a.move_in_unknown,
+        a.recent_window,
+        a.recent_from_ops,
+        a.recent_from_lease,
+        a.let_without_household
     );
     let masked = &r.secrecy.secondaire.totaux_masques;
     let shown = |name: &str, n: u64| {
@@ -132,10 +207,11 @@ pub fn render(r: &RunReport) -> String {
     };
     let _ = writeln!(
         s,
-        "Partie QPV / hors QPV : {} logements placés par l'indicateur QPV du RPLS, {} sans partie connue ; sans IRIS : {}",
+        "Partie QPV / hors QPV : {} logements placés par l'indicateur QPV du RPLS, {} sans partie connue ; sans IRIS : {} ; programmes sur plusieurs communes : {}",
         a.split_from_rpls_flag,
         shown("total_sans_partie_qpv", a.split_unknown),
-        shown("total_sans_iris", a.iris_unknown)
+        shown("total_sans_iris", a.iris_unknown),
+        a.programmes_multi_communes
     );
     s.push_str(&render_secrecy(&r.secrecy));
     s.push_str(&r.audit.render(5));
@@ -154,6 +230,26 @@ pub fn render(r: &RunReport) -> String {
             s,
             "  {} entité(s) sans géométrie (logements non localisés) : présentes dans le GeoPackage, absentes des FlatGeobuf",
             no_geom
+        );
+    }
+    let p = &r.publication;
+    let _ = writeln!(
+        s,
+        "Publication ({}) : contrôlés avant publication : {} tables GeoPackage, {} styles QGIS, {} fichiers FlatGeobuf ; projet QGIS opsgeo.qgs",
+        if p.methode == "renommages" {
+            "par renommages"
+        } else {
+            "échange atomique"
+        },
+        p.tables_controlees,
+        p.styles_qgis,
+        p.flatgeobuf_controles
+    );
+    if let Some(pg) = &p.postgis {
+        let _ = writeln!(
+            s,
+            "  PostGIS : schéma « {} » publié ({} tables, {} lignes)",
+            pg.schema, pg.tables, pg.rows
         );
     }
     let _ = writeln!(s, "Durée totale : {:.2} s", r.total_seconds);

@@ -11,6 +11,7 @@
 //! Every unpublished value is `None` and carries its [`Status`]. [`crate::audit`] checks a
 //! published GeoPackage independently of this module.
 
+pub mod bits;
 pub mod partition;
 pub mod primary;
 pub mod reveal;

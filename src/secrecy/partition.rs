@@ -3,17 +3,19 @@
 //! Two inner cells stay in the same class as long as no published row contains one and not the
 //! other: nothing published tells them apart. Publishing a row splits every class it cuts.
 
-/// A partition of `0..n` cells. Each cell carries up to 128 boolean predicates; every class
+/// A partition of `0..n` cells. Each cell carries up to 256 boolean predicates; every class
 /// keeps the number of its cells satisfying each.
 #[derive(Debug, Clone)]
 pub struct Partition {
     class_of: Vec<u32>,
     members: Vec<Vec<u32>>,
     pos: Vec<u32>,
-    masks: Vec<u128>,
+    masks: Vec<Bits>,
     npred: usize,
     counts: Vec<u32>,
 }
+
+use super::bits::Bits;
 
 /// One class split (for undo): cells moved from `from` into the new class `to`.
 #[derive(Debug, Clone, Copy)]
@@ -24,13 +26,13 @@ pub struct SplitRecord {
 
 impl Partition {
     /// One class holding every cell; `masks[cell]` gives the predicates (bits `0..npred`).
-    pub fn new(masks: Vec<u128>, npred: usize) -> Self {
-        assert!(npred <= 128);
+    pub fn new(masks: Vec<Bits>, npred: usize) -> Self {
+        assert!(npred <= Bits::CAPACITY);
         let n = masks.len();
         let mut counts = vec![0u32; npred];
         for m in &masks {
-            for (p, c) in counts.iter_mut().enumerate() {
-                *c += (m >> p & 1) as u32;
+            for p in m.ones().take_while(|&p| p < npred) {
+                counts[p] += 1;
             }
         }
         Partition {
@@ -55,7 +57,7 @@ impl Partition {
         &self.members[class as usize]
     }
 
-    pub fn mask(&self, cell: u32) -> u128 {
+    pub fn mask(&self, cell: u32) -> Bits {
         self.masks[cell as usize]
     }
 
@@ -77,10 +79,10 @@ impl Partition {
         self.pos[cell as usize] = dst.len() as u32;
         dst.push(cell);
         self.class_of[cell as usize] = to;
-        let mut m = self.masks[cell as usize];
-        while m != 0 {
-            let p = m.trailing_zeros() as usize;
-            m &= m - 1;
+        for p in self.masks[cell as usize].ones() {
+            if p >= self.npred {
+                break;
+            }
             self.counts[from as usize * self.npred + p] -= 1;
             self.counts[to as usize * self.npred + p] += 1;
         }
@@ -142,7 +144,12 @@ mod tests {
 
     #[test]
     fn refine_splits_and_undo_restores() {
-        let mut p = Partition::new(vec![1, 0, 1, 1, 0], 1);
+        let mut p = Partition::new(
+            [1, 0, 1, 1, 0]
+                .map(|b| if b == 1 { Bits::bit(0) } else { Bits::EMPTY })
+                .to_vec(),
+            1,
+        );
         assert_eq!(p.count(0, 0), 3);
         let mut log = Vec::new();
         p.refine(&[0, 1], &mut log);

@@ -8,36 +8,40 @@
 //! * for a share or mean, its numerator once its denominator is known (value × denominator) and
 //!   its denominator once its numerator is known — applied until nothing changes.
 
+use super::bits::Bits;
 use crate::indicators::{IndicatorDef, Kind, Measure, N_MEASURES};
 
-const _: () = assert!(N_MEASURES <= 128, "MeasureSet holds at most 128 measures");
+const _: () = assert!(
+    2 * N_MEASURES <= Bits::CAPACITY,
+    "MeasureSet holds both populations"
+);
 
 /// A set of measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub struct MeasureSet(pub u128);
+pub struct MeasureSet(pub Bits);
 
 impl MeasureSet {
     pub fn contains(self, m: Measure) -> bool {
-        self.0 >> (m as usize) & 1 == 1
+        self.0.get(m as usize)
     }
     pub fn contains_index(self, k: usize) -> bool {
-        self.0 >> k & 1 == 1
+        self.0.get(k)
     }
     pub fn insert(&mut self, m: Measure) {
-        self.0 |= 1 << (m as usize);
+        self.0.set(m as usize);
     }
     pub fn union(self, o: MeasureSet) -> MeasureSet {
         MeasureSet(self.0 | o.0)
     }
     pub fn intersects(self, o: MeasureSet) -> bool {
-        self.0 & o.0 != 0
+        !(self.0 & o.0).is_empty()
     }
     pub fn is_empty(self) -> bool {
-        self.0 == 0
+        self.0.is_empty()
     }
     /// Measure indices in the set.
     pub fn iter(self) -> impl Iterator<Item = usize> {
-        (0..N_MEASURES).filter(move |&k| self.0 >> k & 1 == 1)
+        self.0.ones().take_while(|&k| k < N_MEASURES)
     }
 }
 

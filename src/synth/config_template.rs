@@ -137,6 +137,10 @@ y = "Y"
 epsg = "EPSG"
 # Code du quartier de veille active.
 plg_qva = "PLG_QVA"
+# Code QPV 2015 attribué par le SDES (facultatif : seulement pour contrôler la jointure).
+plg_qp15 = "PLG_QP15"
+# Code QPV 2024 attribué par le SDES (facultatif : seulement pour contrôler la jointure).
+plg_qp24 = "PLG_QP24"
 
 # ---------------------------------------------------------------------------------------------
 # [ops_households] : ménages de l'enquête OPS (format d'échange opsgeo)
@@ -200,6 +204,14 @@ employment = "SITUATION_EMPLOI"
 paths = ["ban/adresses-00.csv.gz"]
 # Date de l'extrait BAN, reprise dans les sorties.
 date = "2022-01-01"
+# Corrections manuelles, qui l'emportent toujours (aussi : opsgeo run --corrections FICHIER) :
+# un CSV « cle_adresse ou IDENT_REP ; x ; y ; commentaire » (Lambert-93), ou une GeoPackage
+# dont la couche geocodage_a_verifier a des points déplacés dans QGIS (par exemple
+# l'opsgeo.gpkg du traitement précédent).
+# corrections = "corrections.csv"
+# Score minimal d'un nom de voie (0.5 à 1 ; 1 = nom exact) : en dessous, l'adresse est localisée
+# à la commune (jamais dans un IRIS ou un QPV) plutôt qu'à la voie la plus ressemblante.
+min_street_score = 0.8
 
 # ---------------------------------------------------------------------------------------------
 # [zones.*] : couches de polygones lues par GDAL (shapefile, GeoPackage, GeoJSON…)

@@ -13,9 +13,12 @@
 //! * [`dwellings`]: landlords, programmes, buildings, stairwells, dwellings;
 //! * [`households`]: OPS households and occupants;
 //! * [`dirt`]: the defects that must be rejected downstream;
-//! * [`writers`], [`gis`], [`config_template`]: the files.
+//! * [`writers`], [`gis`], [`config_template`]: the files;
+//! * [`ban_bench`]: a large BAN and RPLS-style queries for the geocoder's measurements
+//!   (`opsgeo synth-ban`), independent of the demo.
 
 pub mod addresses;
+pub mod ban_bench;
 pub mod config_template;
 pub mod dirt;
 pub mod dwellings;

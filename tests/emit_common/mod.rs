@@ -47,6 +47,16 @@ pub fn meta() -> RunMetadata {
         ban_date: "2024-06-01".into(),
         secrecy: "effectif minimal 11 ; taux de réponse minimal 60 %".into(),
         opsgeo_version: "0.1.0".into(),
+        territory: "Territoire d'essai".into(),
+        gdal_version: "3.6.2".into(),
+        inputs: vec![opsgeo::emit::InputLineage {
+            fichier: "rpls_2022.csv".into(),
+            format: "UTF-8, séparateur ;".into(),
+            sha256: "0".repeat(64),
+            lignes_lues: 3,
+            lignes_acceptees: 3,
+            lignes_rejetees: 0,
+        }],
     }
 }
 

@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 """Opens every layer of a GeoPackage in headless QGIS, checks it is valid, in EPSG:2154, with the
-expected feature count, and renders it to PNG.
+expected feature count, that the default style stored in `layer_styles` was applied on load (a
+rule-based renderer with a "secret statistique" rule), that the named styles are listed, that the
+French field titles are the aliases and that reason-code fields show as value maps; renders each
+layer to PNG. With FGB_DIR, also opens every FlatGeobuf file and checks QGIS applied its `.qml`
+side file.
 
-Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_layers.py GPKG OUT_DIR
-Prints one line per layer; exit code 1 if any layer fails.
+Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_layers.py GPKG OUT_DIR [FGB_DIR]
+Prints one line per layer (`name: OK renderer=… styles=…`); exit code 1 if any layer fails.
 """
 import os
 import sys
@@ -21,8 +25,57 @@ from qgis.core import (  # noqa: E402
 )
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 
+SECRET = "Secret statistique (valeur non publiée)"
+DEFAULT_FIELD = "part_apl"
 
-def check(gpkg, out_dir):
+
+def render(layer, png):
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setExtent(layer.extent())
+    settings.setOutputSize(QSize(400, 400))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    ok = job.renderedImage().save(png, "PNG")
+    del job
+    return ok and os.path.getsize(png) > 0
+
+
+REVIEW_LAYER = "geocodage_a_verifier"
+
+
+def styled_review(layer):
+    """The geocoding review layer: points categorised by geocoding level."""
+    renderer = layer.renderer()
+    if renderer.type() != "categorizedSymbol" or renderer.classAttribute() != "niveau":
+        return [f"style par défaut non appliqué (moteur {renderer.type()})"], renderer.type()
+    labels = [c.label() for c in renderer.categories()]
+    problems = [] if "Non trouvé" in labels else ["pas de catégorie « Non trouvé »"]
+    return problems, f"categorizedSymbol[{len(labels)} niveaux]"
+
+
+def styled(layer):
+    """Problems with the style applied on load, and a short description of it."""
+    if layer.name() == REVIEW_LAYER:
+        return styled_review(layer)
+    problems = []
+    renderer = layer.renderer()
+    if renderer.type() != "RuleRenderer":
+        return [f"style par défaut non appliqué (moteur {renderer.type()})"], renderer.type()
+    rules = renderer.rootRule().children()
+    labels = [r.label() for r in rules]
+    if SECRET not in labels:
+        problems.append("pas de règle « secret statistique »")
+    # the default style draws the default indicator when the layer has it
+    if layer.fields().indexOf(DEFAULT_FIELD) >= 0 and not all(
+        f'"{DEFAULT_FIELD}"' in r.filterExpression() for r in rules
+    ):
+        problems.append(f"le style par défaut ne porte pas sur {DEFAULT_FIELD}")
+    return problems, f"{renderer.type()}[{len(labels)} règles]"
+
+
+def check_gpkg(gpkg, out_dir):
     ds = ogr.Open(gpkg)
     expected = {}
     for i in range(ds.GetLayerCount()):
@@ -31,8 +84,11 @@ def check(gpkg, out_dir):
     ds = None
     failures = 0
     for name, (count, has_geom) in sorted(expected.items()):
+        if name == "layer_styles":
+            continue
         layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
         problems = []
+        info = ""
         if not layer.isValid():
             problems.append("invalide")
         else:
@@ -41,32 +97,66 @@ def check(gpkg, out_dir):
             if has_geom:
                 if layer.crs().authid() != "EPSG:2154":
                     problems.append(f"SCR {layer.crs().authid()}")
-                settings = QgsMapSettings()
-                settings.setLayers([layer])
-                settings.setExtent(layer.extent())
-                settings.setOutputSize(QSize(400, 400))
-                job = QgsMapRendererParallelJob(settings)
-                job.start()
-                job.waitForFinished()
+                n, _ids, names, _descs, err = layer.listStylesInDatabase()
+                if n == 0:
+                    # a layer another stage added without styles: opened and rendered only
+                    info = "sans style"
+                else:
+                    p, info = styled(layer)
+                    problems += p
+                    info += f" styles={n}"
+                    if n < (1 if name == REVIEW_LAYER else 2):
+                        problems.append(f"{n} style(s) enregistré(s) ({err})")
+                fields = layer.fields()
+                aliased = [f.name() for f in fields if layer.attributeAlias(fields.indexOf(f.name()))]
+                if len(aliased) < len(fields) - 1:
+                    problems.append(f"{len(fields) - len(aliased)} champs sans titre")
+                secret = [f.name() for f in fields if f.name().endswith("_secret")]
+                if secret and layer.editorWidgetSetup(fields.indexOf(secret[0])).type() != "ValueMap":
+                    problems.append(f"{secret[0]} sans liste de valeurs")
                 png = os.path.join(out_dir, f"{name}.png")
-                if not job.renderedImage().save(png, "PNG") or os.path.getsize(png) == 0:
+                if not render(layer, png):
                     problems.append("rendu PNG impossible")
-                del job
-        status = "OK" if not problems else "ECHEC " + "; ".join(problems)
+        status = f"OK {info}".strip() if not problems else "ECHEC " + "; ".join(problems)
         print(f"{name}: {status}")
         failures += bool(problems)
         del layer
     return failures
 
 
+def check_fgb(fgb_dir):
+    failures = 0
+    for fname in sorted(os.listdir(fgb_dir)):
+        if not fname.endswith(".fgb"):
+            continue
+        path = os.path.join(fgb_dir, fname)
+        layer = QgsVectorLayer(path, fname, "ogr")
+        problems = []
+        info = ""
+        if not layer.isValid():
+            problems.append("invalide")
+        elif layer.isSpatial():
+            if layer.crs().authid() != "EPSG:2154":
+                problems.append(f"SCR {layer.crs().authid()}")
+            problems_style, info = styled(layer)
+            problems += problems_style
+        status = f"OK {info}".strip() if not problems else "ECHEC " + "; ".join(problems)
+        print(f"fgb/{fname}: {status}")
+        failures += bool(problems)
+        del layer
+    return failures
+
+
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) not in (3, 4):
         print(__doc__)
         return 2
     QgsApplication.setPrefixPath("/usr", True)
     app = QgsApplication([], False)
     app.initQgis()
-    failures = check(argv[1], argv[2])
+    failures = check_gpkg(argv[1], argv[2])
+    if len(argv) == 4:
+        failures += check_fgb(argv[3])
     app.exitQgis()
     return 1 if failures else 0
 

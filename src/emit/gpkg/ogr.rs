@@ -34,6 +34,13 @@ pub(crate) fn reset_error() {
     unsafe { gdal_sys::CPLErrorReset() }
 }
 
+/// GDAL's last error message if the last error was a failure (since [`reset_error`]).
+pub(crate) fn failure() -> Option<String> {
+    // SAFETY: thread-local error state, no arguments.
+    let ty = unsafe { gdal_sys::CPLGetLastErrorType() };
+    (ty == gdal_sys::CPLErr::CE_Failure || ty == gdal_sys::CPLErr::CE_Fatal).then(last_error)
+}
+
 /// A GDAL error with GDAL's own last message appended when it adds something.
 pub(crate) fn describe(e: &gdal::errors::GdalError) -> String {
     let msg = last_error();

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use tracing::debug;
 
+use super::derived;
 use super::intern::Interner;
 use super::{Entry, IndexData, LookupKey, Street, MAX_NUMBER, MAX_REPS, REP_BITS};
 use crate::geocode::normalize::{
@@ -403,6 +404,7 @@ impl Builder {
                 postcode: s.identity.postcode,
                 commune_name: s.commune_name,
                 id_prefix: s.id_prefix,
+                ancienne: s.identity.ancienne,
                 start: 0,
                 len: 0,
             })
@@ -445,8 +447,10 @@ impl Builder {
         }
         keys.sort_unstable();
         keys.dedup();
-        let mut lookup = HashMap::with_capacity(keys.len());
         let mut multi: Vec<Box<[u32]>> = Vec::new();
+        let mut by_name = rustc_hash::FxHashMap::default();
+        let mut name_types: Vec<(u8, u32)> = Vec::new();
+        let mut values: Vec<(LookupKey, u32)> = Vec::new();
         for group in keys.chunk_by(|a, b| a.0 == b.0) {
             let value = if group.len() == 1 {
                 group[0].1
@@ -454,12 +458,38 @@ impl Builder {
                 multi.push(group.iter().map(|g| g.1).collect());
                 super::MULTI_FLAG | (multi.len() as u32 - 1)
             };
-            lookup.insert(group[0].0, value);
+            values.push((group[0].0, value));
         }
+        // sorted by (commune, name, ty): one range per name
+        for group in values.chunk_by(|a, b| (a.0.commune, a.0.name) == (b.0.commune, b.0.name)) {
+            let k = group[0].0;
+            by_name.insert(
+                (k.commune, k.name),
+                (name_types.len() as u32, group.len() as u32),
+            );
+            name_types.extend(group.iter().map(|(k, v)| (k.ty, *v)));
+        }
+
+        let mut names = self.names;
+        let (fuzzy, fuzzy_abbr) = derived::fuzzy_keys(&values, &mut names);
+        drop(values);
+        let codes: Vec<[u32; 2]> = self
+            .streets
+            .iter()
+            .map(|t| [t.identity.code, t.identity.ancienne])
+            .collect();
+        let commune_info = derived::commune_info(
+            self.communes.len(),
+            &codes,
+            &streets,
+            &entries,
+            &fuzzy,
+            &fuzzy_abbr,
+        );
 
         IndexData {
             communes: self.communes,
-            names: self.names,
+            names,
             text: self.text.freeze(),
             reps: (0..self.reps.len() as u32)
                 .map(|i| {
@@ -470,8 +500,12 @@ impl Builder {
             streets,
             entries,
             id_exceptions,
-            lookup,
+            by_name,
+            name_types,
             multi,
+            commune_info,
+            fuzzy: fuzzy.into_iter().map(|(_, k)| k).collect(),
+            fuzzy_abbr: fuzzy_abbr.into_iter().map(|(_, k)| k).collect(),
         }
     }
 }

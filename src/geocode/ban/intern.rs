@@ -1,13 +1,13 @@
 //! String interning for the BAN index: each distinct string is stored once and referred to by a
 //! `u32`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as FastMap;
 
 /// Strings with a lookup table (kept while building, and at query time for the tables that are
 /// searched: INSEE codes and street-name keys).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Interner {
-    map: HashMap<Box<str>, u32>,
+    map: FastMap<Box<str>, u32>,
     strings: Vec<Box<str>>,
 }
 

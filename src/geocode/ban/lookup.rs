@@ -1,185 +1,278 @@
-//! The geocoding cascade (first cut).
+//! The geocoding cascade.
 //!
-//! 1. **Commune**: the query's INSEE code (`DEPCOM`) — always, never the postcode or the
-//!    commune name. Unknown code → not found.
-//! 2. **Streets**: every street of that commune (or former commune) whose key equals the query's
-//!    key, BAN `nom_voie`, `nom_afnor` and `alias` spellings included
-//!    ([`candidate_streets`]). When none matches, the same with the lieu-dit (`LIEUDIT`) as the
-//!    street name (BAN files name the addresses of a hamlet after it).
-//!    *Extension point*: fuzzy street matching adds candidates here, with a score below 1.
-//! 3. **Per street**, the first step of [`STREET_STEPS`] that answers:
-//!    * number and index equal → [`GeocodeLevel::Numero`], score 1.0;
-//!    * the query has an index the BAN does not know for that number: the number without index
-//!      → [`GeocodeLevel::NumeroSansIndice`], score 0.9; failing that, the same number with
-//!      another index, score 0.85.
-//!
-//!    *Extension point*: interpolation between neighbouring numbers and the street's
-//!    representative point are further steps of this list.
-//! 4. **Ranking**: best score first, then street order (load order, deterministic); the
-//!    runner-up score is the best answer found on another street (0 when none).
-//!    *Extension point*: a commune-level answer when no street answers.
-//!
-//! A street known without the requested number is not found in this first cut.
+//! 1. **Commune**: the query's INSEE code (`DEPCOM`) — always, never the postcode or the commune
+//!    name. A code the BAN does not know → [`GeocodeLevel::NonTrouve`]. Former commune codes of
+//!    communes nouvelles are known too: a street is found under both codes.
+//! 2. **Street names** of that commune, each with a score ([`name_matches`]): the similarity of
+//!    the normalised names ([`super::fuzzy`]: 1 when equal, `1 − edits / length` otherwise)
+//!    times a type factor (same type 1, a type missing on one side [`TYPE_MISSING`], two
+//!    different types [`TYPE_DIFFERENT`]). Every spelling the BAN gives (`nom_voie`,
+//!    `nom_afnor`, `alias`) is a candidate. A street scoring below
+//!    [`GeocodeOptions::min_street_score`](crate::geocode::GeocodeOptions) is never answered:
+//!    the closest string is not a match. When no street is accepted, the lieu-dit (`LIEUDIT`,
+//!    or a lieu-dit found in `NOMVOIE`) is tried the same way.
+//! 3. **Per street**, the house-number cascade of [`super::numbers`]: `numero`,
+//!    `numero_sans_indice`, `interpolation`, `voie`.
+//! 4. **Ranking**: street score first, then the level, then the index order (deterministic).
+//!    The answer's score is its street score times its level factor; the runner-up
+//!    (`score_suivant`) is the score of the best answer on another street, including a street
+//!    whose name scored below the threshold (down to [`RUNNER_UP_MARGIN`] below it).
+//! 5. No street accepted → [`GeocodeLevel::Commune`]: the commune's representative point (the
+//!    BAN address nearest to the mean of its addresses), score 0. Such a point is never used to
+//!    place a dwelling in an IRIS or a QPV.
 
-use super::{BanIndex, LookupKey, Street, MULTI_FLAG};
-use crate::geocode::normalize::{
-    normalize_index, normalize_insee, normalize_street, split_number, RepIndex, StreetKey,
-};
+use super::fuzzy::Probe;
+use super::numbers::{self, Answer};
+use super::query::{Query, StreetQuery};
+use super::{BanIndex, FuzzyKey, MULTI_FLAG};
+use crate::geocode::normalize::abbreviate_titles;
 use crate::geocode::{GeocodeLevel, GeocodeResult};
-use crate::model::RawAddress;
+use crate::model::{Coord, RawAddress, NONE};
 
-/// A query, resolved against the index tables.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Query {
-    /// INSEE code id, when the index knows it.
-    pub commune: Option<u32>,
-    /// Street keys known to the index: (type code, name id).
-    pub keys: Vec<(u8, u32)>,
-    /// Key of the lieu-dit (`LIEUDIT`), used when no street matches `keys`.
-    pub locality_keys: Vec<(u8, u32)>,
-    pub number: Option<u32>,
-    pub index: Option<RepIndex>,
-}
+/// Type factor when the query or the BAN street has no street type.
+pub(crate) const TYPE_MISSING: f32 = 0.95;
+/// Type factor when both have a type and they differ.
+pub(crate) const TYPE_DIFFERENT: f32 = 0.85;
 
-impl Query {
-    pub fn new(ban: &BanIndex, addr: &RawAddress) -> Query {
-        let d = &ban.data;
-        let commune = normalize_insee(&addr.depcom).and_then(|c| d.communes.get(&c));
-        let known = |key: StreetKey| -> Vec<(u8, u32)> {
-            if key.is_empty() {
-                return Vec::new();
-            }
-            d.names
-                .get(&key.name)
-                .map(|n| vec![(key.type_code(), n)])
-                .unwrap_or_default()
-        };
-        let keys = known(normalize_street(&addr.street_type, &addr.street_name));
-        let locality_keys = known(normalize_street("", &addr.locality));
-        let (number, attached) = split_number(&addr.number);
-        let index = normalize_index(&addr.index).or(attached);
-        Query {
-            commune,
-            keys,
-            locality_keys,
-            number,
-            index,
-        }
-    }
-}
+/// How far below the threshold a street is still scored, to be shown as the runner-up.
+pub(crate) const RUNNER_UP_MARGIN: f32 = 0.1;
 
-/// One answer on one street.
+/// A street name of the commune similar to the query's.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Candidate {
-    pub street: u32,
-    /// Entry position.
-    pub pos: u32,
-    pub level: GeocodeLevel,
+pub(crate) struct NameMatch {
+    /// Lookup value: one street, or `MULTI_FLAG | i`.
+    pub value: u32,
     pub score: f32,
 }
 
-/// A matcher on one street.
-type StreetStep = fn(&BanIndex, &Query, u32) -> Option<Candidate>;
-
-/// Per-street matchers, most precise first.
-const STREET_STEPS: &[StreetStep] = &[number_and_index, number_without_index];
-
-/// Streets of the query's commune matching one of its keys, in street order, without
-/// duplicates.
-pub(crate) fn candidate_streets(ban: &BanIndex, commune: u32, keys: &[(u8, u32)]) -> Vec<u32> {
-    let d = &ban.data;
-    let mut out: Vec<u32> = Vec::new();
-    for &(ty, name) in keys {
-        let k = LookupKey { commune, name, ty };
-        match d.lookup.get(&k) {
-            None => {}
-            Some(&v) if v & MULTI_FLAG != 0 => {
-                out.extend_from_slice(&d.multi[(v & !MULTI_FLAG) as usize])
-            }
-            Some(&v) => out.push(v),
-        }
+fn type_factor(query: u8, ban: u8) -> f32 {
+    if query == ban {
+        1.0
+    } else if query == 0 || ban == 0 {
+        TYPE_MISSING
+    } else {
+        TYPE_DIFFERENT
     }
-    out.sort_unstable();
-    out.dedup();
+}
+
+/// Street names of `commune` similar to the query's, best score first (then index order):
+/// * the query's own name under every street type (exact names);
+/// * unless the exact name with the query's type was found (score 1, which no other name can
+///   reach), every name whose similarity reaches `min` − [`RUNNER_UP_MARGIN`], scanned among
+///   the names of a compatible length only; names with titles are also compared in their
+///   abbreviated form.
+///
+/// Those below `min` are runner-ups, never answers. For an exact match the runner-up is
+/// therefore among the streets of the same name (another type, another former commune).
+pub(crate) fn name_matches(
+    ban: &BanIndex,
+    commune: u32,
+    sq: &StreetQuery,
+    min: f32,
+) -> Vec<NameMatch> {
+    let d = &ban.data;
+    let info = &d.commune_info[commune as usize];
+    let ty = sq.key.type_code();
+    let mut out: Vec<NameMatch> = Vec::new();
+    let exact = sq
+        .name_id
+        .and_then(|n| d.by_name.get(&(commune, n)))
+        .map_or(&[][..], |&(start, len)| {
+            &d.name_types[start as usize..(start + len) as usize]
+        });
+    for &(t, value) in exact {
+        out.push(NameMatch {
+            value,
+            score: type_factor(ty, t),
+        });
+    }
+    if !exact.iter().any(|&(t, _)| t == ty) {
+        let floor = (min - RUNNER_UP_MARGIN).max(0.5);
+        let probe = Probe::new(&sq.key.name);
+        scan(
+            ban, &d.fuzzy, info.keys, &probe, sq.name_id, ty, floor, &mut out,
+        );
+        // a query without titles may hold a misspelt abbreviation (`MEL FOCH`)
+        let short = abbreviate_titles(&sq.key.name);
+        let probe = Probe::new(short.as_deref().unwrap_or(&sq.key.name));
+        scan(
+            ban,
+            &d.fuzzy_abbr,
+            info.abbr,
+            &probe,
+            None,
+            ty,
+            floor,
+            &mut out,
+        );
+    }
+    // stable: equal scores keep index order
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
     out
 }
 
-/// Positions of the entries of `street` carrying `number`.
-fn number_range(ban: &BanIndex, street: &Street, number: u32) -> std::ops::Range<u32> {
-    let entries = &ban.data.entries[street.start as usize..(street.start + street.len) as usize];
-    let lo = entries.partition_point(|e| e.number() < number);
-    let hi = lo + entries[lo..].partition_point(|e| e.number() == number);
-    street.start + lo as u32..street.start + hi as u32
-}
-
-fn canonical_rep(ban: &BanIndex, pos: u32) -> &Option<RepIndex> {
-    let d = &ban.data;
-    &d.reps[d.entries[pos as usize].rep() as usize].1
-}
-
-/// Number and index both equal (no index on either side counts as equal).
-fn number_and_index(ban: &BanIndex, q: &Query, street: u32) -> Option<Candidate> {
-    let number = q.number?;
-    let st = &ban.data.streets[street as usize];
-    number_range(ban, st, number)
-        .find(|&pos| *canonical_rep(ban, pos) == q.index)
-        .map(|pos| Candidate {
-            street,
-            pos,
-            level: GeocodeLevel::Numero,
-            score: 1.0,
-        })
-}
-
-/// The query has an index that this number does not have in the BAN.
-fn number_without_index(ban: &BanIndex, q: &Query, street: u32) -> Option<Candidate> {
-    let number = q.number?;
-    q.index.as_ref()?;
-    let st = &ban.data.streets[street as usize];
-    let range = number_range(ban, st, number);
-    let (pos, score) = match range.clone().find(|&pos| canonical_rep(ban, pos).is_none()) {
-        Some(pos) => (pos, 0.9),
-        None => (range.clone().next()?, 0.85),
-    };
-    Some(Candidate {
-        street,
-        pos,
-        level: GeocodeLevel::NumeroSansIndice,
-        score,
-    })
-}
-
-/// Every street's best answer for a resolved query, best first.
-pub(crate) fn candidates(ban: &BanIndex, q: &Query) -> Vec<Candidate> {
-    let Some(commune) = q.commune else {
-        return Vec::new();
-    };
-    let mut streets = candidate_streets(ban, commune, &q.keys);
-    if streets.is_empty() {
-        streets = candidate_streets(ban, commune, &q.locality_keys);
+/// Scores the keys of `range` in `list` whose compact length is compatible with the probe's.
+#[allow(clippy::too_many_arguments)]
+fn scan(
+    ban: &BanIndex,
+    list: &[FuzzyKey],
+    range: (u32, u32),
+    probe: &Probe<'_>,
+    skip: Option<u32>,
+    ty: u8,
+    floor: f32,
+    out: &mut Vec<NameMatch>,
+) {
+    let keys = &list[range.0 as usize..(range.0 + range.1) as usize];
+    // lengths within the edit budget of the longer name
+    let max_len = ((probe.len as f32) / floor).floor() as usize;
+    let min_len = ((probe.len as f32) * floor).ceil() as usize;
+    let lo = keys.partition_point(|k| (k.len as usize) < min_len);
+    let hi = keys.partition_point(|k| (k.len as usize) <= max_len);
+    for k in &keys[lo..hi.max(lo)] {
+        if Some(k.name) == skip {
+            continue;
+        }
+        if let Some(sim) = probe.similarity_with(k.len as usize, k.mask, k.pairs, floor, || {
+            ban.data.names.resolve(k.name)
+        }) {
+            out.push(NameMatch {
+                value: k.value,
+                score: sim * type_factor(ty, k.ty),
+            });
+        }
     }
-    let mut found: Vec<Candidate> = streets
-        .into_iter()
-        .filter_map(|s| STREET_STEPS.iter().find_map(|step| step(ban, q, s)))
-        .collect();
-    // stable: equal scores keep street order
-    found.sort_by(|a, b| b.score.total_cmp(&a.score));
-    found
+}
+
+/// The BAN streets of a lookup value.
+fn streets_of(ban: &BanIndex, value: u32) -> Vec<u32> {
+    if value & MULTI_FLAG != 0 {
+        ban.data.multi[(value & !MULTI_FLAG) as usize].to_vec()
+    } else {
+        vec![value]
+    }
+}
+
+/// One answer with its street score.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    street_score: f32,
+    answer: Answer,
+}
+
+impl Ranked {
+    fn score(&self) -> f32 {
+        self.street_score * self.answer.factor
+    }
+}
+
+/// Every street's answer, best first. Streets sharing a name key and a former commune are one
+/// street; a street reached through two spellings is answered once, with its best score.
+fn answers(ban: &BanIndex, q: &Query, matches: &[NameMatch]) -> Vec<Ranked> {
+    let mut done: Vec<u32> = Vec::new();
+    let mut out: Vec<Ranked> = Vec::new();
+    let mut group: Vec<u32> = Vec::new();
+    for m in matches {
+        let mut remaining = streets_of(ban, m.value);
+        remaining.retain(|s| !done.contains(s));
+        while let Some(&first) = remaining.first() {
+            let anc = ban.data.streets[first as usize].ancienne;
+            group.clear();
+            group.extend(
+                remaining
+                    .iter()
+                    .copied()
+                    .filter(|&s| ban.data.streets[s as usize].ancienne == anc),
+            );
+            remaining.retain(|s| !group.contains(s));
+            done.extend_from_slice(&group);
+            out.push(Ranked {
+                street_score: m.score,
+                answer: numbers::answer(ban, &group, q.number, &q.index),
+            });
+        }
+    }
+    // stable: equal keep match order
+    out.sort_by(|a, b| {
+        b.street_score
+            .total_cmp(&a.street_score)
+            .then(b.answer.factor.total_cmp(&a.answer.factor))
+    });
+    out
 }
 
 pub(crate) fn geocode(ban: &BanIndex, addr: &RawAddress) -> GeocodeResult {
     let q = Query::new(ban, addr);
-    let found = candidates(ban, &q);
-    let Some(best) = found.first() else {
+    let Some(commune) = q.commune else {
         return GeocodeResult::not_found();
     };
-    let st = &ban.data.streets[best.street as usize];
+    let min = ban.options.min_street_score;
+    let mut ranked = Vec::new();
+    let mut rejected = 0.0f32;
+    for sq in [&q.street, &q.locality].into_iter().flatten() {
+        let matches = name_matches(ban, commune, sq, min);
+        ranked = answers(ban, &q, &matches);
+        if ranked.first().is_some_and(|r| r.street_score >= min) {
+            break;
+        }
+        rejected = rejected.max(ranked.first().map_or(0.0, Ranked::score));
+        ranked.clear();
+    }
+    let Some(best) = ranked.first() else {
+        return commune_answer(ban, commune, rejected);
+    };
+    let a = best.answer;
+    let st = &ban.data.streets[a.street as usize];
+    let (ban_id, label) = match a.level {
+        GeocodeLevel::Numero | GeocodeLevel::NumeroSansIndice => {
+            (ban.ban_id(st, a.pos), ban.label(st, a.pos))
+        }
+        GeocodeLevel::Interpolation => (
+            ban.street_id(st),
+            ban.street_label(st, q.number, q.index.as_ref()),
+        ),
+        _ => (ban.street_id(st), ban.street_label(st, None, None)),
+    };
     GeocodeResult {
-        point: Some(ban.data.entries[best.pos as usize].point()),
-        level: best.level,
-        score: best.score,
-        runner_up: found.get(1).map_or(0.0, |c| c.score),
-        ban_id: ban.ban_id(st, best.pos),
-        label: ban.label(st, best.pos),
+        point: Some(Coord { x: a.x, y: a.y }),
+        level: a.level,
+        score: round2(best.score()),
+        runner_up: round2(ranked.get(1).map_or(0.0, Ranked::score)),
+        ban_id,
+        label,
+    }
+}
+
+/// Scores are shown with two decimals: rounding them here keeps the output and the in-memory
+/// results equal.
+fn round2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
+fn commune_answer(ban: &BanIndex, commune: u32, runner_up: f32) -> GeocodeResult {
+    let c = &ban.data.commune_info[commune as usize];
+    let text = |id: u32| {
+        if id == NONE {
+            ""
+        } else {
+            ban.data.text.resolve(id)
+        }
+    };
+    let label = [text(c.postcode), text(c.name)]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    GeocodeResult {
+        point: Some(Coord {
+            x: c.x as f64 / 100.0,
+            y: c.y as f64 / 100.0,
+        }),
+        level: GeocodeLevel::Commune,
+        score: 0.0,
+        runner_up: round2(runner_up),
+        ban_id: None,
+        label,
     }
 }

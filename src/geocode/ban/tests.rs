@@ -222,36 +222,14 @@ fn number_without_index() {
 #[test]
 fn not_found_cases() {
     let (_d, ban) = piron();
-    // query without index, BAN has only 16 a
-    assert_eq!(
-        ban.geocode(&addr("21231", "16", "", "R", "PIRON")).level,
-        GeocodeLevel::NonTrouve
-    );
-    // number absent
-    let r = ban.geocode(&addr("21231", "10", "", "R", "PIRON"));
-    assert_eq!(r, GeocodeResult::not_found());
-    // no number
-    assert_eq!(
-        ban.geocode(&addr("21231", "", "", "R", "PIRON")).level,
-        GeocodeLevel::NonTrouve
-    );
-    // unknown street, other type, unknown commune, invalid commune
-    assert_eq!(
-        ban.geocode(&addr("21231", "9", "", "R", "PIRONE")).level,
-        GeocodeLevel::NonTrouve
-    );
-    assert_eq!(
-        ban.geocode(&addr("21231", "9", "", "AV", "PIRON")).level,
-        GeocodeLevel::NonTrouve
-    );
-    assert_eq!(
-        ban.geocode(&addr("21166", "9", "", "R", "PIRON")).level,
-        GeocodeLevel::NonTrouve
-    );
-    assert_eq!(
-        ban.geocode(&addr("", "9", "", "R", "PIRON")).level,
-        GeocodeLevel::NonTrouve
-    );
+    // a commune the BAN does not know, an invalid code
+    for depcom in ["21166", "", "2123"] {
+        assert_eq!(
+            ban.geocode(&addr(depcom, "9", "", "R", "PIRON")),
+            GeocodeResult::not_found(),
+            "{depcom}"
+        );
+    }
 }
 
 #[test]
@@ -603,7 +581,7 @@ fn locality_is_used_when_no_street_matches() {
     let r = ban.geocode(&q);
     assert_eq!((point(&r), r.runner_up), ((1.0, 2.0), 0.0));
     // an unknown street falls back to the lieu-dit
-    q.street_name = "PIRONE".into();
+    q.street_name = "PIRANHA".into();
     assert_eq!(point(&ban.geocode(&q)), (7.0, 8.0));
 }
 
@@ -620,3 +598,5 @@ fn too_many_distinct_indices_are_rejected() {
     assert_eq!(ban.rejects[build::reason::REP], 3);
     assert!(ban.stats[0].reconciles());
 }
+
+mod cascade;

@@ -21,7 +21,7 @@
 //!    la Brot"). `A`, `AU`, `AUX`, `ET`, `EN`, `SUR`, `SOUS` are kept. When nothing but articles
 //!    would remain, the articles are kept.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as FastMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -106,7 +106,7 @@ street_types! {
     Placette => "PLACETTE", ["PLT"];
     Corniche => "CORNICHE", ["COR"];
     Levee => "LEVEE", [];
-    LieuDit => "LIEU DIT", ["LD"];
+    LieuDit => "LIEU DIT", ["LD", "LIEUDIT"];
 }
 
 impl StreetType {
@@ -160,10 +160,10 @@ impl fmt::Display for StreetKey {
 /// Longest multi-word alias, in words.
 const MAX_TYPE_WORDS: usize = 4;
 
-fn type_table() -> &'static HashMap<&'static str, StreetType> {
-    static TABLE: OnceLock<HashMap<&'static str, StreetType>> = OnceLock::new();
+fn type_table() -> &'static FastMap<&'static str, StreetType> {
+    static TABLE: OnceLock<FastMap<&'static str, StreetType>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = FastMap::default();
         for &t in StreetType::ALL {
             for &a in t.aliases() {
                 debug_assert!(a.split(' ').count() <= MAX_TYPE_WORDS);
@@ -184,6 +184,11 @@ fn leading_type(tokens: &[&str]) -> Option<(StreetType, usize)> {
         let key = tokens[..n].join(" ");
         table.get(key.as_str()).map(|&t| (t, n))
     })
+}
+
+/// How many words the street type at the start of `tokens` takes, when there is one.
+pub(crate) fn leading_type_len(tokens: &[&str]) -> Option<usize> {
+    leading_type(tokens).map(|(_, n)| n)
 }
 
 /// Title or in-name abbreviation → spelt-out word(s).
@@ -212,6 +217,47 @@ fn expand_word(t: &str) -> Option<&'static str> {
         "RTE" => "ROUTE",
         _ => return None,
     })
+}
+
+/// Spelt-out title → its usual abbreviation (the inverse of [`expand_word`] for titles).
+fn abbreviation(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "SAINT" => "ST",
+        "SAINTE" => "STE",
+        "SAINTS" => "STS",
+        "GENERAL" => "GAL",
+        "MARECHAL" => "MAL",
+        "DOCTEUR" => "DR",
+        "PRESIDENT" => "PDT",
+        "COMMANDANT" => "CDT",
+        "PROFESSEUR" => "PR",
+        "LIEUTENANT" => "LT",
+        "CAPITAINE" => "CPT",
+        "MONSEIGNEUR" => "MGR",
+        "COLONEL" => "COL",
+        "SERGENT" => "SGT",
+        "ADJUDANT" => "ADJ",
+        _ => return None,
+    })
+}
+
+/// A key name with its titles abbreviated (`MARECHAL FOCH` → `MAL FOCH`), when it has any.
+///
+/// Fuzzy matching compares these forms too: a typo inside an abbreviation (`AV MEL FOCH`) is
+/// one edit away from `MAL FOCH`, but five from `MARECHAL FOCH`.
+pub fn abbreviate_titles(name: &str) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<&str> = name
+        .split(' ')
+        .map(|w| match abbreviation(w) {
+            Some(a) => {
+                changed = true;
+                a
+            }
+            None => w,
+        })
+        .collect();
+    changed.then(|| words.join(" "))
 }
 
 /// `1ER`, `1ERE`, `1RE`, `2ND`, `2NDE`, `26EME`, `26IEME`, `26EM`, `26E` → `<n>E`.
@@ -257,6 +303,10 @@ pub fn normalize_street(typvoie: &str, nomvoie: &str) -> StreetKey {
                 tokens.drain(..n2);
             }
         }
+    }
+    // `LIEU DIT LES PRES` is the BAN's `Les Prés`: a lieu-dit has no street type
+    if street_type == Some(StreetType::LieuDit) {
+        street_type = None;
     }
 
     let mut words: Vec<String> = Vec::with_capacity(tokens.len() + 1);
@@ -375,6 +425,19 @@ mod tests {
     }
 
     #[test]
+    fn lieu_dit_prefix_is_no_type() {
+        assert_eq!(
+            normalize_street("LD", "LES PRES"),
+            normalize_street("", "Les Prés")
+        );
+        assert_eq!(
+            normalize_street("", "LIEU-DIT LES PRES"),
+            normalize_street("", "Les Prés")
+        );
+        assert_eq!(normalize_street("", "LIEUDIT LA COMBE").street_type, None);
+    }
+
+    #[test]
     fn type_needs_a_name_after_it() {
         let k = normalize_street("", "PLACE");
         assert_eq!(k.street_type, None);
@@ -408,6 +471,52 @@ mod tests {
         }
         assert_eq!(key("PL", "SAINT-EXUPERY"), key("", "Place St Exupéry"));
         assert_eq!(key("AVE", "MAL FOCH"), key("", "Avenue Maréchal Foch"));
+    }
+
+    #[test]
+    fn titles_abbreviate_back() {
+        for (abbr, full) in [
+            ("ST", "SAINT"),
+            ("STE", "SAINTE"),
+            ("GAL", "GENERAL"),
+            ("MAL", "MARECHAL"),
+            ("DR", "DOCTEUR"),
+            ("PDT", "PRESIDENT"),
+            ("CDT", "COMMANDANT"),
+            ("PR", "PROFESSEUR"),
+        ] {
+            assert_eq!(expand_word(abbr), Some(full));
+            assert_eq!(abbreviation(full), Some(abbr));
+        }
+        assert_eq!(
+            abbreviate_titles("MARECHAL FOCH").as_deref(),
+            Some("MAL FOCH")
+        );
+        assert_eq!(
+            abbreviate_titles("GENERAL CHARLES NANSOUTY").as_deref(),
+            Some("GAL CHARLES NANSOUTY")
+        );
+        assert_eq!(abbreviate_titles("PIRON"), None);
+        // every abbreviation expands back to its word
+        for w in [
+            "SAINT",
+            "SAINTE",
+            "SAINTS",
+            "GENERAL",
+            "MARECHAL",
+            "DOCTEUR",
+            "PRESIDENT",
+            "COMMANDANT",
+            "PROFESSEUR",
+            "LIEUTENANT",
+            "CAPITAINE",
+            "MONSEIGNEUR",
+            "COLONEL",
+            "SERGENT",
+            "ADJUDANT",
+        ] {
+            assert_eq!(abbreviation(w).and_then(expand_word), Some(w));
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod search;
 
 use search::{linkage, Fam, Search, Witness};
 
+use super::bits::Bits;
 use super::partition::Partition;
 use super::reveal::{self, Family, MeasureSet};
 use super::structure::{ext, Model, SecondaryInput, N_EXT};
@@ -49,7 +50,10 @@ use crate::model::Population;
 /// Upper bound of cells scanned when looking for a unit whose value differs from a mean.
 pub(crate) const MEAN_SCAN: usize = 256;
 const MAX_PASSES: u32 = 10;
-const _: () = assert!(N_EXT <= 128, "extended measures fit in a MeasureSet");
+const _: () = assert!(
+    N_EXT <= Bits::CAPACITY,
+    "extended measures fit in a MeasureSet"
+);
 
 fn scale_rank(r: &super::structure::Row) -> u8 {
     r.scale.map(|s| s as u8).unwrap_or(0)
@@ -79,15 +83,15 @@ fn pass(
         .collect();
     let singleton: Vec<bool> = model.units.iter().map(|&u| u == 1).collect();
     // partition 0: rows with any published value; predicate e: "gives e" (e > 0, not alone)
-    let masks0: Vec<u128> = (0..n_inner as u32)
+    let masks0: Vec<Bits> = (0..n_inner as u32)
         .map(|c| {
             if singleton[c as usize] {
-                return 0;
+                return Bits::EMPTY;
             }
-            let mut b: u128 = 0;
+            let mut b = Bits::EMPTY;
             for e in 0..N_EXT {
                 if model.x(c, e) > 0 {
-                    b |= 1 << e;
+                    b.set(e);
                 }
             }
             b
@@ -95,11 +99,11 @@ fn pass(
         .collect();
     let mut parts = vec![Partition::new(masks0, N_EXT)];
     let mut famv = Vec::new();
-    let all_recents = MeasureSet(((1u128 << N_MEASURES) - 1) << N_MEASURES);
+    let all_recents = MeasureSet(Bits::range(N_MEASURES, 2 * N_MEASURES));
     for f in fams {
-        let masks: Vec<u128> = (0..n_inner as u32)
+        let masks: Vec<Bits> = (0..n_inner as u32)
             .map(|c| {
-                let mut b = 0u128;
+                let mut b = Bits::EMPTY;
                 if !singleton[c as usize] {
                     for status in 0..2 {
                         let of = |m: usize| {
@@ -114,10 +118,10 @@ fn pass(
                         for (k, &cat) in f.categories.iter().enumerate() {
                             let v = of(cat as usize);
                             if v > 0 {
-                                b |= 1 << (4 * k + 2 * status);
+                                b.set(4 * k + 2 * status);
                             }
                             if den - v > 0 {
-                                b |= 1 << (4 * k + 2 * status + 1);
+                                b.set(4 * k + 2 * status + 1);
                             }
                         }
                     }
@@ -131,13 +135,13 @@ fn pass(
         for &c in &f.categories {
             for pop in Population::ALL {
                 let e = ext(pop, c as usize);
-                own.0 |= 1 << e;
+                own.0.set(e);
                 l = l.union(linked[e]);
             }
         }
         // a category tied to other measures of the recent movers (moving in or out of that
         // population) changes every measure of the recent movers
-        if l.0 & all_recents.0 & !own.0 != 0 {
+        if !(l.0 & all_recents.0 & !own.0).is_empty() {
             l = l.union(all_recents);
         }
         famv.push(Fam {
@@ -155,16 +159,16 @@ fn pass(
         }
     }
     let value_pid = parts.len();
-    parts.push(Partition::new(vec![0; n_inner], 0));
+    parts.push(Partition::new(vec![Bits::EMPTY; n_inner], 0));
     // moves of units that are not recent movers: predicate m "such a unit with m > 0"
     let nr_pid = parts.len();
-    let masks_nr: Vec<u128> = (0..n_inner as u32)
+    let masks_nr: Vec<Bits> = (0..n_inner as u32)
         .map(|c| {
-            let mut b: u128 = 0;
+            let mut b = Bits::EMPTY;
             if !singleton[c as usize] {
                 for m in 0..N_MEASURES {
                     if model.x(c, m) - model.x(c, N_MEASURES + m) > 0 {
-                        b |= 1 << m;
+                        b.set(m);
                     }
                 }
             }
@@ -240,7 +244,7 @@ fn pass(
 
     // absent « récents » rows say that every measure of their unit's recent movers is 0
     let mut log = Vec::new();
-    let all = MeasureSet((1u128 << N_MEASURES) - 1);
+    let all = MeasureSet(Bits::range(0, N_MEASURES));
     for (r, row) in model.rows.iter().enumerate() {
         if row.absent {
             s.revealed[r] = all;

@@ -4,6 +4,7 @@
 use super::MEAN_SCAN;
 use crate::indicators::{IndicatorDef, Kind, N_MEASURES};
 use crate::model::Population;
+use crate::secrecy::bits::Bits;
 use crate::secrecy::partition::{Partition, SplitRecord};
 use crate::secrecy::reveal::{self, Family, MeasureSet};
 use crate::secrecy::structure::{ext, Model, N_EXT};
@@ -53,15 +54,15 @@ pub(super) struct Fam {
 /// households of the recent movers): they are the same unknowns to an attacker.
 pub(super) fn linkage(model: &Model) -> Vec<MeasureSet> {
     let n = model.n_inner();
-    let mut linked: Vec<MeasureSet> = (0..N_EXT).map(|k| MeasureSet(1 << k)).collect();
+    let mut linked: Vec<MeasureSet> = (0..N_EXT).map(|k| MeasureSet(Bits::bit(k))).collect();
     for a in 0..N_EXT {
         if (0..n as u32).all(|c| model.x(c, a) == 0) {
             continue;
         }
         for b in a + 1..N_EXT {
             if (0..n as u32).all(|c| model.x(c, a) == model.x(c, b)) {
-                linked[a].0 |= 1 << b;
-                linked[b].0 |= 1 << a;
+                linked[a].0.set(b);
+                linked[b].0.set(a);
             }
         }
     }
@@ -69,7 +70,7 @@ pub(super) fn linkage(model: &Model) -> Vec<MeasureSet> {
 }
 
 fn shift(set: MeasureSet, population: Population) -> MeasureSet {
-    MeasureSet(set.0 << ext(population, 0))
+    MeasureSet(set.0.shl(ext(population, 0)))
 }
 
 pub(super) struct Search<'a> {
@@ -111,7 +112,7 @@ impl<'a> Search<'a> {
     pub(super) fn exempt(&self, row: u32, m: usize) -> bool {
         self.ancestors[row as usize].iter().any(|&a| {
             let a = a as usize;
-            self.revealed[a].0 >> m & 1 == 1 && self.model.rows[a].measures[m] == 0
+            self.revealed[a].0.get(m) && self.model.rows[a].measures[m] == 0
         })
     }
 
@@ -185,7 +186,11 @@ impl<'a> Search<'a> {
                     let has = |c: u32| self.units_of(c, m, status) > 0;
                     let bit = if status == 1 { N_MEASURES + m } else { m };
                     let own = cells.iter().filter(|&&c| has(c) && ns(c)).count() as u32;
-                    let k_give = if relaxed { 1 } else { p.count(class, bit) - own };
+                    let k_give = if relaxed {
+                        1
+                    } else {
+                        p.count(class, bit) - own
+                    };
                     if k_give > 0 {
                         let k = self.partner(pid, class, &row.cells, |c| ns(c) && has(c));
                         k.and_then(|k| pair(cells[0], k))
@@ -236,21 +241,23 @@ impl<'a> Search<'a> {
                     let xn = |c: u32| self.units_of(c, n, status) as i128;
                     let xd = |c: u32| self.units_of(c, d, status) as i128;
                     let differs = |a: u32, b: u32| xn(a) * xd(b) != xn(b) * xd(a);
-                    cells
-                        .iter()
-                        .copied()
-                        .filter(|&c| gives(c) && xd(c) > 0)
-                        .find_map(|j| {
-                            p.members(class)
-                                .iter()
-                                .copied()
-                                .filter(|&c| {
-                                    ns(c) && xd(c) > 0 && row.cells.binary_search(&c).is_err()
-                                })
-                                .take(MEAN_SCAN)
-                                .find(|&k| differs(j, k))
-                                .and_then(|k| pair(j, k))
-                        })
+                    // a pair (j in the row, k outside) of different ratios, in linear time:
+                    // against the first j, any k of another ratio; else every k shares that
+                    // ratio, and any j of another ratio pairs with the first k
+                    let mut js = cells.iter().copied().filter(|&c| gives(c) && xd(c) > 0);
+                    let outside =
+                        |c: u32| ns(c) && xd(c) > 0 && row.cells.binary_search(&c).is_err();
+                    js.next().and_then(|j0| {
+                        let mut ks = p.members(class).iter().copied().filter(|&c| outside(c));
+                        let k0 = ks.next()?;
+                        if differs(j0, k0) {
+                            return pair(j0, k0);
+                        }
+                        if let Some(k) = ks.find(|&k| differs(j0, k)) {
+                            return pair(j0, k);
+                        }
+                        js.find(|&j| differs(j, k0)).and_then(|j| pair(j, k0))
+                    })
                 }
                 Cert::Mean(n, d, status) => {
                     let (a, b) = (row.measures[n] as i128, row.measures[d] as i128);
@@ -421,7 +428,7 @@ impl<'a> Search<'a> {
             }
         }
         let (np, bit) = (self.nr_pid, 1u64 << self.nr_pid);
-        let all_households = MeasureSet((1u128 << N_MEASURES) - 1);
+        let all_households = MeasureSet(Bits::range(0, N_MEASURES));
         if self.refined[row as usize] & bit == 0 && rev_ext.intersects(all_households) {
             self.parts[np].refine(cells, &mut tmp);
             log.extend(tmp.drain(..).map(|s| (np, s)));

@@ -1,0 +1,170 @@
+//! QGIS's `layer_styles` table: the default and named styles of every layer.
+//!
+//! The table is created as QGIS itself creates it and registered in `gpkg_contents` as an
+//! attribute table (so that `validate_gpkg.py` accepts it). `f_table_catalog` and
+//! `f_table_schema` are `''`, not NULL, or QGIS ignores the rows. Timestamps come from
+//! `OGR_CURRENT_DATE` when set (as GDAL's own), else from the clock.
+
+use gdal::vector::sql::Dialect;
+use gdal::Dataset;
+
+use super::ogr::describe;
+use super::sql_text;
+use crate::emit::styles::{self, Family};
+use crate::emit::Layer;
+
+/// Table name (fixed by QGIS).
+pub const STYLE_TABLE: &str = "layer_styles";
+
+/// Title of the table in `gpkg_contents`.
+pub const STYLE_TITLE: &str = "Styles QGIS des couches";
+
+/// Columns of the `layer_styles` table (the table QGIS itself creates), with their meaning.
+pub const STYLE_COLUMNS: [(&str, &str); 13] = [
+    ("id", "identifiant du style"),
+    ("f_table_catalog", "catalogue (vide)"),
+    ("f_table_schema", "schéma (vide)"),
+    ("f_table_name", "couche stylée"),
+    ("f_geometry_column", "colonne géométrique (geom)"),
+    ("styleName", "nom du style (indicateur représenté)"),
+    ("styleQML", "style au format QGIS (QML)"),
+    ("styleSLD", "style au format SLD"),
+    ("useAsDefault", "style appliqué à l'ouverture de la couche"),
+    ("description", "description du style"),
+    ("owner", "auteur (opsgeo)"),
+    ("ui", "non utilisé"),
+    ("update_time", "date d'écriture"),
+];
+
+/// SQL expression of the timestamp to record.
+pub(crate) fn timestamp_sql() -> String {
+    match current_date_option() {
+        Some(d) => sql_text(&d),
+        None => "strftime('%Y-%m-%dT%H:%M:%fZ','now')".into(),
+    }
+}
+
+/// `OGR_CURRENT_DATE`, as GDAL reads it (configuration option or environment variable).
+pub(crate) fn current_date_option() -> Option<String> {
+    let key = std::ffi::CString::new("OGR_CURRENT_DATE").expect("no NUL");
+    // SAFETY: CPLGetConfigOption returns NULL or a pointer to a NUL-terminated string owned
+    // by GDAL, copied at once.
+    let v = unsafe {
+        let p = gdal_sys::CPLGetConfigOption(key.as_ptr(), std::ptr::null());
+        if p.is_null() {
+            None
+        } else {
+            Some(std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned())
+        }
+    };
+    v.filter(|s| !s.is_empty())
+}
+
+fn exec(ds: &Dataset, sql: &str) -> Result<(), String> {
+    ds.execute_sql(sql, None, Dialect::DEFAULT)
+        .map(|_| ())
+        .map_err(|e| format!("{STYLE_TABLE} : {}", describe(&e)))
+}
+
+/// One row of `layer_styles`.
+pub(crate) struct StyleRow<'a> {
+    /// Styled table.
+    pub table: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub qml: &'a str,
+    pub sld: &'a str,
+    pub is_default: bool,
+}
+
+/// Creates `layer_styles` (registered as attributes in gpkg_contents) unless it exists.
+fn ensure_table(ds: &Dataset) -> Result<(), String> {
+    let exists = ds
+        .execute_sql(
+            format!("SELECT 1 FROM sqlite_master WHERE name = '{STYLE_TABLE}'"),
+            None,
+            Dialect::DEFAULT,
+        )
+        .map_err(|e| describe(&e))?
+        .is_some_and(|mut rs| {
+            gdal::vector::LayerAccess::features(&mut *rs)
+                .next()
+                .is_some()
+        });
+    if exists {
+        return Ok(());
+    }
+    exec(
+        ds,
+        "CREATE TABLE layer_styles (\
+         id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, \
+         f_table_catalog TEXT, f_table_schema TEXT, f_table_name TEXT, \
+         f_geometry_column TEXT, styleName TEXT, styleQML TEXT, styleSLD TEXT, \
+         useAsDefault BOOLEAN, description TEXT, owner TEXT, ui TEXT, \
+         update_time DATETIME)",
+    )?;
+    exec(
+        ds,
+        &format!(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, \
+             srs_id) VALUES ('{STYLE_TABLE}', 'attributes', {}, {}, {}, 0)",
+            sql_text(STYLE_TITLE),
+            sql_text(
+                "Styles QGIS de chaque couche : un style par défaut et des styles nommés pour les \
+                 indicateurs clés (Propriétés de la couche → Symbologie → Style → Charger le style \
+                 → Depuis la base de données)."
+            ),
+            timestamp_sql()
+        ),
+    )
+}
+
+/// Stores `rows` in `layer_styles`, creating the table if needed, in one transaction.
+pub(crate) fn insert(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), String> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let now = timestamp_sql();
+    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
+    ensure_table(&txn)?;
+    for r in rows {
+        exec(
+            &txn,
+            &format!(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, \
+                 f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, \
+                 owner, ui, update_time) VALUES ('', '', {}, 'geom', {}, {}, {}, {}, {}, 'opsgeo', \
+                 NULL, {now})",
+                sql_text(r.table),
+                sql_text(r.name),
+                sql_text(r.qml),
+                sql_text(r.sld),
+                u8::from(r.is_default),
+                sql_text(r.description),
+            ),
+        )?;
+    }
+    txn.commit().map_err(|e| describe(&e))
+}
+
+/// Stores the styles of every layer with a geometry. Returns the number of styles written.
+pub(crate) fn write(ds: &mut Dataset, layers: &[Layer]) -> Result<usize, String> {
+    let styles: Vec<(&Layer, styles::LayerStyle)> = layers
+        .iter()
+        .filter(|l| Family::of(l.geometry).is_some())
+        .flat_map(|l| styles::layer_styles(l).into_iter().map(move |s| (l, s)))
+        .collect();
+    let rows: Vec<StyleRow<'_>> = styles
+        .iter()
+        .map(|(l, s)| StyleRow {
+            table: &l.name,
+            name: &s.name,
+            description: &s.description,
+            qml: &s.qml,
+            sld: &s.sld,
+            is_default: s.is_default,
+        })
+        .collect();
+    insert(ds, &rows)?;
+    Ok(rows.len())
+}

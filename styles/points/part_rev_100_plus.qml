@@ -1,0 +1,115 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="3.22.0-Białowieża" styleCategories="Symbology">
+  <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="1" forceraster="0" referencescale="-1">
+    <rules key="{opsgeo-part_rev_100_plus}">
+      <rule key="{opsgeo-part_rev_100_plus-0}" symbol="0" label="moins de 10 %" filter="&quot;part_rev_100_plus&quot; &lt; 10"/>
+      <rule key="{opsgeo-part_rev_100_plus-1}" symbol="1" label="10 à 20 %" filter="&quot;part_rev_100_plus&quot; &gt;= 10 AND &quot;part_rev_100_plus&quot; &lt; 20"/>
+      <rule key="{opsgeo-part_rev_100_plus-2}" symbol="2" label="20 à 30 %" filter="&quot;part_rev_100_plus&quot; &gt;= 20 AND &quot;part_rev_100_plus&quot; &lt; 30"/>
+      <rule key="{opsgeo-part_rev_100_plus-3}" symbol="3" label="30 à 40 %" filter="&quot;part_rev_100_plus&quot; &gt;= 30 AND &quot;part_rev_100_plus&quot; &lt; 40"/>
+      <rule key="{opsgeo-part_rev_100_plus-4}" symbol="4" label="40 % et plus" filter="&quot;part_rev_100_plus&quot; &gt;= 40"/>
+      <rule key="{opsgeo-part_rev_100_plus-secret}" symbol="5" label="Secret statistique (valeur non publiée)" filter="&quot;part_rev_100_plus&quot; IS NULL"/>
+    </rules>
+    <symbols>
+      <symbol type="marker" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="name" value="circle"/>
+            <Option type="QString" name="color" value="253,231,37,255"/>
+            <Option type="QString" name="outline_color" value="51,51,51,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="size" value="2.4"/>
+            <Option type="QString" name="size_unit" value="MM"/>
+            <Option type="QString" name="scale_method" value="diameter"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="marker" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="name" value="circle"/>
+            <Option type="QString" name="color" value="94,201,98,255"/>
+            <Option type="QString" name="outline_color" value="51,51,51,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="size" value="2.4"/>
+            <Option type="QString" name="size_unit" value="MM"/>
+            <Option type="QString" name="scale_method" value="diameter"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="marker" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="name" value="circle"/>
+            <Option type="QString" name="color" value="33,145,140,255"/>
+            <Option type="QString" name="outline_color" value="51,51,51,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="size" value="2.4"/>
+            <Option type="QString" name="size_unit" value="MM"/>
+            <Option type="QString" name="scale_method" value="diameter"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="marker" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="name" value="circle"/>
+            <Option type="QString" name="color" value="59,82,139,255"/>
+            <Option type="QString" name="outline_color" value="51,51,51,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="size" value="2.4"/>
+            <Option type="QString" name="size_unit" value="MM"/>
+            <Option type="QString" name="scale_method" value="diameter"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="marker" name="4" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="name" value="circle"/>
+            <Option type="QString" name="color" value="68,1,84,255"/>
+            <Option type="QString" name="outline_color" value="51,51,51,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="size" value="2.4"/>
+            <Option type="QString" name="size_unit" value="MM"/>
+            <Option type="QString" name="scale_method" value="diameter"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="marker" name="5" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="name" value="cross2"/>
+            <Option type="QString" name="color" value="128,128,128,255"/>
+            <Option type="QString" name="outline_color" value="128,128,128,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="size" value="2.2"/>
+            <Option type="QString" name="size_unit" value="MM"/>
+            <Option type="QString" name="scale_method" value="diameter"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+    </symbols>
+    <orderby>
+      <orderByClause asc="1" nullsFirst="1">&quot;part_rev_100_plus&quot;</orderByClause>
+    </orderby>
+  </renderer-v2>
+  <layerGeometryType>0</layerGeometryType>
+</qgis>

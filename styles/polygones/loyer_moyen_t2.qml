@@ -1,0 +1,104 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="3.22.0-Białowieża" styleCategories="Symbology">
+  <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0" referencescale="-1">
+    <rules key="{opsgeo-loyer_moyen_t2}">
+      <rule key="{opsgeo-loyer_moyen_t2-0}" symbol="0" label="Premier quart (valeurs les plus faibles)" filter="&quot;loyer_moyen_t2&quot; &lt;= q1(&quot;loyer_moyen_t2&quot;)"/>
+      <rule key="{opsgeo-loyer_moyen_t2-1}" symbol="1" label="Deuxième quart" filter="&quot;loyer_moyen_t2&quot; &gt; q1(&quot;loyer_moyen_t2&quot;) AND &quot;loyer_moyen_t2&quot; &lt;= median(&quot;loyer_moyen_t2&quot;)"/>
+      <rule key="{opsgeo-loyer_moyen_t2-2}" symbol="2" label="Troisième quart" filter="&quot;loyer_moyen_t2&quot; &gt; median(&quot;loyer_moyen_t2&quot;) AND &quot;loyer_moyen_t2&quot; &lt;= q3(&quot;loyer_moyen_t2&quot;)"/>
+      <rule key="{opsgeo-loyer_moyen_t2-3}" symbol="3" label="Dernier quart (valeurs les plus fortes)" filter="&quot;loyer_moyen_t2&quot; &gt; q3(&quot;loyer_moyen_t2&quot;)"/>
+      <rule key="{opsgeo-loyer_moyen_t2-secret}" symbol="4" label="Secret statistique (valeur non publiée)" filter="&quot;loyer_moyen_t2&quot; IS NULL"/>
+    </rules>
+    <symbols>
+      <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="253,231,37,255"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="255,255,255,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="53,183,121,255"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="255,255,255,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="49,104,142,255"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="255,255,255,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="68,1,84,255"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="255,255,255,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="4" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="224,224,224,255"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="255,255,255,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+          </Option>
+        </layer>
+        <layer class="LinePatternFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="angle" value="45"/>
+            <Option type="QString" name="distance" value="1.5"/>
+            <Option type="QString" name="distance_unit" value="MM"/>
+            <Option type="QString" name="color" value="128,128,128,255"/>
+            <Option type="QString" name="line_width" value="0.25"/>
+            <Option type="QString" name="line_width_unit" value="MM"/>
+            <Option type="QString" name="offset" value="0"/>
+            <Option type="QString" name="offset_unit" value="MM"/>
+          </Option>
+          <symbol type="line" name="@4@1" alpha="1" clip_to_extent="1" force_rhr="0">
+            <layer class="SimpleLine" enabled="1" locked="0" pass="0">
+              <Option type="Map">
+                <Option type="QString" name="line_color" value="128,128,128,255"/>
+                <Option type="QString" name="line_style" value="solid"/>
+                <Option type="QString" name="line_width" value="0.25"/>
+                <Option type="QString" name="line_width_unit" value="MM"/>
+                <Option type="QString" name="capstyle" value="square"/>
+                <Option type="QString" name="joinstyle" value="bevel"/>
+              </Option>
+            </layer>
+          </symbol>
+        </layer>
+      </symbol>
+    </symbols>
+  </renderer-v2>
+  <layerGeometryType>2</layerGeometryType>
+</qgis>

@@ -1,0 +1,233 @@
+//! Helpers of the delivery tests: demo configurations with absolute paths, runs stopped at a
+//! named point, and a complete check of a publication against its manifest.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use gdal::vector::LayerAccess;
+use gdal::Dataset;
+
+use crate::common::{bin, root};
+
+/// Writes a copy of the demo configuration into `dir` with absolute input paths, the secrecy
+/// threshold `min_units` and `extra` TOML appended; returns its path.
+pub fn demo_config(dir: &Path, name: &str, min_units: u32, extra: &str) -> PathBuf {
+    let demo = root().join("data/demo");
+    let text = std::fs::read_to_string(demo.join("opsgeo.toml")).unwrap();
+    let mut doc: toml::Table = text.parse().unwrap();
+    fn absolutize(v: &mut toml::Value, base: &Path) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t.iter_mut() {
+                    match (k.as_str(), v) {
+                        ("path" | "epci_table", toml::Value::String(s)) => {
+                            *s = base.join(&*s).to_string_lossy().into_owned();
+                        }
+                        ("paths", toml::Value::Array(a)) => {
+                            for p in a.iter_mut() {
+                                if let toml::Value::String(s) = p {
+                                    *s = base.join(&*s).to_string_lossy().into_owned();
+                                }
+                            }
+                        }
+                        (_, v) => absolutize(v, base),
+                    }
+                }
+            }
+            toml::Value::Array(a) => a.iter_mut().for_each(|v| absolutize(v, base)),
+            _ => {}
+        }
+    }
+    let mut value = toml::Value::Table(doc.clone());
+    absolutize(&mut value, &demo);
+    if let toml::Value::Table(t) = value {
+        doc = t;
+    }
+    let secrecy = doc
+        .entry("secrecy")
+        .or_insert_with(|| toml::Value::Table(Default::default()));
+    secrecy
+        .as_table_mut()
+        .unwrap()
+        .insert("min_units".into(), toml::Value::Integer(min_units as i64));
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!("{}\n{extra}\n", toml::to_string(&doc).unwrap()),
+    )
+    .unwrap();
+    path
+}
+
+/// `opsgeo --quiet run --config CONFIG --out OUT` with extra environment variables.
+pub fn run(config: &Path, out: &Path, envs: &[(&str, &str)]) -> Output {
+    command(config, out, envs).output().expect("run opsgeo")
+}
+
+fn command(config: &Path, out: &Path, envs: &[(&str, &str)]) -> Command {
+    let mut c = Command::new(bin());
+    c.args(["--quiet", "run", "--config"])
+        .arg(config)
+        .arg("--out")
+        .arg(out)
+        .current_dir(root());
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    c
+}
+
+/// Starts a run that stops at `point` (`OPSGEO_TEST_STOP_AT`) and returns once it says it
+/// stopped there; the caller then kills it.
+pub fn run_stopped_at(config: &Path, out: &Path, point: &str, envs: &[(&str, &str)]) -> Child {
+    let mut envs = envs.to_vec();
+    envs.push(("OPSGEO_TEST_STOP_AT", point));
+    let mut child = command(config, out, &envs)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn opsgeo");
+    let stderr = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        if line.contains("arrêt de test au point") {
+            return child;
+        }
+        seen.push(line);
+    }
+    let status = child.wait().unwrap();
+    panic!(
+        "the run ended ({status}) without reaching point « {point} »:\n{}",
+        seen.join("\n")
+    );
+}
+
+/// Sends SIGKILL and reaps the process.
+pub fn kill(mut child: Child) {
+    child.kill().expect("SIGKILL");
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+}
+
+/// A checked publication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// SHA-256 of `manifest.json`.
+    pub manifest_sha: String,
+    /// Secrecy parameters recorded in the manifest.
+    pub secrecy: String,
+    pub files: usize,
+}
+
+/// Checks that `out` holds one complete, valid publication: every file listed by the manifest
+/// with its size and SHA-256, nothing else, the GeoPackage passing opsgeo's pre-publication
+/// checks with the manifest's layer counts, every FlatGeobuf readable with its row count.
+pub fn check_publication(out: &Path) -> Published {
+    let manifest_path = out.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest_path)
+        .unwrap_or_else(|e| panic!("{} : {e}", manifest_path.display()));
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("manifest is JSON");
+    let mut listed = BTreeSet::new();
+    listed.insert(PathBuf::from("manifest.json"));
+    for o in doc["sorties"].as_array().unwrap() {
+        let rel = PathBuf::from(o["fichier"].as_str().unwrap());
+        let p = out.join(&rel);
+        let size = std::fs::metadata(&p)
+            .unwrap_or_else(|e| panic!("{} listed but missing: {e}", p.display()))
+            .len();
+        assert_eq!(size, o["octets"].as_u64().unwrap(), "{}", rel.display());
+        let sha = opsgeo::pipeline::manifest::sha256_file(&p).unwrap();
+        assert_eq!(sha, o["sha256"].as_str().unwrap(), "{}", rel.display());
+        listed.insert(rel);
+    }
+    let mut present = BTreeSet::new();
+    for e in walk(out) {
+        present.insert(e.strip_prefix(out).unwrap().to_path_buf());
+    }
+    assert_eq!(present, listed, "files on disk differ from the manifest");
+    let mut expected: Vec<(String, u64)> = doc["couches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["couche"].as_str().unwrap().to_string(),
+                c["lignes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    expected.push((
+        "indicateurs".into(),
+        doc["table_indicateurs_lignes"].as_u64().unwrap(),
+    ));
+    opsgeo::emit::gpkg::check::check_gpkg(&out.join("opsgeo.gpkg"), &expected)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let without_geometry = |name: &str| {
+        doc["flatgeobuf_lignes_sans_geometrie"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["couche"] == name)
+            .map_or(0, |c| c["lignes"].as_u64().unwrap())
+    };
+    for (name, rows) in &expected[..expected.len() - 1] {
+        let p = out.join("fgb").join(format!("{name}.fgb"));
+        let ds = Dataset::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let mut l = ds.layer(0).unwrap();
+        let n = l.features().count() as u64;
+        assert_eq!(n, rows - without_geometry(name), "{name}");
+    }
+    Published {
+        manifest_sha: opsgeo::pipeline::manifest::sha256_file(&manifest_path).unwrap(),
+        secrecy: doc["metadonnees"]["secrecy"].as_str().unwrap().to_string(),
+        files: listed.len(),
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Hidden leftovers of runs beside the output folder (`.<nom>.opsgeo-…`), the lock excepted.
+pub fn leftovers(out: &Path) -> Vec<String> {
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{name}.opsgeo-")))
+        .collect()
+}
+
+/// Runs `/usr/bin/python3 validate_gpkg.py -v --extra --warning-as-error` on `path`.
+pub fn validate_gpkg(path: &Path) {
+    let script = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
+    assert!(
+        Path::new(script).exists(),
+        "validate_gpkg.py missing: install python3-gdal"
+    );
+    let o = Command::new("/usr/bin/python3")
+        .args([script, "-v", "--extra", "--warning-as-error"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "validate_gpkg.py: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
