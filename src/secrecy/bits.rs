@@ -38,12 +38,16 @@ impl Bits {
         self.0[k >> 6] |= 1 << (k & 63);
     }
 
+    pub fn clear(&mut self, k: usize) {
+        self.0[k >> 6] &= !(1 << (k & 63));
+    }
+
     pub fn is_empty(self) -> bool {
         self.0 == [0; 4]
     }
 
     /// The set shifted up by `n` bits (bits past the capacity are lost).
-    pub fn shl(self, n: usize) -> Bits {
+    pub fn shifted(self, n: usize) -> Bits {
         let mut out = Bits::EMPTY;
         for k in self.ones() {
             if k + n < Self::CAPACITY {
@@ -105,7 +109,7 @@ mod tests {
         b.set(200);
         assert!(b.get(3) && b.get(64) && b.get(200) && !b.get(4));
         assert_eq!(b.ones().collect::<Vec<_>>(), vec![3, 64, 200]);
-        assert_eq!(b.shl(60).ones().collect::<Vec<_>>(), vec![63, 124]);
+        assert_eq!(b.shifted(60).ones().collect::<Vec<_>>(), vec![63, 124]);
         assert_eq!(Bits::range(62, 66).ones().count(), 4);
         assert!((b & !Bits::range(0, 128)).get(200));
         assert!((b & !Bits::range(0, 256)).is_empty());

@@ -104,7 +104,7 @@ impl Partition {
             if (j - i) as u32 != self.size(class) {
                 let to = self.members.len() as u32;
                 self.members.push(Vec::with_capacity(j - i));
-                self.counts.extend(std::iter::repeat(0).take(self.npred));
+                self.counts.extend(std::iter::repeat_n(0, self.npred));
                 for &(_, cell) in &by_class[i..j] {
                     self.move_cell(cell, to);
                 }

@@ -239,7 +239,7 @@ impl World {
                 self.households.push(Household {
                     dwelling: i as u32,
                     responded: true,
-                    move_in: if i % 6 == 0 {
+                    move_in: if i.is_multiple_of(6) {
                         YearMonth::new(2021, 6)
                     } else {
                         YearMonth::new(2005, 1)

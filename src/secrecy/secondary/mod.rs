@@ -36,7 +36,7 @@ use std::time::Instant;
 
 mod search;
 
-use search::{linkage, Fam, Search, Witness};
+use search::{linkage, Buffers, Fam, Search};
 
 use super::bits::Bits;
 use super::partition::Partition;
@@ -44,7 +44,7 @@ use super::reveal::{self, Family, MeasureSet};
 use super::structure::{ext, Model, SecondaryInput, N_EXT};
 use super::{PublishedTable, SecondaryReport, SecrecyError, Status};
 use crate::aggregate::Aggregates;
-use crate::indicators::{self, IndicatorDef, Kind, Measure, N_MEASURES};
+use crate::indicators::{self, IndicatorDef, Kind, N_MEASURES};
 use crate::model::Population;
 
 /// Upper bound of cells scanned when looking for a unit whose value differs from a mean.
@@ -57,6 +57,15 @@ const _: () = assert!(
 
 fn scale_rank(r: &super::structure::Row) -> u8 {
     r.scale.map(|s| s as u8).unwrap_or(0)
+}
+
+/// Whether candidate `k` of row `r` is a value of 0.
+fn is_zero(model: &Model, tables: &[PublishedTable], r: u32, k: usize) -> bool {
+    let row = &model.rows[r as usize];
+    row.table.is_some_and(|t| {
+        let d = tables[t as usize].indicators[k];
+        row.measures[d.numerator as usize] == 0
+    })
 }
 
 /// One greedy pass. Returns the values suppressed (row, indicator index) and the number of
@@ -191,6 +200,7 @@ fn pass(
         singleton,
         pub_mask: vec![0; n_rows],
         revealed: vec![MeasureSet::default(); n_rows],
+        zero_known: vec![Bits::EMPTY; n_inner],
         refined: vec![0; n_rows],
         items: Vec::new(),
         witness: Vec::new(),
@@ -229,14 +239,34 @@ fn pass(
             }
         }
     }
+    // the parts of a zone come right after the whole zone, its QPV part first: a category
+    // absent from the QPV part is then published as a zero there before the hors-QPV part
+    // (whole minus hors-QPV) implies it, and the values of 0 below it need no protection
+    let whole: std::collections::HashMap<(Option<crate::model::Scale>, Population, &str), i64> =
+        model
+            .rows
+            .iter()
+            .filter(|r| r.split == crate::model::Split::Tout && !r.virtual_cell)
+            .map(|r| ((r.scale, r.population, r.code.as_str()), r.dwellings()))
+            .collect();
     candidates.sort_by_key(|&(r, k)| {
         let row = &model.rows[r as usize];
+        let size = whole
+            .get(&(row.scale, row.population, row.code.as_str()))
+            .copied()
+            .unwrap_or(row.dwellings());
         (
-            Reverse(row.dwellings()),
+            Reverse(size),
             scale_rank(row),
             row.population,
             row.split,
             row.code.as_str(),
+            // within a row, zeros first: once published, the zeros below need no protection
+            // and publishing the rest of the row cannot expose them
+            row.table.is_some_and(|t| {
+                let d = tables[t as usize].indicators[k];
+                row.measures[d.numerator as usize] != 0
+            }),
             k,
         )
     });
@@ -244,11 +274,13 @@ fn pass(
 
     // absent « récents » rows say that every measure of their unit's recent movers is 0
     let mut log = Vec::new();
+    let mut zero_undo = Vec::new();
     let all = MeasureSet(Bits::range(0, N_MEASURES));
     for (r, row) in model.rows.iter().enumerate() {
         if row.absent {
             s.revealed[r] = all;
             s.refine_row(r as u32, all, &mut log);
+            s.learn_zeros(r as u32, all, &mut zero_undo);
         }
     }
     log.clear();
@@ -258,92 +290,32 @@ fn pass(
     }
 
     let mut suppressed = Vec::new();
-    let mut affected: Vec<u32> = Vec::new();
-    let mut new_w: Vec<(u32, Option<Witness>)> = Vec::new();
     let debug = std::env::var_os("OPSGEO_DEBUG_SECRET").is_some();
     s.stamp = vec![0; s.items.len()];
-    for (r, k) in candidates {
-        let ru = r as usize;
-        let old_mask = s.pub_mask[ru];
-        let old_rev = s.revealed[ru];
-        let old_refined = s.refined[ru];
-        let is_total = model.rows[ru].table.is_none();
-        let mask = old_mask | 1 << k;
-        let rev = if is_total {
-            let mut rev = MeasureSet::default();
-            rev.insert(Measure::Dwellings);
-            rev
-        } else {
-            s.revealed_with(r, mask)
-        };
-        s.pub_mask[ru] = mask;
-        s.revealed[ru] = rev;
-        log.clear();
-        s.refine_row(r, rev, &mut log);
-        // items whose witness class was split
-        s.epoch += 1;
-        if s.stamp.len() < s.items.len() {
-            s.stamp.resize(s.items.len(), 0);
+    // the zeros of a row are tried together first: publishing one zero may separate a value
+    // that another zero of the same row makes implied
+    let mut batches: Vec<(u32, Vec<usize>)> = Vec::new();
+    for &(r, k) in &candidates {
+        let zero = is_zero(model, tables, r, k);
+        match batches.last_mut() {
+            Some((lr, ks)) if *lr == r && zero && is_zero(model, tables, r, ks[0]) => ks.push(k),
+            _ => batches.push((r, vec![k])),
         }
-        affected.clear();
-        // items whose witness pair the split separates: one end moved, the other did not
-        for &(pid, rec) in &log {
-            let part = &s.parts[pid];
-            for &c in part.members(rec.to) {
-                for &id in &s.wit[pid][c as usize] {
-                    let Some(Witness::Pair(wp, j, k)) = s.witness[id as usize] else {
-                        continue;
-                    };
-                    if wp as usize != pid || (j != c && k != c) {
-                        continue;
-                    }
-                    let other = if j == c { k } else { j };
-                    if part.class_of(other) != rec.to && s.stamp[id as usize] != s.epoch {
-                        s.stamp[id as usize] = s.epoch;
-                        affected.push(id);
-                    }
+    }
+    let mut bufs = Buffers::default();
+    for (r, ks) in batches {
+        if ks.len() > 1 && s.try_publish(r, &ks, &mut bufs, debug) {
+            continue;
+        }
+        for k in ks {
+            if !s.try_publish(r, &[k], &mut bufs, debug) {
+                suppressed.push((r, k));
+                if model.rows[r as usize].table.is_some() {
+                    let d = s.row_defs(r)[k];
+                    let id = s.new_item(r, d);
+                    let w = s.first_evaluation(id);
+                    s.set_witness(id, w);
                 }
-            }
-        }
-        new_w.clear();
-        let mut reject = false;
-        for &id in &affected {
-            let w = s.evaluate(id);
-            if w.is_none() {
-                reject = true;
-                if debug {
-                    let it = &s.items[id as usize];
-                    let br = &model.rows[it.row as usize];
-                    let cr = &model.rows[ru];
-                    eprintln!(
-                        "secondaire : {:?}/{:?}/{:?} {} #{} ({} logements) masqué pour {:?}/{:?}/{:?} {} mesure {} = {} {:?}",
-                        cr.scale, cr.population, cr.split, cr.code, k, cr.dwellings(),
-                        br.scale, br.population, br.split, br.code, it.num, br.measures[it.num], it.certs
-                    );
-                }
-                break;
-            }
-            new_w.push((id, w));
-        }
-        if reject {
-            // undo, newest split first
-            for &(pid, rec) in log.iter().rev() {
-                let mut one = vec![rec];
-                s.parts[pid].undo(&mut one, 0);
-            }
-            s.pub_mask[ru] = old_mask;
-            s.revealed[ru] = old_rev;
-            s.refined[ru] = old_refined;
-            suppressed.push((r, k));
-            if !is_total {
-                let d = s.row_defs(r)[k];
-                let id = s.new_item(r, d);
-                let w = s.first_evaluation(id);
-                s.set_witness(id, w);
-            }
-        } else {
-            for &(id, w) in &new_w {
-                s.set_witness(id, w);
             }
         }
     }

@@ -2,7 +2,7 @@
 //! exchanges can protect an unpublished value, and the search of a valid one.
 
 use super::MEAN_SCAN;
-use crate::indicators::{IndicatorDef, Kind, N_MEASURES};
+use crate::indicators::{IndicatorDef, Kind, Measure, N_MEASURES};
 use crate::model::Population;
 use crate::secrecy::bits::Bits;
 use crate::secrecy::partition::{Partition, SplitRecord};
@@ -70,7 +70,7 @@ pub(super) fn linkage(model: &Model) -> Vec<MeasureSet> {
 }
 
 fn shift(set: MeasureSet, population: Population) -> MeasureSet {
-    MeasureSet(set.0.shl(ext(population, 0)))
+    MeasureSet(set.0.shifted(ext(population, 0)))
 }
 
 pub(super) struct Search<'a> {
@@ -90,6 +90,9 @@ pub(super) struct Search<'a> {
     /// Base measures given away, in the row's population.
     pub(super) revealed: Vec<MeasureSet>,
     pub(super) refined: Vec<u64>,
+    /// `zero_known[cell]`: extended measures a published row containing the cell shows as 0
+    /// (then 0 in the cell too).
+    pub(super) zero_known: Vec<Bits>,
     pub(super) items: Vec<Item>,
     pub(super) witness: Vec<Option<Witness>>,
     /// `wit[partition][cell]`: items whose witness pair holds the cell (stale entries skipped).
@@ -109,11 +112,46 @@ impl<'a> Search<'a> {
         !self.singleton[cell as usize] || self.model.rows[row as usize].dwellings() == 1
     }
 
+    /// Whether a value of 0 of measure `m` at `row` is implied by published zeros: of a row
+    /// containing it, or of rows covering all its cells (a category absent from a whole zone
+    /// is absent from every part of it; 0 % is not disclosive unless configured so, and then
+    /// no zero is published).
     pub(super) fn exempt(&self, row: u32, m: usize) -> bool {
-        self.ancestors[row as usize].iter().any(|&a| {
+        let by_ancestor = self.ancestors[row as usize].iter().any(|&a| {
             let a = a as usize;
             self.revealed[a].0.get(m) && self.model.rows[a].measures[m] == 0
-        })
+        });
+        let r = &self.model.rows[row as usize];
+        let e = ext(r.population, m);
+        by_ancestor || r.cells.iter().all(|&c| self.zero_known[c as usize].get(e))
+    }
+
+    /// Records the zeros that row `row` shows once it reveals `rev`; `undo` receives the bits
+    /// set, for [`Search::forget_zeros`].
+    pub(super) fn learn_zeros(&mut self, row: u32, rev: MeasureSet, undo: &mut Vec<(u32, u16)>) {
+        let r = &self.model.rows[row as usize];
+        for m in rev.iter() {
+            if r.measures[m] != 0 {
+                continue;
+            }
+            // same population only: the audit admits a zero implied by a published zero of
+            // the same measure, not the recent movers' zero a zero of all households implies
+            let e = ext(r.population, m);
+            for &c in &r.cells {
+                let z = &mut self.zero_known[c as usize];
+                if !z.get(e) {
+                    z.set(e);
+                    undo.push((c, e as u16));
+                }
+            }
+        }
+    }
+
+    /// Reverts [`Search::learn_zeros`].
+    pub(super) fn forget_zeros(&mut self, undo: &mut Vec<(u32, u16)>) {
+        for (c, e) in undo.drain(..) {
+            self.zero_known[c as usize].clear(e as usize);
+        }
     }
 
     /// Row cells grouped by class of partition `pid`.
@@ -451,4 +489,105 @@ impl<'a> Search<'a> {
                 .map(|(_, d)| *d),
         )
     }
+
+    /// Publishes the values `ks` of row `r` if every unpublished value keeps an exchange (or
+    /// becomes implied); otherwise reverts everything and returns `false`.
+    pub(super) fn try_publish(
+        &mut self,
+        r: u32,
+        ks: &[usize],
+        b: &mut Buffers,
+        debug: bool,
+    ) -> bool {
+        let model = self.model;
+        let ru = r as usize;
+        let old_mask = self.pub_mask[ru];
+        let old_rev = self.revealed[ru];
+        let old_refined = self.refined[ru];
+        let is_total = model.rows[ru].table.is_none();
+        let mask = ks.iter().fold(old_mask, |m, &k| m | 1 << k);
+        let rev = if is_total {
+            let mut rev = MeasureSet::default();
+            rev.insert(Measure::Dwellings);
+            rev
+        } else {
+            self.revealed_with(r, mask)
+        };
+        self.pub_mask[ru] = mask;
+        self.revealed[ru] = rev;
+        b.log.clear();
+        self.refine_row(r, rev, &mut b.log);
+        b.zero_undo.clear();
+        self.learn_zeros(r, rev, &mut b.zero_undo);
+        self.epoch += 1;
+        if self.stamp.len() < self.items.len() {
+            self.stamp.resize(self.items.len(), 0);
+        }
+        // items whose witness pair the split separates: one end moved, the other did not
+        b.affected.clear();
+        for &(pid, rec) in &b.log {
+            let part = &self.parts[pid];
+            for &c in part.members(rec.to) {
+                for &id in &self.wit[pid][c as usize] {
+                    let Some(Witness::Pair(wp, j, k)) = self.witness[id as usize] else {
+                        continue;
+                    };
+                    if wp as usize != pid || (j != c && k != c) {
+                        continue;
+                    }
+                    let other = if j == c { k } else { j };
+                    if part.class_of(other) != rec.to && self.stamp[id as usize] != self.epoch {
+                        self.stamp[id as usize] = self.epoch;
+                        b.affected.push(id);
+                    }
+                }
+            }
+        }
+        b.new_w.clear();
+        let mut reject = false;
+        for &id in &b.affected {
+            let w = self.evaluate(id);
+            if w.is_none() {
+                reject = true;
+                if debug {
+                    let it = &self.items[id as usize];
+                    let br = &model.rows[it.row as usize];
+                    let cr = &model.rows[ru];
+                    eprintln!(
+                        "secondaire : {:?}/{:?}/{:?} {} #{:?} ({} logements) masqué pour {:?}/{:?}/{:?} {} mesure {} = {} {:?}",
+                        cr.scale, cr.population, cr.split, cr.code, ks, cr.dwellings(),
+                        br.scale, br.population, br.split, br.code, it.num, br.measures[it.num], it.certs
+                    );
+                }
+                break;
+            }
+            b.new_w.push((id, w));
+        }
+        if reject {
+            // undo, newest split first
+            for &(pid, rec) in b.log.iter().rev() {
+                let mut one = vec![rec];
+                self.parts[pid].undo(&mut one, 0);
+            }
+            self.pub_mask[ru] = old_mask;
+            self.revealed[ru] = old_rev;
+            self.refined[ru] = old_refined;
+            self.forget_zeros(&mut b.zero_undo);
+            return false;
+        }
+        for i in 0..b.new_w.len() {
+            let (id, w) = b.new_w[i];
+            self.set_witness(id, w);
+        }
+        true
+    }
+}
+
+/// Scratch buffers of [`Search::try_publish`].
+#[derive(Default)]
+pub(super) struct Buffers {
+    log: Vec<(usize, SplitRecord)>,
+    zero_undo: Vec<(u32, u16)>,
+    affected: Vec<u32>,
+    new_w: Vec<(u32, Option<Witness>)>,
 }
