@@ -41,6 +41,7 @@ fn demo_summary_and_manifest_show_losses_per_rule_and_scale() {
         "secret_effectif",
         "secret_secondaire",
         "secret secondaire :",
+        "aucune valeur non publiée ne peut être retrouvée",
         "Audit du secret",
     ] {
         assert!(

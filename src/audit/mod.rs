@@ -100,6 +100,35 @@ impl AuditReport {
     }
 
     /// French summary (at most `max_findings` findings listed).
+    /// Two lines for the run summary (the run stops with the full report when the audit fails).
+    pub fn render_brief(&self) -> String {
+        let fmt = |m: &BTreeMap<String, u64>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} : {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let w = &self.largeurs;
+        format!(
+            "Audit du secret : {} valeurs, {} non publiées, {} zéros impliqués par un zéro publié ; {} programmes linéaires, {:.1} s ; {}\n  \
+             largeur des intervalles (échantillon de {}) : comptes {} | parts (points) {} | moyennes (relative) {}\n",
+            self.valeurs,
+            self.valeurs_non_publiees,
+            self.zeros_impliques,
+            self.programmes_lineaires,
+            self.secondes,
+            if self.passed() {
+                "aucune valeur non publiée ne peut être retrouvée"
+            } else {
+                "ÉCHEC"
+            },
+            w.echantillon,
+            fmt(&w.comptes),
+            fmt(&w.parts),
+            fmt(&w.moyennes)
+        )
+    }
+
     pub fn render(&self, max_findings: usize) -> String {
         let mut s = String::new();
         let _ = writeln!(

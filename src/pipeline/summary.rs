@@ -38,11 +38,22 @@ pub fn render_inputs(inputs: &[InputStats], with_format: bool) -> String {
 /// Renders the information loss: values (and layer rows) per rule and per scale.
 pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
     let mut s = String::new();
+    let sec2 = &sec.secondaire;
     let _ = writeln!(
         s,
-        "Secret statistique — valeurs par motif et par échelle (entre parenthèses : entités touchées) :"
+        "Secret statistique — valeurs par motif et par échelle (entités touchées) ; secret secondaire : {} candidates, {} passe(s), {:.1} s :",
+        sec2.candidates, sec2.passes, sec2.seconds
     );
-    for (scale, counts) in &sec.valeurs {
+    // coarse to fine
+    let mut scales: Vec<(&String, &std::collections::BTreeMap<String, u64>)> =
+        sec.valeurs.iter().collect();
+    scales.sort_by_key(|(k, _)| {
+        crate::model::Scale::ALL
+            .iter()
+            .position(|s| s.key() == k.as_str())
+            .unwrap_or(usize::MAX)
+    });
+    for (scale, counts) in scales {
         let cells = sec.cellules.get(scale);
         let parts: Vec<String> = crate::secrecy::Status::ALL
             .iter()
@@ -60,23 +71,12 @@ pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
             .unwrap_or(0);
         let _ = writeln!(
             s,
-            "  {:<12} {} ; entités entièrement masquées : {}",
+            "  {:<12} {} ; entièrement masquées : {}",
             scale,
             parts.join(", "),
             hidden
         );
     }
-    let sec2 = &sec.secondaire;
-    let _ = writeln!(
-        s,
-        "  secret secondaire : {} valeurs candidates, {} cellules fines, {} passe(s), {:.2} s ; valeurs sans échange protecteur : {} ; protégées sauf du ménage d'un logement isolé : {}",
-        sec2.candidates,
-        sec2.inner_cells,
-        sec2.passes,
-        sec2.seconds,
-        sec2.unprotected,
-        sec2.singleton_exposed
-    );
     s
 }
 
@@ -214,7 +214,7 @@ pub fn render(r: &RunReport) -> String {
         a.programmes_multi_communes
     );
     s.push_str(&render_secrecy(&r.secrecy));
-    s.push_str(&r.audit.render(5));
+    s.push_str(&r.audit.render_brief());
     let rows: u64 = r.layers.iter().map(|(_, n)| n).sum();
     let _ = writeln!(
         s,
