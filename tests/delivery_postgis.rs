@@ -179,7 +179,7 @@ impl Drop for PgServer {
 }
 
 fn config(dir: &Path, name: &str, min_units: u32, pg: &PgServer) -> PathBuf {
-    demo_config(
+    inputs_config(
         dir,
         name,
         min_units,
@@ -363,7 +363,7 @@ fn postgis_publication_end_to_end() {
 
     // 6. a schema opsgeo did not create is never replaced nor dropped (exit code 2)
     pg.psql("sig", "CREATE SCHEMA metier; CREATE TABLE metier.t (a int)");
-    let other = demo_config(
+    let other = inputs_config(
         dir.path(),
         "autre.toml",
         11,
@@ -397,7 +397,7 @@ fn unreachable_postgis_stops_the_run_before_anything_is_published() {
         .local_addr()
         .unwrap()
         .port();
-    let cfg = demo_config(
+    let cfg = inputs_config(
         dir.path(),
         "c.toml",
         11,

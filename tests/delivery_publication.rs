@@ -15,8 +15,8 @@ use gdal::Dataset;
 /// Two publications that differ (secrecy threshold 11, then 15).
 fn two_configs(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     (
-        demo_config(dir, "a.toml", 11, ""),
-        demo_config(dir, "b.toml", 15, ""),
+        inputs_config(dir, "a.toml", 11, ""),
+        inputs_config(dir, "b.toml", 15, ""),
     )
 }
 

@@ -216,22 +216,20 @@ pub fn render(r: &RunReport) -> String {
     s.push_str(&render_secrecy(&r.secrecy));
     s.push_str(&r.audit.render_brief());
     let rows: u64 = r.layers.iter().map(|(_, n)| n).sum();
+    let no_geom: u64 = r.fgb_rows_without_geometry.iter().map(|(_, n)| n).sum();
     let _ = writeln!(
         s,
-        "Sorties : {} couches ({} entités), table « indicateurs » ({} lignes) dans {}",
+        "Sorties : {} couches ({} entités), table « indicateurs » ({} lignes) dans {}{}",
         r.layers.len(),
         rows,
         r.tidy_rows,
-        r.out_dir.display()
+        r.out_dir.display(),
+        if no_geom > 0 {
+            format!(" ; {no_geom} entité(s) sans géométrie (logements non localisés) dans le GeoPackage, absentes des FlatGeobuf")
+        } else {
+            String::new()
+        }
     );
-    let no_geom: u64 = r.fgb_rows_without_geometry.iter().map(|(_, n)| n).sum();
-    if no_geom > 0 {
-        let _ = writeln!(
-            s,
-            "  {} entité(s) sans géométrie (logements non localisés) : présentes dans le GeoPackage, absentes des FlatGeobuf",
-            no_geom
-        );
-    }
     let p = &r.publication;
     let _ = writeln!(
         s,

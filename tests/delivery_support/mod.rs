@@ -1,4 +1,4 @@
-//! Helpers of the delivery tests: demo configurations with absolute paths, runs stopped at a
+//! Helpers of the delivery tests: configurations of a small synthetic input set with absolute paths, runs stopped at a
 //! named point, and a complete check of a publication against its manifest.
 #![allow(dead_code)]
 
@@ -6,16 +6,44 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 
 use gdal::vector::LayerAccess;
 use gdal::Dataset;
 
 use crate::common::{bin, root};
 
-/// Writes a copy of the demo configuration into `dir` with absolute input paths, the secrecy
-/// threshold `min_units` and `extra` TOML appended; returns its path.
-pub fn demo_config(dir: &Path, name: &str, min_units: u32, extra: &str) -> PathBuf {
-    let demo = root().join("data/demo");
+/// A small synthetic input set (3,000 dwellings, same layouts and configuration template as the
+/// demo), generated once per test binary: these tests are about publishing, and a run on it
+/// takes about a quarter of a demo run (the secrecy search and audit dominate).
+fn small_inputs() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("opsgeo-livraison-entrees-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let st = Command::new(bin())
+            .args([
+                "--quiet",
+                "synth",
+                "--dwellings",
+                "3000",
+                "--seed",
+                "2022",
+                "--out",
+            ])
+            .arg(&dir)
+            .status()
+            .expect("run opsgeo synth");
+        assert!(st.success(), "opsgeo synth failed");
+        dir
+    })
+}
+
+/// Writes a copy of the configuration of the small synthetic input set into `dir` with absolute
+/// input paths, the secrecy threshold `min_units` and `extra` TOML appended; returns its path.
+pub fn inputs_config(dir: &Path, name: &str, min_units: u32, extra: &str) -> PathBuf {
+    let demo = small_inputs();
     let text = std::fs::read_to_string(demo.join("opsgeo.toml")).unwrap();
     let mut doc: toml::Table = text.parse().unwrap();
     fn absolutize(v: &mut toml::Value, base: &Path) {
@@ -42,7 +70,7 @@ pub fn demo_config(dir: &Path, name: &str, min_units: u32, extra: &str) -> PathB
         }
     }
     let mut value = toml::Value::Table(doc.clone());
-    absolutize(&mut value, &demo);
+    absolutize(&mut value, demo);
     if let toml::Value::Table(t) = value {
         doc = t;
     }
