@@ -200,7 +200,6 @@ fn pass(
         singleton,
         pub_mask: vec![0; n_rows],
         revealed: vec![MeasureSet::default(); n_rows],
-        zero_known: vec![Bits::EMPTY; n_inner],
         refined: vec![0; n_rows],
         items: Vec::new(),
         witness: Vec::new(),
@@ -274,13 +273,11 @@ fn pass(
 
     // absent « récents » rows say that every measure of their unit's recent movers is 0
     let mut log = Vec::new();
-    let mut zero_undo = Vec::new();
     let all = MeasureSet(Bits::range(0, N_MEASURES));
     for (r, row) in model.rows.iter().enumerate() {
         if row.absent {
             s.revealed[r] = all;
             s.refine_row(r as u32, all, &mut log);
-            s.learn_zeros(r as u32, all, &mut zero_undo);
         }
     }
     log.clear();
