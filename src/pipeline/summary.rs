@@ -58,7 +58,7 @@ pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
         let parts: Vec<String> = crate::secrecy::Status::ALL
             .iter()
             .filter_map(|st| {
-                counts.get(st.key()).map(|n| {
+                counts.get(st.key()).filter(|&&n| n > 0).map(|n| {
                     let c = cells.and_then(|c| c.get(st.key())).copied().unwrap_or(0);
                     format!("{} {} ({})", st.key(), n, c)
                 })

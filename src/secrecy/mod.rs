@@ -158,6 +158,11 @@ impl SecrecyReport {
             let key = t.scale.key().to_string();
             let values = r.valeurs.entry(key.clone()).or_default();
             let cells = r.cellules.entry(key.clone()).or_default();
+            // every reason code is present for every scale, 0 included (stable manifest keys)
+            for st in Status::ALL {
+                values.entry(st.key().to_string()).or_default();
+                cells.entry(st.key().to_string()).or_default();
+            }
             let mut hidden = 0u64;
             for i in 0..t.units.len() {
                 let row = t.row(i);
