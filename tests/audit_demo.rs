@@ -6,14 +6,7 @@ use common::*;
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 
 fn demo_gpkg() -> std::path::PathBuf {
-    let (out, o) = demo_run();
-    assert!(
-        o.status.success(),
-        "demo run failed:\n{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out.join("opsgeo.gpkg")
+    demo_out().join("opsgeo.gpkg")
 }
 
 #[test]

@@ -12,14 +12,7 @@ use gdal::Dataset;
 use opsgeo::indicators::CATALOGUE;
 
 fn output() -> &'static std::path::Path {
-    let (out, o) = demo_run();
-    assert!(
-        o.status.success(),
-        "demo run failed:\n{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
+    demo_out()
 }
 
 fn gpkg() -> Dataset {

@@ -38,10 +38,6 @@ impl Bits {
         self.0[k >> 6] |= 1 << (k & 63);
     }
 
-    pub fn clear(&mut self, k: usize) {
-        self.0[k >> 6] &= !(1 << (k & 63));
-    }
-
     pub fn is_empty(self) -> bool {
         self.0 == [0; 4]
     }

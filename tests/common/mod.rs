@@ -47,6 +47,19 @@ pub fn opsgeo(args: &[&str]) -> Output {
 }
 
 /// The demo run, done once per test binary into a temporary folder kept for the process.
+/// The output folder of the shared demo run, which must have succeeded.
+#[allow(dead_code)]
+pub fn demo_out() -> &'static Path {
+    let (out, o) = demo_run();
+    assert!(
+        o.status.success(),
+        "demo run failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
 pub fn demo_run() -> &'static (PathBuf, Output) {
     static RUN: OnceLock<(PathBuf, Output)> = OnceLock::new();
     RUN.get_or_init(|| {
