@@ -520,7 +520,8 @@ pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = r#"
+    /// The smallest valid configuration (also used by the tests of the sub-sections).
+    pub(super) const MINIMAL: &str = r#"
 [rpls]
 path = "rpls.csv"
 [ops_households]

@@ -83,24 +83,7 @@ mod tests {
     use super::super::Config;
     use std::path::Path;
 
-    const MINIMAL: &str = r#"
-[rpls]
-path = "rpls.csv"
-[ops_households]
-path = "m.csv"
-[ops_occupants]
-path = "o.csv"
-[ban]
-paths = ["b.csv"]
-[territory]
-epci_table = "epci.csv"
-[zones.communes]
-path = "c.geojson"
-[zones.iris]
-path = "i.geojson"
-[zones.qpv]
-path = "q.geojson"
-"#;
+    use super::super::tests::MINIMAL;
 
     #[test]
     fn postgis_section_is_validated() {

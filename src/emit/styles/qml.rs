@@ -33,7 +33,8 @@ fn symbol_layer(out: &mut String, indent: &str, class: &str, props: &[(&str, Str
     let _ = writeln!(out, "{indent}  </Option>");
 }
 
-fn fill_symbol(out: &mut String, name: &str, color: Rgb) {
+/// Opens a fill symbol and writes its plain fill layer (left open for further sub-symbols).
+fn open_fill_symbol(out: &mut String, name: &str, color: Rgb) {
     let _ = writeln!(
         out,
         "      <symbol type=\"fill\" name=\"{name}\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">"
@@ -52,28 +53,15 @@ fn fill_symbol(out: &mut String, name: &str, color: Rgb) {
             ("joinstyle", "bevel".into()),
         ],
     );
+}
+
+fn fill_symbol(out: &mut String, name: &str, color: Rgb) {
+    open_fill_symbol(out, name, color);
     let _ = writeln!(out, "        </layer>\n      </symbol>");
 }
 
 fn secret_fill_symbol(out: &mut String, name: &str) {
-    let _ = writeln!(
-        out,
-        "      <symbol type=\"fill\" name=\"{name}\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">"
-    );
-    symbol_layer(
-        out,
-        "        ",
-        "SimpleFill",
-        &[
-            ("color", SECRET_FILL.qgis()),
-            ("style", "solid".into()),
-            ("outline_color", "255,255,255,255".into()),
-            ("outline_style", "solid".into()),
-            ("outline_width", "0.2".into()),
-            ("outline_width_unit", "MM".into()),
-            ("joinstyle", "bevel".into()),
-        ],
-    );
+    open_fill_symbol(out, name, SECRET_FILL);
     let _ = writeln!(out, "        </layer>");
     symbol_layer(
         out,
