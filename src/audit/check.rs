@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 
 use super::lp::{whole_numbers, Equation, Optimum, System};
-use super::model::{known_bounds, View};
-use super::read::Published;
+use super::model::View;
+use super::witness::{Bounds, Scratch, Witnesses};
 
 /// What the audit knows about one measure of one cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,6 +30,15 @@ pub struct LpStats {
     pub groups: u64,
     pub solves: u64,
     pub inconsistent: u64,
+    /// Values proven not pinned by a verified exchange of the run.
+    pub by_exchange: u64,
+    /// Numerators of ratios whose denominator is not pinned, shown not pinned at 0 by the true
+    /// values (all that matters for them).
+    pub nonzero: u64,
+    /// Values proven not pinned by a local linear program around them.
+    pub local: u64,
+    /// Values implied by a published zero of a containing cell (no optimisation needed).
+    pub zeros_above: u64,
     /// `(measure, cell)` whose interval was computed exactly although not needed for the proof
     /// (a deterministic sample, for the widths summary).
     pub sampled: Vec<(usize, u32)>,
@@ -60,23 +69,39 @@ impl Dsu {
     }
 }
 
-/// Ranges of measure `m` for the cells `needed`.
+/// One value of the sample whose interval is computed exactly (for the widths of the summary).
+pub fn sampled(cell: u32) -> bool {
+    cell.is_multiple_of(SAMPLE)
+}
+
+/// Sizes of the neighbourhoods tried by the local linear programs, before the whole group.
+const LOCAL_CELLS: [usize; 2] = [24, 160];
+
+/// One cell in `SAMPLE` has the exact interval of its unpublished values computed.
+const SAMPLE: u32 = 512;
+
+/// Whether a cell containing `cell` has measure `m` published as 0 (`bounds` of `m`): `cell`
+/// is then 0 too, implied by that zero.
+pub fn zero_above(view: &View, bounds: &Bounds, cell: u32) -> bool {
+    view.ancestors(cell)
+        .into_iter()
+        .any(|a| bounds[a as usize] == Some((0, 0)))
+}
+
+/// Ranges of measure `m` for the cells `needed`; `bounds` are what the published values say
+/// of `m` in each cell ([`super::model::measure_bounds`]). With `proofs` (the exchanges of the
+/// run and the verified true values of `m`), a value an exchange moves is proven not pinned
+/// without linear programming.
 pub fn measure_ranges(
-    p: &Published,
     view: &View,
+    bounds: &Bounds,
     m: usize,
     needed: &[u32],
+    zero_only: &[u32],
     stats: &mut LpStats,
+    proofs: Option<(&Witnesses<'_>, &[i64])>,
 ) -> HashMap<u32, Range> {
     let n = view.cells.len();
-    let bounds: Vec<Option<(i64, i64)>> = view
-        .cells
-        .iter()
-        .map(|c| {
-            let vals: Vec<_> = c.values.iter().map(|&i| &p.values[i]).collect();
-            known_bounds(&vals, m)
-        })
-        .collect();
     let exact = |c: u32| matches!(bounds[c as usize], Some((a, b)) if a == b);
     // connect unknown cells that share a relation
     let mut dsu = Dsu((0..n as u32).collect());
@@ -92,6 +117,7 @@ pub fn measure_ranges(
             }
         }
     }
+    let mut scratch = proofs.map(|_| Scratch::new(view));
     let mut out = HashMap::new();
     let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
     for &c in needed {
@@ -106,6 +132,67 @@ pub fn measure_ranges(
                 },
             );
             continue;
+        }
+        if zero_above(view, bounds, c) {
+            stats.zeros_above += 1;
+            out.insert(
+                c,
+                Range {
+                    lo: 0.0,
+                    hi: 0.0,
+                    pinned: Some(0),
+                },
+            );
+            continue;
+        }
+        if let (Some((w, truth)), Some(sc)) = (proofs, scratch.as_mut()) {
+            let t = truth[c as usize];
+            if t > 0 && zero_only.binary_search(&c).is_ok() {
+                // the true values are a solution where it is not 0: it is not pinned at 0
+                stats.nonzero += 1;
+                out.insert(
+                    c,
+                    Range {
+                        lo: t as f64,
+                        hi: t as f64,
+                        pinned: None,
+                    },
+                );
+                continue;
+            }
+            if !sampled(c) {
+                if let Some(v) = w.moved(view, bounds, truth, c, m, sc) {
+                    stats.by_exchange += 1;
+                    out.insert(
+                        c,
+                        Range {
+                            lo: t.min(v) as f64,
+                            hi: t.max(v) as f64,
+                            pinned: None,
+                        },
+                    );
+                    continue;
+                }
+            }
+            let local = LOCAL_CELLS.iter().find_map(|&n| {
+                stats.solves += 2;
+                w.local_range(view, bounds, truth, c, n)
+            });
+            if let Some((lo, hi)) = local {
+                stats.local += 1;
+                if sampled(c) {
+                    stats.sampled.push((m, c));
+                }
+                out.insert(
+                    c,
+                    Range {
+                        lo,
+                        hi,
+                        pinned: None,
+                    },
+                );
+                continue;
+            }
         }
         groups.entry(dsu.find(c)).or_default().push(c);
     }
@@ -223,7 +310,7 @@ pub fn measure_ranges(
             }
             for (c, lo, hi) in got {
                 let pinned = (whole_numbers(lo, hi) <= 1).then(|| lo.round() as i64);
-                if c % 64 == 0 {
+                if sampled(c) {
                     stats.sampled.push((m, c));
                 }
                 out.insert(c, Range { lo, hi, pinned });
@@ -291,7 +378,7 @@ pub fn measure_ranges(
             let v = tv[t];
             let (mut lo, mut hi) = range[t];
             // exact interval for the values not shown to move, and for a sample (widths)
-            let sample = c % 64 == 0;
+            let sample = sampled(c);
             let mut pinned = None;
             if open.contains(&t) || sample {
                 let mut ends = [lo, hi];

@@ -18,6 +18,7 @@ pub mod check;
 pub mod lp;
 pub mod model;
 pub mod read;
+pub mod witness;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -30,9 +31,11 @@ use thiserror::Error;
 use crate::config::SecrecySection;
 use crate::indicators::{Kind, Measure};
 use crate::secrecy::primary::rate_reached;
+use crate::secrecy::Exchanges;
 use check::{measure_ranges, LpStats, Range};
 use model::{def_of, known_bounds, View};
 use read::Published;
+use witness::Witnesses;
 
 /// Errors reading the GeoPackage (exit code 1).
 #[derive(Debug, Error)]
@@ -88,6 +91,12 @@ pub struct AuditReport {
     pub groupes_incoherents: u64,
     pub groupes: u64,
     pub programmes_lineaires: u64,
+    /// Unpublished values proven not pinned by a verified exchange of the run (no linear
+    /// programming needed).
+    pub preuves_par_echange: u64,
+    /// Unpublished values proven not pinned by a linear program over a neighbourhood of the
+    /// value, every other cell keeping its true value.
+    pub preuves_locales: u64,
     pub largeurs: Widths,
     pub secondes: f64,
 }
@@ -111,7 +120,7 @@ impl AuditReport {
         let w = &self.largeurs;
         format!(
             "Audit du secret : {} valeurs, {} non publiées, {} zéros impliqués par un zéro publié ; {} programmes linéaires, {:.1} s ; {}\n  \
-             largeur des intervalles (échantillon de {}) : comptes {} | parts (points) {} | moyennes (relative) {}\n",
+             largeur prouvée des intervalles (au moins ; échantillon de {}) : comptes {} | parts (points) {} | moyennes (relative) {}\n",
             self.valeurs,
             self.valeurs_non_publiees,
             self.zeros_impliques,
@@ -145,7 +154,7 @@ impl AuditReport {
         let w = &self.largeurs;
         let _ = writeln!(
             s,
-            "  largeur des intervalles (intervalles exacts d'un échantillon fixe de {} valeurs non publiées) :",
+            "  largeur des intervalles (largeur prouvée, au moins ; échantillon fixe de {} valeurs non publiées) :",
             w.echantillon
         );
         let _ = writeln!(s, "    comptes (unités) : {}", fmt(&w.comptes));
@@ -231,6 +240,98 @@ pub fn audit_file(path: &Path, params: &SecrecySection) -> Result<AuditReport, A
 
 /// Audits what was read from a GeoPackage.
 pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
+    audit_with(p, params, None)
+}
+
+/// [`audit_file`] with the exchanges of the run that wrote the file: candidate proofs that the
+/// audit verifies before using them (see [`witness`]); the verdict is the same, reached with
+/// far fewer linear programs.
+pub fn audit_file_with(
+    path: &Path,
+    params: &SecrecySection,
+    exchanges: &Exchanges,
+) -> Result<AuditReport, AuditError> {
+    let start = Instant::now();
+    let p = read::read(path)?;
+    let mut r = audit_with(&p, params, Some(exchanges));
+    r.secondes = start.elapsed().as_secs_f64();
+    Ok(r)
+}
+
+/// Measure → cells whose range is asked, `true` when only whether it can be 0 matters.
+struct Needed(BTreeMap<usize, Vec<(u32, bool)>>);
+
+impl Needed {
+    fn new() -> Needed {
+        Needed(BTreeMap::new())
+    }
+
+    fn add(&mut self, m: usize, cell: u32, zero_only: bool) {
+        self.0.entry(m).or_default().push((cell, zero_only));
+    }
+}
+
+/// The ranges of the unpublished measures, one measure per task.
+struct Solve<'a> {
+    p: &'a Published,
+    view: &'a View,
+    by_measure: &'a [Vec<(u32, u32)>],
+    witnesses: Option<&'a Witnesses<'a>>,
+}
+
+impl Solve<'_> {
+    /// Adds the ranges of `needed` (measure → cells) to `ranges`; merged in measure order, so
+    /// the result does not depend on the number of threads.
+    fn ranges(
+        &self,
+        needed: Needed,
+        ranges: &mut HashMap<(usize, u32), Range>,
+        stats: &mut LpStats,
+    ) {
+        use rayon::prelude::*;
+        let results: Vec<(usize, HashMap<u32, Range>, LpStats)> = needed
+            .0
+            .into_iter()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(m, mut asked)| {
+                // a cell asked in full and for « can it be 0 » only is asked in full
+                asked.sort_unstable();
+                asked.dedup_by_key(|(c, _)| *c);
+                let cells: Vec<u32> = asked.iter().map(|&(c, _)| c).collect();
+                let zero_only: Vec<u32> =
+                    asked.iter().filter(|(_, z)| *z).map(|&(c, _)| c).collect();
+                let mut st = LpStats::default();
+                let n = self.view.cells.len();
+                let bounds = model::measure_bounds(self.p, n, &self.by_measure[m], m);
+                let truth = self.witnesses.and_then(|w| w.truth(self.view, &bounds, m));
+                let proofs = self.witnesses.zip(truth.as_deref());
+                let r = measure_ranges(self.view, &bounds, m, &cells, &zero_only, &mut st, proofs);
+                (m, r, st)
+            })
+            .collect();
+        for (m, r, st) in results {
+            stats.groups += st.groups;
+            stats.solves += st.solves;
+            stats.inconsistent += st.inconsistent;
+            stats.by_exchange += st.by_exchange;
+            stats.local += st.local;
+            stats.nonzero += st.nonzero;
+            stats.zeros_above += st.zeros_above;
+            stats.sampled.extend(st.sampled);
+            for (c, range) in r {
+                ranges.insert((m, c), range);
+            }
+        }
+    }
+}
+
+/// [`audit`], with the exchanges of the run when there are some.
+pub fn audit_with(
+    p: &Published,
+    params: &SecrecySection,
+    exchanges: Option<&Exchanges>,
+) -> AuditReport {
     let start = Instant::now();
     let view = View::build(p);
     let mut rep = AuditReport {
@@ -280,56 +381,76 @@ pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
         }
     }
 
-    // unpublished values: which measures of which cells
-    let mut needed: HashMap<usize, Vec<u32>> = HashMap::new();
+    // unpublished values
     let mut targets: Vec<(u32, usize)> = Vec::new();
     for (cid, c) in view.cells.iter().enumerate() {
         for &i in &c.values {
-            let v = &p.values[i];
-            if v.status.is_published() {
+            if p.values[i].status.is_published() {
                 continue;
             }
             rep.valeurs_non_publiees += 1;
-            let Some(d) = def_of(v) else { continue };
-            needed
-                .entry(d.numerator as usize)
-                .or_default()
-                .push(cid as u32);
-            if let Some(den) = d.denominator {
-                needed.entry(den as usize).or_default().push(cid as u32);
+            if def_of(&p.values[i]).is_some() {
+                targets.push((cid as u32, i));
             }
-            targets.push((cid as u32, i));
         }
     }
+    let by_measure = model::values_by_measure(p, &view);
+    let witnesses = exchanges.map(|ex| Witnesses::new(ex, &view));
     let mut stats = LpStats::default();
     let mut ranges: HashMap<(usize, u32), Range> = HashMap::new();
-    let mut work: Vec<(usize, Vec<u32>)> = needed.into_iter().collect();
-    work.sort_unstable_by_key(|(m, _)| *m);
-    // one measure per task; merged in measure order, so the result does not depend on threads
-    let results: Vec<(usize, HashMap<u32, Range>, LpStats)> = {
-        use rayon::prelude::*;
-        work.into_par_iter()
-            .map(|(m, mut cells)| {
-                cells.sort_unstable();
-                cells.dedup();
-                let mut st = LpStats::default();
-                let r = measure_ranges(p, &view, m, &cells, &mut st);
-                (m, r, st)
-            })
-            .collect()
+    // the numerators first (and the denominators of the sample); a share or mean is then
+    // determined only if its numerator is pinned, so its denominator is needed only then
+    let ctx = Solve {
+        p,
+        view: &view,
+        by_measure: &by_measure,
+        witnesses: witnesses.as_ref(),
     };
-    for (m, r, st) in results {
-        stats.groups += st.groups;
-        stats.solves += st.solves;
-        stats.inconsistent += st.inconsistent;
-        stats.sampled.extend(st.sampled);
-        for (c, range) in r {
-            ranges.insert((m, c), range);
+    // a share or mean is determined only if its numerator is pinned at 0, or both its numerator
+    // and its denominator are pinned. Without exchanges: the numerators first, then the
+    // denominators of those pinned at another value. With exchanges (which mostly move the
+    // denominator of a ratio): the denominators first, then the numerators — only whether they
+    // can be 0 when the denominator is not pinned. The sample gets both, in full.
+    // (a ratio whose exchange moves the denominator only: see `first_den`)
+    let has = |cell: u32, m: usize| witnesses.as_ref().is_some_and(|w| w.has_exchange(cell, m));
+    let first_den = |cell: u32, num: usize, den: usize| !has(cell, num) && has(cell, den);
+    let mut needed = Needed::new();
+    for &(cell, i) in &targets {
+        let d = def_of(&p.values[i]).expect("targets have a definition");
+        let num = d.numerator as usize;
+        match d.denominator.map(|x| x as usize) {
+            None => needed.add(num, cell, false),
+            Some(den) if check::sampled(cell) => {
+                needed.add(num, cell, false);
+                needed.add(den, cell, false);
+            }
+            Some(den) if first_den(cell, num, den) => needed.add(den, cell, false),
+            Some(_) => needed.add(num, cell, false),
         }
     }
+    ctx.ranges(needed, &mut ranges, &mut stats);
+    let mut needed = Needed::new();
+    for &(cell, i) in &targets {
+        let d = def_of(&p.values[i]).expect("targets have a definition");
+        let Some(den) = d.denominator.map(|x| x as usize) else {
+            continue;
+        };
+        let num = d.numerator as usize;
+        let pinned = |m: usize| ranges.get(&(m, cell)).and_then(|r| r.pinned);
+        if first_den(cell, num, den) {
+            if !ranges.contains_key(&(num, cell)) {
+                needed.add(num, cell, pinned(den).is_none());
+            }
+        } else if pinned(num).is_some_and(|x| x != 0) && !ranges.contains_key(&(den, cell)) {
+            needed.add(den, cell, false);
+        }
+    }
+    ctx.ranges(needed, &mut ranges, &mut stats);
     rep.groupes = stats.groups;
     rep.programmes_lineaires = stats.solves;
     rep.groupes_incoherents = stats.inconsistent;
+    rep.preuves_par_echange = stats.by_exchange;
+    rep.preuves_locales = stats.local;
     let sampled: std::collections::HashSet<(usize, u32)> = stats.sampled.iter().copied().collect();
 
     // a published zero of a containing cell
@@ -374,10 +495,8 @@ pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
                 }
             },
             (kind, Some(den)) => {
-                let Some(rd) = ranges.get(&(den as usize, cell)).copied() else {
-                    continue;
-                };
-                let pinned = match (rn.pinned, rd.pinned) {
+                let rd = ranges.get(&(den as usize, cell)).copied();
+                let pinned = match (rn.pinned, rd.and_then(|r| r.pinned)) {
                     (Some(0), _) if zero_above(cell, num) => {
                         rep.zeros_impliques += 1;
                         continue;
@@ -396,9 +515,9 @@ pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
                     rep.valeurs_determinees.push(finding(v, m));
                     continue;
                 }
-                if !sampled.contains(&(num, cell)) {
+                let Some(rd) = rd.filter(|_| sampled.contains(&(num, cell))) else {
                     continue;
-                }
+                };
                 rep.largeurs.echantillon += 1;
                 let lo = if rd.hi > 0.0 { rn.lo / rd.hi } else { 0.0 };
                 let hi = if rd.lo > 0.0 {

@@ -168,51 +168,100 @@ impl View {
 
 /// What the published values of one cell say about one measure: `[lo, hi]` in whole units.
 pub fn known_bounds(values: &[&Value], m: usize) -> Option<(i64, i64)> {
-    let mut lo = i64::MIN;
-    let mut hi = i64::MAX;
-    let mut any = false;
-    let mut meet = |a: i64, b: i64| {
-        lo = lo.max(a);
-        hi = hi.min(b);
-        any = true;
-    };
+    let mut b = None;
     for v in values {
-        if !v.status.is_published() {
-            continue;
-        }
-        let Some(d) = indicators::by_field(&v.indicator) else {
-            continue;
-        };
-        if let Some(b) = v.base {
-            if d.base as usize == m {
-                meet(b, b);
-            }
-        }
-        let Some(x) = v.value else { continue };
-        if d.numerator as usize != m {
-            continue;
-        }
-        match (d.kind, d.denominator, v.base) {
-            (Kind::Count, _, _) => {
-                let r = x.round() as i64;
-                meet(r, r);
-            }
-            (Kind::Share, Some(den), Some(b)) if den == d.base => {
-                let b = b as f64;
-                let a = ((x - 0.05) * b / 100.0 - 1e-9).ceil() as i64;
-                let c = ((x + 0.05) * b / 100.0 + 1e-9).floor() as i64;
-                meet(a.max(0), c);
-            }
-            (Kind::Mean { scale }, Some(den), Some(b)) if den == d.base => {
-                let f = (scale * b) as f64;
-                let a = ((x - 0.005) * f - 1e-6).ceil() as i64;
-                let c = ((x + 0.005) * f + 1e-6).floor() as i64;
-                meet(a.max(0), c);
-            }
-            _ => {}
+        if let Some(d) = def_of(v) {
+            meet(&mut b, value_bounds(v, d, m));
         }
     }
-    any.then_some((lo.max(0), hi))
+    b
+}
+
+/// Intersects `acc` with `[lo, hi]` (nothing to add when `None`).
+fn meet(acc: &mut Option<(i64, i64)>, b: Option<(i64, i64)>) {
+    if let Some((lo, hi)) = b {
+        *acc = Some(match *acc {
+            None => (lo.max(0), hi),
+            Some((a, c)) => (a.max(lo).max(0), c.min(hi)),
+        });
+    }
+}
+
+/// What one published value (of catalogue entry `d`) says about measure `m`.
+fn value_bounds(v: &Value, d: &IndicatorDef, m: usize) -> Option<(i64, i64)> {
+    if !v.status.is_published() {
+        return None;
+    }
+    let mut acc = None;
+    if let Some(b) = v.base {
+        if d.base as usize == m {
+            meet(&mut acc, Some((b, b)));
+        }
+    }
+    let Some(x) = v.value else { return acc };
+    if d.numerator as usize != m {
+        return acc;
+    }
+    let from_value = match (d.kind, d.denominator, v.base) {
+        (Kind::Count, _, _) => {
+            let r = x.round() as i64;
+            Some((r, r))
+        }
+        (Kind::Share, Some(den), Some(b)) if den == d.base => {
+            let b = b as f64;
+            let a = ((x - 0.05) * b / 100.0 - 1e-9).ceil() as i64;
+            let c = ((x + 0.05) * b / 100.0 + 1e-9).floor() as i64;
+            Some((a.max(0), c))
+        }
+        (Kind::Mean { scale }, Some(den), Some(b)) if den == d.base => {
+            let f = (scale * b) as f64;
+            let a = ((x - 0.005) * f - 1e-6).ceil() as i64;
+            let c = ((x + 0.005) * f + 1e-6).floor() as i64;
+            Some((a.max(0), c))
+        }
+        _ => None,
+    };
+    meet(&mut acc, from_value);
+    acc
+}
+
+/// For every measure, the published values that say something about it: `(cell, value)`.
+pub fn values_by_measure(p: &Published, view: &View) -> Vec<Vec<(u32, u32)>> {
+    let mut out = vec![Vec::new(); indicators::N_MEASURES];
+    for (c, cell) in view.cells.iter().enumerate() {
+        for &i in &cell.values {
+            let v = &p.values[i];
+            let Some(d) = def_of(v).filter(|_| v.status.is_published()) else {
+                continue;
+            };
+            let base = v.base.map(|_| d.base as usize);
+            if let Some(b) = base {
+                out[b].push((c as u32, i as u32));
+            }
+            let num = d.numerator as usize;
+            if v.value.is_some() && base != Some(num) {
+                out[num].push((c as u32, i as u32));
+            }
+        }
+    }
+    out
+}
+
+/// [`known_bounds`] of measure `m` for every cell, from [`values_by_measure`]`[m]`.
+pub fn measure_bounds(
+    p: &Published,
+    n_cells: usize,
+    values: &[(u32, u32)],
+    m: usize,
+) -> Vec<Option<(i64, i64)>> {
+    let mut out = vec![None; n_cells];
+    for &(c, i) in values {
+        let v = &p.values[i as usize];
+        if let Some(d) = def_of(v) {
+            meet(&mut out[c as usize], value_bounds(v, d, m));
+        }
+    }
+    out
 }
 
 /// The catalogue entry of a value, if known.

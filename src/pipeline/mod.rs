@@ -427,7 +427,11 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     report.aggregate = aggs.report.clone();
     timer.lap("agregation", "secret statistique");
     let codes = unit_codes(&iris, &qpv, qva.as_ref(), &rp.structure, &territory);
-    let (published, secrecy_report) = secrecy::apply(
+    let secrecy::Outcome {
+        tables: published,
+        report: secrecy_report,
+        exchanges,
+    } = secrecy::apply(
         &aggs,
         &secrecy::SecondaryInput {
             data: &agg_input,
@@ -485,7 +489,12 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         &mut timer,
     )?;
     // the secrecy audit reads only the staged GeoPackage; a failure publishes nothing
-    report.audit = audit_staged(&publication.staging().join("opsgeo.gpkg"), &cfg.secrecy)?;
+    report.audit = audit_staged(
+        &publication.staging().join("opsgeo.gpkg"),
+        &cfg.secrecy,
+        &exchanges,
+    )?;
+    drop(exchanges);
     timer.lap("audit", "publication");
     publish::publish(
         publication,
@@ -503,8 +512,9 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
 fn audit_staged(
     gpkg: &Path,
     params: &crate::config::SecrecySection,
+    exchanges: &secrecy::Exchanges,
 ) -> Result<crate::audit::AuditReport, PipelineError> {
-    let report = crate::audit::audit_file(gpkg, params)?;
+    let report = crate::audit::audit_file_with(gpkg, params, exchanges)?;
     info!(
         non_publiees = report.valeurs_non_publiees,
         determinees = report.valeurs_determinees.len(),

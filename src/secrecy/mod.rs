@@ -12,6 +12,7 @@
 //! published GeoPackage independently of this module.
 
 pub mod bits;
+pub mod exchanges;
 pub mod partition;
 pub mod primary;
 pub mod reveal;
@@ -28,6 +29,7 @@ use crate::config::SecrecySection;
 use crate::indicators::{self, IndicatorDef};
 use crate::model::{Population, Scale, Split};
 
+pub use exchanges::Exchanges;
 pub use primary::protect_cell;
 pub use structure::{SecondaryInput, UnitCodes};
 
@@ -227,14 +229,28 @@ pub fn apply_primary(aggs: &Aggregates, params: &SecrecySection) -> Vec<Publishe
     out
 }
 
+/// What [`apply`] decided.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub tables: Vec<PublishedTable>,
+    pub report: SecrecyReport,
+    /// Candidate proofs for the audit (microdata: never written anywhere).
+    pub exchanges: Exchanges,
+}
+
 /// Applies the primary rules, then the secondary suppression over all tables together.
 pub fn apply(
     aggs: &Aggregates,
     input: &SecondaryInput<'_>,
     params: &SecrecySection,
-) -> Result<(Vec<PublishedTable>, SecrecyReport), SecrecyError> {
+) -> Result<Outcome, SecrecyError> {
     let mut tables = apply_primary(aggs, params);
-    let secondary = secondary::suppress(aggs, input, &mut tables, params.min_units as i64)?;
+    let (secondary, exchanges) =
+        secondary::suppress(aggs, input, &mut tables, params.min_units as i64)?;
     let report = SecrecyReport::tally(&tables, secondary);
-    Ok((tables, report))
+    Ok(Outcome {
+        tables,
+        report,
+        exchanges,
+    })
 }

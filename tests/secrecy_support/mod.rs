@@ -311,8 +311,8 @@ impl World {
                 .map(|z| self.territory.commune(&z.commune))
                 .collect(),
         };
-        let (tables, report) = if secondary {
-            secrecy::apply(
+        let (tables, report, exchanges) = if secondary {
+            let o = secrecy::apply(
                 &aggs,
                 &SecondaryInput {
                     data: &input,
@@ -320,11 +320,12 @@ impl World {
                 },
                 &params,
             )
-            .expect("secrecy")
+            .expect("secrecy");
+            (o.tables, o.report, Some(o.exchanges))
         } else {
             let t = secrecy::apply_primary(&aggs, &params);
             let r = secrecy::SecrecyReport::tally(&t, Default::default());
-            (t, r)
+            (t, r, None)
         };
         let layers = build_layers(
             &tables,
@@ -342,6 +343,27 @@ impl World {
         );
         let published = audit::read::from_layers(&layers);
         let audit = audit::audit(&published, &params);
+        if let Some(ex) = &exchanges {
+            // the audit of `opsgeo run` starts from the run's exchanges: same verdict, same
+            // determined values as the audit of the file alone
+            let with = audit::audit_with(&published, &params, Some(ex));
+            let keys = |r: &audit::AuditReport| {
+                let mut v: Vec<String> = r
+                    .valeurs_determinees
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{} {} {} {} {}",
+                            f.echelle, f.code, f.population, f.zone, f.indicateur
+                        )
+                    })
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(with.passed(), audit.passed(), "{}", with.render(10));
+            assert_eq!(keys(&with), keys(&audit));
+        }
         Outcome {
             tables,
             layers,

@@ -36,9 +36,10 @@ use std::time::Instant;
 
 mod search;
 
-use search::{linkage, Buffers, Fam, Search};
+use search::{linkage, Buffers, Fam, Search, Witness};
 
 use super::bits::Bits;
+use super::exchanges::{Exchange, Exchanges};
 use super::partition::Partition;
 use super::reveal::{self, Family, MeasureSet};
 use super::structure::{ext, Model, SecondaryInput, N_EXT};
@@ -68,8 +69,17 @@ fn is_zero(model: &Model, tables: &[PublishedTable], r: u32, k: usize) -> bool {
     })
 }
 
-/// One greedy pass. Returns the values suppressed (row, indicator index) and the number of
-/// unpublished values left without an exchange.
+/// What one pass found.
+struct PassOutcome {
+    /// Values suppressed: (row, indicator index).
+    suppressed: Vec<(u32, usize)>,
+    /// Unpublished values left without an exchange.
+    unprotected: u64,
+    /// The exchange of every unpublished value that has one: (row, base measure, exchange).
+    exchanges: Vec<(u32, usize, Exchange)>,
+}
+
+/// One greedy pass.
 fn pass(
     model: &Model,
     ancestors: &[Vec<u32>],
@@ -78,7 +88,7 @@ fn pass(
     fams: &[Family],
     linked: &[MeasureSet],
     report: &mut SecondaryReport,
-) -> (Vec<(u32, usize)>, u64) {
+) -> PassOutcome {
     let n_rows = model.rows.len();
     let n_inner = model.n_inner();
     let empty: &[&'static IndicatorDef] = &[];
@@ -206,6 +216,7 @@ fn pass(
         wit: vec![vec![Vec::new(); n_inner]; n_parts],
         stamp: Vec::new(),
         epoch: 0,
+        blockers: Vec::new(),
     };
 
     // values to protect, candidates
@@ -319,8 +330,21 @@ fn pass(
 
     // final check of every unpublished value
     let mut unprotected = 0;
+    let mut found = Vec::new();
     for id in 0..s.items.len() as u32 {
-        let w = s.evaluate(id);
+        let wc = s.evaluate_cert(id);
+        if let Some((Witness::Pair(_, j, k), Some(c))) = wc {
+            let it = &s.items[id as usize];
+            let e = Exchange {
+                inside: j,
+                outside: k,
+                recent_mover: c.recent_mover(),
+            };
+            for m in c.moving_measures(it.num).into_iter().flatten() {
+                found.push((it.row, m, e));
+            }
+        }
+        let w = wc.map(|(w, _)| w);
         if w.is_some() && s.items[id as usize].relaxed {
             report.singleton_exposed += 1;
         }
@@ -342,16 +366,21 @@ fn pass(
             }
         }
     }
-    (suppressed, unprotected)
+    PassOutcome {
+        suppressed,
+        unprotected,
+        exchanges: found,
+    }
 }
 
-/// Runs the secondary suppression and marks the values it suppresses in `tables`.
+/// Runs the secondary suppression and marks the values it suppresses in `tables`. Returns the
+/// exchanges protecting the unpublished values too (candidate proofs for the audit).
 pub fn suppress(
     aggs: &Aggregates,
     input: &SecondaryInput<'_>,
     tables: &mut [PublishedTable],
     min_units: i64,
-) -> Result<SecondaryReport, SecrecyError> {
+) -> Result<(SecondaryReport, Exchanges), SecrecyError> {
     let start = Instant::now();
     let model = Model::build(aggs, input, tables, min_units)?;
     let mut report = SecondaryReport {
@@ -374,9 +403,14 @@ pub fn suppress(
         })
         .collect();
     let mut masked_totals = std::collections::HashSet::new();
+    let mut last;
     loop {
         report.passes += 1;
-        let (suppressed, unprotected) = pass(
+        let PassOutcome {
+            suppressed,
+            unprotected,
+            exchanges,
+        } = pass(
             &model,
             &ancestors,
             &masked_totals,
@@ -385,6 +419,7 @@ pub fn suppress(
             &linked,
             &mut report,
         );
+        last = exchanges;
         for &(r, k) in &suppressed {
             let row = &model.rows[r as usize];
             let Some(t) = row.table else {
@@ -407,6 +442,25 @@ pub fn suppress(
             break;
         }
     }
+    let layer_row = |r: &super::structure::Row| r.table.is_some() && !r.virtual_cell && !r.absent;
+    let key = |r: &super::structure::Row| {
+        let scale = r.scale.expect("layer rows have a scale");
+        (scale, r.population, r.split, r.code.clone())
+    };
+    let mut exchanges = Exchanges::new(
+        model
+            .rows
+            .iter()
+            .filter(|r| layer_row(r))
+            .map(|r| (key(r), r.measures, r.cells.as_slice())),
+        model.n_inner(),
+    );
+    for (r, m, e) in last {
+        let row = &model.rows[r as usize];
+        if layer_row(row) {
+            exchanges.insert(&key(row), m, e);
+        }
+    }
     report.seconds = start.elapsed().as_secs_f64();
-    Ok(report)
+    Ok((report, exchanges))
 }

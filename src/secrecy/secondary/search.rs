@@ -26,6 +26,31 @@ pub(super) enum Cert {
     ValueSwap(usize, usize, usize),
 }
 
+impl Cert {
+    /// The measures that change between the two cells of the exchange (`num`: the numerator
+    /// of the value; a category swap changes it, or a measure equal to it). A unit whose value
+    /// differs from a mean changes the denominator, and the numerator too unless its own is 0
+    /// (the audit verifies which).
+    pub(super) fn moving_measures(self, num: usize) -> [Option<usize>; 2] {
+        match self {
+            Cert::Move(m, _) => [Some(m), None],
+            Cert::Swap(..) => [Some(num), None],
+            Cert::Mean(n, d, _) => [Some(n), Some(d)],
+            Cert::ValueSwap(n, _, _) => [Some(n), None],
+        }
+    }
+
+    /// The unit that moves (or swaps) is a recent mover.
+    pub(super) fn recent_mover(self) -> bool {
+        match self {
+            Cert::Move(_, s)
+            | Cert::Swap(_, _, s)
+            | Cert::Mean(_, _, s)
+            | Cert::ValueSwap(_, _, s) => s == 1,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(super) struct Item {
     pub(super) row: u32,
@@ -96,6 +121,9 @@ pub(super) struct Search<'a> {
     pub(super) wit: Vec<Vec<Vec<u32>>>,
     pub(super) stamp: Vec<u32>,
     pub(super) epoch: u32,
+    /// Values that recently stopped a publication, most recent first: they are checked before
+    /// the scan (the values of a row tend to fail on the same one).
+    pub(super) blockers: Vec<u32>,
 }
 
 impl<'a> Search<'a> {
@@ -300,12 +328,19 @@ impl<'a> Search<'a> {
     }
 
     pub(super) fn evaluate(&self, id: u32) -> Option<Witness> {
+        self.evaluate_cert(id).map(|(w, _)| w)
+    }
+
+    /// Like [`Self::evaluate`], with the kind of exchange found (`None` for an exempt zero).
+    pub(super) fn evaluate_cert(&self, id: u32) -> Option<(Witness, Option<Cert>)> {
         let it = &self.items[id as usize];
         let a = self.model.rows[it.row as usize].measures[it.num];
         if a == 0 && self.exempt(it.row, it.num) {
-            return Some(Witness::Exempt);
+            return Some((Witness::Exempt, None));
         }
-        it.certs.iter().find_map(|&c| self.cert(it, c, it.relaxed))
+        it.certs
+            .iter()
+            .find_map(|&c| self.cert(it, c, it.relaxed).map(|w| (w, Some(c))))
     }
 
     /// Evaluates a new item; without any exchange avoiding single-dwelling cells, it is
@@ -488,45 +523,74 @@ impl<'a> Search<'a> {
         if self.stamp.len() < self.items.len() {
             self.stamp.resize(self.items.len(), 0);
         }
-        // items whose witness pair the split separates: one end moved, the other did not
-        b.affected.clear();
-        for &(pid, rec) in &b.log {
+        // items whose witness pair the split separates (one end moved, the other did not) are
+        // evaluated as they are found: the first one left without an exchange stops the scan
+        b.new_w.clear();
+        let mut reject = false;
+        let mut blocker = None;
+        // a blocker is checked like the scan below would: only if this publication separated
+        // its witness pair
+        let broken = |id: u32| match self.witness[id as usize] {
+            Some(Witness::Pair(pid, j, k)) => {
+                let p = &self.parts[pid as usize];
+                p.class_of(j) != p.class_of(k) && self.evaluate(id).is_none()
+            }
+            _ => false,
+        };
+        if let Some(i) = (0..self.blockers.len()).find(|&i| broken(self.blockers[i])) {
+            reject = true;
+            blocker = Some(self.blockers[i]);
+        }
+        let log: &[(usize, SplitRecord)] = if reject { &[] } else { &b.log };
+        'scan: for &(pid, rec) in log {
             let part = &self.parts[pid];
             for &c in part.members(rec.to) {
-                for &id in &self.wit[pid][c as usize] {
-                    let Some(Witness::Pair(wp, j, k)) = self.witness[id as usize] else {
+                let mut list = std::mem::take(&mut self.wit[pid][c as usize]);
+                // drop stale entries (witness changed since) while scanning
+                list.retain(|&id| {
+                    matches!(self.witness[id as usize], Some(Witness::Pair(wp, j, k))
+                        if wp as usize == pid && (j == c || k == c))
+                });
+                list.dedup();
+                let mut stop = false;
+                for &id in list.iter() {
+                    let Some(Witness::Pair(_, j, k)) = self.witness[id as usize] else {
                         continue;
                     };
-                    if wp as usize != pid || (j != c && k != c) {
+                    let other = if j == c { k } else { j };
+                    if part.class_of(other) == rec.to || self.stamp[id as usize] == self.epoch {
                         continue;
                     }
-                    let other = if j == c { k } else { j };
-                    if part.class_of(other) != rec.to && self.stamp[id as usize] != self.epoch {
-                        self.stamp[id as usize] = self.epoch;
-                        b.affected.push(id);
+                    self.stamp[id as usize] = self.epoch;
+                    let w = self.evaluate(id);
+                    if w.is_none() {
+                        reject = true;
+                        if debug {
+                            let it = &self.items[id as usize];
+                            let br = &model.rows[it.row as usize];
+                            let cr = &model.rows[ru];
+                            eprintln!(
+                                "secondaire : {:?}/{:?}/{:?} {} #{:?} ({} logements) masqué pour {:?}/{:?}/{:?} {} mesure {} = {} {:?}",
+                                cr.scale, cr.population, cr.split, cr.code, ks, cr.dwellings(),
+                                br.scale, br.population, br.split, br.code, it.num, br.measures[it.num], it.certs
+                            );
+                        }
+                        stop = true;
+                        blocker = Some(id);
+                        break;
                     }
+                    b.new_w.push((id, w));
+                }
+                self.wit[pid][c as usize] = list;
+                if stop {
+                    break 'scan;
                 }
             }
         }
-        b.new_w.clear();
-        let mut reject = false;
-        for &id in &b.affected {
-            let w = self.evaluate(id);
-            if w.is_none() {
-                reject = true;
-                if debug {
-                    let it = &self.items[id as usize];
-                    let br = &model.rows[it.row as usize];
-                    let cr = &model.rows[ru];
-                    eprintln!(
-                        "secondaire : {:?}/{:?}/{:?} {} #{:?} ({} logements) masqué pour {:?}/{:?}/{:?} {} mesure {} = {} {:?}",
-                        cr.scale, cr.population, cr.split, cr.code, ks, cr.dwellings(),
-                        br.scale, br.population, br.split, br.code, it.num, br.measures[it.num], it.certs
-                    );
-                }
-                break;
-            }
-            b.new_w.push((id, w));
+        if let Some(id) = blocker {
+            self.blockers.retain(|&x| x != id);
+            self.blockers.insert(0, id);
+            self.blockers.truncate(BLOCKERS);
         }
         if reject {
             // undo, newest split first
@@ -547,10 +611,12 @@ impl<'a> Search<'a> {
     }
 }
 
+/// Number of recent blockers kept (see [`Search::blockers`]).
+const BLOCKERS: usize = 4;
+
 /// Scratch buffers of [`Search::try_publish`].
 #[derive(Default)]
 pub(super) struct Buffers {
     log: Vec<(usize, SplitRecord)>,
-    affected: Vec<u32>,
     new_w: Vec<(u32, Option<Witness>)>,
 }
