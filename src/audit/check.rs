@@ -78,7 +78,7 @@ pub fn sampled(cell: u32) -> bool {
 const LOCAL_CELLS: [usize; 2] = [24, 160];
 
 /// One cell in `SAMPLE` has the exact interval of its unpublished values computed.
-const SAMPLE: u32 = 512;
+const SAMPLE: u32 = 2048;
 
 /// Whether a cell containing `cell` has measure `m` published as 0 (`bounds` of `m`): `cell`
 /// is then 0 too, implied by that zero.

@@ -413,7 +413,7 @@ pub fn audit_with(
     // can be 0 when the denominator is not pinned. The sample gets both, in full.
     // (a ratio whose exchange moves the denominator only: see `first_den`)
     let has = |cell: u32, m: usize| witnesses.as_ref().is_some_and(|w| w.has_exchange(cell, m));
-    let first_den = |cell: u32, num: usize, den: usize| !has(cell, num) && has(cell, den);
+    let first_den = |cell: u32, _num: usize, den: usize| has(cell, den);
     let mut needed = Needed::new();
     for &(cell, i) in &targets {
         let d = def_of(&p.values[i]).expect("targets have a definition");

@@ -213,10 +213,12 @@ fn pass(
         refined: vec![0; n_rows],
         items: Vec::new(),
         witness: Vec::new(),
+        cert_of: Vec::new(),
         wit: vec![vec![Vec::new(); n_inner]; n_parts],
         stamp: Vec::new(),
         epoch: 0,
         blockers: Vec::new(),
+        groups_buf: Default::default(),
     };
 
     // values to protect, candidates
@@ -332,7 +334,7 @@ fn pass(
     let mut unprotected = 0;
     let mut found = Vec::new();
     for id in 0..s.items.len() as u32 {
-        let wc = s.evaluate_cert(id);
+        let wc = s.current(id);
         if let Some((Witness::Pair(_, j, k), Some(c))) = wc {
             let it = &s.items[id as usize];
             let e = Exchange {

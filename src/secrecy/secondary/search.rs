@@ -62,6 +62,9 @@ pub(super) struct Item {
     pub(super) certs: Vec<Cert>,
 }
 
+/// A witness and the kind of exchange it is (`None` for an exempt zero).
+pub(super) type Found = Option<(Witness, Option<Cert>)>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Witness {
     Exempt,
@@ -117,6 +120,8 @@ pub(super) struct Search<'a> {
     pub(super) refined: Vec<u64>,
     pub(super) items: Vec<Item>,
     pub(super) witness: Vec<Option<Witness>>,
+    /// Kind of exchange of each witness.
+    pub(super) cert_of: Vec<Option<Cert>>,
     /// `wit[partition][cell]`: items whose witness pair holds the cell (stale entries skipped).
     pub(super) wit: Vec<Vec<Vec<u32>>>,
     pub(super) stamp: Vec<u32>,
@@ -124,6 +129,8 @@ pub(super) struct Search<'a> {
     /// Values that recently stopped a publication, most recent first: they are checked before
     /// the scan (the values of a row tend to fail on the same one).
     pub(super) blockers: Vec<u32>,
+    /// Scratch of [`Search::cert`] (row cells by class).
+    pub(super) groups_buf: std::cell::RefCell<Vec<(u32, u32)>>,
 }
 
 impl<'a> Search<'a> {
@@ -149,16 +156,17 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// Row cells grouped by class of partition `pid`.
-    pub(super) fn groups(&self, pid: usize, row: u32) -> Vec<(u32, u32)> {
+    /// Row cells grouped by class of partition `pid`, into `g`.
+    pub(super) fn groups_into(&self, pid: usize, row: u32, g: &mut Vec<(u32, u32)>) {
         let p = &self.parts[pid];
-        let mut g: Vec<(u32, u32)> = self.model.rows[row as usize]
-            .cells
-            .iter()
-            .map(|&c| (p.class_of(c), c))
-            .collect();
+        g.clear();
+        g.extend(
+            self.model.rows[row as usize]
+                .cells
+                .iter()
+                .map(|&c| (p.class_of(c), c)),
+        );
         g.sort_unstable();
-        g
     }
 
     /// Measure `m` (base index) of the units of `cell` that are not recent movers (`status`
@@ -199,7 +207,8 @@ impl<'a> Search<'a> {
             Cert::Swap(f, ..) => f + 1,
             Cert::ValueSwap(..) => self.value_pid,
         };
-        let g = self.groups(pid, it.row);
+        let mut g = self.groups_buf.borrow_mut();
+        self.groups_into(pid, it.row, &mut g);
         let p = &self.parts[pid];
         let ns = |c: u32| relaxed || !self.singleton[c as usize];
         let gives = |c: u32| relaxed || self.gives(it.row, c);
@@ -211,14 +220,15 @@ impl<'a> Search<'a> {
             while end < g.len() && g[end].0 == class {
                 end += 1;
             }
-            let cells: Vec<u32> = g[i..end].iter().map(|&(_, c)| c).collect();
+            let group = &g[i..end];
             i = end;
+            let cells = CellsOf(group);
             let k_all = p.size(class) - cells.len() as u32;
             let found = match cert {
                 Cert::Move(m, status) => {
                     let has = |c: u32| self.units_of(c, m, status) > 0;
                     let bit = if status == 1 { N_MEASURES + m } else { m };
-                    let own = cells.iter().filter(|&&c| has(c) && ns(c)).count() as u32;
+                    let own = cells.iter().filter(|&c| has(c) && ns(c)).count() as u32;
                     let k_give = if relaxed {
                         1
                     } else {
@@ -226,9 +236,9 @@ impl<'a> Search<'a> {
                     };
                     if k_give > 0 {
                         let k = self.partner(pid, class, &row.cells, |c| ns(c) && has(c));
-                        k.and_then(|k| pair(cells[0], k))
+                        k.and_then(|k| pair(cells.first(), k))
                     } else if k_all > 0 {
-                        let j = cells.iter().copied().find(|&c| has(c) && gives(c));
+                        let j = cells.iter().find(|&c| has(c) && gives(c));
                         j.and_then(|j| {
                             self.partner(pid, class, &row.cells, |_| true)
                                 .and_then(|k| pair(j, k))
@@ -245,8 +255,8 @@ impl<'a> Search<'a> {
                     let y = |c: u32| self.units_of(c, cat, status) > 0;
                     let n =
                         |c: u32| self.units_of(c, den, status) - self.units_of(c, cat, status) > 0;
-                    let own_y = cells.iter().filter(|&&c| y(c) && ns(c)).count() as u32;
-                    let own_n = cells.iter().filter(|&&c| n(c) && ns(c)).count() as u32;
+                    let own_y = cells.iter().filter(|&c| y(c) && ns(c)).count() as u32;
+                    let own_n = cells.iter().filter(|&c| n(c) && ns(c)).count() as u32;
                     let (ky, kn) = if relaxed {
                         (1, 1)
                     } else {
@@ -255,8 +265,8 @@ impl<'a> Search<'a> {
                             p.count(class, base + 1) - own_n,
                         )
                     };
-                    let jy = cells.iter().copied().find(|&c| y(c) && gives(c));
-                    let jn = cells.iter().copied().find(|&c| n(c) && gives(c));
+                    let jy = cells.iter().find(|&c| y(c) && gives(c));
+                    let jn = cells.iter().find(|&c| n(c) && gives(c));
                     let first = match jy {
                         Some(j) if kn > 0 => self
                             .partner(pid, class, &row.cells, |c| ns(c) && n(c))
@@ -277,7 +287,7 @@ impl<'a> Search<'a> {
                     // a pair (j in the row, k outside) of different ratios, in linear time:
                     // against the first j, any k of another ratio; else every k shares that
                     // ratio, and any j of another ratio pairs with the first k
-                    let mut js = cells.iter().copied().filter(|&c| gives(c) && xd(c) > 0);
+                    let mut js = cells.iter().filter(|&c| gives(c) && xd(c) > 0);
                     let outside =
                         |c: u32| ns(c) && xd(c) > 0 && row.cells.binary_search(&c).is_err();
                     js.next().and_then(|j0| {
@@ -300,7 +310,6 @@ impl<'a> Search<'a> {
                     let out = if b >= 2 && k_all > 0 {
                         cells
                             .iter()
-                            .copied()
                             .find(|&c| gives(c) && differs(c))
                             .and_then(|j| {
                                 self.partner(pid, class, &row.cells, |_| true)
@@ -316,7 +325,7 @@ impl<'a> Search<'a> {
                             .filter(|&c| ns(c) && row.cells.binary_search(&c).is_err())
                             .take(MEAN_SCAN)
                             .find(|&k| differs(k))
-                            .and_then(|k| pair(cells[0], k))
+                            .and_then(|k| pair(cells.first(), k))
                     })
                 }
             };
@@ -345,16 +354,31 @@ impl<'a> Search<'a> {
 
     /// Evaluates a new item; without any exchange avoiding single-dwelling cells, it is
     /// protected with them instead.
-    pub(super) fn first_evaluation(&mut self, id: u32) -> Option<Witness> {
-        let w = self.evaluate(id);
+    pub(super) fn first_evaluation(&mut self, id: u32) -> Found {
+        let w = self.evaluate_cert(id);
         if w.is_some() {
             return w;
         }
         self.items[id as usize].relaxed = true;
-        self.evaluate(id)
+        self.evaluate_cert(id)
     }
 
-    pub(super) fn set_witness(&mut self, id: u32, w: Option<Witness>) {
+    /// The witness of `id` and the kind of exchange it is: the stored one (still valid: every
+    /// publication re-evaluates the items whose pair it separates), else a new evaluation (a
+    /// value without exchange may have become an implied zero).
+    pub(super) fn current(&self, id: u32) -> Found {
+        match self.witness[id as usize] {
+            Some(w) => Some((w, self.cert_of[id as usize])),
+            None => self.evaluate_cert(id),
+        }
+    }
+
+    pub(super) fn set_witness(&mut self, id: u32, found: Found) {
+        let w = found.map(|(w, _)| w);
+        if self.cert_of.len() <= id as usize {
+            self.cert_of.resize(id as usize + 1, None);
+        }
+        self.cert_of[id as usize] = found.and_then(|(_, c)| c);
         self.witness[id as usize] = w;
         if let Some(Witness::Pair(pid, j, k)) = w {
             let lists = &mut self.wit[pid as usize];
@@ -562,7 +586,7 @@ impl<'a> Search<'a> {
                         continue;
                     }
                     self.stamp[id as usize] = self.epoch;
-                    let w = self.evaluate(id);
+                    let w = self.evaluate_cert(id);
                     if w.is_none() {
                         reject = true;
                         if debug {
@@ -611,6 +635,24 @@ impl<'a> Search<'a> {
     }
 }
 
+/// The cells of one class of a row (a slice of `(class, cell)` pairs).
+#[derive(Clone, Copy)]
+struct CellsOf<'g>(&'g [(u32, u32)]);
+
+impl<'g> CellsOf<'g> {
+    fn iter(self) -> impl Iterator<Item = u32> + 'g {
+        self.0.iter().map(|&(_, c)| c)
+    }
+
+    fn first(self) -> u32 {
+        self.0[0].1
+    }
+
+    fn len(self) -> usize {
+        self.0.len()
+    }
+}
+
 /// Number of recent blockers kept (see [`Search::blockers`]).
 const BLOCKERS: usize = 4;
 
@@ -618,5 +660,5 @@ const BLOCKERS: usize = 4;
 #[derive(Default)]
 pub(super) struct Buffers {
     log: Vec<(usize, SplitRecord)>,
-    new_w: Vec<(u32, Option<Witness>)>,
+    new_w: Vec<(u32, Found)>,
 }
