@@ -160,29 +160,31 @@ pub fn measure_ranges(
                 );
                 continue;
             }
-            if !sampled(c) {
-                if let Some(v) = w.moved(view, bounds, truth, c, m, sc) {
-                    stats.by_exchange += 1;
-                    out.insert(
-                        c,
-                        Range {
-                            lo: t.min(v) as f64,
-                            hi: t.max(v) as f64,
-                            pinned: None,
-                        },
-                    );
-                    continue;
-                }
-            }
-            let local = LOCAL_CELLS.iter().find_map(|&n| {
-                stats.solves += 2;
-                w.local_range(view, bounds, truth, c, n)
-            });
-            if let Some((lo, hi)) = local {
+            // the sample (widths of the summary) tries the local program first, the others
+            // the exchange first; either proves the value not pinned
+            let exchange = |sc: &mut Scratch, stats: &mut LpStats| {
+                let v = w.moved(view, bounds, truth, c, m, sc)?;
+                stats.by_exchange += 1;
+                Some((t.min(v) as f64, t.max(v) as f64))
+            };
+            let local = |stats: &mut LpStats| {
+                let r = LOCAL_CELLS.iter().find_map(|&n| {
+                    stats.solves += 2;
+                    w.local_range(view, bounds, truth, c, n)
+                })?;
                 stats.local += 1;
-                if sampled(c) {
+                Some(r)
+            };
+            let proven = if sampled(c) {
+                let r = local(stats);
+                if r.is_some() {
                     stats.sampled.push((m, c));
                 }
+                r.or_else(|| exchange(sc, stats))
+            } else {
+                exchange(sc, stats).or_else(|| local(stats))
+            };
+            if let Some((lo, hi)) = proven {
                 out.insert(
                     c,
                     Range {

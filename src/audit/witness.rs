@@ -20,6 +20,9 @@ use super::lp::{whole_numbers, Equation, Optimum, System};
 use super::model::View;
 use crate::secrecy::Exchanges;
 
+/// Members of one relation taken into a local neighbourhood.
+const WIDE: usize = 8;
+
 /// Published bounds of one measure, by cell.
 pub type Bounds = [Option<(i64, i64)>];
 
@@ -173,10 +176,17 @@ impl<'a> Witnesses<'a> {
             i += 1;
             for &ri in &self.rels_of[c as usize] {
                 let r = &view.relations[ri as usize];
-                for &x in std::iter::once(&r.parent).chain(&r.children) {
-                    if exact(x) || var_of.contains_key(&x) {
-                        continue;
-                    }
+                // of a large relation, only the parent and the children holding the most (those
+                // that can give a unit back): a few are enough to compensate a change
+                let mut members: Vec<u32> = std::iter::once(r.parent)
+                    .chain(r.children.iter().copied())
+                    .filter(|&x| !exact(x) && !var_of.contains_key(&x))
+                    .collect();
+                if members.len() > WIDE {
+                    members[1..].sort_by_key(|&x| (std::cmp::Reverse(truth[x as usize]), x));
+                    members.truncate(WIDE);
+                }
+                for x in members {
                     if order.len() >= max_cells {
                         break 'grow;
                     }
