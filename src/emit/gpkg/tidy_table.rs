@@ -10,6 +10,7 @@ use super::columns::ColumnKind;
 use super::ogr::{self, describe, FieldSpec};
 use super::STATUS_DOMAIN;
 use crate::emit::tidy::{TidyRow, COLUMNS};
+use crate::secrecy::Status;
 
 /// Table name.
 pub const TIDY_TABLE: &str = "indicateurs";
@@ -87,6 +88,23 @@ pub(crate) const FIELDS: [(&str, &str, &str, ColumnKind, bool); 9] = [
         true,
     ),
 ];
+
+/// What every row satisfies, as (SQL condition, French description of a failure), checked
+/// before publication: a published value is present, and an unpublished one is empty, with
+/// its base count ([`insert_rows`] writes them so).
+pub(crate) fn row_rules() -> Vec<(String, String)> {
+    let published = format!("'{}'", Status::Publie.key());
+    vec![
+        (
+            format!("statut <> {published} OR valeur IS NOT NULL"),
+            "valeur publiée absente".into(),
+        ),
+        (
+            format!("statut = {published} OR (valeur IS NULL AND effectif IS NULL)"),
+            "valeur ou effectif renseigné pour une valeur non publiée".into(),
+        ),
+    ]
+}
 
 /// Creates the (empty) table through GDAL, so that it is registered like any GDAL layer
 /// (gpkg_contents, gpkg_ogr_contents, field domain, metadata). The rows are inserted by
@@ -282,7 +300,6 @@ fn sql_ident(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrecy::Status;
 
     #[test]
     fn fields_follow_the_tidy_columns() {
