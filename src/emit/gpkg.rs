@@ -10,14 +10,18 @@
 //! key/value form) and as an ISO 19139 lineage record ([`lineage`]); QGIS styles go into
 //! `layer_styles` ([`layer_styles`]).
 //!
-//! Empty geometries are written as NULL. Every layer is written inside one transaction. The file is always new: an existing path is
-//! an error, and a failed write removes what it had created.
+//! GDAL creates and registers every table and writes the layers, each inside one transaction;
+//! once GDAL has closed the file, the rows of the long table, the column titles and the styles
+//! are stored with SQLite in one more transaction ([`bulk`]). Empty geometries are written as
+//! NULL. The file is always new: an existing path is an error, and a failed write removes what
+//! it had created.
 //!
 //! Table contents are deterministic. The bytes are too when the `OGR_CURRENT_DATE`
 //! configuration option (or environment variable) is set, e.g. `2024-01-01T00:00:00.000Z`:
 //! GDAL then writes it instead of the current time in `gpkg_contents.last_change` and
 //! `gpkg_metadata_reference.timestamp`.
 
+mod bulk;
 pub mod check;
 pub(crate) mod columns;
 pub(crate) mod geom;
@@ -173,8 +177,9 @@ fn write_all(
             .map_err(|e| format!("couche « {} » : {e}", l.name))?;
     }
     tidy_table::create(&mut ds, &items).map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))?;
-    write_data_columns(&mut ds, layers, cols)?;
-    layer_styles::write(&mut ds, layers)?;
+    let styles = layer_styles::layer_style_list(layers);
+    let style_rows = layer_styles::style_rows(&styles);
+    layer_styles::create_table(&mut ds, &style_rows)?;
     lineage::write(&mut ds, meta)?;
     for (k, v) in &items {
         ds.set_metadata_item(k, v, "")
@@ -185,7 +190,17 @@ fn write_all(
     check_no_gdal_failure("finalisation")?;
     ds.close().map_err(|e| describe(&e))?;
     check_no_gdal_failure("fermeture")?;
-    tidy_table::insert_rows(path, tidy).map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))
+    // read here, where GDAL's (possibly thread-local) configuration options are visible
+    let now = layer_styles::timestamp_sql();
+    bulk::write(
+        path,
+        &bulk::Rows {
+            data_columns: &data_columns(layers, cols),
+            styles: &style_rows,
+            now: &now,
+            tidy,
+        },
+    )
 }
 
 /// GDAL < 3.7 reports failures at flush/close only through its error state.
@@ -326,13 +341,12 @@ pub(crate) fn sql_text(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// Fills `gpkg_data_columns` (created, with the `gpkg_schema` extension, by GDAL when the field
-/// domain was added) with the title and description of every column.
-fn write_data_columns(
-    ds: &mut Dataset,
-    layers: &[Layer],
-    cols: &[Vec<ColumnSpec>],
-) -> Result<(), String> {
+/// The rows of `gpkg_data_columns` (table, column, title, description) for every column of
+/// every layer and of the long table.
+fn data_columns<'a>(
+    layers: &'a [Layer],
+    cols: &'a [Vec<ColumnSpec>],
+) -> Vec<(&'a str, &'a str, &'a str, &'a str)> {
     let mut rows: Vec<(&str, &str, &str, &str)> = Vec::new();
     for (l, cs) in layers.iter().zip(cols) {
         for c in cs {
@@ -342,20 +356,5 @@ fn write_data_columns(
     for (name, title, description, ..) in tidy_table::FIELDS.iter() {
         rows.push((TIDY_TABLE, name, title, description));
     }
-    ogr::reset_error();
-    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
-    for (table, column, title, description) in rows {
-        let sql = format!(
-            "INSERT INTO gpkg_data_columns (table_name, column_name, name, title, description) \
-             VALUES ({}, {}, NULL, {}, {}) ON CONFLICT (table_name, column_name) \
-             DO UPDATE SET title = excluded.title, description = excluded.description",
-            sql_text(table),
-            sql_text(column),
-            sql_text(title),
-            sql_text(description)
-        );
-        txn.execute_sql(&sql, None, gdal::vector::sql::Dialect::DEFAULT)
-            .map_err(|e| format!("gpkg_data_columns : {}", describe(&e)))?;
-    }
-    txn.commit().map_err(|e| describe(&e))
+    rows
 }

@@ -262,7 +262,60 @@ pub(super) struct StageOutputs<'a> {
     pub review_rows: &'a [crate::geocode::review::ReviewRow<'a>],
 }
 
-/// Writes every output into the staging folder, then checks them all.
+/// The FlatGeobuf files [`write_flatgeobuf`] wrote and checked.
+struct FgbWritten {
+    /// Files written, relative to the staging folder, in order (each `.fgb`, then its `.qml`).
+    outputs: Vec<PathBuf>,
+    /// Layers with rows left out for lack of geometry → rows.
+    without_geometry: Vec<(String, u64)>,
+    /// `.fgb` files re-read.
+    checked: u64,
+}
+
+/// Writes one FlatGeobuf file per layer into `staging/fgb`, with its default QGIS style beside
+/// it, and re-reads each file as soon as it is written.
+fn write_flatgeobuf(
+    staging: &Path,
+    layers: &[Layer],
+    meta: &RunMetadata,
+) -> Result<FgbWritten, PipelineError> {
+    let fgb_dir = staging.join("fgb");
+    std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
+    let mut out = FgbWritten {
+        outputs: Vec::new(),
+        without_geometry: Vec::new(),
+        checked: 0,
+    };
+    for l in layers {
+        let rel = PathBuf::from("fgb").join(format!("{}.fgb", l.name));
+        let left_out = emit::fgb::write_fgb(&staging.join(&rel), l, meta)?;
+        if left_out > 0 {
+            out.without_geometry.push((l.name.clone(), left_out as u64));
+        }
+        let expected = FgbExpectation {
+            features: (l.rows.len() - left_out) as u64,
+            columns: layer_columns(l).map(|c| c.len()).unwrap_or(0),
+            geometry: l.geometry != emit::GeometryKind::None,
+        };
+        emit::fgb::check::check_fgb(&staging.join(&rel), &expected)?;
+        out.checked += 1;
+        out.outputs.push(rel);
+        // QGIS applies `<file>.qml` beside a file-based layer as its default style
+        if let Some(style) = emit::styles::layer_styles(l).into_iter().next() {
+            let qml = PathBuf::from("fgb").join(format!("{}.qml", l.name));
+            std::fs::write(staging.join(&qml), style.qml)
+                .map_err(|e| publish_err(&staging.join(&qml), e))?;
+            out.outputs.push(qml);
+        }
+    }
+    Ok(out)
+}
+
+/// Writes every output into the staging folder, and checks them all.
+///
+/// The FlatGeobuf files are written and checked on their own thread while the GeoPackage is
+/// written then checked on this one (GDAL datasets are never shared between threads; GDAL's
+/// thread-local configuration options, such as `OGR_CURRENT_DATE`, apply to the GeoPackage).
 pub(super) fn stage(
     publication: &Publication,
     cfg: &Config,
@@ -278,74 +331,57 @@ pub(super) fn stage(
         review_rows,
     } = *outputs;
     let staging = publication.staging();
-    emit::gpkg::write_gpkg(&staging.join("opsgeo.gpkg"), layers, tidy, meta)?;
-    // extra layers (the geocoding answers to review) are added to the GeoPackage here: the
-    // checks below accept them, and PostGIS receives them too
-    crate::geocode::review::write_review_layer(
-        &staging.join("opsgeo.gpkg"),
-        review_rows,
-        &emit::gpkg::metadata_items(meta),
-    )?;
+    let gpkg = staging.join("opsgeo.gpkg");
+    let fgb = std::thread::scope(|s| -> Result<Option<FgbWritten>, PipelineError> {
+        // on an early return, the scope still waits for this thread (its outcome is dropped)
+        let fgb = cfg
+            .output
+            .flatgeobuf
+            .then(|| s.spawn(|| write_flatgeobuf(staging, layers, meta)));
+        emit::gpkg::write_gpkg(&gpkg, layers, tidy, meta)?;
+        // extra layers (the geocoding answers to review) are added to the GeoPackage here: the
+        // checks below accept them, and PostGIS receives them too
+        crate::geocode::review::write_review_layer(
+            &gpkg,
+            review_rows,
+            &emit::gpkg::metadata_items(meta),
+        )?;
+        checkpoint("ecriture");
+        rejects
+            .write_csv(&staging.join("rejets.csv"))
+            .map_err(|e| publish_err(&staging.join("rejets.csv"), e))?;
+        emit::project::write_project(
+            &staging.join(emit::project::PROJECT_FILE),
+            layers,
+            &[(emit::gpkg::TIDY_TABLE, "Indicateurs (format long)")],
+            "opsgeo.gpkg",
+            meta,
+        )?;
+        fgb.map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+        .transpose()
+    })?;
     report.outputs.push("opsgeo.gpkg".into());
-    checkpoint("ecriture");
-    let mut fgb_expected = Vec::new();
-    if cfg.output.flatgeobuf {
-        let fgb_dir = staging.join("fgb");
-        std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
-        for l in layers {
-            let rel = PathBuf::from("fgb").join(format!("{}.fgb", l.name));
-            let left_out = emit::fgb::write_fgb(&staging.join(&rel), l, meta)?;
-            if left_out > 0 {
-                report
-                    .fgb_rows_without_geometry
-                    .push((l.name.clone(), left_out as u64));
-            }
-            let columns = layer_columns(l).map(|c| c.len()).unwrap_or(0);
-            fgb_expected.push((
-                rel.clone(),
-                FgbExpectation {
-                    features: (l.rows.len() - left_out) as u64,
-                    columns,
-                    geometry: l.geometry != emit::GeometryKind::None,
-                },
-            ));
-            report.outputs.push(rel);
-            // QGIS applies `<file>.qml` beside a file-based layer as its default style
-            if let Some(style) = emit::styles::layer_styles(l).into_iter().next() {
-                let qml = PathBuf::from("fgb").join(format!("{}.qml", l.name));
-                std::fs::write(staging.join(&qml), style.qml)
-                    .map_err(|e| publish_err(&staging.join(&qml), e))?;
-                report.outputs.push(qml);
-            }
-        }
+    if let Some(f) = fgb {
+        report.outputs.extend(f.outputs);
+        report.fgb_rows_without_geometry.extend(f.without_geometry);
+        report.publication.flatgeobuf_controles = f.checked;
     }
-    rejects
-        .write_csv(&staging.join("rejets.csv"))
-        .map_err(|e| publish_err(&staging.join("rejets.csv"), e))?;
     report.outputs.push("rejets.csv".into());
-    emit::project::write_project(
-        &staging.join(emit::project::PROJECT_FILE),
-        layers,
-        &[(emit::gpkg::TIDY_TABLE, "Indicateurs (format long)")],
-        "opsgeo.gpkg",
-        meta,
-    )?;
     report.outputs.push(emit::project::PROJECT_FILE.into());
     timer.lap("ecriture", "contrôle des sorties");
 
-    // validation before anything is published
+    // validation before anything is published (the FlatGeobuf files were re-read above)
     let mut expected: Vec<(String, u64)> = layers
         .iter()
         .map(|l| (l.name.clone(), l.rows.len() as u64))
         .collect();
     expected.push((emit::gpkg::TIDY_TABLE.to_string(), tidy.len() as u64));
-    let found = emit::gpkg::check::check_gpkg(&staging.join("opsgeo.gpkg"), &expected)?;
-    for (rel, exp) in &fgb_expected {
-        emit::fgb::check::check_fgb(&staging.join(rel), exp)?;
-    }
+    let found = emit::gpkg::check::check_gpkg(&gpkg, &expected)?;
     report.publication.tables_controlees = found.tables.len() as u64;
     report.publication.styles_qgis = found.styles;
-    report.publication.flatgeobuf_controles = fgb_expected.len() as u64;
     checkpoint("validation");
     timer.lap("validation", "publication");
     Ok(Staged {

@@ -119,7 +119,8 @@ fn ensure_table(ds: &Dataset) -> Result<(), String> {
     )
 }
 
-/// Stores `rows` in `layer_styles`, creating the table if needed, in one transaction.
+/// Stores `rows` in `layer_styles` through GDAL, creating the table if needed, in one
+/// transaction (GDAL's SQL takes no parameters: the values are inlined as literals).
 pub(crate) fn insert(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), String> {
     if rows.is_empty() {
         return Ok(());
@@ -147,14 +148,18 @@ pub(crate) fn insert(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), Stri
     txn.commit().map_err(|e| describe(&e))
 }
 
-/// Stores the styles of every layer with a geometry. Returns the number of styles written.
-pub(crate) fn write(ds: &mut Dataset, layers: &[Layer]) -> Result<usize, String> {
-    let styles: Vec<(&Layer, styles::LayerStyle)> = layers
+/// The styles of every layer with a geometry, in the order they are stored.
+pub(crate) fn layer_style_list(layers: &[Layer]) -> Vec<(&Layer, styles::LayerStyle)> {
+    layers
         .iter()
         .filter(|l| Family::of(l.geometry).is_some())
         .flat_map(|l| styles::layer_styles(l).into_iter().map(move |s| (l, s)))
-        .collect();
-    let rows: Vec<StyleRow<'_>> = styles
+        .collect()
+}
+
+/// The rows of `styles` ([`layer_style_list`]).
+pub(crate) fn style_rows<'a>(styles: &'a [(&'a Layer, styles::LayerStyle)]) -> Vec<StyleRow<'a>> {
+    styles
         .iter()
         .map(|(l, s)| StyleRow {
             table: &l.name,
@@ -164,7 +169,51 @@ pub(crate) fn write(ds: &mut Dataset, layers: &[Layer]) -> Result<usize, String>
             sld: &s.sld,
             is_default: s.is_default,
         })
-        .collect();
-    insert(ds, &rows)?;
-    Ok(rows.len())
+        .collect()
+}
+
+/// Creates `layer_styles` through GDAL, in one transaction, when there are `rows` to store;
+/// they are stored by [`insert_rows`] once GDAL has closed the file.
+pub(crate) fn create_table(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), String> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
+    ensure_table(&txn)?;
+    txn.commit().map_err(|e| describe(&e))
+}
+
+/// Stores `rows` in the table [`create_table`] made, through `conn` (SQLite, with bound
+/// parameters: through GDAL, the scan of each long QML statement cost more than the insert).
+/// `now` is the SQL expression of the timestamp ([`timestamp_sql`], read where GDAL's
+/// configuration options are visible).
+pub(crate) fn insert_rows(
+    conn: &rusqlite::Connection,
+    rows: &[StyleRow<'_>],
+    now: &str,
+) -> Result<(), String> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut insert = conn
+        .prepare(&format!(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, \
+             f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, \
+             owner, ui, update_time) VALUES ('', '', ?1, 'geom', ?2, ?3, ?4, ?5, ?6, 'opsgeo', \
+             NULL, {now})"
+        ))
+        .map_err(|e| format!("{STYLE_TABLE} : {e}"))?;
+    for r in rows {
+        insert
+            .execute(rusqlite::params![
+                r.table,
+                r.name,
+                r.qml,
+                r.sld,
+                u8::from(r.is_default),
+                r.description
+            ])
+            .map_err(|e| format!("{STYLE_TABLE} : style de « {} » : {e}", r.table))?;
+    }
+    Ok(())
 }
