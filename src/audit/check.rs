@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::lp::{whole_numbers, Equation, Optimum, System};
+use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System};
 use super::model::View;
 use super::witness::{Bounds, Scratch, Witnesses};
 
@@ -221,13 +221,7 @@ pub fn measure_ranges(
         let mut sys = System::default();
         let mut var = |c: u32, sys: &mut System| -> usize {
             *var_of.entry(c).or_insert_with(|| {
-                let (lo, hi) = bounds[c as usize].unwrap_or((0, i64::MAX));
-                let hi = if hi == i64::MAX {
-                    f64::INFINITY
-                } else {
-                    hi as f64
-                };
-                sys.bounds.push((lo.max(0) as f64, hi));
+                sys.bounds.push(var_bounds(bounds[c as usize]));
                 sys.bounds.len() - 1
             })
         };

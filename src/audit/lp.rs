@@ -11,6 +11,18 @@ use microlp::{ComparisonOp, Error, LinearExpr, OptimizationDirection, Problem};
 /// Widening applied to LP bounds before counting whole numbers.
 pub const EPS: f64 = 1e-6;
 
+/// Bounds of an unknown from what the published values say of it (`[lo, hi]` in whole units,
+/// `hi == i64::MAX` when unbounded; nothing known: `[0, ∞)`).
+pub fn var_bounds(known: Option<(i64, i64)>) -> (f64, f64) {
+    let (lo, hi) = known.unwrap_or((0, i64::MAX));
+    let hi = if hi == i64::MAX {
+        f64::INFINITY
+    } else {
+        hi as f64
+    };
+    (lo.max(0) as f64, hi)
+}
+
 /// `Σ coef·x = rhs` over the variables of a [`System`].
 #[derive(Debug, Clone)]
 pub struct Equation {

@@ -16,7 +16,7 @@
 //! that moves there is not pinned; only if it does not move does the value go to the linear
 //! program of its whole group.
 
-use super::lp::{whole_numbers, Equation, Optimum, System};
+use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System};
 use super::model::View;
 use crate::secrecy::Exchanges;
 
@@ -197,13 +197,7 @@ impl<'a> Witnesses<'a> {
         }
         let mut sys = System::default();
         for &c in &order {
-            let (lo, hi) = bounds[c as usize].unwrap_or((0, i64::MAX));
-            let hi = if hi == i64::MAX {
-                f64::INFINITY
-            } else {
-                hi as f64
-            };
-            sys.bounds.push((lo.max(0) as f64, hi));
+            sys.bounds.push(var_bounds(bounds[c as usize]));
         }
         let mut rels: Vec<u32> = order
             .iter()
