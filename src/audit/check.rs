@@ -32,13 +32,8 @@ pub struct LpStats {
     pub inconsistent: u64,
     /// Values proven not pinned by a verified exchange of the run.
     pub by_exchange: u64,
-    /// Numerators of ratios whose denominator is not pinned, shown not pinned at 0 by the true
-    /// values (all that matters for them).
-    pub nonzero: u64,
     /// Values proven not pinned by a local linear program around them.
     pub local: u64,
-    /// Values implied by a published zero of a containing cell (no optimisation needed).
-    pub zeros_above: u64,
     /// `(measure, cell)` whose interval was computed exactly although not needed for the proof
     /// (a deterministic sample, for the widths summary).
     pub sampled: Vec<(usize, u32)>,
@@ -134,7 +129,6 @@ pub fn measure_ranges(
             continue;
         }
         if zero_above(view, bounds, c) {
-            stats.zeros_above += 1;
             out.insert(
                 c,
                 Range {
@@ -149,7 +143,6 @@ pub fn measure_ranges(
             let t = truth[c as usize];
             if t > 0 && zero_only.binary_search(&c).is_ok() {
                 // the true values are a solution where it is not 0: it is not pinned at 0
-                stats.nonzero += 1;
                 out.insert(
                     c,
                     Range {

@@ -316,8 +316,6 @@ impl Solve<'_> {
             stats.inconsistent += st.inconsistent;
             stats.by_exchange += st.by_exchange;
             stats.local += st.local;
-            stats.nonzero += st.nonzero;
-            stats.zeros_above += st.zeros_above;
             stats.sampled.extend(st.sampled);
             for (c, range) in r {
                 ranges.insert((m, c), range);

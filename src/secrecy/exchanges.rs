@@ -85,15 +85,6 @@ impl Exchanges {
         }
     }
 
-    /// Number of unpublished values with an exchange.
-    pub fn len(&self) -> usize {
-        self.by_value.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_value.is_empty()
-    }
-
     /// Index of the row with `key`.
     pub fn row(&self, key: &RowKey) -> Option<u32> {
         self.index.get(key).copied()
