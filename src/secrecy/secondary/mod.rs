@@ -218,6 +218,7 @@ fn pass(
         stamp: Vec::new(),
         epoch: 0,
         blockers: Vec::new(),
+        last_reject: None,
         groups_buf: Default::default(),
     };
 

@@ -129,6 +129,8 @@ pub(super) struct Search<'a> {
     /// Values that recently stopped a publication, most recent first: they are checked before
     /// the scan (the values of a row tend to fail on the same one).
     pub(super) blockers: Vec<u32>,
+    /// The last try, if it was rejected: row, partitions it refined, the value that stopped it.
+    pub(super) last_reject: Option<(u32, u64, u32)>,
     /// Scratch of [`Search::cert`] (row cells by class).
     pub(super) groups_buf: std::cell::RefCell<Vec<(u32, u32)>>,
 }
@@ -195,18 +197,31 @@ impl<'a> Search<'a> {
             .find(|&c| ok(c) && row.binary_search(&c).is_err())
     }
 
+    /// The partition in which `cert` looks for its pair.
+    fn cert_pid(&self, cert: Cert) -> usize {
+        match cert {
+            Cert::Move(_, 1) | Cert::Mean(_, _, 1) => 0,
+            Cert::Move(..) | Cert::Mean(..) => self.nr_pid,
+            Cert::Swap(f, ..) => f + 1,
+            Cert::ValueSwap(..) => self.value_pid,
+        }
+    }
+
+    /// The partitions (bit `pid`) in which item `id` looks for exchanges.
+    fn item_pids(&self, id: u32) -> u64 {
+        self.items[id as usize]
+            .certs
+            .iter()
+            .fold(0, |acc, &c| acc | 1 << self.cert_pid(c))
+    }
+
     /// A valid exchange for `it` under `cert`: the pair (cell of the row, cell outside).
     /// With `relaxed`, cells of one dwelling may give a unit too (the exchange is then hidden
     /// from every attacker but that dwelling's household).
     pub(super) fn cert(&self, it: &Item, cert: Cert, relaxed: bool) -> Option<Witness> {
         let model = self.model;
         let row = &model.rows[it.row as usize];
-        let pid = match cert {
-            Cert::Move(_, 1) | Cert::Mean(_, _, 1) => 0usize,
-            Cert::Move(..) | Cert::Mean(..) => self.nr_pid,
-            Cert::Swap(f, ..) => f + 1,
-            Cert::ValueSwap(..) => self.value_pid,
-        };
+        let pid = self.cert_pid(cert);
         let mut g = self.groups_buf.borrow_mut();
         self.groups_into(pid, it.row, &mut g);
         let p = &self.parts[pid];
@@ -467,6 +482,26 @@ impl<'a> Search<'a> {
         (self.items.len() - 1) as u32
     }
 
+    /// The partitions (bit `pid`) that publishing `rev` at `row` refines: those of the
+    /// distributions the row now gives away, less those it already refined.
+    fn parts_to_refine(&self, row: u32, rev: MeasureSet) -> u64 {
+        let r = &self.model.rows[row as usize];
+        let rev_ext = shift(rev, r.population);
+        let mut want = u64::from(!rev.is_empty());
+        for (f, fam) in self.fams.iter().enumerate() {
+            if rev_ext.intersects(fam.linked) {
+                want |= 1 << (f + 1);
+            }
+        }
+        if rev_ext.intersects(MeasureSet(Bits::range(0, N_MEASURES))) {
+            want |= 1 << self.nr_pid;
+        }
+        if rev_ext.intersects(self.value_linked) {
+            want |= 1 << self.value_pid;
+        }
+        want & !self.refined[row as usize]
+    }
+
     /// Refines the partitions by `row` as its published values now give away `rev`.
     pub(super) fn refine_row(
         &mut self,
@@ -474,36 +509,16 @@ impl<'a> Search<'a> {
         rev: MeasureSet,
         log: &mut Vec<(usize, SplitRecord)>,
     ) {
-        let r = &self.model.rows[row as usize];
-        let cells = &r.cells;
-        let rev_ext = shift(rev, r.population);
+        let todo = self.parts_to_refine(row, rev);
+        let cells = &self.model.rows[row as usize].cells;
         let mut tmp = Vec::new();
-        if self.refined[row as usize] & 1 == 0 && !rev.is_empty() {
-            self.parts[0].refine(cells, &mut tmp);
-            log.extend(tmp.drain(..).map(|s| (0, s)));
-            self.refined[row as usize] |= 1;
+        // partition 0, the distributions, then moves of other units, then value swaps
+        let order = (0..=self.fams.len()).chain([self.nr_pid, self.value_pid]);
+        for pid in order.filter(|&pid| todo >> pid & 1 == 1) {
+            self.parts[pid].refine(cells, &mut tmp);
+            log.extend(tmp.drain(..).map(|s| (pid, s)));
         }
-        for f in 0..self.fams.len() {
-            let bit = 1u64 << (f + 1);
-            if self.refined[row as usize] & bit == 0 && rev_ext.intersects(self.fams[f].linked) {
-                self.parts[f + 1].refine(cells, &mut tmp);
-                log.extend(tmp.drain(..).map(|s| (f + 1, s)));
-                self.refined[row as usize] |= bit;
-            }
-        }
-        let (np, bit) = (self.nr_pid, 1u64 << self.nr_pid);
-        let all_households = MeasureSet(Bits::range(0, N_MEASURES));
-        if self.refined[row as usize] & bit == 0 && rev_ext.intersects(all_households) {
-            self.parts[np].refine(cells, &mut tmp);
-            log.extend(tmp.drain(..).map(|s| (np, s)));
-            self.refined[row as usize] |= bit;
-        }
-        let (vp, bit) = (self.value_pid, 1u64 << self.value_pid);
-        if self.refined[row as usize] & bit == 0 && rev_ext.intersects(self.value_linked) {
-            self.parts[vp].refine(cells, &mut tmp);
-            log.extend(tmp.drain(..).map(|s| (vp, s)));
-            self.refined[row as usize] |= bit;
-        }
+        self.refined[row as usize] |= todo;
     }
 
     pub(super) fn revealed_with(&self, row: u32, mask: u128) -> MeasureSet {
@@ -514,6 +529,24 @@ impl<'a> Search<'a> {
                 .filter(|(k, _)| mask >> k & 1 == 1)
                 .map(|(_, d)| *d),
         )
+    }
+
+    /// Whether publishing at `r` what refines the partitions `todo` is bound to fail like the
+    /// previous try, at the same row: that try's blocker looks for exchanges only in partitions
+    /// both tries leave alike (refined by the same cells from the same state, or untouched), its
+    /// witness pair is separated again, and this publication does not make it an implied zero.
+    /// The full try would then check that blocker first and reject on it.
+    fn rejected_again(&self, r: u32, todo: u64) -> bool {
+        let Some((row, parts, id)) = self.last_reject else {
+            return false;
+        };
+        if row != r || (parts ^ todo) & self.item_pids(id) != 0 {
+            return false;
+        }
+        let it = &self.items[id as usize];
+        let implied_zero =
+            self.model.rows[it.row as usize].measures[it.num] == 0 && self.exempt(it.row, it.num);
+        !implied_zero
     }
 
     /// Publishes the values `ks` of row `r` if every unpublished value keeps an exchange (or
@@ -541,6 +574,12 @@ impl<'a> Search<'a> {
         };
         self.pub_mask[ru] = mask;
         self.revealed[ru] = rev;
+        let todo = self.parts_to_refine(r, rev);
+        if self.rejected_again(r, todo) {
+            self.pub_mask[ru] = old_mask;
+            self.revealed[ru] = old_rev;
+            return false;
+        }
         b.log.clear();
         self.refine_row(r, rev, &mut b.log);
         self.epoch += 1;
@@ -616,6 +655,10 @@ impl<'a> Search<'a> {
             self.blockers.insert(0, id);
             self.blockers.truncate(BLOCKERS);
         }
+        self.last_reject = match blocker {
+            Some(id) if reject => Some((r, todo, id)),
+            _ => None,
+        };
         if reject {
             // undo, newest split first
             for &(pid, rec) in b.log.iter().rev() {
