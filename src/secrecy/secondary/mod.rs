@@ -28,8 +28,10 @@
 //! whole zone, unit code, catalogue order): publishing a value refines the partitions; if an
 //! unpublished value loses its last exchange, the candidate is suppressed instead
 //! (`secret_secondaire`) and joins the values to protect. Everything is exact (counts of cells)
-//! and depends only on this order, never on input order or thread count. The pass is repeated
-//! from the new statuses until it suppresses nothing more.
+//! and depends only on this order, never on input order or thread count. A value suppressed
+//! late may find its exchanges already cut by earlier publications: the pass is repeated from
+//! the new statuses, with those values protected from the start, until a pass suppresses
+//! nothing or every value it suppressed kept an exchange.
 
 use std::cmp::Reverse;
 use std::time::Instant;
@@ -75,6 +77,8 @@ struct PassOutcome {
     suppressed: Vec<(u32, usize)>,
     /// Unpublished values left without an exchange.
     unprotected: u64,
+    /// Of them, values this pass suppressed (after publications that left them none).
+    late_unprotected: u64,
     /// The exchange of every unpublished value that has one: (row, base measure, exchange).
     exchanges: Vec<(u32, usize, Exchange)>,
 }
@@ -313,6 +317,7 @@ fn pass(
             _ => batches.push((r, vec![k])),
         }
     }
+    let first_new = s.items.len() as u32;
     let mut bufs = Buffers::default();
     for (r, ks) in batches {
         if ks.len() > 1 && s.try_publish(r, &ks, &mut bufs, debug) {
@@ -333,6 +338,7 @@ fn pass(
 
     // final check of every unpublished value
     let mut unprotected = 0;
+    let mut late_unprotected = 0;
     let mut found = Vec::new();
     for id in 0..s.items.len() as u32 {
         let wc = s.current(id);
@@ -353,6 +359,7 @@ fn pass(
         }
         if w.is_none() {
             unprotected += 1;
+            late_unprotected += u64::from(id >= first_new);
             if debug {
                 let it = &s.items[id as usize];
                 let br = &model.rows[it.row as usize];
@@ -372,6 +379,7 @@ fn pass(
     PassOutcome {
         suppressed,
         unprotected,
+        late_unprotected,
         exchanges: found,
     }
 }
@@ -412,6 +420,7 @@ pub fn suppress(
         let PassOutcome {
             suppressed,
             unprotected,
+            late_unprotected,
             exchanges,
         } = pass(
             &model,
@@ -438,12 +447,18 @@ pub fn suppress(
             c.base = None;
         }
         report.unprotected = unprotected;
-        if !(suppressed.is_empty() || unprotected == 0 || report.passes >= MAX_PASSES) {
-            report.singleton_exposed = 0;
-        }
-        if suppressed.is_empty() || unprotected == 0 || report.passes >= MAX_PASSES {
+        // another pass would start from the same state with this pass's suppressions as
+        // values to protect from the start: if they all kept an exchange to the end, so would
+        // they there, and the values without one are those that had none before anything was
+        // published, in every pass. It could only suppress more, never protect more.
+        let last_pass = suppressed.is_empty()
+            || unprotected == 0
+            || late_unprotected == 0
+            || report.passes >= MAX_PASSES;
+        if last_pass {
             break;
         }
+        report.singleton_exposed = 0;
     }
     let layer_row = |r: &super::structure::Row| r.table.is_some() && !r.virtual_cell && !r.absent;
     let key = |r: &super::structure::Row| {
