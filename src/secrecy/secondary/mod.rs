@@ -34,6 +34,7 @@
 //! nothing or every value it suppressed kept an exchange.
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 use std::time::Instant;
 
 mod search;
@@ -48,7 +49,7 @@ use super::structure::{ext, Model, SecondaryInput, N_EXT};
 use super::{PublishedTable, SecondaryReport, SecrecyError, Status};
 use crate::aggregate::Aggregates;
 use crate::indicators::{self, IndicatorDef, Kind, N_MEASURES};
-use crate::model::Population;
+use crate::model::{Population, Scale, Split};
 
 /// Upper bound of cells scanned when looking for a unit whose value differs from a mean.
 pub(crate) const MEAN_SCAN: usize = 256;
@@ -71,6 +72,68 @@ fn is_zero(model: &Model, tables: &[PublishedTable], r: u32, k: usize) -> bool {
     })
 }
 
+/// What every pass shares: the model and what is derived from it alone.
+struct Fixed<'a> {
+    model: &'a Model,
+    /// Containing rows of every row.
+    ancestors: &'a [Vec<u32>],
+    fams: &'a [Family],
+    linked: &'a [MeasureSet],
+    /// Rank of every row in the order candidates are tried (equal ranks: same key).
+    row_rank: Vec<u32>,
+}
+
+impl<'a> Fixed<'a> {
+    fn new(
+        model: &'a Model,
+        ancestors: &'a [Vec<u32>],
+        fams: &'a [Family],
+        linked: &'a [MeasureSet],
+    ) -> Self {
+        // largest rows first; the parts of a zone come right after the whole zone, its QPV
+        // part first: a category absent from the QPV part is then published as a zero there
+        // before the hors-QPV part (whole minus hors-QPV) implies it, and the values of 0
+        // below it need no protection
+        let whole: HashMap<(Option<Scale>, Population, &str), i64> = model
+            .rows
+            .iter()
+            .filter(|r| r.split == Split::Tout && !r.virtual_cell)
+            .map(|r| ((r.scale, r.population, r.code.as_str()), r.dwellings()))
+            .collect();
+        let key = |r: usize| {
+            let row = &model.rows[r];
+            let size = whole
+                .get(&(row.scale, row.population, row.code.as_str()))
+                .copied()
+                .unwrap_or(row.dwellings());
+            (
+                Reverse(size),
+                scale_rank(row),
+                row.population,
+                row.split,
+                row.code.as_str(),
+            )
+        };
+        let mut order: Vec<usize> = (0..model.rows.len()).collect();
+        order.sort_by_cached_key(|&r| key(r));
+        let mut row_rank = vec![0u32; model.rows.len()];
+        let mut rank = 0;
+        for i in 0..order.len() {
+            if i > 0 && key(order[i]) != key(order[i - 1]) {
+                rank += 1;
+            }
+            row_rank[order[i]] = rank;
+        }
+        Fixed {
+            model,
+            ancestors,
+            fams,
+            linked,
+            row_rank,
+        }
+    }
+}
+
 /// What one pass found.
 struct PassOutcome {
     /// Values suppressed: (row, indicator index).
@@ -85,14 +148,18 @@ struct PassOutcome {
 
 /// One greedy pass.
 fn pass(
-    model: &Model,
-    ancestors: &[Vec<u32>],
+    fixed: &Fixed<'_>,
     masked_totals: &std::collections::HashSet<u32>,
     tables: &[PublishedTable],
-    fams: &[Family],
-    linked: &[MeasureSet],
     report: &mut SecondaryReport,
 ) -> PassOutcome {
+    let Fixed {
+        model,
+        ancestors,
+        fams,
+        linked,
+        ..
+    } = *fixed;
     let n_rows = model.rows.len();
     let n_inner = model.n_inner();
     let empty: &[&'static IndicatorDef] = &[];
@@ -256,28 +323,10 @@ fn pass(
             }
         }
     }
-    // the parts of a zone come right after the whole zone, its QPV part first: a category
-    // absent from the QPV part is then published as a zero there before the hors-QPV part
-    // (whole minus hors-QPV) implies it, and the values of 0 below it need no protection
-    let whole: std::collections::HashMap<(Option<crate::model::Scale>, Population, &str), i64> =
-        model
-            .rows
-            .iter()
-            .filter(|r| r.split == crate::model::Split::Tout && !r.virtual_cell)
-            .map(|r| ((r.scale, r.population, r.code.as_str()), r.dwellings()))
-            .collect();
     candidates.sort_by_key(|&(r, k)| {
         let row = &model.rows[r as usize];
-        let size = whole
-            .get(&(row.scale, row.population, row.code.as_str()))
-            .copied()
-            .unwrap_or(row.dwellings());
         (
-            Reverse(size),
-            scale_rank(row),
-            row.population,
-            row.split,
-            row.code.as_str(),
+            fixed.row_rank[r as usize],
             // within a row, zeros first: once published, the zeros below need no protection
             // and publishing the rest of the row cannot expose them
             row.table.is_some_and(|t| {
@@ -413,6 +462,7 @@ pub fn suppress(
             a
         })
         .collect();
+    let fixed = Fixed::new(&model, &ancestors, &fams, &linked);
     let mut masked_totals = std::collections::HashSet::new();
     let mut last;
     loop {
@@ -422,15 +472,7 @@ pub fn suppress(
             unprotected,
             late_unprotected,
             exchanges,
-        } = pass(
-            &model,
-            &ancestors,
-            &masked_totals,
-            tables,
-            &fams,
-            &linked,
-            &mut report,
-        );
+        } = pass(&fixed, &masked_totals, tables, &mut report);
         last = exchanges;
         for &(r, k) in &suppressed {
             let row = &model.rows[r as usize];
