@@ -8,11 +8,11 @@
 //! their exact minimum and maximum (as does a fixed sample of the others, for the widths of the
 //! summary).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System};
 use super::model::View;
-use super::witness::{Bounds, Scratch, Witnesses};
+use super::witness::{Bounds, Scratch, Truth, Witnesses};
 
 /// What the audit knows about one measure of one cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,7 +94,7 @@ pub fn measure_ranges(
     needed: &[u32],
     zero_only: &[u32],
     stats: &mut LpStats,
-    proofs: Option<(&Witnesses<'_>, &[i64])>,
+    proofs: Option<(&Witnesses<'_>, &Truth)>,
 ) -> HashMap<u32, Range> {
     let n = view.cells.len();
     let exact = |c: u32| matches!(bounds[c as usize], Some((a, b)) if a == b);
@@ -113,8 +113,8 @@ pub fn measure_ranges(
         }
     }
     let mut scratch = proofs.map(|_| Scratch::new(view));
-    let mut out = HashMap::new();
-    let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut out = HashMap::default();
+    let mut groups: HashMap<u32, Vec<u32>> = HashMap::default();
     for &c in needed {
         if let Some((a, b)) = bounds[c as usize].filter(|(a, b)| a == b) {
             let _ = b;
@@ -140,7 +140,7 @@ pub fn measure_ranges(
             continue;
         }
         if let (Some((w, truth)), Some(sc)) = (proofs, scratch.as_mut()) {
-            let t = truth[c as usize];
+            let t = truth.values[c as usize];
             if t > 0 && zero_only.binary_search(&c).is_ok() {
                 // the true values are a solution where it is not 0: it is not pinned at 0
                 out.insert(
@@ -163,7 +163,7 @@ pub fn measure_ranges(
             let local = |stats: &mut LpStats| {
                 let r = LOCAL_CELLS.iter().find_map(|&n| {
                     stats.solves += 2;
-                    w.local_range(view, bounds, truth, c, n)
+                    w.local_range(view, bounds, &truth.values, c, n)
                 })?;
                 stats.local += 1;
                 Some(r)
@@ -192,7 +192,7 @@ pub fn measure_ranges(
         groups.entry(dsu.find(c)).or_default().push(c);
     }
     // relations by group
-    let mut rel_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut rel_of: HashMap<u32, Vec<usize>> = HashMap::default();
     for (i, r) in view.relations.iter().enumerate() {
         let any = std::iter::once(&r.parent)
             .chain(&r.children)
@@ -210,7 +210,7 @@ pub fn measure_ranges(
         stats.groups += 1;
         let targets = &groups[&g];
         // unknown cells of the group and one rest per relation that has one
-        let mut var_of: HashMap<u32, usize> = HashMap::new();
+        let mut var_of: HashMap<u32, usize> = HashMap::default();
         let mut sys = System::default();
         let mut var = |c: u32, sys: &mut System| -> usize {
             *var_of.entry(c).or_insert_with(|| {

@@ -20,7 +20,9 @@ pub mod model;
 pub mod read;
 pub mod witness;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -305,7 +307,7 @@ impl Solve<'_> {
                 let n = self.view.cells.len();
                 let bounds = model::measure_bounds(self.p, n, &self.by_measure[m], m);
                 let truth = self.witnesses.and_then(|w| w.truth(self.view, &bounds, m));
-                let proofs = self.witnesses.zip(truth.as_deref());
+                let proofs = self.witnesses.zip(truth.as_ref());
                 let r = measure_ranges(self.view, &bounds, m, &cells, &zero_only, &mut st, proofs);
                 (m, r, st)
             })
@@ -395,7 +397,7 @@ pub fn audit_with(
     let by_measure = model::values_by_measure(p, &view);
     let witnesses = exchanges.map(|ex| Witnesses::new(ex, &view));
     let mut stats = LpStats::default();
-    let mut ranges: HashMap<(usize, u32), Range> = HashMap::new();
+    let mut ranges: HashMap<(usize, u32), Range> = HashMap::default();
     // the numerators first (and the denominators of the sample); a share or mean is then
     // determined only if its numerator is pinned, so its denominator is needed only then
     let ctx = Solve {
@@ -449,7 +451,7 @@ pub fn audit_with(
     rep.groupes_incoherents = stats.inconsistent;
     rep.preuves_par_echange = stats.by_exchange;
     rep.preuves_locales = stats.local;
-    let sampled: std::collections::HashSet<(usize, u32)> = stats.sampled.iter().copied().collect();
+    let sampled: FxHashSet<(usize, u32)> = stats.sampled.iter().copied().collect();
 
     // a published zero of a containing cell
     let zero_above = |cell: u32, m: usize| {

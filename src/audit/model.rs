@@ -15,7 +15,7 @@
 //! a share or mean whose denominator is its base gives its numerator within the rounding of the
 //! shown value (one decimal for %, two for means), as whole numbers.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::read::{Published, Value};
 use crate::indicators::{self, IndicatorDef, Kind};
@@ -54,6 +54,16 @@ impl View {
     pub fn build(p: &Published) -> View {
         let mut v = View::default();
         for (i, val) in p.values.iter().enumerate() {
+            // the values of a row follow each other in the table
+            if let Some(last) = v.cells.last_mut() {
+                let k = &last.key;
+                if (k.0, k.1, k.2, k.3.as_str())
+                    == (val.scale, val.population, val.zone, val.code.as_str())
+                {
+                    last.values.push(i);
+                    continue;
+                }
+            }
             let key = (val.scale, val.population, val.zone, val.code.clone());
             let id = *v.index.entry(key.clone()).or_insert_with(|| {
                 v.cells.push(CellInfo {
@@ -76,7 +86,7 @@ impl View {
         let single_region = (regions.len() == 1).then(|| regions[0].clone());
         // (parent, kind, child scale) → children; kinds: 0 exact sum, 1 population, 2 QPV parts,
         // 3 part of the parent with a rest (IRIS, QPV, QVA)
-        let mut rels: HashMap<(u32, u8, Scale), Vec<u32>> = HashMap::new();
+        let mut rels: HashMap<(u32, u8, Scale), Vec<u32>> = HashMap::default();
         let n = v.cells.len();
         for id in 0..n as u32 {
             let (scale, pop, zone, code) = v.cells[id as usize].key.clone();
@@ -266,5 +276,5 @@ pub fn measure_bounds(
 
 /// The catalogue entry of a value, if known.
 pub fn def_of(v: &Value) -> Option<&'static IndicatorDef> {
-    indicators::by_field(&v.indicator)
+    v.def
 }

@@ -8,6 +8,7 @@ use gdal::Dataset;
 
 use super::AuditError;
 use crate::emit::layers::layer_name;
+use crate::indicators::{self, IndicatorDef};
 use crate::model::{Population, Scale, Split};
 use crate::secrecy::Status;
 
@@ -19,6 +20,8 @@ pub struct Value {
     pub population: Population,
     pub zone: Split,
     pub indicator: String,
+    /// The catalogue definition of `indicator` (`None`: not an indicator of this version).
+    pub def: Option<&'static IndicatorDef>,
     pub value: Option<f64>,
     pub base: Option<i64>,
     pub status: Status,
@@ -103,15 +106,10 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
 }
 
 /// The rows of the `indicateurs` table, in `fid` order, read with SQLite directly (a
-/// GeoPackage is an SQLite file; going through one OGR feature per row took three times longer).
+/// GeoPackage is an SQLite file; going through one OGR feature per row took three times longer),
+/// the two halves of the table on two connections at once.
 fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
-    use crate::emit::tidy::COLUMNS;
-    let sql = |e: rusqlite::Error| format!("SQLite : {e}");
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(sql)?;
+    let conn = open_read_only(path)?;
     let table = crate::emit::gpkg::TIDY_TABLE;
     let present: bool = conn
         .query_row(
@@ -123,9 +121,43 @@ fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
     if !present {
         return Err(format!("table « {table} » absente"));
     }
+    let (lo, hi): (Option<i64>, Option<i64>) = conn
+        .query_row(
+            &format!("SELECT min(fid), max(fid) FROM \"{table}\""),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(sql)?;
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return Ok(Vec::new());
+    };
+    let mid = lo + (hi - lo) / 2;
+    let (first, second) = rayon::join(|| read_fids(path, lo, mid), || read_fids(path, mid + 1, hi));
+    let mut out = first?;
+    out.extend(second?);
+    Ok(out)
+}
+
+fn sql(e: rusqlite::Error) -> String {
+    format!("SQLite : {e}")
+}
+
+fn open_read_only(path: &Path) -> Result<rusqlite::Connection, String> {
+    rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)
+}
+
+/// The rows of the `indicateurs` table whose `fid` is in `lo..=hi`, in `fid` order.
+fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
+    use crate::emit::tidy::COLUMNS;
+    let conn = open_read_only(path)?;
+    let table = crate::emit::gpkg::TIDY_TABLE;
     let mut stmt = conn
         .prepare(&format!(
-            "SELECT {} FROM \"{table}\" ORDER BY fid",
+            "SELECT fid, {} FROM \"{table}\" WHERE fid BETWEEN ?1 AND ?2 ORDER BY fid",
             COLUMNS.join(", ")
         ))
         .map_err(|e| {
@@ -135,50 +167,47 @@ fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
                 sql(e)
             )
         })?;
-    let mut rows = stmt.query([]).map_err(sql)?;
-    let mut out = Vec::new();
-    let mut n = 0usize;
+    let mut rows = stmt.query([lo, hi]).map_err(sql)?;
+    let mut out = Vec::with_capacity((hi - lo + 1).max(0) as usize);
     while let Some(row) = rows.next().map_err(sql)? {
-        n += 1;
-        let text = |k: usize| -> Result<String, String> {
-            match row.get::<_, Option<String>>(k) {
-                Ok(Some(v)) => Ok(v),
-                Ok(None) => Err(format!("ligne {n} : colonne « {} » vide", COLUMNS[k])),
-                Err(e) => Err(format!(
-                    "ligne {n} : colonne « {} » : {}",
-                    COLUMNS[k],
-                    sql(e)
-                )),
+        let fid: i64 = row.get(0).map_err(sql)?;
+        // column `k` of COLUMNS is column `k + 1` of the query
+        let col = |k: usize, e: String| format!("fid {fid} : colonne « {} » : {e}", COLUMNS[k]);
+        let text = |k: usize| -> Result<&str, String> {
+            match row.get_ref(k + 1).map_err(|e| col(k, sql(e)))? {
+                rusqlite::types::ValueRef::Null => {
+                    Err(format!("fid {fid} : colonne « {} » vide", COLUMNS[k]))
+                }
+                v => v.as_str().map_err(|e| col(k, e.to_string())),
             }
         };
         let bad = |k: usize, v: &str| {
             format!(
-                "ligne {n} : valeur « {v} » inattendue dans « {} »",
+                "fid {fid} : valeur « {v} » inattendue dans « {} »",
                 COLUMNS[k]
             )
         };
         let s = text(0)?;
-        let scale = scale_of(&s).ok_or_else(|| bad(0, &s))?;
-        let code = text(1)?;
+        let scale = scale_of(s).ok_or_else(|| bad(0, s))?;
         let p = text(2)?;
-        let population = population_of(&p).ok_or_else(|| bad(2, &p))?;
+        let population = population_of(p).ok_or_else(|| bad(2, p))?;
         let z = text(3)?;
-        let zone = split_of(&z).ok_or_else(|| bad(3, &z))?;
-        let indicator = text(4)?;
+        let zone = split_of(z).ok_or_else(|| bad(3, z))?;
         let st = text(8)?;
-        let status = Status::from_key(&st).ok_or_else(|| bad(8, &st))?;
-        let value: Option<f64> = row
-            .get(6)
-            .map_err(|e| format!("ligne {n} : colonne « {} » : {}", COLUMNS[6], sql(e)))?;
-        let base: Option<i64> = row
-            .get(7)
-            .map_err(|e| format!("ligne {n} : colonne « {} » : {}", COLUMNS[7], sql(e)))?;
+        let status = Status::from_key(st).ok_or_else(|| bad(8, st))?;
+        let code = text(1)?.to_string();
+        let indicator = text(4)?;
+        let def = indicators::by_field(indicator);
+        let indicator = indicator.to_string();
+        let value: Option<f64> = row.get(7).map_err(|e| col(6, sql(e)))?;
+        let base: Option<i64> = row.get(8).map_err(|e| col(7, sql(e)))?;
         out.push(Value {
             scale,
             code,
             population,
             zone,
             indicator,
+            def,
             value,
             base,
             status,
@@ -198,6 +227,7 @@ pub fn from_layers(layers: &[crate::emit::Layer]) -> Published {
             population: population_of(r.population).expect("known population"),
             zone: split_of(r.zone).expect("known zone"),
             indicator: r.indicator.to_string(),
+            def: indicators::by_field(r.indicator),
             value: r.value,
             base: r.base,
             status: r.status,

@@ -41,6 +41,8 @@ pub struct Scratch {
     dir: Vec<(u32, i64)>,
     cells: Vec<(u32, i64)>,
     rels: Vec<u32>,
+    /// By relation: change of the parent minus the changes of the children.
+    change: Vec<i64>,
 }
 
 impl Scratch {
@@ -50,6 +52,7 @@ impl Scratch {
             dir: Vec::new(),
             cells: Vec::new(),
             rels: Vec::new(),
+            change: vec![0; view.relations.len()],
         }
     }
 }
@@ -91,7 +94,7 @@ impl<'a> Witnesses<'a> {
 
     /// The true values of measure `m` of every cell, when they meet every published bound and
     /// every relation (else `None`: nothing is proven by exchange for that measure).
-    pub fn truth(&self, view: &View, bounds: &Bounds, m: usize) -> Option<Vec<i64>> {
+    pub fn truth(&self, view: &View, bounds: &Bounds, m: usize) -> Option<Truth> {
         let h: Vec<i64> = self
             .row_of_cell
             .iter()
@@ -101,16 +104,16 @@ impl<'a> Witnesses<'a> {
         if !(0..h.len()).all(|c| fits(c, h[c])) {
             return None;
         }
-        let holds = view.relations.iter().all(|r| {
+        let mut slack = Vec::with_capacity(view.relations.len());
+        for r in &view.relations {
             let sum: i64 = r.children.iter().map(|&c| h[c as usize]).sum();
-            let parent = h[r.parent as usize];
-            if r.rest {
-                parent >= sum
-            } else {
-                parent == sum
+            let s = h[r.parent as usize] - sum;
+            if s < 0 || (s != 0 && !r.rest) {
+                return None;
             }
-        });
-        holds.then_some(h)
+            slack.push(s);
+        }
+        Some(Truth { values: h, slack })
     }
 
     /// Another whole value of measure `m` of `cell` consistent with the publication, from the
@@ -119,7 +122,7 @@ impl<'a> Witnesses<'a> {
         &self,
         view: &View,
         bounds: &Bounds,
-        truth: &[i64],
+        truth: &Truth,
         cell: u32,
         m: usize,
         s: &mut Scratch,
@@ -149,7 +152,7 @@ impl<'a> Witnesses<'a> {
                 s.delta[c as usize] = 0;
             }
             if ok {
-                return Some(truth[cell as usize] + sign * d_cell);
+                return Some(truth.values[cell as usize] + sign * d_cell);
             }
         }
         None
@@ -167,7 +170,7 @@ impl<'a> Witnesses<'a> {
     ) -> Option<(f64, f64)> {
         let exact = |c: u32| matches!(bounds[c as usize], Some((a, b)) if a == b);
         // neighbourhood: breadth first through the relations, unknown cells only
-        let mut var_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        let mut var_of: rustc_hash::FxHashMap<u32, usize> = Default::default();
         let mut order = vec![cell];
         var_of.insert(cell, 0);
         let mut i = 0;
@@ -233,21 +236,43 @@ impl<'a> Witnesses<'a> {
         (whole_numbers(ends[0], ends[1]) >= 2).then_some((ends[0], ends[1]))
     }
 
-    /// Whether the truth changed by `s.delta` meets the bounds and relations it touches.
-    fn verify(&self, view: &View, bounds: &Bounds, truth: &[i64], s: &Scratch) -> bool {
-        let at = |c: u32| truth[c as usize] + s.delta[c as usize];
+    /// Whether the truth changed by `s.delta` meets the bounds and relations it touches (the
+    /// truth meets them all: a relation holds if the changes of its members cancel out, or
+    /// stay within the rest of the parent).
+    fn verify(&self, view: &View, bounds: &Bounds, truth: &Truth, s: &mut Scratch) -> bool {
+        let at = |c: u32| truth.values[c as usize] + s.delta[c as usize];
         let fits = s.cells.iter().all(|&(c, _)| {
             let v = at(c);
             v >= 0 && bounds[c as usize].is_none_or(|(a, b)| a <= v && v <= b)
         });
-        fits && s.rels.iter().all(|&i| {
-            let r = &view.relations[i as usize];
-            let sum: i64 = r.children.iter().map(|&c| at(c)).sum();
-            if r.rest {
-                at(r.parent) >= sum
-            } else {
-                at(r.parent) == sum
+        if !fits {
+            return false;
+        }
+        for &(c, _) in &s.cells {
+            let d = s.delta[c as usize];
+            for &i in &self.rels_of[c as usize] {
+                let parent = view.relations[i as usize].parent == c;
+                s.change[i as usize] += if parent { d } else { -d };
             }
-        })
+        }
+        let mut ok = true;
+        for &i in &s.rels {
+            let slack = truth.slack[i as usize] + s.change[i as usize];
+            s.change[i as usize] = 0;
+            ok &= if view.relations[i as usize].rest {
+                slack >= 0
+            } else {
+                slack == 0
+            };
+        }
+        ok
     }
+}
+
+/// The true values of one measure, checked against the publication.
+pub struct Truth {
+    /// By cell.
+    pub values: Vec<i64>,
+    /// By relation: parent minus the sum of its children (0 unless the relation has a rest).
+    pub slack: Vec<i64>,
 }

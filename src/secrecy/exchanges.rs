@@ -11,7 +11,9 @@
 //!
 //! These are microdata: they stay in memory, and no output, log or error message shows them.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::indicators::Measures;
 use crate::model::{Population, Scale, Split};
@@ -101,24 +103,41 @@ impl Exchanges {
     }
 
     /// Rows whose measure changes when one unit moves as `e` says, with the change: −1 where
-    /// the unit leaves, +1 where it arrives.
+    /// the unit leaves, +1 where it arrives; rows in ascending order.
     pub fn direction(&self, e: Exchange, out: &mut Vec<(u32, i64)>) {
         out.clear();
         let rows = |c: u32| {
             let (a, b) = (self.cell_start[c as usize], self.cell_start[c as usize + 1]);
             &self.cell_rows[a as usize..b as usize]
         };
-        let from = rows(e.inside);
-        let to = rows(e.outside);
+        // rows of a cell are ascending: walk both lists together
+        let (from, to) = (rows(e.inside), rows(e.outside));
         let keep = |r: u32| e.recent_mover || self.keys[r as usize].1 == Population::Ensemble;
-        for &r in from {
-            if keep(r) && !to.contains(&r) {
-                out.push((r, -1));
-            }
-        }
-        for &r in to {
-            if keep(r) && !from.contains(&r) {
-                out.push((r, 1));
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let side = match (from.get(i), to.get(j)) {
+                (None, None) => break,
+                (Some(a), Some(b)) => a.cmp(b),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+            };
+            match side {
+                Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                }
+                Ordering::Less => {
+                    if keep(from[i]) {
+                        out.push((from[i], -1));
+                    }
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    if keep(to[j]) {
+                        out.push((to[j], 1));
+                    }
+                    j += 1;
+                }
             }
         }
     }
@@ -161,6 +180,6 @@ mod tests {
             },
             &mut d,
         );
-        assert_eq!(d, vec![(0, -1), (3, -1), (1, 1)]);
+        assert_eq!(d, vec![(0, -1), (1, 1), (3, -1)]);
     }
 }
