@@ -89,3 +89,37 @@ fn a_published_value_on_three_units_fails_the_audit() {
     assert_eq!(o.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("publiée sur 3 unité(s)"), "{stdout}");
 }
+
+#[test]
+fn an_unknown_status_in_the_second_half_of_the_table_is_named_by_fid_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("opsgeo.gpkg");
+    std::fs::copy(demo_gpkg(), &copy).unwrap();
+    let fid: i64 = {
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        // a row past the middle: the reader splits the table in two halves
+        let fid: i64 = conn
+            .query_row("SELECT max(fid) - 5 FROM indicateurs", [], |r| r.get(0))
+            .unwrap();
+        conn.execute(
+            "UPDATE indicateurs SET statut = 'inconnu' WHERE fid = ?1",
+            [fid],
+        )
+        .unwrap();
+        fid
+    };
+    let o = opsgeo(&["audit", path_str(&copy)]);
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_ne!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains(&format!("fid {fid}"))
+            && out.contains("« inconnu »")
+            && out.contains("statut"),
+        "{out}"
+    );
+    assert!(!out.contains("panicked"), "{out}");
+}
