@@ -80,11 +80,10 @@ impl Exchanges {
         ex
     }
 
-    /// Records the exchange protecting measure `m` of `row` (the first one given is kept).
-    pub(crate) fn insert(&mut self, row: &RowKey, m: usize, e: Exchange) {
-        if let Some(&r) = self.index.get(row) {
-            self.by_value.entry((r, m as u16)).or_insert(e);
-        }
+    /// Records the exchange protecting measure `m` of `row` (the index of the row in the order
+    /// given to [`Exchanges::new`]; the first exchange given is kept).
+    pub(crate) fn insert(&mut self, row: u32, m: usize, e: Exchange) {
+        self.by_value.entry((row, m as u16)).or_insert(e);
     }
 
     /// Index of the row with `key`.

@@ -463,62 +463,78 @@ pub fn suppress(
         })
         .collect();
     let fixed = Fixed::new(&model, &ancestors, &fams, &linked);
-    let mut masked_totals = std::collections::HashSet::new();
-    let mut last;
-    loop {
-        report.passes += 1;
-        let PassOutcome {
-            suppressed,
-            unprotected,
-            late_unprotected,
-            exchanges,
-        } = pass(&fixed, &masked_totals, tables, &mut report);
-        last = exchanges;
-        for &(r, k) in &suppressed {
-            let row = &model.rows[r as usize];
-            let Some(t) = row.table else {
-                masked_totals.insert(r);
-                report.totaux_masques.push(row.code.clone());
-                continue;
-            };
-            let t = &mut tables[t as usize];
-            let n = t.indicators.len();
-            let c = &mut t.cells[row.pos as usize * n + k];
-            c.status = Status::SecretSecondaire;
-            c.value = None;
-            c.base = None;
-        }
-        report.unprotected = unprotected;
-        // another pass would start from the same state with this pass's suppressions as
-        // values to protect from the start: if they all kept an exchange to the end, so would
-        // they there, and the values without one are those that had none before anything was
-        // published, in every pass. It could only suppress more, never protect more.
-        let last_pass = suppressed.is_empty()
-            || unprotected == 0
-            || late_unprotected == 0
-            || report.passes >= MAX_PASSES;
-        if last_pass {
-            break;
-        }
-        report.singleton_exposed = 0;
-    }
     let layer_row = |r: &super::structure::Row| r.table.is_some() && !r.virtual_cell && !r.absent;
-    let key = |r: &super::structure::Row| {
-        let scale = r.scale.expect("layer rows have a scale");
-        (scale, r.population, r.split, r.code.clone())
-    };
-    let mut exchanges = Exchanges::new(
-        model
-            .rows
-            .iter()
-            .filter(|r| layer_row(r))
-            .map(|r| (key(r), r.measures, r.cells.as_slice())),
-        model.n_inner(),
-    );
+    // the layer rows and their cells, for the audit, while the passes run
+    let (last, mut exchanges) = std::thread::scope(|scope| {
+        let exchanges = scope.spawn(|| {
+            let key = |r: &super::structure::Row| {
+                let scale = r.scale.expect("layer rows have a scale");
+                (scale, r.population, r.split, r.code.clone())
+            };
+            Exchanges::new(
+                model
+                    .rows
+                    .iter()
+                    .filter(|r| layer_row(r))
+                    .map(|r| (key(r), r.measures, r.cells.as_slice())),
+                model.n_inner(),
+            )
+        });
+        let mut masked_totals = std::collections::HashSet::new();
+        let mut last;
+        loop {
+            report.passes += 1;
+            let PassOutcome {
+                suppressed,
+                unprotected,
+                late_unprotected,
+                exchanges,
+            } = pass(&fixed, &masked_totals, tables, &mut report);
+            last = exchanges;
+            for &(r, k) in &suppressed {
+                let row = &model.rows[r as usize];
+                let Some(t) = row.table else {
+                    masked_totals.insert(r);
+                    report.totaux_masques.push(row.code.clone());
+                    continue;
+                };
+                let t = &mut tables[t as usize];
+                let n = t.indicators.len();
+                let c = &mut t.cells[row.pos as usize * n + k];
+                c.status = Status::SecretSecondaire;
+                c.value = None;
+                c.base = None;
+            }
+            report.unprotected = unprotected;
+            // another pass would start from the same state with this pass's suppressions as
+            // values to protect from the start: if they all kept an exchange to the end, so would
+            // they there, and the values without one are those that had none before anything was
+            // published, in every pass. It could only suppress more, never protect more.
+            let last_pass = suppressed.is_empty()
+                || unprotected == 0
+                || late_unprotected == 0
+                || report.passes >= MAX_PASSES;
+            if last_pass {
+                break;
+            }
+            report.singleton_exposed = 0;
+        }
+        (
+            last,
+            exchanges
+                .join()
+                .expect("building the exchanges does not panic"),
+        )
+    });
+    // model row → row of the exchanges (same filter, same order)
+    let mut ex_row = vec![None; model.rows.len()];
+    let layer_rows = (0..model.rows.len()).filter(|&i| layer_row(&model.rows[i]));
+    for (k, i) in layer_rows.enumerate() {
+        ex_row[i] = Some(k as u32);
+    }
     for (r, m, e) in last {
-        let row = &model.rows[r as usize];
-        if layer_row(row) {
-            exchanges.insert(&key(row), m, e);
+        if let Some(er) = ex_row[r as usize] {
+            exchanges.insert(er, m, e);
         }
     }
     report.seconds = start.elapsed().as_secs_f64();
