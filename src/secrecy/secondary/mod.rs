@@ -290,7 +290,6 @@ fn pass(
         epoch: 0,
         blockers: Vec::new(),
         last_reject: None,
-        groups_buf: Default::default(),
     };
 
     // values to protect, candidates
@@ -348,10 +347,7 @@ fn pass(
         }
     }
     log.clear();
-    for id in 0..s.items.len() as u32 {
-        let w = s.first_evaluation(id);
-        s.set_witness(id, w);
-    }
+    s.first_evaluations();
 
     let mut suppressed = Vec::new();
     let debug = std::env::var_os("OPSGEO_DEBUG_SECRET").is_some();
@@ -378,8 +374,7 @@ fn pass(
                 if model.rows[r as usize].table.is_some() {
                     let d = s.row_defs(r)[k];
                     let id = s.new_item(r, d);
-                    let w = s.first_evaluation(id);
-                    s.set_witness(id, w);
+                    s.first_evaluation(id);
                 }
             }
         }

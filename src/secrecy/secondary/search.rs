@@ -131,8 +131,6 @@ pub(super) struct Search<'a> {
     pub(super) blockers: Vec<u32>,
     /// The last try, if it was rejected: row, partitions it refined, the value that stopped it.
     pub(super) last_reject: Option<(u32, u64, u32)>,
-    /// Scratch of [`Search::cert`] (row cells by class).
-    pub(super) groups_buf: std::cell::RefCell<Vec<(u32, u32)>>,
 }
 
 impl<'a> Search<'a> {
@@ -219,11 +217,20 @@ impl<'a> Search<'a> {
     /// With `relaxed`, cells of one dwelling may give a unit too (the exchange is then hidden
     /// from every attacker but that dwelling's household).
     pub(super) fn cert(&self, it: &Item, cert: Cert, relaxed: bool) -> Option<Witness> {
+        GROUPS.with_borrow_mut(|g| self.cert_in(it, cert, relaxed, g))
+    }
+
+    fn cert_in(
+        &self,
+        it: &Item,
+        cert: Cert,
+        relaxed: bool,
+        g: &mut Vec<(u32, u32)>,
+    ) -> Option<Witness> {
         let model = self.model;
         let row = &model.rows[it.row as usize];
         let pid = self.cert_pid(cert);
-        let mut g = self.groups_buf.borrow_mut();
-        self.groups_into(pid, it.row, &mut g);
+        self.groups_into(pid, it.row, g);
         let p = &self.parts[pid];
         let ns = |c: u32| relaxed || !self.singleton[c as usize];
         let gives = |c: u32| relaxed || self.gives(it.row, c);
@@ -356,7 +363,12 @@ impl<'a> Search<'a> {
     }
 
     /// Like [`Self::evaluate`], with the kind of exchange found (`None` for an exempt zero).
-    pub(super) fn evaluate_cert(&self, id: u32) -> Option<(Witness, Option<Cert>)> {
+    pub(super) fn evaluate_cert(&self, id: u32) -> Found {
+        self.evaluate_as(id, self.items[id as usize].relaxed)
+    }
+
+    /// [`Self::evaluate_cert`], cells of a single dwelling giving a unit or not (`relaxed`).
+    fn evaluate_as(&self, id: u32, relaxed: bool) -> Found {
         let it = &self.items[id as usize];
         let a = self.model.rows[it.row as usize].measures[it.num];
         if a == 0 && self.exempt(it.row, it.num) {
@@ -364,18 +376,37 @@ impl<'a> Search<'a> {
         }
         it.certs
             .iter()
-            .find_map(|&c| self.cert(it, c, it.relaxed).map(|w| (w, Some(c))))
+            .find_map(|&c| self.cert(it, c, relaxed).map(|w| (w, Some(c))))
     }
 
-    /// Evaluates a new item; without any exchange avoiding single-dwelling cells, it is
-    /// protected with them instead.
-    pub(super) fn first_evaluation(&mut self, id: u32) -> Found {
-        let w = self.evaluate_cert(id);
-        if w.is_some() {
-            return w;
+    /// The first evaluation of an item: without any exchange avoiding single-dwelling cells,
+    /// it is protected with them instead (`true`: the item is relaxed).
+    fn first_found(&self, id: u32) -> (Found, bool) {
+        match self.evaluate_as(id, false) {
+            Some(w) => (Some(w), false),
+            None => (self.evaluate_as(id, true), true),
         }
-        self.items[id as usize].relaxed = true;
-        self.evaluate_cert(id)
+    }
+
+    /// Evaluates a new item and records its witness.
+    pub(super) fn first_evaluation(&mut self, id: u32) {
+        let (w, relaxed) = self.first_found(id);
+        self.items[id as usize].relaxed |= relaxed;
+        self.set_witness(id, w);
+    }
+
+    /// [`Self::first_evaluation`] of every item, on every thread (each evaluation reads the
+    /// partitions only; the witnesses are recorded in item order).
+    pub(super) fn first_evaluations(&mut self) {
+        use rayon::prelude::*;
+        let found: Vec<(Found, bool)> = (0..self.items.len() as u32)
+            .into_par_iter()
+            .map(|id| self.first_found(id))
+            .collect();
+        for (id, (w, relaxed)) in found.into_iter().enumerate() {
+            self.items[id].relaxed |= relaxed;
+            self.set_witness(id as u32, w);
+        }
     }
 
     /// The witness of `id` and the kind of exchange it is: the stored one (still valid: every
@@ -694,6 +725,11 @@ impl<'g> CellsOf<'g> {
     fn len(self) -> usize {
         self.0.len()
     }
+}
+
+thread_local! {
+    /// Scratch of [`Search::cert`] (row cells by class), one per thread.
+    static GROUPS: std::cell::RefCell<Vec<(u32, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Number of recent blockers kept (see [`Search::blockers`]).
