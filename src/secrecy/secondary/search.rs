@@ -554,12 +554,7 @@ impl<'a> Search<'a> {
 
     pub(super) fn revealed_with(&self, row: u32, mask: u128) -> MeasureSet {
         let defs = self.row_defs(row);
-        reveal::revealed(
-            defs.iter()
-                .enumerate()
-                .filter(|(k, _)| mask >> k & 1 == 1)
-                .map(|(_, d)| *d),
-        )
+        reveal::revealed(MaskOnes(mask).map(|k| defs[k]))
     }
 
     /// Whether publishing at `r` what refines the partitions `todo` is bound to fail like the
@@ -730,6 +725,22 @@ impl<'g> CellsOf<'g> {
 thread_local! {
     /// Scratch of [`Search::cert`] (row cells by class), one per thread.
     static GROUPS: std::cell::RefCell<Vec<(u32, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Indices of the bits set in a mask of published values, ascending.
+#[derive(Clone, Copy)]
+struct MaskOnes(u128);
+
+impl Iterator for MaskOnes {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        (self.0 != 0).then(|| {
+            let k = self.0.trailing_zeros() as usize;
+            self.0 &= self.0 - 1;
+            k
+        })
+    }
 }
 
 /// Number of recent blockers kept (see [`Search::blockers`]).
