@@ -1,7 +1,7 @@
 //! `manifest.json`: inputs and outputs with SHA-256, counts, timings and versions.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::json;
@@ -131,14 +131,48 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(format!("{:x}", h.finalize()))
 }
 
-/// Writes the manifest of a staged publication (`dir` holds the outputs listed in `report`;
-/// `meta` carries the input checksums, in the order of `report.inputs`).
+/// SHA-256 and size of one output of the manifest.
+#[derive(Debug, Clone)]
+pub struct OutputDigest {
+    /// Path relative to the publication folder.
+    pub file: PathBuf,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// The digest of every output `rels` (relative to `dir`), each file flushed to disk on the way:
+/// the publication syncs the whole folder again before renaming it, cheaply by then. Runs
+/// beside the secrecy audit, which only reads the files.
+pub fn digest_outputs(dir: &Path, rels: &[PathBuf]) -> Result<Vec<OutputDigest>, PipelineError> {
+    rels.iter()
+        .map(|rel| {
+            let p = dir.join(rel);
+            let err = |e: std::io::Error| PipelineError::Publish {
+                path: p.clone(),
+                message: e.to_string(),
+            };
+            let sha256 = sha256_file(&p).map_err(err)?;
+            let f = std::fs::File::open(&p).map_err(err)?;
+            f.sync_all().map_err(err)?;
+            let bytes = f.metadata().map_err(err)?.len();
+            Ok(OutputDigest {
+                file: rel.clone(),
+                sha256,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// Writes the manifest of a staged publication (`outputs`: the digests of the outputs listed in
+/// `report`, from [`digest_outputs`]; `meta` carries the input checksums, in the order of
+/// `report.inputs`).
 pub fn write_manifest(
     path: &Path,
     cfg: &Config,
     report: &RunReport,
     meta: &RunMetadata,
-    dir: &Path,
+    outputs: &[OutputDigest],
 ) -> Result<(), PipelineError> {
     let err = |p: &Path, e: std::io::Error| PipelineError::Publish {
         path: p.to_path_buf(),
@@ -157,13 +191,10 @@ pub fn write_manifest(
             "lignes_rejetees": s.rejected,
         }));
     }
-    let mut outputs = Vec::new();
-    for rel in &report.outputs {
-        let p = dir.join(rel);
-        let sha = sha256_file(&p).map_err(|e| err(&p, e))?;
-        let size = std::fs::metadata(&p).map_err(|e| err(&p, e))?.len();
-        outputs.push(json!({ "fichier": rel, "octets": size, "sha256": sha }));
-    }
+    let outputs: Vec<_> = outputs
+        .iter()
+        .map(|o| json!({ "fichier": o.file, "octets": o.bytes, "sha256": o.sha256 }))
+        .collect();
     let doc = json!({
         "opsgeo": env!("CARGO_PKG_VERSION"),
         "version_schema": SCHEMA_VERSION,

@@ -475,7 +475,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     report.metadata = manifest::MetadataReport::from(&meta);
 
     // every output is written into the staging folder and checked there
-    let staged = publish::stage(
+    let mut staged = publish::stage(
         &publication,
         cfg,
         &publish::StageOutputs {
@@ -488,12 +488,19 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         &mut report,
         &mut timer,
     )?;
-    // the secrecy audit reads only the staged GeoPackage; a failure publishes nothing
-    report.audit = audit_staged(
-        &publication.staging().join("opsgeo.gpkg"),
-        &cfg.secrecy,
-        &exchanges,
-    )?;
+    // the secrecy audit reads only the staged GeoPackage; a failure publishes nothing. The
+    // outputs are hashed for the manifest (and flushed to disk) meanwhile.
+    let staging = publication.staging();
+    let (audit, digests) = std::thread::scope(|s| {
+        let digests = s.spawn(|| manifest::digest_outputs(staging, &report.outputs));
+        let audit = audit_staged(&staging.join("opsgeo.gpkg"), &cfg.secrecy, &exchanges);
+        let digests = digests
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (audit, digests)
+    });
+    report.audit = audit?;
+    staged.digests = digests?;
     drop(exchanges);
     timer.lap("audit", "publication");
     publish::publish(

@@ -243,6 +243,9 @@ fn check_replaceable(out: &Path) -> Result<(), PublishError> {
 pub struct Staged {
     /// GeoPackage tables (layers and attribute tables, styles excluded) → rows.
     pub tables: Vec<(String, u64)>,
+    /// Digests of the outputs for the manifest ([`manifest::digest_outputs`]), computed while
+    /// the secrecy audit runs: empty until then.
+    pub digests: Vec<manifest::OutputDigest>,
 }
 
 fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
@@ -390,6 +393,7 @@ pub(super) fn stage(
             .into_iter()
             .filter(|(t, _)| t != emit::gpkg::layer_styles::STYLE_TABLE)
             .collect(),
+        digests: Vec::new(),
     })
 }
 
@@ -467,7 +471,13 @@ pub(super) fn publish(
     report.timings = timer.timings.clone();
     report.total_seconds = timer.start.elapsed().as_secs_f64();
     report.publication.methode = "echange_atomique".into();
-    manifest::write_manifest(&staging.join("manifest.json"), cfg, report, meta, &staging)?;
+    manifest::write_manifest(
+        &staging.join("manifest.json"),
+        cfg,
+        report,
+        meta,
+        &staged.digests,
+    )?;
     report.outputs.push("manifest.json".into());
     checkpoint("avant_echange");
     if let Some(pg) = &publication.postgis {
