@@ -61,6 +61,15 @@ fn demo_summary_and_manifest_show_losses_per_rule_and_scale() {
         .unwrap()
         .iter()
         .any(|t| t["etape"] == "audit"));
+    // masked values without a proof of exchange are announced, never silent
+    let unprotected = m["secret"]["secondaire"]["unprotected"].as_u64().unwrap();
+    assert_eq!(
+        stdout.contains(&format!(
+            "attention : {unprotected} valeur(s) masquée(s) sans preuve"
+        )),
+        unprotected > 0,
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -77,6 +77,15 @@ pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
             hidden
         );
     }
+    if sec2.unprotected > 0 {
+        let _ = writeln!(
+            s,
+            "  attention : {} valeur(s) masquée(s) sans preuve d'échange (secret.secondaire.unprotected) ; \
+             une entité sans ligne « récents » dit que ses emménagés récents sont 0, ce que l'audit \
+             ne voit pas (défaut connu : README, « Limites connues »)",
+            sec2.unprotected
+        );
+    }
     s
 }
 
