@@ -39,9 +39,21 @@ pub fn render_inputs(inputs: &[InputStats], with_format: bool) -> String {
 pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
     let mut s = String::new();
     let sec2 = &sec.secondaire;
+    // masked values left without a proof of exchange are announced on the same line (the
+    // summary fits one screen)
+    let warning = if sec2.unprotected > 0 {
+        format!(
+            " ; attention : {} valeur(s) masquée(s) sans preuve d'échange — une entité sans ligne \
+             « récents » dit que ses emménagés récents sont 0, ce que l'audit ne voit pas (défaut \
+             connu : README, « Limites connues »)",
+            sec2.unprotected
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "Secret statistique — valeurs par motif et par échelle (entités touchées) ; secret secondaire : {} candidates, {} passe(s), {:.1} s :",
+        "Secret statistique — valeurs par motif et par échelle (entités touchées) ; secret secondaire : {} candidates, {} passe(s), {:.1} s{warning} :",
         sec2.candidates, sec2.passes, sec2.seconds
     );
     // coarse to fine
@@ -75,15 +87,6 @@ pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
             scale,
             parts.join(", "),
             hidden
-        );
-    }
-    if sec2.unprotected > 0 {
-        let _ = writeln!(
-            s,
-            "  attention : {} valeur(s) masquée(s) sans preuve d'échange (secret.secondaire.unprotected) ; \
-             une entité sans ligne « récents » dit que ses emménagés récents sont 0, ce que l'audit \
-             ne voit pas (défaut connu : README, « Limites connues »)",
-            sec2.unprotected
         );
     }
     s
