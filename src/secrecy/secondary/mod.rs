@@ -114,12 +114,13 @@ impl<'a> Fixed<'a> {
                 row.code.as_str(),
             )
         };
-        let mut order: Vec<usize> = (0..model.rows.len()).collect();
-        order.sort_by_cached_key(|&r| key(r));
-        let mut row_rank = vec![0u32; model.rows.len()];
+        let keys: Vec<_> = (0..model.rows.len()).map(key).collect();
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        let mut row_rank = vec![0u32; keys.len()];
         let mut rank = 0;
         for i in 0..order.len() {
-            if i > 0 && key(order[i]) != key(order[i - 1]) {
+            if i > 0 && keys[order[i]] != keys[order[i - 1]] {
                 rank += 1;
             }
             row_rank[order[i]] = rank;
@@ -518,7 +519,7 @@ pub fn suppress(
             last,
             exchanges
                 .join()
-                .expect("building the exchanges does not panic"),
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
         )
     });
     // model row → row of the exchanges (same filter, same order)
