@@ -123,6 +123,10 @@ pub struct Aggregates {
     pub programme_points: Vec<Option<Coord>>,
     pub building_points: Vec<Option<Coord>>,
     pub stairwell_points: Vec<Option<Coord>>,
+    /// The commune (territory index) of every programme, building and stairwell, in that
+    /// order: `None` for a unit whose dwellings lie in several communes. Its `code_commune`,
+    /// from which a reader knows that the commune holds it.
+    pub unit_communes: [Vec<Option<u32>>; 3],
     pub report: AggregateReport,
 }
 
@@ -309,6 +313,7 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
     // first commune of each programme / building, MULTI once a second one is seen
     let mut prog_commune: Vec<u32> = vec![NONE; s.programmes.len()];
     let mut bat_commune: Vec<u32> = vec![NONE; s.buildings.len()];
+    let mut stair_commune: Vec<u32> = vec![NONE; s.stairwells.len()];
 
     for (i, d) in input.dwellings.iter().enumerate() {
         let h = match household_of[i] {
@@ -342,6 +347,7 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         );
         mark_commune(&mut prog_commune[p], d.commune);
         mark_commune(&mut bat_commune[b], d.commune);
+        mark_commune(&mut stair_commune[d.stairwell as usize], d.commune);
         let loc = &input.locations[i];
         let pl = &input.placements[i];
         let split = split_of(d, loc, pl, &mut report);
@@ -458,9 +464,19 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         .sum();
     report.recent_window = recent_window(input.reference, input.recent_years);
 
+    let single = |v: Vec<u32>| {
+        v.into_iter()
+            .map(|c| (c != NONE && c != MULTI).then_some(c))
+            .collect()
+    };
     Aggregates {
         tables,
         qva_source,
+        unit_communes: [
+            single(prog_commune),
+            single(bat_commune),
+            single(stair_commune),
+        ],
         programme_points: prog_sum.into_iter().map(mean).collect(),
         building_points: bat_sum.into_iter().map(mean).collect(),
         stairwell_points: stair_sum.into_iter().map(mean).collect(),

@@ -11,18 +11,12 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System};
-use super::model::View;
-use super::witness::{Bounds, Scratch, Truth, Witnesses};
+use super::witness::{Scratch, Truth, Witnesses};
+pub use crate::secrecy::reader::Range;
+use crate::secrecy::reader::{Bound, View};
 
-/// What the audit knows about one measure of one cell.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Range {
-    /// Values proven reachable (a part of the interval; the whole interval when exact).
-    pub lo: f64,
-    pub hi: f64,
-    /// The only whole value it can take, when pinned.
-    pub pinned: Option<i64>,
-}
+/// What the publication says of one measure, by row.
+pub type Bounds = [Bound];
 
 /// Counters of the linear programming.
 #[derive(Debug, Clone, Default)]
@@ -75,32 +69,45 @@ const LOCAL_CELLS: [usize; 2] = [24, 160];
 /// One cell in `SAMPLE` has the exact interval of its unpublished values computed.
 const SAMPLE: u32 = 2048;
 
-/// Whether a cell containing `cell` has measure `m` published as 0 (`bounds` of `m`): `cell`
+/// Whether a row containing `cell` has measure `m` published as 0 (`bounds` of `m`): `cell`
 /// is then 0 too, implied by that zero.
-pub fn zero_above(view: &View, bounds: &Bounds, cell: u32) -> bool {
-    view.ancestors(cell)
-        .into_iter()
-        .any(|a| bounds[a as usize] == Some((0, 0)))
+pub fn zero_above(view: &View, bounds: &Bounds, cell: u32, m: usize) -> bool {
+    let mut a = Vec::new();
+    view.ancestors(cell, m, &mut a);
+    a.into_iter().any(|a| {
+        let b = bounds[a as usize];
+        b.published && b.lo == 0 && b.hi == 0
+    })
 }
 
-/// Ranges of measure `m` for the cells `needed`; `bounds` are what the published values say
-/// of `m` in each cell ([`super::model::measure_bounds`]). With `proofs` (the exchanges of the
-/// run and the verified true values of `m`), a value an exchange moves is proven not pinned
-/// without linear programming.
+/// Ranges of measure `m` for the rows `needed`; `bounds` are what the publication says of `m`
+/// in each row ([`super::model::AuditView::measure_bounds`]). With `proofs` (the alternative
+/// tables of the run and the verified true values of `m`), a value a table moves is proven not
+/// pinned without linear programming. The rows of `exact` get their exact interval.
+#[allow(clippy::too_many_arguments)]
 pub fn measure_ranges(
     view: &View,
     bounds: &Bounds,
     m: usize,
     needed: &[u32],
     zero_only: &[u32],
+    exact_wanted: &[(u32, f64)],
     stats: &mut LpStats,
     proofs: Option<(&Witnesses<'_>, &Truth)>,
 ) -> HashMap<u32, Range> {
-    let n = view.cells.len();
-    let exact = |c: u32| matches!(bounds[c as usize], Some((a, b)) if a == b);
+    let n = view.len();
+    let exact = |c: u32| bounds[c as usize].exact();
+    // rows whose interval must be at least this wide to prove them, or exact (by row)
+    let width_wanted = |c: u32| {
+        exact_wanted
+            .binary_search_by_key(&c, |&(x, _)| x)
+            .ok()
+            .map(|i| exact_wanted[i].1)
+    };
+    let wants_exact = |c: u32| sampled(c) || width_wanted(c).is_some();
     // connect unknown cells that share a relation
     let mut dsu = Dsu((0..n as u32).collect());
-    for r in &view.relations {
+    for r in view.relations.iter().filter(|r| r.holds_for(m)) {
         let mut first = None;
         for &c in std::iter::once(&r.parent).chain(&r.children) {
             if exact(c) {
@@ -116,8 +123,8 @@ pub fn measure_ranges(
     let mut out = HashMap::default();
     let mut groups: HashMap<u32, Vec<u32>> = HashMap::default();
     for &c in needed {
-        if let Some((a, b)) = bounds[c as usize].filter(|(a, b)| a == b) {
-            let _ = b;
+        if exact(c) {
+            let a = bounds[c as usize].lo;
             out.insert(
                 c,
                 Range {
@@ -128,7 +135,7 @@ pub fn measure_ranges(
             );
             continue;
         }
-        if zero_above(view, bounds, c) {
+        if zero_above(view, bounds, c, m) {
             out.insert(
                 c,
                 Range {
@@ -163,12 +170,12 @@ pub fn measure_ranges(
             let local = |stats: &mut LpStats| {
                 let r = LOCAL_CELLS.iter().find_map(|&n| {
                     stats.solves += 2;
-                    w.local_range(view, bounds, &truth.values, c, n)
+                    w.local_range(view, bounds, &truth.values, m, c, n)
                 })?;
                 stats.local += 1;
                 Some(r)
             };
-            let proven = if sampled(c) {
+            let proven = if wants_exact(c) {
                 let r = local(stats);
                 if r.is_some() {
                     stats.sampled.push((m, c));
@@ -177,7 +184,8 @@ pub fn measure_ranges(
             } else {
                 exchange(sc, stats).or_else(|| local(stats))
             };
-            if let Some((lo, hi)) = proven {
+            let wide_enough = |(lo, hi): (f64, f64)| width_wanted(c).is_none_or(|w| hi - lo >= w);
+            if let Some((lo, hi)) = proven.filter(|&r| wide_enough(r)) {
                 out.insert(
                     c,
                     Range {
@@ -194,6 +202,9 @@ pub fn measure_ranges(
     // relations by group
     let mut rel_of: HashMap<u32, Vec<usize>> = HashMap::default();
     for (i, r) in view.relations.iter().enumerate() {
+        if !r.holds_for(m) {
+            continue;
+        }
         let any = std::iter::once(&r.parent)
             .chain(&r.children)
             .find(|&&c| !exact(c));
@@ -214,7 +225,7 @@ pub fn measure_ranges(
         let mut sys = System::default();
         let mut var = |c: u32, sys: &mut System| -> usize {
             *var_of.entry(c).or_insert_with(|| {
-                sys.bounds.push(var_bounds(bounds[c as usize]));
+                sys.bounds.push(var_bounds(bounds[c as usize].as_pair()));
                 sys.bounds.len() - 1
             })
         };
@@ -229,14 +240,10 @@ pub fn measure_ranges(
                 std::iter::once((r.parent, 1.0)).chain(r.children.iter().map(|&c| (c, -1.0)))
             {
                 if exact(c) {
-                    rhs -= coef * bounds[c as usize].expect("exact").0 as f64;
+                    rhs -= coef * bounds[c as usize].lo as f64;
                 } else {
                     terms.push((var(c, &mut sys), coef));
                 }
-            }
-            if r.rest {
-                sys.bounds.push((0.0, f64::INFINITY));
-                terms.push((sys.bounds.len() - 1, -1.0));
             }
             sys.equations.push(Equation { terms, rhs });
         }
@@ -299,7 +306,7 @@ pub fn measure_ranges(
             }
             for (c, lo, hi) in got {
                 let pinned = (whole_numbers(lo, hi) <= 1).then(|| lo.round() as i64);
-                if sampled(c) {
+                if wants_exact(c) {
                     stats.sampled.push((m, c));
                 }
                 out.insert(c, Range { lo, hi, pinned });
@@ -367,7 +374,7 @@ pub fn measure_ranges(
             let v = tv[t];
             let (mut lo, mut hi) = range[t];
             // exact interval for the values not shown to move, and for a sample (widths)
-            let sample = sampled(c);
+            let sample = wants_exact(c);
             let mut pinned = None;
             if open.contains(&t) || sample {
                 let mut ends = [lo, hi];
@@ -393,20 +400,21 @@ pub fn measure_ranges(
                         "système : {:?}\nbornes/points : lo={lo} hi={hi} low={:?}",
                         sys, low[v]
                     );
-                    let key = |c: u32| format!("{:?}", view.cells[c as usize].key);
+                    let key = |c: u32| format!("{:?}", view.keys[c as usize]);
                     eprintln!("déterminé : mesure {m} {} = {:?}", key(c), pinned);
                     for &ri in rel_of.get(&g).map(|v| v.as_slice()).unwrap_or(&[]) {
                         let r = &view.relations[ri];
-                        let show = |c: u32| format!("{}={:?}", key(c), bounds[c as usize]);
+                        let show = |c: u32| {
+                            format!("{}{:?}={:?}", key(c), view.kinds[c as usize], bounds[c as usize])
+                        };
                         eprintln!(
-                            "  {} = {}{}",
+                            "  {} = {}",
                             show(r.parent),
                             r.children
                                 .iter()
                                 .map(|&c| show(c))
                                 .collect::<Vec<_>>()
                                 .join(" + "),
-                            if r.rest { " + reste" } else { "" }
                         );
                     }
                 }

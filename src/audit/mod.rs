@@ -33,9 +33,11 @@ use thiserror::Error;
 use crate::config::SecrecySection;
 use crate::indicators::{Kind, Measure};
 use crate::secrecy::primary::rate_reached;
-use crate::secrecy::Exchanges;
-use check::{measure_ranges, LpStats, Range};
-use model::{def_of, known_bounds, View};
+use crate::secrecy::reader::disclosure::{numerator_step, told_by_status};
+use crate::secrecy::reader::{determined, Facts, Range, View};
+use crate::secrecy::Certificates;
+use check::{measure_ranges, LpStats};
+use model::AuditView;
 use read::Published;
 use witness::Witnesses;
 
@@ -89,6 +91,9 @@ pub struct AuditReport {
     pub regles_primaires_enfreintes: Vec<Finding>,
     /// Unpublished values implied by a published zero of a containing zone.
     pub zeros_impliques: u64,
+    /// `secret_100` values of a distribution with a single share: their reason code says
+    /// they are 100 % (see [`crate::secrecy::reader::disclosure::told_by_status`]).
+    pub revelees_par_le_motif: u64,
     /// Groups of unknowns whose relations contradict the published values.
     pub groupes_incoherents: u64,
     pub groupes: u64,
@@ -121,11 +126,13 @@ impl AuditReport {
         };
         let w = &self.largeurs;
         format!(
-            "Audit du secret : {} valeurs, {} non publiées, {} zéros impliqués par un zéro publié ; {} programmes linéaires, {:.1} s ; {}\n  \
+            "Audit du secret : {} valeurs, {} non publiées, {} zéros impliqués par un zéro publié, {} parts uniques à 100 % dites par leur motif ; {} preuves vérifiées, {} programmes linéaires, {:.1} s ; {}\n  \
              largeur prouvée des intervalles (au moins ; échantillon de {}) : comptes {} | parts (points) {} | moyennes (relative) {}\n",
             self.valeurs,
             self.valeurs_non_publiees,
             self.zeros_impliques,
+            self.revelees_par_le_motif,
+            self.preuves_par_echange,
             self.programmes_lineaires,
             self.secondes,
             if self.passed() {
@@ -166,6 +173,16 @@ impl AuditReport {
             s,
             "  valeurs nulles déduites d'un zéro publié d'une zone englobante (admises) : {}",
             self.zeros_impliques
+        );
+        let _ = writeln!(
+            s,
+            "  parts uniques de leur distribution masquées à 100 %, que leur motif secret_100 révèle : {}",
+            self.revelees_par_le_motif
+        );
+        let _ = writeln!(
+            s,
+            "  preuves : {} tables alternatives vérifiées, {} programmes linéaires locaux",
+            self.preuves_par_echange, self.preuves_locales
         );
         for (title, list) in [
             (
@@ -245,44 +262,75 @@ pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
     audit_with(p, params, None)
 }
 
-/// [`audit_file`] with the exchanges of the run that wrote the file: candidate proofs that the
-/// audit verifies before using them (see [`witness`]); the verdict is the same, reached with
-/// far fewer linear programs.
+/// [`audit_file`] with the alternative tables of the run that wrote the file (candidate proofs
+/// the audit verifies before using them, see [`witness`]) and the totals its manifest
+/// publishes: the verdict is the same, reached with far fewer linear programs.
 pub fn audit_file_with(
     path: &Path,
     params: &SecrecySection,
-    exchanges: &Exchanges,
+    certificates: &Certificates,
+    totals: [Option<i64>; 4],
 ) -> Result<AuditReport, AuditError> {
     let start = Instant::now();
-    let p = read::read(path)?;
-    let mut r = audit_with(&p, params, Some(exchanges));
+    let mut p = read::read(path)?;
+    p.totals = totals;
+    let mut r = audit_with(&p, params, Some(certificates));
     r.secondes = start.elapsed().as_secs_f64();
     Ok(r)
 }
 
-/// Measure → cells whose range is asked, `true` when only whether it can be 0 matters.
-struct Needed(BTreeMap<usize, Vec<(u32, bool)>>);
+/// Measure → rows whose range is asked, `true` when only whether it can be 0 matters, and the
+/// rows whose interval must be computed at least this wide (or exactly).
+struct Needed {
+    asked: BTreeMap<usize, Vec<(u32, bool)>>,
+    widths: BTreeMap<usize, Vec<(u32, f64)>>,
+}
 
 impl Needed {
     fn new() -> Needed {
-        Needed(BTreeMap::new())
+        Needed {
+            asked: BTreeMap::new(),
+            widths: BTreeMap::new(),
+        }
     }
 
-    fn add(&mut self, m: usize, cell: u32, zero_only: bool) {
-        self.0.entry(m).or_default().push((cell, zero_only));
+    /// Asks measure `m` of `row` (for the households of a « récents » row, in the relations
+    /// of the recent movers too: the same unknown).
+    fn add(&mut self, view: &View, row: u32, m: usize, zero_only: bool) {
+        for w in worlds(view, row, m) {
+            self.asked.entry(w).or_default().push((row, zero_only));
+        }
+    }
+
+    fn add_width(&mut self, view: &View, row: u32, m: usize, width: f64) {
+        for w in worlds(view, row, m) {
+            self.asked.entry(w).or_default().push((row, false));
+            self.widths.entry(w).or_default().push((row, width));
+        }
+    }
+}
+
+/// The measures of the relations in which measure `m` of `row` is an unknown.
+fn worlds(view: &View, row: u32, m: usize) -> Vec<usize> {
+    use crate::indicators::Measure as M;
+    let pop = view.population(row);
+    if crate::secrecy::reader::bounds::alias(pop, m) == M::Households as usize
+        && pop == crate::model::Population::Recents
+    {
+        vec![M::Households as usize, M::RecentMovers as usize]
+    } else {
+        vec![m]
     }
 }
 
 /// The ranges of the unpublished measures, one measure per task.
 struct Solve<'a> {
-    p: &'a Published,
-    view: &'a View,
-    by_measure: &'a [Vec<(u32, u32)>],
+    av: &'a AuditView,
     witnesses: Option<&'a Witnesses<'a>>,
 }
 
 impl Solve<'_> {
-    /// Adds the ranges of `needed` (measure → cells) to `ranges`; merged in measure order, so
+    /// Adds the ranges of `needed` (measure → rows) to `ranges`; merged in measure order, so
     /// the result does not depend on the number of threads.
     fn ranges(
         &self,
@@ -291,24 +339,33 @@ impl Solve<'_> {
         stats: &mut LpStats,
     ) {
         use rayon::prelude::*;
-        let results: Vec<(usize, HashMap<u32, Range>, LpStats)> = needed
-            .0
+        let Needed { asked, mut widths } = needed;
+        let tasks: Vec<(usize, Vec<(u32, bool)>, Vec<(u32, f64)>)> = asked
             .into_iter()
-            .collect::<Vec<_>>()
+            .map(|(m, a)| {
+                let mut w = widths.remove(&m).unwrap_or_default();
+                w.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+                w.dedup_by_key(|x| x.0);
+                (m, a, w)
+            })
+            .collect();
+        let view = &self.av.view;
+        let results: Vec<(usize, HashMap<u32, Range>, LpStats)> = tasks
             .into_par_iter()
-            .map(|(m, mut asked)| {
-                // a cell asked in full and for « can it be 0 » only is asked in full
+            .map(|(m, mut asked, widths)| {
+                // a row asked in full and for « can it be 0 » only is asked in full
                 asked.sort_unstable();
                 asked.dedup_by_key(|(c, _)| *c);
                 let cells: Vec<u32> = asked.iter().map(|&(c, _)| c).collect();
                 let zero_only: Vec<u32> =
                     asked.iter().filter(|(_, z)| *z).map(|&(c, _)| c).collect();
                 let mut st = LpStats::default();
-                let n = self.view.cells.len();
-                let bounds = model::measure_bounds(self.p, n, &self.by_measure[m], m);
-                let truth = self.witnesses.and_then(|w| w.truth(self.view, &bounds, m));
+                let bounds = self.av.measure_bounds(m);
+                let truth = self.witnesses.and_then(|w| w.truth(view, &bounds, m));
                 let proofs = self.witnesses.zip(truth.as_ref());
-                let r = measure_ranges(self.view, &bounds, m, &cells, &zero_only, &mut st, proofs);
+                let r = measure_ranges(
+                    view, &bounds, m, &cells, &zero_only, &widths, &mut st, proofs,
+                );
                 (m, r, st)
             })
             .collect();
@@ -326,31 +383,60 @@ impl Solve<'_> {
     }
 }
 
-/// [`audit`], with the exchanges of the run when there are some.
+/// The range of measure `m` of `row` over the relations it is an unknown of (the narrowest).
+fn range_of(
+    ranges: &HashMap<(usize, u32), Range>,
+    view: &View,
+    row: u32,
+    m: usize,
+) -> Option<Range> {
+    let mut out: Option<Range> = None;
+    for w in worlds(view, row, m) {
+        let Some(r) = ranges.get(&(w, row)).copied() else {
+            continue;
+        };
+        out = Some(match out {
+            None => r,
+            Some(o) => Range {
+                lo: o.lo.max(r.lo),
+                hi: o.hi.min(r.hi),
+                pinned: o.pinned.or(r.pinned),
+            },
+        });
+    }
+    out
+}
+
+/// [`audit`], with the alternative tables of the run when there are some.
 pub fn audit_with(
     p: &Published,
     params: &SecrecySection,
-    exchanges: Option<&Exchanges>,
+    certificates: Option<&Certificates>,
 ) -> AuditReport {
     let start = Instant::now();
-    let view = View::build(p);
+    let facts = Facts::from(params);
+    let av = AuditView::build(p, facts);
+    let view = &av.view;
     let mut rep = AuditReport {
         valeurs: p.values.len() as u64,
+        valeurs_non_publiees: p.values.iter().filter(|v| !v.status.is_published()).count()
+            as u64,
         ..Default::default()
     };
-    let min = params.min_units as i64;
+    let min = facts.min_units;
 
     // primary rules on published values
-    for c in &view.cells {
-        let vals: Vec<_> = c.values.iter().map(|&i| &p.values[i]).collect();
-        let households = known_bounds(&vals, Measure::Households as usize)
-            .filter(|(a, b)| a == b)
-            .map(|(a, _)| a);
-        for v in &vals {
+    for row in 0..view.n_layer as u32 {
+        let hb = av.bound(row, Measure::Households as usize);
+        let households = (hb.exact() && hb.published).then_some(hb.lo);
+        for (k, d) in av.defs(row).iter().enumerate() {
+            let Some(vi) = av.value_index[row as usize][k] else {
+                continue;
+            };
+            let v = &p.values[vi as usize];
             if !v.status.is_published() {
                 continue;
             }
-            let Some(d) = def_of(v) else { continue };
             if let Some(b) = v.base {
                 if b < min {
                     rep.regles_primaires_enfreintes.push(finding(
@@ -381,71 +467,102 @@ pub fn audit_with(
         }
     }
 
-    // unpublished values
+    // unpublished values of the catalogue: (row, slot)
     let mut targets: Vec<(u32, usize)> = Vec::new();
-    for (cid, c) in view.cells.iter().enumerate() {
-        for &i in &c.values {
-            if p.values[i].status.is_published() {
+    for row in 0..view.n_layer as u32 {
+        let cells = &av.cells[row as usize];
+        for (k, c) in cells.iter().enumerate() {
+            if av.value_index[row as usize][k].is_none() || c.status.is_published() {
                 continue;
             }
-            rep.valeurs_non_publiees += 1;
-            if def_of(&p.values[i]).is_some() {
-                targets.push((cid as u32, i));
+            if told_by_status(av.defs(row), cells, k) {
+                rep.revelees_par_le_motif += 1;
+            } else {
+                targets.push((row, k));
             }
         }
     }
-    let by_measure = model::values_by_measure(p, &view);
-    let witnesses = exchanges.map(|ex| Witnesses::new(ex, &view));
+    let witnesses = certificates.and_then(|c| Witnesses::new(c, view));
+    if certificates.is_some() && witnesses.is_none() {
+        tracing::warn!("les preuves du secret secondaire ne correspondent pas au fichier : audit par programmation linéaire seule");
+    }
     let mut stats = LpStats::default();
     let mut ranges: HashMap<(usize, u32), Range> = HashMap::default();
-    // the numerators first (and the denominators of the sample); a share or mean is then
-    // determined only if its numerator is pinned, so its denominator is needed only then
     let ctx = Solve {
-        p,
-        view: &view,
-        by_measure: &by_measure,
+        av: &av,
         witnesses: witnesses.as_ref(),
     };
-    // a share or mean is determined only if its numerator is pinned at 0, or both its numerator
-    // and its denominator are pinned. Without exchanges: the numerators first, then the
-    // denominators of those pinned at another value. With exchanges (which mostly move the
-    // denominator of a ratio): the denominators first, then the numerators — only whether they
-    // can be 0 when the denominator is not pinned. The sample gets both, in full.
-    // (a ratio whose exchange moves the denominator only: see `first_den`)
-    let has = |cell: u32, m: usize| witnesses.as_ref().is_some_and(|w| w.has_exchange(cell, m));
-    let first_den = |cell: u32, _num: usize, den: usize| has(cell, den);
+    let def = |row: u32, k: usize| av.defs(row)[k];
+    // a share or mean is determined only if its numerator is pinned at 0, or its denominator
+    // is pinned and its numerator known within the shown precision. Without tables: the
+    // numerators first, then the denominators of those pinned. With tables (which mostly move
+    // the denominator of a ratio): the denominators first, then the numerators — only whether
+    // they can be 0 when the denominator is not pinned. The sample gets both, in full.
+    let has = |row: u32, m: usize| {
+        witnesses
+            .as_ref()
+            .is_some_and(|w| w.has_exchange(view, row, m))
+    };
     let mut needed = Needed::new();
-    for &(cell, i) in &targets {
-        let d = def_of(&p.values[i]).expect("targets have a definition");
+    for &(row, k) in &targets {
+        let d = def(row, k);
         let num = d.numerator as usize;
         match d.denominator.map(|x| x as usize) {
-            None => needed.add(num, cell, false),
-            Some(den) if check::sampled(cell) => {
-                needed.add(num, cell, false);
-                needed.add(den, cell, false);
+            None => needed.add(view, row, num, false),
+            Some(den) if check::sampled(row) => {
+                needed.add(view, row, num, false);
+                needed.add(view, row, den, false);
             }
-            Some(den) if first_den(cell, num, den) => needed.add(den, cell, false),
-            Some(_) => needed.add(num, cell, false),
+            Some(den) if has(row, den) => needed.add(view, row, den, false),
+            Some(_) => needed.add(view, row, num, false),
         }
     }
     ctx.ranges(needed, &mut ranges, &mut stats);
     let mut needed = Needed::new();
-    for &(cell, i) in &targets {
-        let d = def_of(&p.values[i]).expect("targets have a definition");
+    for &(row, k) in &targets {
+        let d = def(row, k);
         let Some(den) = d.denominator.map(|x| x as usize) else {
             continue;
         };
         let num = d.numerator as usize;
-        let pinned = |m: usize| ranges.get(&(m, cell)).and_then(|r| r.pinned);
-        if first_den(cell, num, den) {
-            if !ranges.contains_key(&(num, cell)) {
-                needed.add(num, cell, pinned(den).is_none());
-            }
-        } else if pinned(num).is_some_and(|x| x != 0) && !ranges.contains_key(&(den, cell)) {
-            needed.add(den, cell, false);
+        let known = |m: usize| range_of(&ranges, view, row, m);
+        if known(num).is_none() {
+            let den_pinned = known(den).and_then(|r| r.pinned);
+            needed.add(view, row, num, den_pinned.is_none());
+        } else if known(num).and_then(|r| r.pinned).is_some() && known(den).is_none() {
+            needed.add(view, row, den, false);
         }
     }
     ctx.ranges(needed, &mut ranges, &mut stats);
+    // a pinned denominator: the numerator must be known less precisely than the value shows
+    let mut needed = Needed::new();
+    for &(row, k) in &targets {
+        let d = def(row, k);
+        let Some(den) = d.denominator.map(|x| x as usize) else {
+            continue;
+        };
+        let num = d.numerator as usize;
+        let (Some(rn), Some(rd)) = (
+            range_of(&ranges, view, row, num),
+            range_of(&ranges, view, row, den),
+        ) else {
+            continue;
+        };
+        if let (None, Some(b)) = (rn.pinned, rd.pinned) {
+            let step = numerator_step(d, b) as f64;
+            if b > 0 && step > 1.0 && rn.hi - rn.lo < step {
+                needed.add_width(view, row, num, step);
+            }
+        }
+    }
+    if !needed.asked.is_empty() {
+        for (m, rows) in &needed.asked {
+            for (row, _) in rows {
+                ranges.remove(&(*m, *row));
+            }
+        }
+        ctx.ranges(needed, &mut ranges, &mut stats);
+    }
     rep.groupes = stats.groups;
     rep.programmes_lineaires = stats.solves;
     rep.groupes_incoherents = stats.inconsistent;
@@ -453,71 +570,60 @@ pub fn audit_with(
     rep.preuves_locales = stats.local;
     let sampled: FxHashSet<(usize, u32)> = stats.sampled.iter().copied().collect();
 
-    // a published zero of a containing cell
-    let zero_above = |cell: u32, m: usize| {
-        view.ancestors(cell).into_iter().any(|a| {
-            let vals: Vec<_> = view.cells[a as usize]
-                .values
-                .iter()
-                .map(|&i| &p.values[i])
-                .collect();
-            known_bounds(&vals, m) == Some((0, 0))
+    // a published zero of a containing row
+    let mut scratch = Vec::new();
+    let mut zero_above = |row: u32, m: usize| {
+        worlds(view, row, m).into_iter().any(|w| {
+            view.ancestors(row, w, &mut scratch);
+            scratch.iter().any(|&a| {
+                let b = av.bound(a, w);
+                b.published && b.lo == 0 && b.hi == 0
+            })
         })
     };
-    for (cell, i) in targets {
-        let v = &p.values[i];
-        let d = def_of(v).expect("targets have a definition");
+    for (row, k) in targets {
+        let d = def(row, k);
+        let v = &p.values[av.value_index[row as usize][k].expect("target") as usize];
         let num = d.numerator as usize;
-        let Some(rn) = ranges.get(&(num, cell)).copied() else {
+        let Some(rn) = range_of(&ranges, view, row, num) else {
             continue; // group without proof, counted in groupes_incoherents
         };
-        match (d.kind, d.denominator) {
-            (Kind::Count, _) | (_, None) => match rn.pinned {
-                Some(0) if zero_above(cell, num) => rep.zeros_impliques += 1,
-                Some(x) => rep
-                    .valeurs_determinees
-                    .push(finding(v, format!("compte déterminé : {x}"))),
-                None if !sampled.contains(&(num, cell)) => {}
-                None => {
-                    rep.largeurs.echantillon += 1;
-                    let w = rn.hi - rn.lo;
-                    *rep.largeurs
-                        .comptes
-                        .entry(
-                            bucket(
-                                w,
-                                &[(1.5, "1"), (4.5, "2-4"), (9.5, "5-9"), (99.5, "10-99")],
-                                "100+",
-                            )
-                            .to_string(),
+        let den = d.denominator.map(|x| x as usize);
+        let rd = den.and_then(|m| range_of(&ranges, view, row, m));
+        let num_zero = rn.pinned == Some(0) && zero_above(row, num);
+        let den_zero = rd.is_some_and(|r| r.pinned == Some(0)) && zero_above(row, den.unwrap_or(0));
+        if let Some(why) = determined(d, &rn, rd.as_ref(), num_zero, den_zero) {
+            rep.valeurs_determinees.push(finding(v, why));
+            continue;
+        }
+        if num_zero || den_zero {
+            rep.zeros_impliques += 1;
+            continue;
+        }
+        // widths of the sample
+        match (d.kind, rd) {
+            (Kind::Count, _) | (_, None) => {
+                if rn.pinned.is_some() || !sampled.contains(&(num, row)) {
+                    continue;
+                }
+                rep.largeurs.echantillon += 1;
+                let w = rn.hi - rn.lo;
+                *rep.largeurs
+                    .comptes
+                    .entry(
+                        bucket(
+                            w,
+                            &[(1.5, "1"), (4.5, "2-4"), (9.5, "5-9"), (99.5, "10-99")],
+                            "100+",
                         )
-                        .or_default() += 1;
-                }
-            },
-            (kind, Some(den)) => {
-                let rd = ranges.get(&(den as usize, cell)).copied();
-                let pinned = match (rn.pinned, rd.and_then(|r| r.pinned)) {
-                    (Some(0), _) if zero_above(cell, num) => {
-                        rep.zeros_impliques += 1;
-                        continue;
-                    }
-                    (Some(_), Some(0)) if zero_above(cell, den as usize) => {
-                        rep.zeros_impliques += 1;
-                        continue;
-                    }
-                    (Some(0), _) => Some("numérateur nul déterminé".to_string()),
-                    (Some(a), Some(b)) => {
-                        Some(format!("numérateur {a} et dénominateur {b} déterminés"))
-                    }
-                    _ => None,
-                };
-                if let Some(m) = pinned {
-                    rep.valeurs_determinees.push(finding(v, m));
+                        .to_string(),
+                    )
+                    .or_default() += 1;
+            }
+            (kind, Some(rd)) => {
+                if !sampled.contains(&(num, row)) {
                     continue;
                 }
-                let Some(rd) = rd.filter(|_| sampled.contains(&(num, cell))) else {
-                    continue;
-                };
                 rep.largeurs.echantillon += 1;
                 let lo = if rd.hi > 0.0 { rn.lo / rd.hi } else { 0.0 };
                 let hi = if rd.lo > 0.0 {

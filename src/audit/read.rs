@@ -34,6 +34,8 @@ pub struct Published {
     /// `(scale, code)` → parent codes by key column (`code_batiment`, `code_commune`…), read
     /// from the « ensemble » layer of each scale.
     pub keys: HashMap<(Scale, String), HashMap<String, String>>,
+    /// The totals of the manifest ([`crate::secrecy::reader::Total`] order), when known.
+    pub totals: [Option<i64>; 4],
 }
 
 fn scale_of(key: &str) -> Option<Scale> {
@@ -53,6 +55,7 @@ pub fn parent_keys(scale: Scale) -> &'static [&'static str] {
     match scale {
         Scale::Cage => &["code_batiment"],
         Scale::Batiment => &["code_programme"],
+        Scale::Programme => &["code_commune"],
         Scale::Commune => &["code_epci", "code_departement", "code_region"],
         Scale::Departement => &["code_region"],
         Scale::Iris => &["code_commune"],

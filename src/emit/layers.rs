@@ -258,27 +258,11 @@ fn zone_geoms(layer: &ZoneLayer) -> Vec<Option<MultiPolygon<f64>>> {
         .collect()
 }
 
-/// Commune (territory index) of the first dwelling of each stairwell / building / programme.
-fn structure_communes(input: &LayerInput<'_>) -> [Vec<Option<u32>>; 3] {
-    let s = input.structure;
-    let mut cage = vec![None; s.stairwells.len()];
-    let mut bat = vec![None; s.buildings.len()];
-    let mut prog = vec![None; s.programmes.len()];
-    for d in input.dwellings {
-        let c = d.stairwell as usize;
-        let b = s.stairwells[c].building as usize;
-        let p = s.buildings[b].programme as usize;
-        cage[c].get_or_insert(d.commune);
-        bat[b].get_or_insert(d.commune);
-        prog[p].get_or_insert(d.commune);
-    }
-    [prog, bat, cage]
-}
-
 /// Builds every layer, in the order of `tables`.
 pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<Layer> {
     let mut geoms = Geometries::new(input);
-    let [prog_com, bat_com, cage_com] = structure_communes(input);
+    // a unit over several communes carries none (a reader takes `code_commune` for « inside »)
+    let [prog_com, bat_com, cage_com] = &input.aggregates.unit_communes;
     let t = input.territory;
     let s = input.structure;
     let admin_keys = |commune: Option<u32>| -> Vec<Option<String>> {

@@ -106,6 +106,21 @@ pub const TOTAL_FIELDS: [(&str, &str, &str); 4] = [
     ("total_en_qva", "agregation", "in_qva"),
 ];
 
+/// The totals the manifest publishes (`None`: left out by the secondary suppression), in the
+/// order of [`crate::secrecy::reader::Total`], for the audit.
+pub fn published_totals(report: &super::RunReport) -> [Option<i64>; 4] {
+    let masked = &report.secrecy.secondaire.totaux_masques;
+    let a = &report.aggregate;
+    let values = [a.split_unknown, a.iris_unknown, report.join.in_qpv, a.in_qva];
+    let mut out = [None; 4];
+    for (k, (name, _, _)) in TOTAL_FIELDS.iter().enumerate() {
+        if !masked.iter().any(|m| m == name) {
+            out[k] = Some(values[k] as i64);
+        }
+    }
+    out
+}
+
 /// Replaces by `null` the totals the secondary suppression left out (they would reveal a
 /// hidden value).
 fn redact_totals(doc: &mut serde_json::Value, masked: &[String]) {

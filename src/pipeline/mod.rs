@@ -24,7 +24,7 @@ use crate::ingest::zones::{read_zone_layer, GeometryIssue, ZoneKind, ZoneLayer};
 use crate::ingest::{ops, rpls, IngestError, InputStats};
 use crate::join::{self, ZoneSet};
 use crate::model::Household;
-use crate::secrecy::{self, SecrecyError, SecrecyReport};
+use crate::secrecy::{self, SecrecyReport};
 use crate::territory::Territory;
 
 /// Errors that stop `opsgeo run`.
@@ -38,8 +38,6 @@ pub enum PipelineError {
     Geocode(#[from] GeocodeError),
     #[error(transparent)]
     Emit(#[from] EmitError),
-    #[error(transparent)]
-    Secrecy(#[from] SecrecyError),
     #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
     /// The audit of the staged GeoPackage failed: nothing is published.
@@ -430,7 +428,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let secrecy::Outcome {
         tables: published,
         report: secrecy_report,
-        exchanges,
+        certificates,
     } = secrecy::apply(
         &aggs,
         &secrecy::SecondaryInput {
@@ -438,7 +436,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             codes: &codes,
         },
         &cfg.secrecy,
-    )?;
+    );
     report.secrecy = secrecy_report;
     timer.lap("secret", "écriture des couches");
 
@@ -493,7 +491,13 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let staging = publication.staging();
     let (audit, digests) = std::thread::scope(|s| {
         let digests = s.spawn(|| manifest::digest_outputs(staging, &report.outputs));
-        let audit = audit_staged(&staging.join("opsgeo.gpkg"), &cfg.secrecy, &exchanges);
+        let totals = manifest::published_totals(&report);
+        let audit = audit_staged(
+            &staging.join("opsgeo.gpkg"),
+            &cfg.secrecy,
+            &certificates,
+            totals,
+        );
         let digests = digests
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -501,7 +505,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     });
     report.audit = audit?;
     staged.digests = digests?;
-    drop(exchanges);
+    drop(certificates);
     timer.lap("audit", "publication");
     publish::publish(
         publication,
@@ -519,9 +523,10 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
 fn audit_staged(
     gpkg: &Path,
     params: &crate::config::SecrecySection,
-    exchanges: &secrecy::Exchanges,
+    certificates: &secrecy::Certificates,
+    totals: [Option<i64>; 4],
 ) -> Result<crate::audit::AuditReport, PipelineError> {
-    let report = crate::audit::audit_file_with(gpkg, params, exchanges)?;
+    let report = crate::audit::audit_file_with(gpkg, params, certificates, totals)?;
     info!(
         non_publiees = report.valeurs_non_publiees,
         determinees = report.valeurs_determinees.len(),

@@ -35,58 +35,60 @@ pub fn render_inputs(inputs: &[InputStats], with_format: bool) -> String {
     s
 }
 
-/// Renders the information loss: values (and layer rows) per rule and per scale.
+/// Renders the information kept and lost: per scale, the share of the values the primary rules
+/// let through that are published (U, per population and zone), and the values per rule.
 pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
     let mut s = String::new();
     let sec2 = &sec.secondaire;
-    // masked values left without a proof of exchange are announced on the same line (the
-    // summary fits one screen)
-    let warning = if sec2.unprotected > 0 {
+    let warning = if sec2.non_protegees > 0 {
         format!(
-            " ; attention : {} valeur(s) masquée(s) sans preuve d'échange — une entité sans ligne \
-             « récents » dit que ses emménagés récents sont 0, ce que l'audit ne voit pas (défaut \
-             connu : README, « Limites connues »)",
-            sec2.unprotected
+            " ; {} mesure(s) sans table alternative trouvée, décidées par l'audit",
+            sec2.non_protegees
         )
     } else {
         String::new()
     };
     let _ = writeln!(
         s,
-        "Secret statistique — valeurs par motif et par échelle (entités touchées) ; secret secondaire : {} candidates, {} passe(s), {:.1} s{warning} :",
-        sec2.candidates, sec2.passes, sec2.seconds
+        "Secret statistique — U = part publiée des valeurs que les règles primaires laissent publier ; secret secondaire : {} valeur(s) masquée(s), {} preuve(s), {} tour(s), {:.1} s{warning} :",
+        sec2.masquees, sec2.preuves, sec2.tours, sec2.secondes
     );
-    // coarse to fine
-    let mut scales: Vec<(&String, &std::collections::BTreeMap<String, u64>)> =
-        sec.valeurs.iter().collect();
-    scales.sort_by_key(|(k, _)| {
-        crate::model::Scale::ALL
-            .iter()
-            .position(|s| s.key() == k.as_str())
-            .unwrap_or(usize::MAX)
-    });
-    for (scale, counts) in scales {
-        let cells = sec.cellules.get(scale);
-        let parts: Vec<String> = crate::secrecy::Status::ALL
+    for scale in crate::model::Scale::ALL {
+        let Some(counts) = sec.valeurs.get(scale.key()) else {
+            continue;
+        };
+        let mut us = Vec::new();
+        for pop in crate::model::Population::ALL {
+            let mut parts = Vec::new();
+            for zone in crate::model::Split::ALL {
+                let key = format!("{}/{}/{}", scale.key(), pop.key(), zone.key());
+                if let Some(u) = sec.utilite.get(&key).and_then(|u| u.u) {
+                    let label = match zone {
+                        crate::model::Split::Tout => String::new(),
+                        z => format!("{} ", z.key()),
+                    };
+                    parts.push(format!("{label}{u:.2}"));
+                }
+            }
+            if !parts.is_empty() {
+                us.push(format!("{} {}", pop.key(), parts.join(" ")));
+            }
+        }
+        let rules: Vec<String> = crate::secrecy::Status::ALL
             .iter()
             .filter_map(|st| {
-                counts.get(st.key()).filter(|&&n| n > 0).map(|n| {
-                    let c = cells.and_then(|c| c.get(st.key())).copied().unwrap_or(0);
-                    format!("{} {} ({})", st.key(), n, c)
-                })
+                counts
+                    .get(st.key())
+                    .filter(|&&n| n > 0)
+                    .map(|n| format!("{} {}", st.key(), n))
             })
             .collect();
-        let hidden = sec
-            .cellules_entierement_masquees
-            .get(scale)
-            .copied()
-            .unwrap_or(0);
         let _ = writeln!(
             s,
-            "  {:<12} {} ; entièrement masquées : {}",
-            scale,
-            parts.join(", "),
-            hidden
+            "  {:<12} U {} ; {}",
+            scale.key(),
+            us.join(" | "),
+            rules.join(", ")
         );
     }
     s

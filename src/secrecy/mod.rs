@@ -3,35 +3,33 @@
 //! Two stages:
 //! * [`primary`] — the convention's rules, cell by cell (fewer than 11 units, under 60 %
 //!   response, shares of 100 %, optionally 0 %);
-//! * [`secondary`] — further suppressions so that no unpublished value can be recomputed from
-//!   the published values of all layers together (differencing across scales, populations, QPV
-//!   parts and IRIS/QPV overlaps), found on the finest cross-classification of dwellings built
-//!   by [`structure`].
+//! * [`protect`] — complementary suppressions, the cheapest first, so that no unpublished value
+//!   can be recomputed from the published values of all layers together (differencing across
+//!   scales, populations, QPV parts, IRIS, programmes in their commune), with a proof for each
+//!   ([`Certificates`]).
 //!
-//! Every unpublished value is `None` and carries its [`Status`]. [`crate::audit`] checks a
-//! published GeoPackage independently of this module.
+//! What a reader can use is modelled once, in [`reader`]: the search protects against it and
+//! [`crate::audit`] checks a published GeoPackage against it, independently of the search.
+//! Every unpublished value is `None` and carries its [`Status`].
 
-pub mod bits;
-pub mod exchanges;
-pub mod partition;
+pub mod certificates;
+pub mod keys;
 pub mod primary;
-pub mod reveal;
-pub mod secondary;
-pub mod structure;
+pub mod protect;
+pub mod reader;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use thiserror::Error;
 
 use crate::aggregate::Aggregates;
 use crate::config::SecrecySection;
 use crate::indicators::{self, IndicatorDef};
 use crate::model::{Population, Scale, Split};
 
-pub use exchanges::Exchanges;
+pub use certificates::Certificates;
+pub use keys::{SecondaryInput, UnitCodes};
 pub use primary::protect_cell;
-pub use structure::{SecondaryInput, UnitCodes};
 
 /// Publication status of a value (`statut` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -118,22 +116,46 @@ impl PublishedTable {
 /// What the secondary suppression did (figures for the manifest and the summary).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SecondaryReport {
-    /// Candidate values examined.
-    pub candidates: u64,
-    /// Passes of the greedy search (a pass is repeated until it suppresses nothing new).
-    pub passes: u32,
-    /// Finest cross-classification cells (stairwell × commune × IRIS × QPV × QVA × QPV part ×
-    /// recent movers).
-    pub inner_cells: u64,
-    /// Unpublished values for which no protecting exchange was found.
-    pub unprotected: u64,
-    /// Unpublished values whose only exchanges take a unit from a cell of a single dwelling:
-    /// hidden from everyone but that dwelling's household.
-    pub singleton_exposed: u64,
+    /// Rounds of the search (a round protects every value still unprotected).
+    pub tours: u32,
+    /// Nodes (measure of a row) that an unpublished value needed moved, over all rounds.
+    pub besoins: u64,
+    /// Alternative tables found (proofs handed to the audit).
+    pub preuves: u64,
+    /// Values hidden to protect others (`secret_secondaire`).
+    pub masquees: u64,
+    /// Nodes left without an alternative table by the search (the audit then decides by
+    /// linear programming; the run stops if one is determined).
+    pub non_protegees: u64,
     /// Territory-wide counts of the manifest that would reveal a hidden value and are left out
     /// (`total_sans_partie_qpv`, `total_sans_iris`, `total_en_qpv`, `total_en_qva`).
     pub totaux_masques: Vec<String>,
-    pub seconds: f64,
+    pub secondes: f64,
+}
+
+/// Values the primary rules let through, and how many of them the secondary suppression
+/// published, for one scale × population × zone.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Utility {
+    pub publie: u64,
+    pub secret_secondaire: u64,
+    /// Values hidden by a primary rule.
+    pub primaire: u64,
+    /// `publie / (publie + secret_secondaire)`; `None` when no value passed the primary rules.
+    #[serde(rename = "U")]
+    pub u: Option<f64>,
+}
+
+impl Utility {
+    fn add(&mut self, st: Status) {
+        match st {
+            Status::Publie => self.publie += 1,
+            Status::SecretSecondaire => self.secret_secondaire += 1,
+            _ => self.primaire += 1,
+        }
+        let kept = self.publie + self.secret_secondaire;
+        self.u = (kept > 0).then(|| self.publie as f64 / kept as f64);
+    }
 }
 
 /// Information loss, per scale and per rule.
@@ -146,6 +168,8 @@ pub struct SecrecyReport {
     pub cellules: BTreeMap<String, BTreeMap<String, u64>>,
     /// Layer rows with no value published at all, per scale.
     pub cellules_entierement_masquees: BTreeMap<String, u64>,
+    /// Information kept, per `echelle/population/zone` (as `secrecy_utility.py` counts it).
+    pub utilite: BTreeMap<String, Utility>,
     pub secondaire: SecondaryReport,
 }
 
@@ -166,6 +190,11 @@ impl SecrecyReport {
                 cells.entry(st.key().to_string()).or_default();
             }
             let mut hidden = 0u64;
+            let group = format!("{}/{}/{}", key, t.population.key(), t.split.key());
+            let u = r.utilite.entry(group).or_default();
+            for c in &t.cells {
+                u.add(c.status);
+            }
             for i in 0..t.units.len() {
                 let row = t.row(i);
                 let mut seen = [false; 5];
@@ -191,28 +220,17 @@ impl SecrecyReport {
     }
 }
 
-/// Errors of the secrecy stage (exit code 1).
-#[derive(Debug, Error)]
-pub enum SecrecyError {
-    /// The fine cross-classification does not add up to the published tables: the secondary
-    /// suppression would protect other numbers than those published.
-    #[error("secret statistique : le croisement fin des logements ne redonne pas la table {table} (unité {unit}, mesure {measure}) ; publication refusée")]
-    Inconsistent {
-        table: String,
-        unit: String,
-        measure: String,
-    },
-    /// Exact arithmetic overflowed (never expected with counts of dwellings).
-    #[error("secret statistique : dépassement de capacité dans le calcul exact ({context})")]
-    Overflow { context: String },
-}
-
-/// Applies the primary rules to every table (no secondary suppression).
+/// Applies the primary rules to every table (no secondary suppression). Every unit of an
+/// « ensemble » table has its row in the « récents » table too, with no recent mover if need
+/// be: whether a row is there says nothing the statuses do not.
 pub fn apply_primary(aggs: &Aggregates, params: &SecrecySection) -> Vec<PublishedTable> {
     let mut out = Vec::new();
     for t in &aggs.tables {
         let defs = indicators::for_population(t.population);
-        let units: Vec<u32> = t.populated_units().map(|u| u as u32).collect();
+        let ensemble = aggs
+            .table(t.scale, Population::Ensemble, t.split)
+            .expect("every table has its « ensemble » table");
+        let units: Vec<u32> = ensemble.populated_units().map(|u| u as u32).collect();
         let mut cells = Vec::with_capacity(units.len() * defs.len());
         for &u in &units {
             cells.extend(protect_cell(&t.measures[u as usize], &defs, params));
@@ -234,23 +252,29 @@ pub fn apply_primary(aggs: &Aggregates, params: &SecrecySection) -> Vec<Publishe
 pub struct Outcome {
     pub tables: Vec<PublishedTable>,
     pub report: SecrecyReport,
-    /// Candidate proofs for the audit (microdata: never written anywhere).
-    pub exchanges: Exchanges,
+    /// Proofs for the audit (microdata: never written anywhere).
+    pub certificates: Certificates,
 }
 
 /// Applies the primary rules, then the secondary suppression over all tables together.
-pub fn apply(
-    aggs: &Aggregates,
-    input: &SecondaryInput<'_>,
-    params: &SecrecySection,
-) -> Result<Outcome, SecrecyError> {
+pub fn apply(aggs: &Aggregates, input: &SecondaryInput<'_>, params: &SecrecySection) -> Outcome {
     let mut tables = apply_primary(aggs, params);
-    let (secondary, exchanges) =
-        secondary::suppress(aggs, input, &mut tables, params.min_units as i64)?;
+    let (secondary, certificates) = protect::suppress(aggs, input, &mut tables, params);
     let report = SecrecyReport::tally(&tables, secondary);
-    Ok(Outcome {
+    if std::env::var_os("OPSGEO_DEBUG_SECRET").is_some() {
+        for (k, u) in &report.utilite {
+            eprintln!(
+                "U {k:<32} {:>6} publie {:>7} secondaire {:>7} primaire {:>7}",
+                u.u.map(|x| format!("{x:.3}")).unwrap_or_default(),
+                u.publie,
+                u.secret_secondaire,
+                u.primaire
+            );
+        }
+    }
+    Outcome {
         tables,
         report,
-        exchanges,
-    })
+        certificates,
+    }
 }

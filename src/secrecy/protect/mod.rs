@@ -1,0 +1,334 @@
+//! Secondary suppression: every unpublished value is protected by the cheapest complementary
+//! suppressions, and proven protected.
+//!
+//! # What protects a value
+//! A reader knows the published values, the statuses and the relations of
+//! [`super::reader::view`]. An unpublished value is protected when an *alternative table*
+//! exists — other true values keeping every published value, every relation, every fact the
+//! statuses state and every count non-negative — in which it changes enough to show otherwise
+//! ([`super::reader::disclosure`]): for a count or a share of a known base, its numerator moves
+//! by a unit (by the shown precision for a large base); for a share or a mean whose base is
+//! hidden too, its denominator moves. Zeros implied by a published zero of a containing row
+//! need nothing. This is the linear test of GaussSuppression with non-negativity, the facts of
+//! the statuses and the rounding of the published values (a change may stay within the
+//! rounding of a published share), and a proof for each value rather than a rank.
+//!
+//! # Which values go
+//! Everything the primary rules allow starts published. The values to protect are taken one
+//! by one, coarsest scale first; for each, the search ([`plan`]) looks for an alternative table
+//! through it, balancing each relation it touches by changing a rest or a member already
+//! unknown whenever it can, and otherwise a member whose values must then be hidden — the
+//! cheapest: cages before bâtiments, bâtiments before programmes, then IRIS, QVA and QPV,
+//! communes last, the smallest row at equal scale (costs in [`state::weight`]); a whole
+//! distribution goes at once, never a single share. A hidden value becomes a value to protect
+//! in turn (the table found usually protects it already). An alternative table stays valid as
+//! more values are hidden, so the rounds stop when every value to protect has one.
+//!
+//! The tables found are handed to the audit as [`super::Certificates`]. The result depends only
+//! on the codes of the units and the order of the catalogue: the same whatever the input order
+//! or the number of threads.
+
+mod plan;
+pub mod state;
+
+use std::time::Instant;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::certificates::Certificates;
+use super::keys::{key_map, unit_code, SecondaryInput};
+use super::reader::disclosure::{numerator_step, told_by_status};
+use super::reader::{Facts, RowKey, View};
+use super::{PublishedTable, SecondaryReport};
+use crate::aggregate::Aggregates;
+use crate::config::SecrecySection;
+use crate::indicators::{Kind, Measures};
+use plan::{sibling, structure_parent, through_parent, valid, Dfs, Plan};
+use state::{Node, State};
+
+/// What protecting one node requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Need {
+    node: Node,
+    /// It must rise (a zero not implied by a published zero).
+    up: bool,
+    /// By at least this much.
+    q: i32,
+}
+
+/// Largest change seen at each node, upwards and downwards.
+#[derive(Default)]
+struct Cover(HashMap<Node, (i32, i32)>);
+
+impl Cover {
+    fn satisfies(&self, n: &Need) -> bool {
+        self.0
+            .get(&n.node)
+            .is_some_and(|&(up, down)| up >= n.q || (!n.up && down >= n.q))
+    }
+
+    fn add(&mut self, delta: &[(Node, i32)]) {
+        for &(node, d) in delta {
+            let e = self.0.entry(node).or_insert((0, 0));
+            if d > 0 {
+                e.0 = e.0.max(d);
+            } else {
+                e.1 = e.1.max(-d);
+            }
+        }
+    }
+}
+
+/// The nodes the unpublished values of layer row `row` need moved.
+fn needs_of(st: &State<'_>, row: u32, scratch: &mut Vec<u32>, out: &mut Vec<Need>) {
+    let (defs, cells) = st.cells(row);
+    let start = out.len();
+    for (k, (d, c)) in defs.iter().zip(cells).enumerate() {
+        if c.status.is_published() || told_by_status(defs, cells, k) {
+            continue;
+        }
+        let num: Node = st.node_in(row, d.numerator as u8);
+        let need = if st.t(num) == 0 {
+            if st.implied_zero(num, scratch) {
+                continue;
+            }
+            Need {
+                node: num,
+                up: true,
+                q: 1,
+            }
+        } else {
+            match (d.kind, d.denominator) {
+                (Kind::Count, _) | (_, None) => Need {
+                    node: num,
+                    up: false,
+                    q: 1,
+                },
+                (_, Some(den)) => {
+                    let den: Node = st.node_in(row, den as u8);
+                    if st.bound(den).exact() {
+                        Need {
+                            node: num,
+                            up: false,
+                            q: numerator_step(d, st.t(den)) as i32,
+                        }
+                    } else {
+                        Need {
+                            node: den,
+                            up: false,
+                            q: 1,
+                        }
+                    }
+                }
+            }
+        };
+        match out[start..].iter_mut().find(|n| n.node == need.node) {
+            Some(n) => {
+                n.up |= need.up;
+                n.q = n.q.max(need.q);
+            }
+            None => out.push(need),
+        }
+    }
+}
+
+/// A free table between the node and a sibling (see [`plan::sibling`]), either way.
+fn free_sibling(st: &State<'_>, need: &Need) -> Option<Plan> {
+    sibling(st, need.node, need.q, false)
+        .or_else(|| (!need.up).then(|| sibling(st, need.node, -need.q, false)).flatten())
+}
+
+/// The alternative table of an earlier node of the same row, moved onto `need`'s measure.
+fn replay(st: &State<'_>, shape: &[(Node, i32)], need: &Need) -> Option<Vec<(Node, i32)>> {
+    let (row, c) = need.node;
+    let own = shape.iter().find(|((r, _), _)| *r == row)?.1.signum();
+    for s in [1, -1] {
+        if need.up && s < 0 {
+            continue;
+        }
+        let delta: Vec<(Node, i32)> = shape
+            .iter()
+            .map(|&((r, _), d)| (st.node_in(r, c), d.signum() * own * s * need.q))
+            .collect();
+        if delta.iter().any(|&(n, _)| n == need.node) && valid(st, &delta) {
+            return Some(delta);
+        }
+    }
+    None
+}
+
+/// Runs the secondary suppression over `tables` (primary statuses set) and returns its report
+/// and the alternative tables found.
+pub fn suppress(
+    aggs: &Aggregates,
+    input: &SecondaryInput<'_>,
+    tables: &mut [PublishedTable],
+    params: &SecrecySection,
+) -> (SecondaryReport, Certificates) {
+    let start = Instant::now();
+    let mut keys: Vec<RowKey> = Vec::new();
+    let mut at = Vec::new();
+    let mut truth: Vec<Measures> = Vec::new();
+    for (ti, t) in tables.iter().enumerate() {
+        let agg = aggs
+            .table(t.scale, t.population, t.split)
+            .expect("published tables come from the aggregates");
+        for (pos, &u) in t.units.iter().enumerate() {
+            keys.push((
+                t.scale,
+                t.population,
+                t.split,
+                unit_code(t.scale, u as usize, input),
+            ));
+            at.push((ti as u32, pos as u32));
+            truth.push(agg.measures[u as usize]);
+        }
+    }
+    let view = View::build(keys, &key_map(aggs, input));
+    let mut st = State::new(view, Facts::from(params), tables, at, truth);
+    let mut report = SecondaryReport::default();
+    let mut cover = Cover::default();
+    let mut deltas: Vec<Vec<(Node, i32)>> = Vec::new();
+    // last alternative table through each layer row
+    let mut last: Vec<Option<u32>> = vec![None; st.view.n_layer];
+    // a table raising each (row, measure), for the other children of that row
+    let mut via: HashMap<Node, u32> = HashMap::default();
+    // nodes no table was found for, and how many times (tried twice at most)
+    let mut failed: HashMap<Node, u8> = HashMap::default();
+    let mut scratch = Vec::new();
+    let mut needs = Vec::new();
+    loop {
+        report.tours += 1;
+        needs.clear();
+        for row in 0..st.view.n_layer as u32 {
+            needs_of(&st, row, &mut scratch, &mut needs);
+        }
+        needs.retain(|n| !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2));
+        report.besoins += needs.len() as u64;
+        let mut progress = false;
+        let mut unprotected = 0;
+        let debug = std::env::var_os("OPSGEO_DEBUG_SECRET").is_some();
+        if debug {
+            eprintln!(
+                "tour {} : {} besoins, {:.1} s",
+                report.tours,
+                needs.len(),
+                start.elapsed().as_secs_f64()
+            );
+        }
+        let (mut n_replay, mut n_dfs) = (0u64, 0u64);
+        let mut hist: std::collections::BTreeMap<String, u32> = Default::default();
+        for (i, need) in needs.iter().enumerate() {
+            if debug && i % 20000 == 0 {
+                eprintln!(
+                    "  {i} : {} rejoués, {} recherches, {} tables, {:.1} s",
+                    n_replay,
+                    n_dfs,
+                    deltas.len(),
+                    start.elapsed().as_secs_f64()
+                );
+            }
+            if cover.satisfies(need) {
+                continue;
+            }
+            let row = need.node.0 as usize;
+            let by_parent = || {
+                let p = structure_parent(&st.view, need.node.0)?;
+                let id = *via.get(&(p, need.node.1))?;
+                through_parent(&st, &deltas[id as usize], need.node, need.q)
+            };
+            let replayed = last[row]
+                .and_then(|i| replay(&st, &deltas[i as usize], need))
+                .or_else(by_parent)
+                .map(|d| Plan {
+                    delta: d,
+                    ..Plan::default()
+                })
+                .or_else(|| free_sibling(&st, need));
+            let plan = match replayed {
+                Some(p) => {
+                    n_replay += 1;
+                    Some(p)
+                }
+                None => {
+                    n_dfs += 1;
+                    if debug {
+                        let k = &st.view.keys[need.node.0 as usize];
+                        *hist
+                            .entry(format!("{:?}/{:?} up={}", k.0, k.1, need.up))
+                            .or_insert(0u32) += 1;
+                    }
+                    let searched = Dfs::solve(&st, need.node, need.q).or_else(|| {
+                        (!need.up)
+                            .then(|| Dfs::solve(&st, need.node, -need.q))
+                            .flatten()
+                    });
+                    let greedy = [need.q, -need.q]
+                        .into_iter()
+                        .filter(|&c| c > 0 || !need.up)
+                        .filter_map(|c| sibling(&st, need.node, c, true))
+                        .min_by_key(|p| p.cost);
+                    match (searched, greedy) {
+                        (Some(a), Some(b)) => Some(if b.cost < a.cost { b } else { a }),
+                        (a, b) => a.or(b),
+                    }
+                }
+            };
+            let Some(Plan { delta, hides, .. }) = plan else {
+                if debug && (unprotected < 10 || unprotected % 500 == 0) {
+                    let k = &st.view.keys[need.node.0 as usize];
+                    eprintln!(
+                        "sans table : {:?} {:?} {:?} {} mesure {} = {} {:?}",
+                        k.0,
+                        k.1,
+                        k.2,
+                        k.3,
+                        need.node.1,
+                        st.t(need.node),
+                        need
+                    );
+                }
+                unprotected += 1;
+                *failed.entry(need.node).or_default() += 1;
+                continue;
+            };
+            for (r, mask) in hides {
+                report.masquees += st.hide(r, mask);
+            }
+            cover.add(&delta);
+            let id = deltas.len() as u32;
+            for &((r, c), d) in &delta {
+                if (r as usize) < last.len() {
+                    last[r as usize] = Some(id);
+                    if d > 0 {
+                        via.insert((r, c), id);
+                    }
+                }
+            }
+            deltas.push(delta);
+            progress = true;
+        }
+        report.non_protegees = failed.len() as u64;
+        let _ = unprotected;
+        if debug {
+            let mut h: Vec<_> = hist.into_iter().collect();
+            h.sort_by_key(|x| std::cmp::Reverse(x.1));
+            for (k, n) in h.iter().take(25) {
+                eprintln!("  recherches {k} : {n}");
+            }
+        }
+        if !progress || needs.is_empty() {
+            break;
+        }
+    }
+    report.preuves = deltas.len() as u64;
+    report.totaux_masques = st.masked_totals();
+    report.secondes = start.elapsed().as_secs_f64();
+    let certificates = Certificates {
+        keys: st.view.keys.clone(),
+        kinds: st.view.kinds.clone(),
+        truth: std::mem::take(&mut st.truth),
+        deltas,
+    };
+    (report, certificates)
+}

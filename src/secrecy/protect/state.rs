@@ -1,0 +1,367 @@
+//! The publication being protected: the reader's view of it, the true value of every measure
+//! of every row, and what a reader knows of each (row, measure) as values get hidden.
+
+use crate::indicators::{IndicatorDef, Kind, Measure, Measures, N_MEASURES};
+use crate::model::{Population, Scale};
+use crate::secrecy::reader::bounds::{alias, rest_bound};
+use crate::secrecy::reader::{row_bounds, Bound, Facts, RowKind, Total, View};
+use crate::secrecy::{Cell, PublishedTable, Status};
+
+/// A row of the view and one of its measures (after [`alias`]).
+pub type Node = (u32, u8);
+
+/// Bitmask of the values of a layer row (catalogue order of its population).
+pub type Mask = u128;
+
+/// Cost of hiding one value, by scale: the finest scales go first, the territory-wide ones
+/// last (a complementary suppression is never placed at a coarser scale when a finer one
+/// protects).
+pub fn weight(scale: Scale) -> u64 {
+    match scale {
+        Scale::Cage => 1,
+        Scale::Batiment => 2,
+        Scale::Programme => 4,
+        Scale::Iris => 24,
+        Scale::Qva => 48,
+        Scale::Qpv => 48,
+        Scale::Commune => 120,
+        Scale::Epci | Scale::Departement | Scale::Region => 1_000_000,
+    }
+}
+
+/// Cost of leaving a total of the manifest out (it shows on no map).
+const TOTAL_COST: u64 = 1;
+
+pub struct State<'t> {
+    pub view: View,
+    pub facts: Facts,
+    pub tables: &'t mut [PublishedTable],
+    /// Table and position of each layer row.
+    pub at: Vec<(u32, u32)>,
+    /// True measures of every row of the view.
+    pub truth: Vec<Measures>,
+    /// Totals of the manifest still published.
+    pub total_published: [bool; 4],
+    /// By layer row: measures a published value gives exactly (a count, an `effectif`), and
+    /// those it gives within the rounding of a share or mean (bit = measure after [`alias`]).
+    pub known: Vec<(u128, u128)>,
+    /// Rests a reader knows to be empty (see [`View::empty_rest`]).
+    pub empty: Vec<bool>,
+}
+
+impl<'t> State<'t> {
+    pub fn new(
+        view: View,
+        facts: Facts,
+        tables: &'t mut [PublishedTable],
+        at: Vec<(u32, u32)>,
+        layer_truth: Vec<Measures>,
+    ) -> State<'t> {
+        let n = view.len();
+        let mut truth = layer_truth;
+        truth.resize(n, [0; N_MEASURES]);
+        // a rest is its parent less its other children; a total the sum of its members
+        for rel in &view.relations {
+            match rel.kind {
+                crate::secrecy::reader::RelKind::Total => {
+                    let mut s = [0i64; N_MEASURES];
+                    for &c in &rel.children {
+                        for (a, b) in s.iter_mut().zip(&truth[c as usize]) {
+                            *a += b;
+                        }
+                    }
+                    truth[rel.parent as usize] = s;
+                }
+                kind if kind.has_rest() => {
+                    let rest = *rel.children.last().expect("relations with a rest end with it");
+                    let mut s = truth[rel.parent as usize];
+                    for &c in &rel.children[..rel.children.len() - 1] {
+                        for (a, b) in s.iter_mut().zip(&truth[c as usize]) {
+                            *a -= b;
+                        }
+                    }
+                    truth[rest as usize] = s;
+                }
+                _ => {}
+            }
+        }
+        let mut st = State {
+            view,
+            facts,
+            tables,
+            at,
+            truth,
+            total_published: [true; 4],
+            known: Vec::new(),
+            empty: Vec::new(),
+        };
+        st.update_empty();
+        st.known = (0..st.view.n_layer as u32)
+            .map(|r| st.known_of(r))
+            .collect();
+        st
+    }
+
+    /// The measures the published values of a layer row give, exactly and within rounding.
+    fn known_of(&self, row: u32) -> (u128, u128) {
+        let pop = self.pop(row);
+        let (defs, cells) = self.cells(row);
+        let (mut exact, mut rounded) = (0u128, 0u128);
+        for (d, c) in defs.iter().zip(cells) {
+            if !c.status.is_published() {
+                continue;
+            }
+            if c.base.is_some() {
+                exact |= 1 << alias(pop, d.base as usize);
+            }
+            let num = 1 << alias(pop, d.numerator as usize);
+            match d.kind {
+                Kind::Count => exact |= num,
+                _ if d.denominator == Some(d.base) => rounded |= num,
+                _ => {}
+            }
+        }
+        (exact, rounded & !exact)
+    }
+
+    pub fn pop(&self, row: u32) -> Population {
+        self.view.population(row)
+    }
+
+    pub fn scale(&self, row: u32) -> Scale {
+        self.view.keys[row as usize].0
+    }
+
+    /// True value of a node.
+    pub fn t(&self, (row, c): Node) -> i64 {
+        self.truth[row as usize][c as usize]
+    }
+
+    /// Definitions and values of a layer row.
+    pub fn cells(&self, row: u32) -> (&[&'static IndicatorDef], &[Cell]) {
+        let (t, p) = self.at[row as usize];
+        let tb = &self.tables[t as usize];
+        (&tb.indicators, tb.row(p as usize))
+    }
+
+    /// The (row, measure) pairs a reader sees behind a node: the node itself, and for the
+    /// households of a « récents » row the recent movers of its « ensemble » row (see
+    /// [`View::canonical`]).
+    pub fn faces(&self, (row, c): Node) -> [Option<(u32, usize)>; 2] {
+        let second = (c == Measure::Households as u8 && self.pop(row) == Population::Recents)
+            .then(|| self.view.ensemble_of[row as usize])
+            .flatten()
+            .map(|e| (e, Measure::RecentMovers as usize));
+        [Some((row, c as usize)), second]
+    }
+
+    /// What a reader knows of a node now.
+    pub fn bound(&self, node: Node) -> Bound {
+        self.bound_with(node, &[])
+    }
+
+    /// What a reader would know of a node with the values `extra` (row, mask) hidden too.
+    pub fn bound_with(&self, node: Node, extra: &[(u32, Mask)]) -> Bound {
+        let mut b = Bound::FREE;
+        for (row, m) in self.faces(node).into_iter().flatten() {
+            let mask = extra
+                .iter()
+                .filter(|(r, _)| *r == row)
+                .fold(0, |a, &(_, x)| a | x);
+            let f = self.row_bound(row, m, mask);
+            b.lo = b.lo.max(f.lo);
+            b.hi = b.hi.min(f.hi);
+            b.published |= f.published;
+        }
+        b
+    }
+
+    /// What a reader knows of measure `m` of one row, with its values `extra` hidden too.
+    pub fn row_bound(&self, row: u32, m: usize, extra: Mask) -> Bound {
+        let pop = self.pop(row);
+        match self.view.kinds[row as usize] {
+            RowKind::Layer => {
+                let (defs, cells) = self.cells(row);
+                if extra == 0 {
+                    row_bounds(defs, cells, pop, m, &self.facts)
+                } else {
+                    let mut tmp = cells.to_vec();
+                    hide_cells(&mut tmp, extra);
+                    row_bounds(defs, &tmp, pop, m, &self.facts)
+                }
+            }
+            RowKind::Rest(kind) => rest_bound(kind, pop, m, self.empty[row as usize]),
+            RowKind::Total(t) => {
+                if m == Measure::Dwellings as usize
+                    && self.total_published[t as usize]
+                    && extra == 0
+                {
+                    let v = self.truth[row as usize][m];
+                    Bound {
+                        lo: v,
+                        hi: v,
+                        published: true,
+                    }
+                } else {
+                    Bound::FREE
+                }
+            }
+        }
+    }
+
+    /// Whether a published value gives a node exactly.
+    pub fn known_exactly(&self, node: Node) -> bool {
+        self.faces(node).into_iter().flatten().any(|(row, m)| {
+            (row as usize) < self.known.len() && self.known[row as usize].0 >> m & 1 == 1
+        })
+    }
+
+    /// The node of `row` in the relations of measure `w`.
+    pub fn node_in(&self, row: u32, w: u8) -> Node {
+        self.view.canonical(row, w as usize)
+    }
+
+    /// The published values that tell a reader something about a node, with the whole
+    /// distributions they belong to (a share is never hidden alone: the others of its
+    /// distribution would give it back), by row; a published total of the manifest: `1`.
+    pub fn hide_mask(&self, node: Node) -> Vec<(u32, Mask)> {
+        let mut out = Vec::new();
+        for (row, m) in self.faces(node).into_iter().flatten() {
+            match self.view.kinds[row as usize] {
+                RowKind::Layer => {
+                    let mask = self.row_hide_mask(row, m);
+                    if mask != 0 {
+                        out.push((row, mask));
+                    }
+                }
+                RowKind::Total(t) if self.total_published[t as usize] => out.push((row, 1)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn row_hide_mask(&self, row: u32, c: usize) -> Mask {
+        let pop = self.pop(row);
+        let (defs, cells) = self.cells(row);
+        let mut groups: Vec<&str> = Vec::new();
+        for (d, cell) in defs.iter().zip(cells) {
+            if !cell.status.is_published() {
+                continue;
+            }
+            let base = alias(pop, d.base as usize) == c;
+            let num = alias(pop, d.numerator as usize) == c
+                && (d.kind == Kind::Count || d.denominator == Some(d.base));
+            if base || num {
+                groups.push(d.group.unwrap_or(d.field));
+            }
+        }
+        let mut mask = 0;
+        for (k, (d, cell)) in defs.iter().zip(cells).enumerate() {
+            if cell.status.is_published() && groups.contains(&d.group.unwrap_or(d.field)) {
+                mask |= 1 << k;
+            }
+        }
+        mask
+    }
+
+    /// Cost of hiding the values `mask` of `row` (a total: of leaving it out).
+    pub fn hide_cost(&self, row: u32, mask: Mask) -> u64 {
+        match self.view.kinds[row as usize] {
+            RowKind::Total(_) => TOTAL_COST,
+            _ => {
+                let (defs, _) = self.cells(row);
+                let w = weight(self.scale(row));
+                let t = &self.truth[row as usize];
+                (0..defs.len())
+                    .filter(|&k| mask >> k & 1 == 1)
+                    .map(|k| {
+                        // a published zero implies the zeros below it: keep it if possible
+                        let zero = t[alias(self.pop(row), defs[k].numerator as usize)] == 0;
+                        if zero {
+                            3 * w
+                        } else {
+                            w
+                        }
+                    })
+                    .sum()
+            }
+        }
+    }
+
+    /// Hides the values `mask` of `row` (`secret_secondaire`), or leaves a total out.
+    pub fn hide(&mut self, row: u32, mask: Mask) -> u64 {
+        match self.view.kinds[row as usize] {
+            RowKind::Total(t) => {
+                let was = self.total_published[t as usize];
+                self.total_published[t as usize] = false;
+                self.update_empty();
+                u64::from(was)
+            }
+            RowKind::Layer => {
+                let (t, p) = self.at[row as usize];
+                let tb = &mut self.tables[t as usize];
+                let n = tb.indicators.len();
+                let cells = &mut tb.cells[p as usize * n..(p as usize + 1) * n];
+                let before = cells.iter().filter(|c| c.status.is_published()).count();
+                hide_cells(cells, mask);
+                let after = cells.iter().filter(|c| c.status.is_published()).count();
+                self.known[row as usize] = self.known_of(row);
+                (before - after) as u64
+            }
+            RowKind::Rest(_) => 0,
+        }
+    }
+
+    /// Whether a zero of a node is implied by a published zero of a row containing it.
+    pub fn implied_zero(&self, node: Node, scratch: &mut Vec<u32>) -> bool {
+        if self.t(node) != 0 {
+            return false;
+        }
+        for (row, m) in self.faces(node).into_iter().flatten() {
+            self.view.ancestors(row, m, scratch);
+            for &a in scratch.iter() {
+                let b = self.row_bound(a, m, 0);
+                if b.published && b.lo == 0 && b.hi == 0 {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn update_empty(&mut self) {
+        let totals = self.published_totals();
+        self.empty = (0..self.view.len() as u32)
+            .map(|r| self.view.empty_rest(r, &totals))
+            .collect();
+    }
+
+    /// The totals of the manifest as published (`None`: left out).
+    pub fn published_totals(&self) -> [Option<i64>; 4] {
+        Total::ALL.map(|t| {
+            self.total_published[t as usize]
+                .then(|| self.truth[self.view.total_row(t) as usize][Measure::Dwellings as usize])
+        })
+    }
+
+    /// The totals left out.
+    pub fn masked_totals(&self) -> Vec<String> {
+        Total::ALL
+            .iter()
+            .filter(|t| !self.total_published[**t as usize])
+            .map(|t| t.key().to_string())
+            .collect()
+    }
+}
+
+/// Marks the values `mask` as `secret_secondaire` (those still published).
+pub fn hide_cells(cells: &mut [Cell], mask: Mask) {
+    for (k, c) in cells.iter_mut().enumerate() {
+        if mask >> k & 1 == 1 && c.status.is_published() {
+            c.status = Status::SecretSecondaire;
+            c.value = None;
+            c.base = None;
+        }
+    }
+}

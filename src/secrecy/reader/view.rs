@@ -1,0 +1,502 @@
+//! The rows of a publication and the relations between them that a reader can rebuild from
+//! the layer keys and the definitions.
+//!
+//! Relations hold for every measure, in each population and QPV part separately (the totals
+//! of the manifest: for dwellings only). Each is an exact sum `parent = Σ children`; a
+//! relation that leaves part of its parent unexplained gets a *rest* row among its children
+//! (unknown, never negative):
+//!
+//! | relation | children | rest |
+//! |---|---|---|
+//! | bâtiment, programme | its cages, its bâtiments (`code_batiment`, `code_programme`) | — |
+//! | commune | the programmes of that commune (`code_commune`) | dwellings of programmes over several communes |
+//! | EPCI, département, région | their communes (`code_epci`, `code_departement`, `code_region`); a région its départements | — |
+//! | a zone (région … commune) | its QPV part and its hors-QPV part | dwellings in neither part |
+//! | commune | its IRIS (`code_commune`) | dwellings located in no IRIS |
+//! | région, single in the publication | its QPV (QPV part), its QVA | dwellings of the part in no QPV / in no QVA |
+//! | a unit, « ensemble » | the same unit, « récents » | households that did not move in recently |
+//! | a total of the manifest | the rests (or rows) it counts | — |
+
+use std::collections::HashMap as StdHashMap;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::indicators::Measure;
+use crate::model::{Population, Scale, Split};
+
+/// `(scale, population, zone, code)` of a layer row, as in the `indicateurs` table.
+pub type RowKey = (Scale, Population, Split, String);
+
+/// `(scale, code)` → parent codes by key column (`code_batiment`, `code_commune`…), as
+/// written in the « ensemble » layer of each scale.
+pub type KeyMap = StdHashMap<(Scale, String), StdHashMap<String, String>>;
+
+/// What a relation says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelKind {
+    /// bâtiment = Σ cages, programme = Σ bâtiments.
+    Structure,
+    /// commune = Σ its programmes + rest.
+    Programmes,
+    /// EPCI, département, région = Σ communes; région = Σ départements.
+    Admin,
+    /// whole zone = QPV part + hors-QPV part + rest.
+    Parts,
+    /// commune = Σ IRIS + rest.
+    Iris,
+    /// région (QPV part) = Σ QPV + rest.
+    Qpv,
+    /// région = Σ QVA + rest.
+    Qva,
+    /// « ensemble » = « récents » + rest.
+    Population,
+    /// a total of the manifest (dwellings only).
+    Total,
+}
+
+impl RelKind {
+    /// Whether the relation has a rest row.
+    pub fn has_rest(self) -> bool {
+        !matches!(self, RelKind::Structure | RelKind::Admin | RelKind::Total)
+    }
+}
+
+/// The territory-wide totals the manifest publishes (dwellings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Total {
+    /// Dwellings in neither QPV part (`agregation.split_unknown`).
+    SansPartieQpv,
+    /// Dwellings located in no IRIS (`agregation.iris_unknown`).
+    SansIris,
+    /// Dwellings in a QPV (`jointure.in_qpv`).
+    EnQpv,
+    /// Dwellings in a QVA (`agregation.in_qva`).
+    EnQva,
+}
+
+impl Total {
+    pub const ALL: [Total; 4] = [
+        Total::SansPartieQpv,
+        Total::SansIris,
+        Total::EnQpv,
+        Total::EnQva,
+    ];
+
+    /// Name of the total in the secrecy report and the summary.
+    pub fn key(self) -> &'static str {
+        match self {
+            Total::SansPartieQpv => "total_sans_partie_qpv",
+            Total::SansIris => "total_sans_iris",
+            Total::EnQpv => "total_en_qpv",
+            Total::EnQva => "total_en_qva",
+        }
+    }
+}
+
+/// What a row of the view is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A row of a layer (and of the `indicateurs` table).
+    Layer,
+    /// The rest of a relation of this kind (its key is the parent's).
+    Rest(RelKind),
+    /// A total of the manifest.
+    Total(Total),
+}
+
+/// `parent = Σ children`, for every measure (or for `measure` only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    pub parent: u32,
+    pub children: Vec<u32>,
+    pub kind: RelKind,
+    /// The only measure the relation holds for (`None`: all of them).
+    pub measure: Option<Measure>,
+}
+
+impl Relation {
+    /// Whether the relation holds for measure `m`.
+    pub fn holds_for(&self, m: usize) -> bool {
+        self.measure.is_none_or(|x| x as usize == m)
+    }
+
+    /// Parent then children.
+    pub fn members(&self) -> impl Iterator<Item = u32> + '_ {
+        std::iter::once(self.parent).chain(self.children.iter().copied())
+    }
+}
+
+/// Rows and relations of a publication.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// Key of every row (rest rows: the parent's key; totals: région scale, the total's name).
+    pub keys: Vec<RowKey>,
+    pub kinds: Vec<RowKind>,
+    /// Layer rows come first, in the order they were given.
+    pub n_layer: usize,
+    /// Layer rows by key.
+    pub index: HashMap<RowKey, u32>,
+    pub relations: Vec<Relation>,
+    /// Relations holding each row as a child.
+    pub up: Vec<Vec<u32>>,
+    /// Relations holding each row as the parent.
+    pub down: Vec<Vec<u32>>,
+    /// The « récents » counterpart of each « ensemble » row (layer rows, and the rests of
+    /// relations whose parent has one), and back.
+    pub recents_of: Vec<Option<u32>>,
+    pub ensemble_of: Vec<Option<u32>>,
+    /// Some programme row names no commune of the publication (its `code_commune` is empty):
+    /// the rests of the relations commune = Σ programmes may hold dwellings.
+    pub programmes_unplaced: bool,
+}
+
+impl View {
+    /// Builds the view of the layer rows `rows` (each key once), whose parent keys are `keys`.
+    pub fn build(rows: impl IntoIterator<Item = RowKey>, keys: &KeyMap) -> View {
+        let mut v = View::default();
+        for key in rows {
+            let id = v.keys.len() as u32;
+            v.index.insert(key.clone(), id);
+            v.keys.push(key);
+            v.kinds.push(RowKind::Layer);
+        }
+        v.n_layer = v.keys.len();
+        let regions: std::collections::BTreeSet<&String> = v
+            .keys
+            .iter()
+            .filter(|k| k.0 == Scale::Region && k.2 == Split::Tout)
+            .map(|k| &k.3)
+            .collect();
+        let single_region = (regions.len() == 1).then(|| regions.into_iter().next().cloned());
+        let single_region = single_region.flatten();
+
+        // (parent, kind, child scale) → children
+        let mut groups: HashMap<(u32, RelKind, Scale), Vec<u32>> = HashMap::default();
+        for id in 0..v.n_layer as u32 {
+            let (scale, pop, zone, code) = v.keys[id as usize].clone();
+            let find = |s: Scale, p: Population, z: Split, c: &str| {
+                v.index.get(&(s, p, z, c.to_string())).copied()
+            };
+            let key = |col: &str| keys.get(&(scale, code.clone())).and_then(|m| m.get(col));
+            let mut parents: Vec<(u32, RelKind)> = Vec::new();
+            if pop == Population::Recents {
+                // every « récents » row sits under its « ensemble » row (see `Population`)
+                if let Some(e) = find(scale, Population::Ensemble, zone, &code) {
+                    parents.push((e, RelKind::Population));
+                }
+            }
+            if zone != Split::Tout {
+                if let Some(t) = find(scale, pop, Split::Tout, &code) {
+                    parents.push((t, RelKind::Parts));
+                }
+            }
+            let mut by_key = |col: &str, s: Scale, z: Split, kind: RelKind| {
+                if let Some(pid) = key(col).and_then(|c| find(s, pop, z, c)) {
+                    parents.push((pid, kind));
+                }
+            };
+            match scale {
+                Scale::Cage => by_key("code_batiment", Scale::Batiment, zone, RelKind::Structure),
+                Scale::Batiment => {
+                    by_key("code_programme", Scale::Programme, zone, RelKind::Structure)
+                }
+                Scale::Programme => {
+                    by_key("code_commune", Scale::Commune, Split::Tout, RelKind::Programmes)
+                }
+                Scale::Commune => {
+                    by_key("code_epci", Scale::Epci, zone, RelKind::Admin);
+                    by_key("code_departement", Scale::Departement, zone, RelKind::Admin);
+                    by_key("code_region", Scale::Region, zone, RelKind::Admin);
+                }
+                Scale::Departement => by_key("code_region", Scale::Region, zone, RelKind::Admin),
+                Scale::Iris => by_key("code_commune", Scale::Commune, Split::Tout, RelKind::Iris),
+                Scale::Qpv | Scale::Qva => {
+                    if let Some(r) = &single_region {
+                        let (z, kind) = if scale == Scale::Qpv {
+                            (Split::Qpv, RelKind::Qpv)
+                        } else {
+                            (Split::Tout, RelKind::Qva)
+                        };
+                        if let Some(pid) = find(Scale::Region, pop, z, r) {
+                            parents.push((pid, kind));
+                        }
+                    }
+                }
+                Scale::Region | Scale::Epci => {}
+            }
+            for (pid, kind) in parents {
+                groups.entry((pid, kind, scale)).or_default().push(id);
+            }
+        }
+        // a whole zone is also a parent of its parts (and an « ensemble » row of its
+        // « récents » row) when it has none: the rest is then the whole row
+        for id in 0..v.n_layer as u32 {
+            let (scale, pop, zone, _) = &v.keys[id as usize];
+            if zone == &Split::Tout && scale.has_qpv_split() {
+                groups.entry((id, RelKind::Parts, *scale)).or_default();
+            }
+            if pop == &Population::Ensemble {
+                groups.entry((id, RelKind::Population, *scale)).or_default();
+            }
+        }
+        let mut gkeys: Vec<(u32, RelKind, Scale)> = groups.keys().copied().collect();
+        gkeys.sort_unstable();
+        let mut rests: Vec<(u32, RelKind, u32)> = Vec::new();
+        for k in gkeys {
+            let mut children = groups.remove(&k).expect("group key");
+            children.sort_unstable();
+            let (parent, kind, _) = k;
+            if kind.has_rest() {
+                let rest = v.keys.len() as u32;
+                v.keys.push(v.keys[parent as usize].clone());
+                v.kinds.push(RowKind::Rest(kind));
+                children.push(rest);
+                rests.push((parent, kind, rest));
+            }
+            v.relations.push(Relation {
+                parent,
+                children,
+                kind,
+                measure: None,
+            });
+        }
+        // the manifest's totals, over the « ensemble » rests and rows they count
+        for total in Total::ALL {
+            let members: Vec<u32> = match total {
+                Total::SansPartieQpv | Total::SansIris => {
+                    let want = if total == Total::SansIris {
+                        RelKind::Iris
+                    } else {
+                        RelKind::Parts
+                    };
+                    rests
+                        .iter()
+                        .filter(|&&(p, kind, _)| {
+                            let k = &v.keys[p as usize];
+                            kind == want && k.0 == Scale::Commune && k.1 == Population::Ensemble
+                        })
+                        .map(|&(_, _, r)| r)
+                        .collect()
+                }
+                Total::EnQpv | Total::EnQva => {
+                    let want = if total == Total::EnQpv {
+                        Scale::Qpv
+                    } else {
+                        Scale::Qva
+                    };
+                    (0..v.n_layer as u32)
+                        .filter(|&i| {
+                            let k = &v.keys[i as usize];
+                            k.0 == want && k.1 == Population::Ensemble
+                        })
+                        .collect()
+                }
+            };
+            let id = v.keys.len() as u32;
+            v.keys.push((
+                Scale::Region,
+                Population::Ensemble,
+                Split::Tout,
+                total.key().to_string(),
+            ));
+            v.kinds.push(RowKind::Total(total));
+            v.relations.push(Relation {
+                parent: id,
+                children: members,
+                kind: RelKind::Total,
+                measure: Some(Measure::Dwellings),
+            });
+        }
+        v.up = vec![Vec::new(); v.keys.len()];
+        v.down = vec![Vec::new(); v.keys.len()];
+        for (i, r) in v.relations.iter().enumerate() {
+            v.down[r.parent as usize].push(i as u32);
+            for &c in &r.children {
+                v.up[c as usize].push(i as u32);
+            }
+        }
+        v.programmes_unplaced = (0..v.n_layer).any(|i| {
+            v.keys[i].0 == Scale::Programme
+                && !v.up[i]
+                    .iter()
+                    .any(|&r| v.relations[r as usize].kind == RelKind::Programmes)
+        });
+        v.recents_of = vec![None; v.keys.len()];
+        v.ensemble_of = vec![None; v.keys.len()];
+        for id in 0..v.n_layer {
+            let (s, p, z, c) = &v.keys[id];
+            if *p == Population::Ensemble {
+                if let Some(&r) = v.index.get(&(*s, Population::Recents, *z, c.clone())) {
+                    v.recents_of[id] = Some(r);
+                    v.ensemble_of[r as usize] = Some(id as u32);
+                }
+            }
+        }
+        // rests: the relation of the same kind under the counterpart of the parent
+        let rest_of: HashMap<(u32, RelKind), u32> = rests
+            .iter()
+            .map(|&(p, kind, r)| ((p, kind), r))
+            .collect();
+        for &(p, kind, r) in &rests {
+            if kind == RelKind::Population {
+                continue;
+            }
+            if let Some(rp) = v.recents_of[p as usize] {
+                if let Some(&rr) = rest_of.get(&(rp, kind)) {
+                    v.recents_of[r as usize] = Some(rr);
+                    v.ensemble_of[rr as usize] = Some(r);
+                }
+            }
+        }
+        v
+    }
+
+    /// The unknown a reader sees behind measure `m` of `row`: every household of the
+    /// « récents » population moved in recently, so the recent movers of an « ensemble » row,
+    /// the recent movers of its « récents » row and the households of that row are one number
+    /// (that of the « récents » row's households). Any other measure is its own.
+    pub fn canonical(&self, row: u32, m: usize) -> (u32, u8) {
+        let rm = Measure::RecentMovers as usize;
+        let h = Measure::Households as u8;
+        if m != rm {
+            return (row, m as u8);
+        }
+        match self.keys[row as usize].1 {
+            Population::Recents => (row, h),
+            Population::Ensemble => match self.recents_of[row as usize] {
+                Some(r) => (r, h),
+                None => (row, m as u8),
+            },
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The total row of `t`.
+    pub fn total_row(&self, t: Total) -> u32 {
+        (self.n_layer..self.keys.len())
+            .find(|&i| self.kinds[i] == RowKind::Total(t))
+            .expect("every total has a row") as u32
+    }
+
+    /// Rows containing `row` through the relations holding measure `m`, transitively (the rows
+    /// whose published zero implies a zero of `row`), excluding `row`.
+    pub fn ancestors(&self, row: u32, m: usize, out: &mut Vec<u32>) {
+        out.clear();
+        let mut stack = vec![row];
+        while let Some(r) = stack.pop() {
+            for &ri in &self.up[r as usize] {
+                let rel = &self.relations[ri as usize];
+                if !rel.holds_for(m) || rel.kind == RelKind::Total {
+                    continue;
+                }
+                let p = rel.parent;
+                if !out.contains(&p) {
+                    out.push(p);
+                    stack.push(p);
+                }
+            }
+        }
+    }
+
+    /// Whether a reader knows that the rest `row` holds no dwelling (so nothing at all): every
+    /// programme names its commune, or the total of the manifest that counts such rests is 0.
+    pub fn empty_rest(&self, row: u32, totals: &[Option<i64>; 4]) -> bool {
+        match self.kinds[row as usize] {
+            RowKind::Rest(RelKind::Programmes) => !self.programmes_unplaced,
+            RowKind::Rest(RelKind::Parts) => totals[Total::SansPartieQpv as usize] == Some(0),
+            RowKind::Rest(RelKind::Iris) => totals[Total::SansIris as usize] == Some(0),
+            _ => false,
+        }
+    }
+
+    /// Population of a row (rest rows: the parent's; totals: « ensemble »).
+    pub fn population(&self, row: u32) -> Population {
+        self.keys[row as usize].1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: Scale, p: Population, z: Split, c: &str) -> RowKey {
+        (s, p, z, c.to_string())
+    }
+
+    fn keys(entries: &[(Scale, &str, &[(&str, &str)])]) -> KeyMap {
+        entries
+            .iter()
+            .map(|(s, c, kv)| {
+                (
+                    (*s, c.to_string()),
+                    kv.iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_building_is_the_exact_sum_of_its_stairwells_and_a_commune_has_a_rest_of_programmes() {
+        use Population::Ensemble as E;
+        let rows = vec![
+            key(Scale::Commune, E, Split::Tout, "C"),
+            key(Scale::Programme, E, Split::Tout, "P"),
+            key(Scale::Batiment, E, Split::Tout, "B"),
+            key(Scale::Cage, E, Split::Tout, "B-1"),
+            key(Scale::Cage, E, Split::Tout, "B-2"),
+        ];
+        let km = keys(&[
+            (Scale::Cage, "B-1", &[("code_batiment", "B")]),
+            (Scale::Cage, "B-2", &[("code_batiment", "B")]),
+            (Scale::Batiment, "B", &[("code_programme", "P")]),
+            (Scale::Programme, "P", &[("code_commune", "C")]),
+        ]);
+        let v = View::build(rows, &km);
+        let b = v.index[&key(Scale::Batiment, E, Split::Tout, "B")];
+        let rel = v
+            .relations
+            .iter()
+            .find(|r| r.parent == b && r.kind == RelKind::Structure)
+            .unwrap();
+        assert_eq!(rel.children, vec![3, 4]);
+        let c = v.index[&key(Scale::Commune, E, Split::Tout, "C")];
+        let rel = v
+            .relations
+            .iter()
+            .find(|r| r.parent == c && r.kind == RelKind::Programmes)
+            .unwrap();
+        assert_eq!(rel.children.len(), 2, "the programme and a rest");
+        assert_eq!(v.kinds[rel.children[1] as usize], RowKind::Rest(RelKind::Programmes));
+        // a cage's ancestors: its building, programme, commune (through the relations)
+        let mut a = Vec::new();
+        v.ancestors(3, 0, &mut a);
+        a.sort_unstable();
+        assert_eq!(a, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn every_ensemble_row_has_a_population_relation_with_a_rest() {
+        let rows = vec![
+            key(Scale::Iris, Population::Ensemble, Split::Tout, "I"),
+            key(Scale::Iris, Population::Recents, Split::Tout, "I"),
+        ];
+        let v = View::build(rows, &KeyMap::new());
+        let rel = v
+            .relations
+            .iter()
+            .find(|r| r.kind == RelKind::Population)
+            .unwrap();
+        assert_eq!(rel.parent, 0);
+        assert_eq!(rel.children[0], 1);
+        assert_eq!(v.kinds[rel.children[1] as usize], RowKind::Rest(RelKind::Population));
+    }
+}
