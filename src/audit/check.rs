@@ -197,6 +197,19 @@ pub fn measure_ranges(
                 continue;
             }
         }
+        if std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
+            let k = &view.keys[c as usize];
+            eprintln!(
+                "au programme linéaire : mesure {m} {:?}/{:?}/{:?} {} {:?} borne {:?} preuve {}",
+                k.0,
+                k.1,
+                k.2,
+                k.3,
+                view.kinds[c as usize],
+                bounds[c as usize],
+                proofs.is_some()
+            );
+        }
         groups.entry(dsu.find(c)).or_default().push(c);
     }
     // relations by group

@@ -529,7 +529,8 @@ pub fn audit_with(
         if known(num).is_none() {
             let den_pinned = known(den).and_then(|r| r.pinned);
             needed.add(view, row, num, den_pinned.is_none());
-        } else if known(num).and_then(|r| r.pinned).is_some() && known(den).is_none() {
+        } else if known(num).and_then(|r| r.pinned).is_some_and(|x| x != 0) && known(den).is_none() {
+            // a numerator pinned at 0 decides alone (implied by a published zero, or determined)
             needed.add(view, row, den, false);
         }
     }

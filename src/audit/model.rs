@@ -3,7 +3,7 @@
 //! they say about each measure of each row.
 
 use crate::indicators::{self, IndicatorDef, N_MEASURES};
-use crate::model::Population;
+use crate::model::{Population, Scale, Split};
 use crate::secrecy::reader::bounds::rest_bound;
 use crate::secrecy::reader::{row_bounds, Bound, Facts, RowKey, RowKind, Total, View};
 use crate::secrecy::{Cell, Status};
@@ -38,25 +38,36 @@ fn defs(p: Population) -> &'static [&'static IndicatorDef] {
 
 impl AuditView {
     pub fn build(p: &Published, facts: Facts) -> AuditView {
-        let mut keys: Vec<RowKey> = Vec::new();
-        let mut value_index: Vec<Vec<Option<u32>>> = Vec::new();
-        let mut cells: Vec<Vec<Cell>> = Vec::new();
-        let mut at: rustc_hash::FxHashMap<RowKey, usize> = Default::default();
+        // the rows of the file, by (scale, population, zone), in file order
+        type Row = (Vec<Cell>, Vec<Option<u32>>);
+        let mut segments: rustc_hash::FxHashMap<(Scale, Population, Split), Vec<(String, Row)>> =
+            Default::default();
+        let mut at: rustc_hash::FxHashMap<RowKey, (usize, usize)> = Default::default();
+        let mut last: Option<(RowKey, usize)> = None;
         for (i, v) in p.values.iter().enumerate() {
-            let same = keys.last().is_some_and(|k| {
-                (k.0, k.1, k.2, k.3.as_str()) == (v.scale, v.population, v.zone, v.code.as_str())
-            });
-            let row = if same {
-                keys.len() - 1
-            } else {
-                let key = (v.scale, v.population, v.zone, v.code.clone());
-                *at.entry(key.clone()).or_insert_with(|| {
-                    let n = defs(v.population).len();
-                    keys.push(key);
-                    value_index.push(vec![None; n]);
-                    cells.push(vec![ABSENT; n]);
-                    keys.len() - 1
-                })
+            let seg_key = (v.scale, v.population, v.zone);
+            let pos = match &last {
+                Some((k, pos))
+                    if (k.0, k.1, k.2, k.3.as_str())
+                        == (v.scale, v.population, v.zone, v.code.as_str()) =>
+                {
+                    *pos
+                }
+                _ => {
+                    let key = (v.scale, v.population, v.zone, v.code.clone());
+                    let seg = segments.entry(seg_key).or_default();
+                    let pos = match at.get(&key) {
+                        Some(&(_, pos)) => pos,
+                        None => {
+                            let n = defs(v.population).len();
+                            seg.push((v.code.clone(), (vec![ABSENT; n], vec![None; n])));
+                            at.insert(key.clone(), (0, seg.len() - 1));
+                            seg.len() - 1
+                        }
+                    };
+                    last = Some((key, pos));
+                    pos
+                }
             };
             let Some(slot) = defs(v.population)
                 .iter()
@@ -64,12 +75,66 @@ impl AuditView {
             else {
                 continue;
             };
-            value_index[row][slot] = Some(i as u32);
-            cells[row][slot] = Cell {
+            let row = &mut segments.get_mut(&seg_key).expect("segment")[pos].1;
+            row.1[slot] = Some(i as u32);
+            row.0[slot] = Cell {
                 value: v.value,
                 base: v.base,
                 status: v.status,
             };
+        }
+        // every unit of an « ensemble » layer has a « récents » row, written or not: one that
+        // is not rests on fewer than `min_units` dwellings (see `PublishedTable::written`)
+        let phantom = |n: usize| -> Row {
+            let c = Cell {
+                value: None,
+                base: None,
+                status: Status::SecretEffectif,
+            };
+            (vec![c; n], vec![None; n])
+        };
+        let mut keys: Vec<RowKey> = Vec::new();
+        let mut cells: Vec<Vec<Cell>> = Vec::new();
+        let mut value_index: Vec<Vec<Option<u32>>> = Vec::new();
+        for scale in Scale::ALL {
+            for zone in Split::ALL {
+                for (code, row) in segments
+                    .remove(&(scale, Population::Ensemble, zone))
+                    .unwrap_or_default()
+                {
+                    let _ = &row;
+                    keys.push((scale, Population::Ensemble, zone, code));
+                    cells.push(row.0);
+                    value_index.push(row.1);
+                }
+            }
+            for zone in Split::ALL {
+                let mut rec: rustc_hash::FxHashMap<String, Row> = segments
+                    .remove(&(scale, Population::Recents, zone))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect();
+                let n = defs(Population::Recents).len();
+                let ens: Vec<String> = keys
+                    .iter()
+                    .filter(|k| k.0 == scale && k.1 == Population::Ensemble && k.2 == zone)
+                    .map(|k| k.3.clone())
+                    .collect();
+                for code in ens {
+                    let row = rec.remove(&code).unwrap_or_else(|| phantom(n));
+                    keys.push((scale, Population::Recents, zone, code));
+                    cells.push(row.0);
+                    value_index.push(row.1);
+                }
+                // « récents » rows without an « ensemble » row (files of other versions)
+                let mut rest: Vec<(String, Row)> = rec.into_iter().collect();
+                rest.sort_by(|a, b| a.0.cmp(&b.0));
+                for (code, row) in rest {
+                    keys.push((scale, Population::Recents, zone, code));
+                    cells.push(row.0);
+                    value_index.push(row.1);
+                }
+            }
         }
         let view = View::build(keys, &p.keys);
         AuditView {

@@ -151,9 +151,16 @@ impl<'a> Witnesses<'a> {
                 .map_or(0, |&(_, d)| d)
         };
         rels.clear();
+        let dbg = std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some();
         for &(r, d) in &rows {
             let v = truth.values[r as usize] + d;
             if v < 0 || !bounds[r as usize].contains(v) {
+                if dbg {
+                    eprintln!(
+                        "table {i} refusée (mesure {m}) : {:?} {:?} vraie {} + {d} hors de {:?}",
+                        view.keys[r as usize], view.kinds[r as usize], truth.values[r as usize], bounds[r as usize]
+                    );
+                }
                 return false;
             }
             rels.extend(view.up[r as usize].iter().chain(&view.down[r as usize]));
@@ -162,8 +169,15 @@ impl<'a> Witnesses<'a> {
         rels.dedup();
         rels.iter().all(|&ri| {
             let rel = &view.relations[ri as usize];
-            !rel.holds_for(m)
-                || change(rel.parent) == rel.children.iter().map(|&c| change(c)).sum::<i64>()
+            let ok = !rel.holds_for(m)
+                || change(rel.parent) == rel.children.iter().map(|&c| change(c)).sum::<i64>();
+            if !ok && dbg {
+                eprintln!(
+                    "table {i} refusée (mesure {m}) : relation {:?} de {:?} non équilibrée",
+                    rel.kind, view.keys[rel.parent as usize]
+                );
+            }
+            ok
         })
     }
 

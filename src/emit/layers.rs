@@ -309,6 +309,9 @@ pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<La
         };
         let mut rows = Vec::with_capacity(pt.units.len());
         for (r, &u) in pt.units.iter().enumerate() {
+            if !pt.written(r) {
+                continue;
+            }
             let u = u as usize;
             let keys: Vec<Option<String>> = match pt.scale {
                 Scale::Region => vec![

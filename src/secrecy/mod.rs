@@ -111,6 +111,19 @@ impl PublishedTable {
         let n = self.indicators.len();
         &self.cells[i * n..(i + 1) * n]
     }
+
+    /// Whether row `i` is written in its layer. A « récents » row resting on fewer than
+    /// `min_units` dwellings (every value `secret_effectif`) is left out: its absence says
+    /// what its statuses would (0 to `min_units − 1` recent movers), and nothing else — a
+    /// reader takes every unit of the « ensemble » layer to have a « récents » row, written or
+    /// not (see [`reader`]).
+    pub fn written(&self, i: usize) -> bool {
+        self.population == Population::Ensemble
+            || self
+                .row(i)
+                .first()
+                .is_some_and(|c| c.status != Status::SecretEffectif)
+    }
 }
 
 /// What the secondary suppression did (figures for the manifest and the summary).
@@ -192,10 +205,12 @@ impl SecrecyReport {
             let mut hidden = 0u64;
             let group = format!("{}/{}/{}", key, t.population.key(), t.split.key());
             let u = r.utilite.entry(group).or_default();
-            for c in &t.cells {
-                u.add(c.status);
+            for i in (0..t.units.len()).filter(|&i| t.written(i)) {
+                for c in t.row(i) {
+                    u.add(c.status);
+                }
             }
-            for i in 0..t.units.len() {
+            for i in (0..t.units.len()).filter(|&i| t.written(i)) {
                 let row = t.row(i);
                 let mut seen = [false; 5];
                 for c in row {

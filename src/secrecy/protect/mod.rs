@@ -258,6 +258,10 @@ pub fn suppress(
                             .entry(format!("{:?}/{:?} up={}", k.0, k.1, need.up))
                             .or_insert(0u32) += 1;
                     }
+                    if std::env::var("OPSGEO_DEBUG_NODE").is_ok() && st.scale(need.node.0) == crate::model::Scale::Commune {
+                        let k = &st.view.keys[need.node.0 as usize];
+                        eprintln!("DFS besoin {:?} = {:?} t={} bound={:?}", need, k, st.t(need.node), st.bound(need.node));
+                    }
                     let searched = Dfs::solve(&st, need.node, need.q).or_else(|| {
                         (!need.up)
                             .then(|| Dfs::solve(&st, need.node, -need.q))
@@ -292,6 +296,29 @@ pub fn suppress(
                 *failed.entry(need.node).or_default() += 1;
                 continue;
             };
+            if debug
+                && hides
+                    .iter()
+                    .any(|&(r, _)| st.scale(r) <= crate::model::Scale::Commune)
+            {
+                let k = &st.view.keys[need.node.0 as usize];
+                let hk: Vec<String> = hides
+                    .iter()
+                    .map(|&(r, m)| {
+                        let k = &st.view.keys[r as usize];
+                        format!("{:?}/{:?}/{:?} {} ×{}", k.0, k.1, k.2, k.3, m.count_ones())
+                    })
+                    .collect();
+                eprintln!(
+                    "masque grossier pour {:?}/{:?}/{:?} {} mesure {} : {}",
+                    k.0,
+                    k.1,
+                    k.2,
+                    k.3,
+                    need.node.1,
+                    hk.join(", ")
+                );
+            }
             for (r, mask) in hides {
                 report.masquees += st.hide(r, mask);
             }
@@ -319,6 +346,25 @@ pub fn suppress(
         }
         if !progress || needs.is_empty() {
             break;
+        }
+    }
+    if let Ok(code) = std::env::var("OPSGEO_DEBUG_ROW") {
+        for row in 0..st.view.n_layer as u32 {
+            let k = &st.view.keys[row as usize];
+            if k.3 != code {
+                continue;
+            }
+            let (defs, cells) = st.cells(row);
+            for (d, c) in defs.iter().zip(cells) {
+                let num = st.node_in(row, d.numerator as u8);
+                let den = d.denominator.map(|x| st.node_in(row, x as u8));
+                eprintln!(
+                    "{:?}/{:?} {} {:?} num {:?} t={} cov={:?} implied={} den {:?} t={:?} cov={:?} bound={:?}",
+                    k.0, k.1, d.field, c.status, num, st.t(num), cover.0.get(&num),
+                    st.implied_zero(num, &mut scratch),
+                    den, den.map(|n| st.t(n)), den.and_then(|n| cover.0.get(&n)), den.map(|n| st.bound(n))
+                );
+            }
         }
     }
     report.preuves = deltas.len() as u64;

@@ -247,8 +247,14 @@ impl<'s, 't> Dfs<'s, 't> {
             }
             pre.push(c);
         }
+        // members that close the most relations first (counted for small relations only)
+        if pre.len() <= 64 {
+            for c in pre.iter_mut() {
+                c.opens = self.opens(c.node, rel);
+            }
+        }
         // the few best of each class, without sorting a large relation whole
-        let key = |c: &Candidate| (c.class, c.cost, c.size, c.node);
+        let key = |c: &Candidate| (c.class, c.cost, c.opens, c.size, c.node);
         let keep = 4 * WIDTH;
         if pre.len() > keep * 4 {
             let mut by_class: [Vec<Candidate>; 4] = Default::default();
@@ -526,30 +532,49 @@ fn swap_at(
             chains.extend(other);
             // the units moved are not recent movers (the rests of the population relations
             // change), or they are (the « récents » rows move alike)
-            let Some(delta) = [false, true].into_iter().find_map(|mirror| {
+            let mut found = None;
+            for mirror in [false, true] {
                 let mut delta = chains.clone();
+                let mut hm = h.clone();
+                let mut extra = 0;
                 if mirror {
-                    let twins: Vec<(Node, i32)> = chains
-                        .iter()
-                        .filter_map(|&((r, c), d)| {
-                            let twin = match st.pop(r) {
-                                crate::model::Population::Ensemble => v.recents_of[r as usize],
-                                crate::model::Population::Recents => v.ensemble_of[r as usize],
-                            }?;
-                            let n = st.node_in(twin, c);
-                            (!chains.iter().any(|&(x, _)| x == n)).then_some((n, d))
-                        })
-                        .collect();
-                    if twins.is_empty() {
-                        return None;
+                    let mut ok = true;
+                    for &((r, c), d) in &chains {
+                        let twin = match st.pop(r) {
+                            crate::model::Population::Ensemble => v.recents_of[r as usize],
+                            crate::model::Population::Recents => v.ensemble_of[r as usize],
+                        };
+                        let Some(twin) = twin else {
+                            continue;
+                        };
+                        let n = st.node_in(twin, c);
+                        if chains.iter().any(|&(x, _)| x == n) {
+                            continue;
+                        }
+                        match movable(st, n, d, &mut hm) {
+                            Some(0) => {}
+                            Some(x) if hide => extra += x,
+                            _ => {
+                                ok = false;
+                                break;
+                            }
+                        }
+                        delta.push((n, d));
                     }
-                    delta.extend(twins);
+                    if !ok || delta.len() == chains.len() {
+                        continue;
+                    }
                 }
                 close_with_rests(st, &mut delta);
-                valid_with(st, &delta, &h).then_some(delta)
-            }) else {
+                if valid_with(st, &delta, &hm) {
+                    found = Some((delta, hm, extra));
+                    break;
+                }
+            }
+            let Some((delta, h, extra)) = found else {
                 continue;
             };
+            let cost = cost + extra;
             {
                 let free = cost == 0;
                 best = Some(Plan {
