@@ -61,13 +61,20 @@ fn demo_summary_and_manifest_show_losses_per_rule_and_scale() {
         .unwrap()
         .iter()
         .any(|t| t["etape"] == "audit"));
-    // masked values without a proof of exchange are announced, never silent
-    let unprotected = m["secret"]["secondaire"]["unprotected"].as_u64().unwrap();
+    // measures the search found no alternative table for are announced, never silent
+    let unprotected = m["secret"]["secondaire"]["non_protegees"].as_u64().unwrap();
     assert_eq!(
         stdout.contains(&format!(
-            "attention : {unprotected} valeur(s) masquée(s) sans preuve"
+            "{unprotected} mesure(s) sans table alternative trouvée"
         )),
         unprotected > 0,
+        "{stdout}"
+    );
+    // the information kept, per scale × population × zone, in the summary and the manifest
+    let u = &m["secret"]["utilite"]["region/ensemble/tout"];
+    assert_eq!(u["U"].as_f64(), Some(1.0), "{u}");
+    assert!(
+        stdout.contains("  region       U ensemble 1.00"),
         "{stdout}"
     );
 }

@@ -197,19 +197,6 @@ pub fn measure_ranges(
                 continue;
             }
         }
-        if std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
-            let k = &view.keys[c as usize];
-            eprintln!(
-                "au programme linéaire : mesure {m} {:?}/{:?}/{:?} {} {:?} borne {:?} preuve {}",
-                k.0,
-                k.1,
-                k.2,
-                k.3,
-                view.kinds[c as usize],
-                bounds[c as usize],
-                proofs.is_some()
-            );
-        }
         groups.entry(dsu.find(c)).or_default().push(c);
     }
     // relations by group
@@ -270,12 +257,7 @@ pub fn measure_ranges(
             }
             continue;
         }
-        let failed = |stats: &mut LpStats, e: &str| {
-            stats.inconsistent += 1;
-            if std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
-                eprintln!("groupe incohérent, mesure {m} : {e}");
-            }
-        };
+        let failed = |stats: &mut LpStats, _: &str| stats.inconsistent += 1;
         if sys.equations.len() == 1 {
             // one equation Σ a·x = b over boxes: the exact interval of each unknown is the
             // equation solved for it over the boxes of the others
@@ -408,29 +390,6 @@ pub fn measure_ranges(
                 lo = ends[0];
                 hi = if unbounded { f64::INFINITY } else { ends[1] };
                 pinned = (whole_numbers(lo, hi) <= 1).then(|| lo.round() as i64);
-                if pinned.is_some() && std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some() {
-                    eprintln!(
-                        "système : {:?}\nbornes/points : lo={lo} hi={hi} low={:?}",
-                        sys, low[v]
-                    );
-                    let key = |c: u32| format!("{:?}", view.keys[c as usize]);
-                    eprintln!("déterminé : mesure {m} {} = {:?}", key(c), pinned);
-                    for &ri in rel_of.get(&g).map(|v| v.as_slice()).unwrap_or(&[]) {
-                        let r = &view.relations[ri];
-                        let show = |c: u32| {
-                            format!("{}{:?}={:?}", key(c), view.kinds[c as usize], bounds[c as usize])
-                        };
-                        eprintln!(
-                            "  {} = {}",
-                            show(r.parent),
-                            r.children
-                                .iter()
-                                .map(|&c| show(c))
-                                .collect::<Vec<_>>()
-                                .join(" + "),
-                        );
-                    }
-                }
                 if sample {
                     stats.sampled.push((m, c));
                 }

@@ -30,6 +30,10 @@ use std::time::Instant;
 use serde::Serialize;
 use thiserror::Error;
 
+/// One measure's cells to bound: the measure, its asked cells (cell, exact wanted) and the
+/// widths wanted per cell.
+type MeasureTask = (usize, Vec<(u32, bool)>, Vec<(u32, f64)>);
+
 use crate::config::SecrecySection;
 use crate::indicators::{Kind, Measure};
 use crate::secrecy::primary::rate_reached;
@@ -340,7 +344,7 @@ impl Solve<'_> {
     ) {
         use rayon::prelude::*;
         let Needed { asked, mut widths } = needed;
-        let tasks: Vec<(usize, Vec<(u32, bool)>, Vec<(u32, f64)>)> = asked
+        let tasks: Vec<MeasureTask> = asked
             .into_iter()
             .map(|(m, a)| {
                 let mut w = widths.remove(&m).unwrap_or_default();
@@ -419,8 +423,7 @@ pub fn audit_with(
     let view = &av.view;
     let mut rep = AuditReport {
         valeurs: p.values.len() as u64,
-        valeurs_non_publiees: p.values.iter().filter(|v| !v.status.is_published()).count()
-            as u64,
+        valeurs_non_publiees: p.values.iter().filter(|v| !v.status.is_published()).count() as u64,
         ..Default::default()
     };
     let min = facts.min_units;
@@ -529,7 +532,8 @@ pub fn audit_with(
         if known(num).is_none() {
             let den_pinned = known(den).and_then(|r| r.pinned);
             needed.add(view, row, num, den_pinned.is_none());
-        } else if known(num).and_then(|r| r.pinned).is_some_and(|x| x != 0) && known(den).is_none() {
+        } else if known(num).and_then(|r| r.pinned).is_some_and(|x| x != 0) && known(den).is_none()
+        {
             // a numerator pinned at 0 decides alone (implied by a published zero, or determined)
             needed.add(view, row, den, false);
         }

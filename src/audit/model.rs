@@ -157,7 +157,9 @@ impl AuditView {
                 m,
                 self.facts.as_ref().expect("facts"),
             ),
-            RowKind::Rest(kind) => rest_bound(kind, pop, m, self.view.empty_rest(row, &self.totals)),
+            RowKind::Rest(kind) => {
+                rest_bound(kind, pop, m, self.view.empty_rest(row, &self.totals))
+            }
             RowKind::Total(t) => match self.totals[t as usize] {
                 Some(v) if m == crate::indicators::Measure::Dwellings as usize => Bound {
                     lo: v,

@@ -139,28 +139,21 @@ impl<'a> Witnesses<'a> {
         // a « récents » row is also the recent movers of its « ensemble » row)
         let mut rows: Vec<(u32, i64)> = Vec::new();
         for &(n, d) in &self.cert.deltas[i as usize] {
-            for r in [Some(n.0), view.ensemble_of[n.0 as usize]].into_iter().flatten() {
+            for r in [Some(n.0), view.ensemble_of[n.0 as usize]]
+                .into_iter()
+                .flatten()
+            {
                 if Self::node(view, r, m) == n {
                     rows.push((r, d as i64));
                 }
             }
         }
-        let change = |row: u32| -> i64 {
-            rows.iter()
-                .find(|(r, _)| *r == row)
-                .map_or(0, |&(_, d)| d)
-        };
+        let change =
+            |row: u32| -> i64 { rows.iter().find(|(r, _)| *r == row).map_or(0, |&(_, d)| d) };
         rels.clear();
-        let dbg = std::env::var_os("OPSGEO_DEBUG_AUDIT").is_some();
         for &(r, d) in &rows {
             let v = truth.values[r as usize] + d;
             if v < 0 || !bounds[r as usize].contains(v) {
-                if dbg {
-                    eprintln!(
-                        "table {i} refusée (mesure {m}) : {:?} {:?} vraie {} + {d} hors de {:?}",
-                        view.keys[r as usize], view.kinds[r as usize], truth.values[r as usize], bounds[r as usize]
-                    );
-                }
                 return false;
             }
             rels.extend(view.up[r as usize].iter().chain(&view.down[r as usize]));
@@ -169,20 +162,12 @@ impl<'a> Witnesses<'a> {
         rels.dedup();
         rels.iter().all(|&ri| {
             let rel = &view.relations[ri as usize];
-            let ok = !rel.holds_for(m)
-                || change(rel.parent) == rel.children.iter().map(|&c| change(c)).sum::<i64>();
-            if !ok && dbg {
-                eprintln!(
-                    "table {i} refusée (mesure {m}) : relation {:?} de {:?} non équilibrée",
-                    rel.kind, view.keys[rel.parent as usize]
-                );
-            }
-            ok
+            !rel.holds_for(m)
+                || change(rel.parent) == rel.children.iter().map(|&c| change(c)).sum::<i64>()
         })
     }
 
-    /// Values of measure `m` of `row` reachable when at most `max_cells` rows around it move
-    /// and every other row keeps its true value: `(lo, hi)`, part of the true interval.
+    /// See [`local_range`].
     pub fn local_range(
         &self,
         view: &View,
@@ -192,73 +177,88 @@ impl<'a> Witnesses<'a> {
         row: u32,
         max_cells: usize,
     ) -> Option<(f64, f64)> {
-        let exact = |c: u32| bounds[c as usize].exact();
-        let rels_of = |c: u32| {
-            view.up[c as usize]
-                .iter()
-                .chain(&view.down[c as usize])
-                .copied()
-                .filter(|&ri| view.relations[ri as usize].holds_for(m))
-        };
-        // neighbourhood: breadth first through the relations, unknown rows only
-        let mut var_of: HashMap<u32, usize> = HashMap::default();
-        let mut order = vec![row];
-        var_of.insert(row, 0);
-        let mut i = 0;
-        'grow: while i < order.len() {
-            let c = order[i];
-            i += 1;
-            for ri in rels_of(c) {
-                let r = &view.relations[ri as usize];
-                // of a large relation, only the parent and the children holding the most (those
-                // that can give a unit back): a few are enough to compensate a change
-                let mut members: Vec<u32> = r
-                    .members()
-                    .filter(|&x| !exact(x) && !var_of.contains_key(&x))
-                    .collect();
-                if members.len() > WIDE {
-                    members[1..].sort_by_key(|&x| (std::cmp::Reverse(truth[x as usize]), x));
-                    members.truncate(WIDE);
-                }
-                for x in members {
-                    if order.len() >= max_cells {
-                        break 'grow;
-                    }
-                    var_of.insert(x, order.len());
-                    order.push(x);
-                }
-            }
-        }
-        let mut sys = System::default();
-        for &c in &order {
-            sys.bounds.push(var_bounds(bounds[c as usize].as_pair()));
-        }
-        let mut rels: Vec<u32> = order.iter().flat_map(|&c| rels_of(c)).collect();
-        rels.sort_unstable();
-        rels.dedup();
-        for ri in rels {
-            let r = &view.relations[ri as usize];
-            let mut terms = Vec::new();
-            let mut rhs = 0.0;
-            for (c, coef) in
-                std::iter::once((r.parent, 1.0)).chain(r.children.iter().map(|&c| (c, -1.0)))
-            {
-                match var_of.get(&c) {
-                    Some(&v) => terms.push((v, coef)),
-                    None => rhs -= coef * truth[c as usize] as f64,
-                }
-            }
-            sys.equations.push(Equation { terms, rhs });
-        }
-        let mut ends = [0.0; 2];
-        for (k, maximise) in [false, true].into_iter().enumerate() {
-            ends[k] = match sys.optimise(&[(0, 1.0)], maximise).ok()? {
-                Optimum::Point(x) => x[0],
-                Optimum::Unbounded => f64::INFINITY,
-            };
-        }
-        (whole_numbers(ends[0], ends[1]) >= 2).then_some((ends[0], ends[1]))
+        local_range(view, bounds, truth, m, row, max_cells)
     }
+}
+
+/// Values of measure `m` of `row` reachable when at most `max_cells` rows around it move and
+/// every other row keeps its value in `point` (a solution: the true values, or a vertex of
+/// the group's program): `(lo, hi)`, part of the true interval, when it holds two whole
+/// numbers at least.
+pub fn local_range(
+    view: &View,
+    bounds: &Bounds,
+    truth: &[i64],
+    m: usize,
+    row: u32,
+    max_cells: usize,
+) -> Option<(f64, f64)> {
+    let exact = |c: u32| bounds[c as usize].exact();
+    let rels_of = |c: u32| {
+        view.up[c as usize]
+            .iter()
+            .chain(&view.down[c as usize])
+            .copied()
+            .filter(|&ri| view.relations[ri as usize].holds_for(m))
+    };
+    // neighbourhood: breadth first through the relations, unknown rows only
+    let mut var_of: HashMap<u32, usize> = HashMap::default();
+    let mut order = vec![row];
+    var_of.insert(row, 0);
+    let mut i = 0;
+    'grow: while i < order.len() {
+        let c = order[i];
+        i += 1;
+        for ri in rels_of(c) {
+            let r = &view.relations[ri as usize];
+            // of a large relation, only the parent and the children holding the most (those
+            // that can give a unit back): a few are enough to compensate a change
+            let mut members: Vec<u32> = r
+                .members()
+                .filter(|&x| !exact(x) && !var_of.contains_key(&x))
+                .collect();
+            if members.len() > WIDE {
+                members[1..].sort_by_key(|&x| (std::cmp::Reverse(truth[x as usize]), x));
+                members.truncate(WIDE);
+            }
+            for x in members {
+                if order.len() >= max_cells {
+                    break 'grow;
+                }
+                var_of.insert(x, order.len());
+                order.push(x);
+            }
+        }
+    }
+    let mut sys = System::default();
+    for &c in &order {
+        sys.bounds.push(var_bounds(bounds[c as usize].as_pair()));
+    }
+    let mut rels: Vec<u32> = order.iter().flat_map(|&c| rels_of(c)).collect();
+    rels.sort_unstable();
+    rels.dedup();
+    for ri in rels {
+        let r = &view.relations[ri as usize];
+        let mut terms = Vec::new();
+        let mut rhs = 0.0;
+        for (c, coef) in
+            std::iter::once((r.parent, 1.0)).chain(r.children.iter().map(|&c| (c, -1.0)))
+        {
+            match var_of.get(&c) {
+                Some(&v) => terms.push((v, coef)),
+                None => rhs -= coef * truth[c as usize] as f64,
+            }
+        }
+        sys.equations.push(Equation { terms, rhs });
+    }
+    let mut ends = [0.0; 2];
+    for (k, maximise) in [false, true].into_iter().enumerate() {
+        ends[k] = match sys.optimise(&[(0, 1.0)], maximise).ok()? {
+            Optimum::Point(x) => x[0],
+            Optimum::Unbounded => f64::INFINITY,
+        };
+    }
+    (whole_numbers(ends[0], ends[1]) >= 2).then_some((ends[0], ends[1]))
 }
 
 /// The true values of one measure, checked against the publication.

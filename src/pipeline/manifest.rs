@@ -111,7 +111,12 @@ pub const TOTAL_FIELDS: [(&str, &str, &str); 4] = [
 pub fn published_totals(report: &super::RunReport) -> [Option<i64>; 4] {
     let masked = &report.secrecy.secondaire.totaux_masques;
     let a = &report.aggregate;
-    let values = [a.split_unknown, a.iris_unknown, report.join.in_qpv, a.in_qva];
+    let values = [
+        a.split_unknown,
+        a.iris_unknown,
+        report.join.in_qpv,
+        a.in_qva,
+    ];
     let mut out = [None; 4];
     for (k, (name, _, _)) in TOTAL_FIELDS.iter().enumerate() {
         if !masked.iter().any(|m| m == name) {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use thiserror::Error;
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::aggregate::{self, AggregateInput, AggregateReport};
 use crate::config::{Config, ConfigError};
@@ -425,22 +425,18 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     report.aggregate = aggs.report.clone();
     timer.lap("agregation", "secret statistique");
     let codes = unit_codes(&iris, &qpv, qva.as_ref(), &rp.structure, &territory);
+    let secrecy_input = secrecy::SecondaryInput {
+        data: &agg_input,
+        codes: &codes,
+    };
     let secrecy::Outcome {
-        tables: published,
+        tables: mut published,
         report: secrecy_report,
-        certificates,
-    } = secrecy::apply(
-        &aggs,
-        &secrecy::SecondaryInput {
-            data: &agg_input,
-            codes: &codes,
-        },
-        &cfg.secrecy,
-    );
+        mut certificates,
+    } = secrecy::apply(&aggs, &secrecy_input, &cfg.secrecy);
     report.secrecy = secrecy_report;
     timer.lap("secret", "écriture des couches");
 
-    // emit
     let layer_input = emit::layers::LayerInput {
         territory: &territory,
         structure: &rp.structure,
@@ -452,13 +448,6 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         placements: &placements,
         dwellings: &rp.dwellings,
     };
-    let layers = emit::layers::build_layers(&published, &layer_input);
-    let tidy = emit::tidy::tidy_rows(&layers);
-    report.layers = layers
-        .iter()
-        .map(|l| (l.name.clone(), l.rows.len() as u64))
-        .collect();
-    report.tidy_rows = tidy.len() as u64;
     report.dwellings = rp.dwellings.len() as u64;
     report.households = households.len() as u64;
     report.inputs = input_stats;
@@ -472,39 +461,106 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let meta = manifest::metadata(cfg, &report.inputs)?;
     report.metadata = manifest::MetadataReport::from(&meta);
 
-    // every output is written into the staging folder and checked there
-    let mut staged = publish::stage(
-        &publication,
-        cfg,
-        &publish::StageOutputs {
-            layers: &layers,
-            tidy: &tidy,
-            rejects: &rejects,
-            meta: &meta,
-            review_rows: &review_rows,
-        },
-        &mut report,
-        &mut timer,
-    )?;
-    // the secrecy audit reads only the staged GeoPackage; a failure publishes nothing. The
-    // outputs are hashed for the manifest (and flushed to disk) meanwhile.
-    let staging = publication.staging();
-    let (audit, digests) = std::thread::scope(|s| {
-        let digests = s.spawn(|| manifest::digest_outputs(staging, &report.outputs));
-        let totals = manifest::published_totals(&report);
-        let audit = audit_staged(
-            &staging.join("opsgeo.gpkg"),
-            &cfg.secrecy,
-            &certificates,
-            totals,
+    // write, check and audit; when the audit finds values determined, their partners are
+    // hidden and everything is written again (at most REPAIR_ROUNDS times)
+    let mut repairs = 0;
+    let (layers, staged) = loop {
+        let layers = emit::layers::build_layers(&published, &layer_input);
+        let tidy = emit::tidy::tidy_rows(&layers);
+        report.layers = layers
+            .iter()
+            .map(|l| (l.name.clone(), l.rows.len() as u64))
+            .collect();
+        report.tidy_rows = tidy.len() as u64;
+        // every output is written into the staging folder and checked there
+        let mut staged = publish::stage(
+            &publication,
+            cfg,
+            &publish::StageOutputs {
+                layers: &layers,
+                tidy: &tidy,
+                rejects: &rejects,
+                meta: &meta,
+                review_rows: &review_rows,
+            },
+            &mut report,
+            &mut timer,
+        )?;
+        // the secrecy audit reads only the staged GeoPackage; a failure publishes nothing.
+        // The outputs are hashed for the manifest (and flushed to disk) meanwhile.
+        let staging = publication.staging();
+        let (audit, digests) = std::thread::scope(|s| {
+            let digests = s.spawn(|| manifest::digest_outputs(staging, &report.outputs));
+            let totals = manifest::published_totals(&report);
+            let audit = crate::audit::audit_file_with(
+                &staging.join("opsgeo.gpkg"),
+                &cfg.secrecy,
+                &certificates,
+                totals,
+            );
+            let digests = digests
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (audit, digests)
+        });
+        let audit = audit?;
+        info!(
+            non_publiees = audit.valeurs_non_publiees,
+            determinees = audit.valeurs_determinees.len(),
+            secondes = audit.secondes,
+            "audit du secret"
         );
-        let digests = digests
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (audit, digests)
-    });
-    report.audit = audit?;
-    staged.digests = digests?;
+        let repairable = !audit.passed()
+            && audit.regles_primaires_enfreintes.is_empty()
+            && audit.groupes_incoherents == 0;
+        if repairable && repairs < REPAIR_ROUNDS {
+            repairs += 1;
+            let found: Vec<secrecy::Determined> = audit
+                .valeurs_determinees
+                .iter()
+                .filter_map(determined_of)
+                .collect();
+            let hidden = secrecy::protect::reinforce(
+                &aggs,
+                &secrecy_input,
+                &mut published,
+                &cfg.secrecy,
+                &found,
+            );
+            warn!(
+                determinees = found.len(),
+                masquees = hidden,
+                "audit du secret : valeurs déterminées, leurs partenaires sont masqués et les couches réécrites"
+            );
+            // the new hidden values are protected in turn
+            let (mut secondary, proofs) =
+                secrecy::protect::suppress(&aggs, &secrecy_input, &mut published, &cfg.secrecy);
+            certificates = proofs;
+            let before = &report.secrecy.secondaire;
+            secondary.reprises = repairs;
+            secondary.masquees_apres_audit = before.masquees_apres_audit + hidden + secondary.masquees;
+            secondary.masquees = before.masquees;
+            secondary.secondes += before.secondes;
+            report.secrecy = secrecy::SecrecyReport::tally(&published, secondary);
+            report.outputs.clear();
+            report.fgb_rows_without_geometry.clear();
+            publication.reset_staging()?;
+            continue;
+        }
+        if !audit.passed() {
+            return Err(PipelineError::AuditFailed(
+                crate::audit::AuditFailed {
+                    path: PathBuf::from("opsgeo.gpkg"),
+                    determined: audit.valeurs_determinees.len(),
+                    violations: audit.regles_primaires_enfreintes.len(),
+                },
+                audit.render(20),
+            ));
+        }
+        report.audit = audit;
+        staged.digests = digests?;
+        break (layers, staged);
+    };
     drop(certificates);
     timer.lap("audit", "publication");
     publish::publish(
@@ -519,31 +575,19 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     Ok(report)
 }
 
-/// Audits the staged GeoPackage; refuses the publication when it fails.
-fn audit_staged(
-    gpkg: &Path,
-    params: &crate::config::SecrecySection,
-    certificates: &secrecy::Certificates,
-    totals: [Option<i64>; 4],
-) -> Result<crate::audit::AuditReport, PipelineError> {
-    let report = crate::audit::audit_file_with(gpkg, params, certificates, totals)?;
-    info!(
-        non_publiees = report.valeurs_non_publiees,
-        determinees = report.valeurs_determinees.len(),
-        secondes = report.secondes,
-        "audit du secret"
-    );
-    if !report.passed() {
-        return Err(PipelineError::AuditFailed(
-            crate::audit::AuditFailed {
-                path: PathBuf::from("opsgeo.gpkg"),
-                determined: report.valeurs_determinees.len(),
-                violations: report.regles_primaires_enfreintes.len(),
-            },
-            report.render(20),
-        ));
-    }
-    Ok(report)
+/// Rounds of extra suppressions after an audit that found values determined.
+const REPAIR_ROUNDS: u32 = 4;
+
+/// The row and field of a value the audit found determined.
+fn determined_of(f: &crate::audit::Finding) -> Option<secrecy::Determined> {
+    use crate::model::{Population, Scale, Split};
+    let scale = Scale::ALL.into_iter().find(|s| s.key() == f.echelle)?;
+    let pop = Population::ALL.into_iter().find(|p| p.key() == f.population)?;
+    let split = Split::ALL.into_iter().find(|z| z.key() == f.zone)?;
+    Some(secrecy::Determined {
+        key: (scale, pop, split, f.code.clone()),
+        field: f.indicateur.clone(),
+    })
 }
 
 /// Codes of the zone units for the secrecy model (see [`secrecy::UnitCodes`]).

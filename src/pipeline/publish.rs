@@ -159,6 +159,13 @@ impl Publication {
         })
     }
 
+    /// Empties the staging folder, to write the outputs again.
+    pub fn reset_staging(&self) -> Result<(), PipelineError> {
+        std::fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
+        std::fs::create_dir_all(&self.staging).map_err(io_err(&self.staging))?;
+        Ok(())
+    }
+
     /// The staging folder, where outputs are written.
     pub fn staging(&self) -> &Path {
         &self.staging

@@ -30,6 +30,7 @@ use crate::model::{Population, Scale, Split};
 pub use certificates::Certificates;
 pub use keys::{SecondaryInput, UnitCodes};
 pub use primary::protect_cell;
+pub use protect::reinforce::Determined;
 
 /// Publication status of a value (`statut` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -99,7 +100,8 @@ pub struct PublishedTable {
     pub scale: Scale,
     pub population: Population,
     pub split: Split,
-    /// Unit indices (see [`Aggregates`]) with at least one dwelling, ascending.
+    /// Unit indices (see [`Aggregates`]) with at least one dwelling (in their « ensemble »
+    /// table), in the order of their codes once [`apply`] has run.
     pub units: Vec<u32>,
     pub indicators: Vec<&'static IndicatorDef>,
     /// `units.len() × indicators.len()`, row-major.
@@ -143,6 +145,11 @@ pub struct SecondaryReport {
     /// Territory-wide counts of the manifest that would reveal a hidden value and are left out
     /// (`total_sans_partie_qpv`, `total_sans_iris`, `total_en_qpv`, `total_en_qva`).
     pub totaux_masques: Vec<String>,
+    /// Rounds in which the audit found values determined and the run hid their partners
+    /// before writing again (see [`protect::reinforce`]).
+    pub reprises: u32,
+    /// Values hidden in those rounds.
+    pub masquees_apres_audit: u64,
     pub secondes: f64,
 }
 
@@ -274,19 +281,27 @@ pub struct Outcome {
 /// Applies the primary rules, then the secondary suppression over all tables together.
 pub fn apply(aggs: &Aggregates, input: &SecondaryInput<'_>, params: &SecrecySection) -> Outcome {
     let mut tables = apply_primary(aggs, params);
+    // rows in the order of their codes: the search, the layers and the audit then never depend
+    // on the order of the input files
+    for t in &mut tables {
+        let n = t.indicators.len();
+        let mut order: Vec<(String, usize)> = t
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, &u)| (keys::unit_code(t.scale, u as usize, input), i))
+            .collect();
+        order.sort();
+        let units = order.iter().map(|&(_, i)| t.units[i]).collect();
+        let cells = order
+            .iter()
+            .flat_map(|&(_, i)| t.cells[i * n..(i + 1) * n].iter().copied())
+            .collect();
+        t.units = units;
+        t.cells = cells;
+    }
     let (secondary, certificates) = protect::suppress(aggs, input, &mut tables, params);
     let report = SecrecyReport::tally(&tables, secondary);
-    if std::env::var_os("OPSGEO_DEBUG_SECRET").is_some() {
-        for (k, u) in &report.utilite {
-            eprintln!(
-                "U {k:<32} {:>6} publie {:>7} secondaire {:>7} primaire {:>7}",
-                u.u.map(|x| format!("{x:.3}")).unwrap_or_default(),
-                u.publie,
-                u.secret_secondaire,
-                u.primaire
-            );
-        }
-    }
     Outcome {
         tables,
         report,

@@ -311,7 +311,7 @@ impl World {
                 .map(|z| self.territory.commune(&z.commune))
                 .collect(),
         };
-        let (tables, report, exchanges) = if secondary {
+        let (tables, report, certificates) = if secondary {
             let o = secrecy::apply(
                 &aggs,
                 &SecondaryInput {
@@ -319,9 +319,8 @@ impl World {
                     codes: &codes,
                 },
                 &params,
-            )
-            .expect("secrecy");
-            (o.tables, o.report, Some(o.exchanges))
+            );
+            (o.tables, o.report, Some(o.certificates))
         } else {
             let t = secrecy::apply_primary(&aggs, &params);
             let r = secrecy::SecrecyReport::tally(&t, Default::default());
@@ -343,8 +342,8 @@ impl World {
         );
         let published = audit::read::from_layers(&layers);
         let audit = audit::audit(&published, &params);
-        if let Some(ex) = &exchanges {
-            // the audit of `opsgeo run` starts from the run's exchanges: same verdict, same
+        if let Some(ex) = &certificates {
+            // the audit of `opsgeo run` starts from the run's proofs: same verdict, same
             // determined values as the audit of the file alone
             let with = audit::audit_with(&published, &params, Some(ex));
             let keys = |r: &audit::AuditReport| {

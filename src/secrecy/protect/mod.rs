@@ -29,6 +29,7 @@
 //! or the number of threads.
 
 mod plan;
+pub mod reinforce;
 pub mod state;
 
 use std::time::Instant;
@@ -37,7 +38,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::certificates::Certificates;
 use super::keys::{key_map, unit_code, SecondaryInput};
-use super::reader::disclosure::{numerator_step, told_by_status};
+use super::reader::disclosure::numerator_step;
 use super::reader::{Facts, RowKey, View};
 use super::{PublishedTable, SecondaryReport};
 use crate::aggregate::Aggregates;
@@ -83,10 +84,12 @@ impl Cover {
 fn needs_of(st: &State<'_>, row: u32, scratch: &mut Vec<u32>, out: &mut Vec<Need>) {
     let (defs, cells) = st.cells(row);
     let start = out.len();
-    for (k, (d, c)) in defs.iter().zip(cells).enumerate() {
-        if c.status.is_published() || told_by_status(defs, cells, k) {
+    for (d, c) in defs.iter().zip(cells) {
+        if c.status.is_published() {
             continue;
         }
+        // a share its reason code gives away (100 %) is protected all the same: its count and
+        // base, moved by the same tables, then stay unknown
         let num: Node = st.node_in(row, d.numerator as u8);
         let need = if st.t(num) == 0 {
             if st.implied_zero(num, scratch) {
@@ -134,8 +137,11 @@ fn needs_of(st: &State<'_>, row: u32, scratch: &mut Vec<u32>, out: &mut Vec<Need
 
 /// A free table between the node and a sibling (see [`plan::sibling`]), either way.
 fn free_sibling(st: &State<'_>, need: &Need) -> Option<Plan> {
-    sibling(st, need.node, need.q, false)
-        .or_else(|| (!need.up).then(|| sibling(st, need.node, -need.q, false)).flatten())
+    sibling(st, need.node, need.q, false).or_else(|| {
+        (!need.up)
+            .then(|| sibling(st, need.node, -need.q, false))
+            .flatten()
+    })
 }
 
 /// The alternative table of an earlier node of the same row, moved onto `need`'s measure.
@@ -157,15 +163,26 @@ fn replay(st: &State<'_>, shape: &[(Node, i32)], need: &Need) -> Option<Vec<(Nod
     None
 }
 
-/// Runs the secondary suppression over `tables` (primary statuses set) and returns its report
-/// and the alternative tables found.
-pub fn suppress(
+/// Hides partners of the values the audit found determined (see [`reinforce`]); returns the
+/// number of values hidden.
+pub fn reinforce(
     aggs: &Aggregates,
     input: &SecondaryInput<'_>,
     tables: &mut [PublishedTable],
     params: &SecrecySection,
-) -> (SecondaryReport, Certificates) {
-    let start = Instant::now();
+    found: &[reinforce::Determined],
+) -> u64 {
+    let mut st = state_of(aggs, input, tables, params);
+    reinforce::reinforce(&mut st, found)
+}
+
+/// The search state over `tables`: the reader's view of every row, with the true measures.
+fn state_of<'t>(
+    aggs: &Aggregates,
+    input: &SecondaryInput<'_>,
+    tables: &'t mut [PublishedTable],
+    params: &SecrecySection,
+) -> State<'t> {
     let mut keys: Vec<RowKey> = Vec::new();
     let mut at = Vec::new();
     let mut truth: Vec<Measures> = Vec::new();
@@ -185,7 +202,19 @@ pub fn suppress(
         }
     }
     let view = View::build(keys, &key_map(aggs, input));
-    let mut st = State::new(view, Facts::from(params), tables, at, truth);
+    State::new(view, Facts::from(params), tables, at, truth)
+}
+
+/// Runs the secondary suppression over `tables` (primary statuses set) and returns its report
+/// and the alternative tables found.
+pub fn suppress(
+    aggs: &Aggregates,
+    input: &SecondaryInput<'_>,
+    tables: &mut [PublishedTable],
+    params: &SecrecySection,
+) -> (SecondaryReport, Certificates) {
+    let start = Instant::now();
+    let mut st = state_of(aggs, input, tables, params);
     let mut report = SecondaryReport::default();
     let mut cover = Cover::default();
     let mut deltas: Vec<Vec<(Node, i32)>> = Vec::new();
@@ -206,28 +235,7 @@ pub fn suppress(
         needs.retain(|n| !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2));
         report.besoins += needs.len() as u64;
         let mut progress = false;
-        let mut unprotected = 0;
-        let debug = std::env::var_os("OPSGEO_DEBUG_SECRET").is_some();
-        if debug {
-            eprintln!(
-                "tour {} : {} besoins, {:.1} s",
-                report.tours,
-                needs.len(),
-                start.elapsed().as_secs_f64()
-            );
-        }
-        let (mut n_replay, mut n_dfs) = (0u64, 0u64);
-        let mut hist: std::collections::BTreeMap<String, u32> = Default::default();
-        for (i, need) in needs.iter().enumerate() {
-            if debug && i % 20000 == 0 {
-                eprintln!(
-                    "  {i} : {} rejoués, {} recherches, {} tables, {:.1} s",
-                    n_replay,
-                    n_dfs,
-                    deltas.len(),
-                    start.elapsed().as_secs_f64()
-                );
-            }
+        for need in &needs {
             if cover.satisfies(need) {
                 continue;
             }
@@ -237,31 +245,15 @@ pub fn suppress(
                 let id = *via.get(&(p, need.node.1))?;
                 through_parent(&st, &deltas[id as usize], need.node, need.q)
             };
-            let replayed = last[row]
+            let plan = last[row]
                 .and_then(|i| replay(&st, &deltas[i as usize], need))
                 .or_else(by_parent)
                 .map(|d| Plan {
                     delta: d,
                     ..Plan::default()
                 })
-                .or_else(|| free_sibling(&st, need));
-            let plan = match replayed {
-                Some(p) => {
-                    n_replay += 1;
-                    Some(p)
-                }
-                None => {
-                    n_dfs += 1;
-                    if debug {
-                        let k = &st.view.keys[need.node.0 as usize];
-                        *hist
-                            .entry(format!("{:?}/{:?} up={}", k.0, k.1, need.up))
-                            .or_insert(0u32) += 1;
-                    }
-                    if std::env::var("OPSGEO_DEBUG_NODE").is_ok() && st.scale(need.node.0) == crate::model::Scale::Commune {
-                        let k = &st.view.keys[need.node.0 as usize];
-                        eprintln!("DFS besoin {:?} = {:?} t={} bound={:?}", need, k, st.t(need.node), st.bound(need.node));
-                    }
+                .or_else(|| free_sibling(&st, need))
+                .or_else(|| {
                     let searched = Dfs::solve(&st, need.node, need.q).or_else(|| {
                         (!need.up)
                             .then(|| Dfs::solve(&st, need.node, -need.q))
@@ -276,49 +268,11 @@ pub fn suppress(
                         (Some(a), Some(b)) => Some(if b.cost < a.cost { b } else { a }),
                         (a, b) => a.or(b),
                     }
-                }
-            };
+                });
             let Some(Plan { delta, hides, .. }) = plan else {
-                if debug && (unprotected < 10 || unprotected % 500 == 0) {
-                    let k = &st.view.keys[need.node.0 as usize];
-                    eprintln!(
-                        "sans table : {:?} {:?} {:?} {} mesure {} = {} {:?}",
-                        k.0,
-                        k.1,
-                        k.2,
-                        k.3,
-                        need.node.1,
-                        st.t(need.node),
-                        need
-                    );
-                }
-                unprotected += 1;
                 *failed.entry(need.node).or_default() += 1;
                 continue;
             };
-            if debug
-                && hides
-                    .iter()
-                    .any(|&(r, _)| st.scale(r) <= crate::model::Scale::Commune)
-            {
-                let k = &st.view.keys[need.node.0 as usize];
-                let hk: Vec<String> = hides
-                    .iter()
-                    .map(|&(r, m)| {
-                        let k = &st.view.keys[r as usize];
-                        format!("{:?}/{:?}/{:?} {} ×{}", k.0, k.1, k.2, k.3, m.count_ones())
-                    })
-                    .collect();
-                eprintln!(
-                    "masque grossier pour {:?}/{:?}/{:?} {} mesure {} : {}",
-                    k.0,
-                    k.1,
-                    k.2,
-                    k.3,
-                    need.node.1,
-                    hk.join(", ")
-                );
-            }
             for (r, mask) in hides {
                 report.masquees += st.hide(r, mask);
             }
@@ -336,35 +290,8 @@ pub fn suppress(
             progress = true;
         }
         report.non_protegees = failed.len() as u64;
-        let _ = unprotected;
-        if debug {
-            let mut h: Vec<_> = hist.into_iter().collect();
-            h.sort_by_key(|x| std::cmp::Reverse(x.1));
-            for (k, n) in h.iter().take(25) {
-                eprintln!("  recherches {k} : {n}");
-            }
-        }
         if !progress || needs.is_empty() {
             break;
-        }
-    }
-    if let Ok(code) = std::env::var("OPSGEO_DEBUG_ROW") {
-        for row in 0..st.view.n_layer as u32 {
-            let k = &st.view.keys[row as usize];
-            if k.3 != code {
-                continue;
-            }
-            let (defs, cells) = st.cells(row);
-            for (d, c) in defs.iter().zip(cells) {
-                let num = st.node_in(row, d.numerator as u8);
-                let den = d.denominator.map(|x| st.node_in(row, x as u8));
-                eprintln!(
-                    "{:?}/{:?} {} {:?} num {:?} t={} cov={:?} implied={} den {:?} t={:?} cov={:?} bound={:?}",
-                    k.0, k.1, d.field, c.status, num, st.t(num), cover.0.get(&num),
-                    st.implied_zero(num, &mut scratch),
-                    den, den.map(|n| st.t(n)), den.and_then(|n| cover.0.get(&n)), den.map(|n| st.bound(n))
-                );
-            }
         }
     }
     report.preuves = deltas.len() as u64;

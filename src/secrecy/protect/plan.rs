@@ -211,6 +211,9 @@ impl<'s, 't> Dfs<'s, 't> {
                 // the node to move keeps its change
                 continue;
             }
+            if st.single(x) && x != self.delta[0].0 .0 {
+                continue;
+            }
             let change = if x == r.parent { -imb } else { imb };
             let cur = self.delta_of(node);
             let new = cur + change;
@@ -335,7 +338,12 @@ impl<'s, 't> Dfs<'s, 't> {
         let Some((rel, w, imb)) = self.unbalanced() else {
             if self.best.as_ref().is_none_or(|b| self.cost < b.cost) {
                 self.best = Some(Plan {
-                    delta: self.delta.iter().copied().filter(|&(_, d)| d != 0).collect(),
+                    delta: self
+                        .delta
+                        .iter()
+                        .copied()
+                        .filter(|&(_, d)| d != 0)
+                        .collect(),
                     hides: self.hides.clone(),
                     cost: self.cost,
                 });
@@ -432,14 +440,7 @@ fn movable(st: &State<'_>, node: Node, d: i32, hides: &mut Vec<(u32, Mask)>) -> 
 pub fn sibling(st: &State<'_>, target: Node, change: i32, hide: bool) -> Option<Plan> {
     let v = &st.view;
     let mut hides = Vec::new();
-    let dbg = std::env::var("OPSGEO_DEBUG_NODE").ok() == Some(format!("{},{}", target.0, target.1));
-    if dbg {
-        eprintln!("sibling {:?} {change} hide={hide} t={} bound={:?}", target, st.t(target), st.bound(target));
-    }
     let cost = movable(st, target, change, &mut hides)?;
-    if dbg {
-        eprintln!("  movable cost {cost}; descend {:?}", descend(st, target, change, hide, &mut hides.clone()));
-    }
     if cost > 0 && !hide {
         return None;
     }
@@ -450,9 +451,6 @@ pub fn sibling(st: &State<'_>, target: Node, change: i32, hide: bool) -> Option<
     let mut level = target;
     loop {
         let sw = swap_at(st, level, change, &own, &hides, base, hide);
-        if dbg {
-            eprintln!("  level {:?}: {:?}", level, sw.as_ref().map(|p| (p.cost, p.delta.len())));
-        }
         if let Some(p) = sw {
             if best.as_ref().is_none_or(|b| p.cost < b.cost) {
                 let free = p.cost == 0;
@@ -501,7 +499,7 @@ fn swap_at(
         let mut sibs: Vec<(i64, u32)> = rel
             .children
             .iter()
-            .filter(|&&s| s != level.0 && v.kinds[s as usize] == RowKind::Layer)
+            .filter(|&&s| s != level.0 && v.kinds[s as usize] == RowKind::Layer && !st.single(s))
             .map(|&s| {
                 let t = st.t(st.node_in(s, level.1));
                 (if change > 0 { -t } else { t }, s)
@@ -613,7 +611,12 @@ fn descend(
             return Some((out, cost));
         };
         let rel = &v.relations[ri as usize];
-        let mut kids: Vec<Node> = rel.children.iter().map(|&c| st.node_in(c, cur.1)).collect();
+        let mut kids: Vec<Node> = rel
+            .children
+            .iter()
+            .filter(|&&c| !st.single(c) || st.single(node.0))
+            .map(|&c| st.node_in(c, cur.1))
+            .collect();
         // the most able first (largest when giving), then in row order
         kids.sort_by_key(|&n| (st.t(n) * -(d.signum() as i64), n));
         let mut chosen = None;
@@ -628,10 +631,8 @@ fn descend(
                         chosen = Some((n, 0, h));
                         break;
                     }
-                    Some(c) if pass => {
-                        if chosen.as_ref().is_none_or(|x: &(Node, u64, _)| c < x.1) {
-                            chosen = Some((n, c, h));
-                        }
+                    Some(c) if pass && chosen.as_ref().is_none_or(|x: &(Node, u64, _)| c < x.1) => {
+                        chosen = Some((n, c, h));
                     }
                     _ => {}
                 }

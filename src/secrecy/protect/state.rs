@@ -73,7 +73,10 @@ impl<'t> State<'t> {
                     truth[rel.parent as usize] = s;
                 }
                 kind if kind.has_rest() => {
-                    let rest = *rel.children.last().expect("relations with a rest end with it");
+                    let rest = *rel
+                        .children
+                        .last()
+                        .expect("relations with a rest end with it");
                     let mut s = truth[rel.parent as usize];
                     for &c in &rel.children[..rel.children.len() - 1] {
                         for (a, b) in s.iter_mut().zip(&truth[c as usize]) {
@@ -207,6 +210,13 @@ impl<'t> State<'t> {
                 }
             }
         }
+    }
+
+    /// Whether `row` is a layer row of a single dwelling (or household): its household knows
+    /// it, so no alternative table may change it but one protecting that row itself.
+    pub fn single(&self, row: u32) -> bool {
+        self.view.kinds[row as usize] == RowKind::Layer
+            && self.truth[row as usize][Measure::Dwellings as usize] == 1
     }
 
     /// Whether a published value gives a node exactly.

@@ -172,7 +172,13 @@ pub fn row_bounds(
         if alias(population, d.numerator as usize) != m {
             continue;
         }
-        let den = direct(defs, cells, population, alias(population, den as usize), facts);
+        let den = direct(
+            defs,
+            cells,
+            population,
+            alias(population, den as usize),
+            facts,
+        );
         b.meet(0, den.hi);
         if super::disclosure::told_by_status(defs, cells, i as usize) {
             // the only share of its distribution, hidden for being 100 %: at least 99.95 %
@@ -296,15 +302,23 @@ mod tests {
         }
     }
 
+    /// A row whose values `set` are given, the others hidden for a small row (`small`) or
+    /// saying nothing (absent from the file) otherwise.
     fn row(pop: Population, set: &[(&str, Status, Option<f64>, Option<i64>)]) -> Vec<Cell> {
+        let small = set.is_empty();
         indicators::for_population(pop)
             .iter()
             .map(|d| {
+                let other = if small {
+                    Status::SecretEffectif
+                } else {
+                    Status::Publie
+                };
                 let (status, value, base) = set
                     .iter()
                     .find(|(f, ..)| *f == d.field)
                     .map(|&(_, s, v, b)| (s, v, b))
-                    .unwrap_or((Status::SecretEffectif, None, None));
+                    .unwrap_or((other, None, None));
                 Cell {
                     value,
                     base,
@@ -319,11 +333,29 @@ mod tests {
         let defs = indicators::for_population(Population::Ensemble);
         let cells = row(Population::Ensemble, &[]);
         let f = facts();
-        let b = row_bounds(&defs, &cells, Population::Ensemble, Measure::Dwellings as usize, &f);
+        let b = row_bounds(
+            &defs,
+            &cells,
+            Population::Ensemble,
+            Measure::Dwellings as usize,
+            &f,
+        );
         assert_eq!((b.lo, b.hi), (1, 10));
-        let h = row_bounds(&defs, &cells, Population::Ensemble, Measure::Households as usize, &f);
+        let h = row_bounds(
+            &defs,
+            &cells,
+            Population::Ensemble,
+            Measure::Households as usize,
+            &f,
+        );
         assert_eq!((h.lo, h.hi), (0, 10));
-        let p = row_bounds(&defs, &cells, Population::Ensemble, Measure::Persons as usize, &f);
+        let p = row_bounds(
+            &defs,
+            &cells,
+            Population::Ensemble,
+            Measure::Persons as usize,
+            &f,
+        );
         assert_eq!(p.hi, UNBOUNDED, "persons are not bounded by the dwellings");
     }
 
@@ -341,9 +373,24 @@ mod tests {
         let apl = by_field("part_apl").unwrap();
         let known = row_bounds(&defs, &cells, Population::Ensemble, apl.base as usize, &f);
         assert_eq!((known.lo, known.hi), (11, UNBOUNDED));
-        let yes = row_bounds(&defs, &cells, Population::Ensemble, apl.numerator as usize, &f);
-        assert_eq!(yes.hi, UNBOUNDED, "no upper bound on the base, none on the share");
-        let d = row_bounds(&defs, &cells, Population::Ensemble, Measure::Dwellings as usize, &f);
+        let yes = row_bounds(
+            &defs,
+            &cells,
+            Population::Ensemble,
+            apl.numerator as usize,
+            &f,
+        );
+        assert_eq!(
+            yes.hi, UNBOUNDED,
+            "no upper bound on the base, none on the share"
+        );
+        let d = row_bounds(
+            &defs,
+            &cells,
+            Population::Ensemble,
+            Measure::Dwellings as usize,
+            &f,
+        );
         assert!(d.exact() && d.lo == 20 && d.published);
     }
 
@@ -358,7 +405,13 @@ mod tests {
                 ("part_t1", Status::Publie, Some(1.0), Some(3000)),
             ],
         );
-        let b = row_bounds(&defs, &cells, Population::Ensemble, Measure::Rooms1 as usize, &facts());
+        let b = row_bounds(
+            &defs,
+            &cells,
+            Population::Ensemble,
+            Measure::Rooms1 as usize,
+            &facts(),
+        );
         assert_eq!((b.lo, b.hi), (29, 31));
     }
 

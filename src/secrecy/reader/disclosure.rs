@@ -107,10 +107,31 @@ mod tests {
     fn a_mean_with_a_known_count_is_determined_by_a_narrow_sum() {
         let d = by_field("loyer_moyen").unwrap();
         // 12 rents known within 5 cents: the mean is known to the cent
-        assert!(determined(d, &r(480_000.0, 480_005.0), Some(&r(12.0, 12.0)), false, false).is_some());
-        assert!(determined(d, &r(480_000.0, 480_500.0), Some(&r(12.0, 12.0)), false, false).is_none());
+        assert!(determined(
+            d,
+            &r(480_000.0, 480_005.0),
+            Some(&r(12.0, 12.0)),
+            false,
+            false
+        )
+        .is_some());
+        assert!(determined(
+            d,
+            &r(480_000.0, 480_500.0),
+            Some(&r(12.0, 12.0)),
+            false,
+            false
+        )
+        .is_none());
         // an unknown count protects the mean
-        assert!(determined(d, &r(480_000.0, 480_000.0), Some(&r(11.0, 13.0)), false, false).is_none());
+        assert!(determined(
+            d,
+            &r(480_000.0, 480_000.0),
+            Some(&r(11.0, 13.0)),
+            false,
+            false
+        )
+        .is_none());
     }
 
     #[test]
@@ -119,6 +140,10 @@ mod tests {
         assert_eq!(numerator_step(share, 20), 1);
         assert_eq!(numerator_step(share, 30_000), 30);
         let rent = by_field("loyer_moyen").unwrap();
-        assert_eq!(numerator_step(rent, 12), 12, "12 rents: 12 cents move the mean a cent");
+        assert_eq!(
+            numerator_step(rent, 12),
+            12,
+            "12 rents: 12 cents move the mean a cent"
+        );
     }
 }

@@ -200,9 +200,12 @@ impl View {
                 Scale::Batiment => {
                     by_key("code_programme", Scale::Programme, zone, RelKind::Structure)
                 }
-                Scale::Programme => {
-                    by_key("code_commune", Scale::Commune, Split::Tout, RelKind::Programmes)
-                }
+                Scale::Programme => by_key(
+                    "code_commune",
+                    Scale::Commune,
+                    Split::Tout,
+                    RelKind::Programmes,
+                ),
                 Scale::Commune => {
                     by_key("code_epci", Scale::Epci, zone, RelKind::Admin);
                     by_key("code_departement", Scale::Departement, zone, RelKind::Admin);
@@ -333,10 +336,8 @@ impl View {
             }
         }
         // rests: the relation of the same kind under the counterpart of the parent
-        let rest_of: HashMap<(u32, RelKind), u32> = rests
-            .iter()
-            .map(|&(p, kind, r)| ((p, kind), r))
-            .collect();
+        let rest_of: HashMap<(u32, RelKind), u32> =
+            rests.iter().map(|&(p, kind, r)| ((p, kind), r)).collect();
         for &(p, kind, r) in &rests {
             if kind == RelKind::Population {
                 continue;
@@ -430,7 +431,9 @@ mod tests {
         (s, p, z, c.to_string())
     }
 
-    fn keys(entries: &[(Scale, &str, &[(&str, &str)])]) -> KeyMap {
+    type Entry<'a> = (Scale, &'a str, &'a [(&'a str, &'a str)]);
+
+    fn keys(entries: &[Entry<'_>]) -> KeyMap {
         entries
             .iter()
             .map(|(s, c, kv)| {
@@ -475,7 +478,10 @@ mod tests {
             .find(|r| r.parent == c && r.kind == RelKind::Programmes)
             .unwrap();
         assert_eq!(rel.children.len(), 2, "the programme and a rest");
-        assert_eq!(v.kinds[rel.children[1] as usize], RowKind::Rest(RelKind::Programmes));
+        assert_eq!(
+            v.kinds[rel.children[1] as usize],
+            RowKind::Rest(RelKind::Programmes)
+        );
         // a cage's ancestors: its building, programme, commune (through the relations)
         let mut a = Vec::new();
         v.ancestors(3, 0, &mut a);
@@ -497,6 +503,9 @@ mod tests {
             .unwrap();
         assert_eq!(rel.parent, 0);
         assert_eq!(rel.children[0], 1);
-        assert_eq!(v.kinds[rel.children[1] as usize], RowKind::Rest(RelKind::Population));
+        assert_eq!(
+            v.kinds[rel.children[1] as usize],
+            RowKind::Rest(RelKind::Population)
+        );
     }
 }

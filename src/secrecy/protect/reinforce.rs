@@ -1,0 +1,85 @@
+//! Extra complementary suppressions for the values the audit found determined.
+//!
+//! The search gives up on a few values (no alternative table within its budget) and leaves
+//! them to the audit, which proves most of them protected by linear programming. When the audit
+//! finds one determined, the run hides, in every relation that holds the value's row, the same
+//! measure of the cheapest other member a reader still knows (for a zero: a member that is not
+//! zero, so that the value can rise), then writes and audits again. Hiding more never makes an
+//! alternative table of the search invalid, so the proofs already made stay valid.
+
+use super::state::{weight, Mask, Node, State};
+use crate::secrecy::reader::RowKey;
+
+/// A value the audit found determined: its row and its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Determined {
+    pub key: RowKey,
+    pub field: String,
+}
+
+/// Hides the partners of each determined value (see the module); returns the number of
+/// values hidden.
+pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
+    let mut hidden = 0;
+    for f in found {
+        let Some(&row) = st.view.index.get(&f.key) else {
+            continue;
+        };
+        let (defs, _) = st.cells(row);
+        let Some(d) = defs.iter().find(|d| d.field == f.field).copied() else {
+            continue;
+        };
+        let mut nodes = vec![st.node_in(row, d.numerator as u8)];
+        if let Some(den) = d.denominator {
+            nodes.push(st.node_in(row, den as u8));
+        }
+        for node in nodes {
+            for (r, mask) in partners(st, node) {
+                hidden += st.hide(r, mask);
+            }
+        }
+    }
+    hidden
+}
+
+/// The cheapest known member of each relation holding `node`'s row, with what hiding its
+/// measure takes.
+fn partners(st: &State<'_>, node: Node) -> Vec<(u32, Mask)> {
+    let (row, m) = node;
+    let zero = st.t(node) == 0;
+    let v = &st.view;
+    let mut out = Vec::new();
+    let rels = v.up[row as usize].iter().chain(&v.down[row as usize]);
+    for &ri in rels {
+        let rel = &v.relations[ri as usize];
+        if !rel.holds_for(m as usize) {
+            continue;
+        }
+        // (value cannot give way, scale weight, hiding cost, code): smallest first
+        let mut best: Option<((bool, u64, u64, &str), Vec<(u32, Mask)>)> = None;
+        for member in rel.members() {
+            if member == row || member as usize >= v.n_layer {
+                continue;
+            }
+            let n = st.node_in(member, m);
+            let mask = st.hide_mask(n);
+            if mask.is_empty() {
+                continue;
+            }
+            let cost: u64 = mask.iter().map(|&(r, k)| st.hide_cost(r, k)).sum();
+            let rank = (
+                zero && st.t(n) == 0,
+                weight(st.scale(member)),
+                cost,
+                v.keys[member as usize].3.as_str(),
+            );
+            if best.as_ref().is_none_or(|(b, _)| rank < *b) {
+                best = Some((rank, mask));
+            }
+        }
+        if let Some((_, mask)) = best {
+            out.extend(mask);
+        }
+    }
+    out
+}
