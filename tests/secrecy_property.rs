@@ -70,13 +70,14 @@ fn reverse_rows(path: &Path) {
 #[test]
 fn random_territories_pass_the_audit_and_suppress_the_same_whatever_threads_and_order() {
     let tmp = tempfile::tempdir().unwrap();
-    for seed in [3u64, 11, 29] {
+    // small territories: the stand-alone audit (linear programs only) grows fast with size
+    for (seed, dwellings) in [(3u64, "500"), (11, "800"), (29, "650")] {
         let data = tmp.path().join(format!("data-{seed}"));
         let o = opsgeo(&[
             "--quiet",
             "synth",
             "--dwellings",
-            "1500",
+            dwellings,
             "--seed",
             &seed.to_string(),
             "--out",

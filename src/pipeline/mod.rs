@@ -538,7 +538,8 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             certificates = proofs;
             let before = &report.secrecy.secondaire;
             secondary.reprises = repairs;
-            secondary.masquees_apres_audit = before.masquees_apres_audit + hidden + secondary.masquees;
+            secondary.masquees_apres_audit =
+                before.masquees_apres_audit + hidden + secondary.masquees;
             secondary.masquees = before.masquees;
             secondary.secondes += before.secondes;
             report.secrecy = secrecy::SecrecyReport::tally(&published, secondary);
@@ -582,7 +583,9 @@ const REPAIR_ROUNDS: u32 = 4;
 fn determined_of(f: &crate::audit::Finding) -> Option<secrecy::Determined> {
     use crate::model::{Population, Scale, Split};
     let scale = Scale::ALL.into_iter().find(|s| s.key() == f.echelle)?;
-    let pop = Population::ALL.into_iter().find(|p| p.key() == f.population)?;
+    let pop = Population::ALL
+        .into_iter()
+        .find(|p| p.key() == f.population)?;
     let split = Split::ALL.into_iter().find(|z| z.key() == f.zone)?;
     Some(secrecy::Determined {
         key: (scale, pop, split, f.code.clone()),

@@ -48,6 +48,14 @@ pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
     } else {
         String::new()
     };
+    let warning = if sec2.reprises > 0 {
+        format!(
+            "{warning} ; {} reprise(s) après l'audit, {} valeur(s) de plus masquée(s)",
+            sec2.reprises, sec2.masquees_apres_audit
+        )
+    } else {
+        warning
+    };
     let _ = writeln!(
         s,
         "Secret statistique — U = part publiée des valeurs que les règles primaires laissent publier ; secret secondaire : {} valeur(s) masquée(s), {} preuve(s), {} tour(s), {:.1} s{warning} :",

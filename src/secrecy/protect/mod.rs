@@ -240,6 +240,7 @@ pub fn suppress(
                 continue;
             }
             let row = need.node.0 as usize;
+            st.ceiling = state::search_ceiling(st.scale(need.node.0));
             let by_parent = || {
                 let p = structure_parent(&st.view, need.node.0)?;
                 let id = *via.get(&(p, need.node.1))?;

@@ -20,6 +20,7 @@ pub struct Determined {
 /// Hides the partners of each determined value (see the module); returns the number of
 /// values hidden.
 pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
+    st.ceiling = u64::MAX;
     let mut hidden = 0;
     for f in found {
         let Some(&row) = st.view.index.get(&f.key) else {
@@ -42,6 +43,10 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
     hidden
 }
 
+/// How a partner is chosen, smallest first: whether its value cannot give way (a zero for a
+/// zero), the weight of its scale, the cost of hiding it, its code.
+type Rank<'a> = (bool, u64, u64, &'a str);
+
 /// The cheapest known member of each relation holding `node`'s row, with what hiding its
 /// measure takes.
 fn partners(st: &State<'_>, node: Node) -> Vec<(u32, Mask)> {
@@ -55,8 +60,7 @@ fn partners(st: &State<'_>, node: Node) -> Vec<(u32, Mask)> {
         if !rel.holds_for(m as usize) {
             continue;
         }
-        // (value cannot give way, scale weight, hiding cost, code): smallest first
-        let mut best: Option<((bool, u64, u64, &str), Vec<(u32, Mask)>)> = None;
+        let mut best: Option<(Rank<'_>, Vec<(u32, Mask)>)> = None;
         for member in rel.members() {
             if member == row || member as usize >= v.n_layer {
                 continue;

@@ -32,6 +32,13 @@ pub fn weight(scale: Scale) -> u64 {
 /// Cost of leaving a total of the manifest out (it shows on no map).
 const TOTAL_COST: u64 = 1;
 
+/// The ceiling of [`State::ceiling`] for a value at `scale` during the search.
+pub fn search_ceiling(scale: Scale) -> u64 {
+    weight(scale)
+        .max(weight(Scale::Qpv))
+        .min(weight(Scale::Commune))
+}
+
 pub struct State<'t> {
     pub view: View,
     pub facts: Facts,
@@ -47,6 +54,11 @@ pub struct State<'t> {
     pub known: Vec<(u128, u128)>,
     /// Rests a reader knows to be empty (see [`View::empty_rest`]).
     pub empty: Vec<bool>,
+    /// The heaviest scale weight (see [`weight`]) whose values may be hidden to protect the
+    /// value at hand: its own scale or the zones (IRIS, QPV, QVA) for the search — a value it
+    /// cannot protect so is left to the audit —, any scale once the audit found values
+    /// determined (see [`super::reinforce`]).
+    pub ceiling: u64,
 }
 
 impl<'t> State<'t> {
@@ -97,6 +109,7 @@ impl<'t> State<'t> {
             total_published: [true; 4],
             known: Vec::new(),
             empty: Vec::new(),
+            ceiling: u64::MAX,
         };
         st.update_empty();
         st.known = (0..st.view.n_layer as u32)
@@ -241,6 +254,9 @@ impl<'t> State<'t> {
                 RowKind::Layer => {
                     let mask = self.row_hide_mask(row, m);
                     if mask != 0 {
+                        if weight(self.scale(row)) > self.ceiling {
+                            return Vec::new();
+                        }
                         out.push((row, mask));
                     }
                 }
