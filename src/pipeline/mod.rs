@@ -577,7 +577,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
 }
 
 /// Rounds of extra suppressions after an audit that found values determined.
-const REPAIR_ROUNDS: u32 = 4;
+const REPAIR_ROUNDS: u32 = 8;
 
 /// The row and field of a value the audit found determined.
 fn determined_of(f: &crate::audit::Finding) -> Option<secrecy::Determined> {

@@ -24,6 +24,12 @@
 //! in turn (the table found usually protects it already). An alternative table stays valid as
 //! more values are hidden, so the rounds stop when every value to protect has one.
 //!
+//! A value never makes a coarser scale than its own (or than the zones) hide values
+//! ([`state::search_ceiling`]); the values left without a table so are then searched again with
+//! communes allowed. EPCI, département and région values are never hidden by the search: a
+//! value only they would protect is left to the audit, and to [`reinforce`] if it is found
+//! determined.
+//!
 //! The tables found are handed to the audit as [`super::Certificates`]. The result depends only
 //! on the codes of the units and the order of the catalogue: the same whatever the input order
 //! or the number of threads.
@@ -226,6 +232,8 @@ pub fn suppress(
     let mut failed: HashMap<Node, u8> = HashMap::default();
     let mut scratch = Vec::new();
     let mut needs = Vec::new();
+    // second phase: communes may be hidden for any value (see below)
+    let mut wide = false;
     loop {
         report.tours += 1;
         needs.clear();
@@ -240,7 +248,11 @@ pub fn suppress(
                 continue;
             }
             let row = need.node.0 as usize;
-            st.ceiling = state::search_ceiling(st.scale(need.node.0));
+            st.ceiling = if wide {
+                state::weight(crate::model::Scale::Commune)
+            } else {
+                state::search_ceiling(st.scale(need.node.0))
+            };
             let by_parent = || {
                 let p = structure_parent(&st.view, need.node.0)?;
                 let id = *via.get(&(p, need.node.1))?;
@@ -292,6 +304,14 @@ pub fn suppress(
         }
         report.non_protegees = failed.len() as u64;
         if !progress || needs.is_empty() {
+            // the values no table under their ceiling protects may then hide communes (never
+            // an EPCI, département or région): left to the audit, they often end in linear
+            // programs over whole groups, which can take minutes
+            if !wide && !failed.is_empty() {
+                wide = true;
+                failed.clear();
+                continue;
+            }
             break;
         }
     }
