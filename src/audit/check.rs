@@ -11,7 +11,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System};
-use super::witness::{Scratch, Truth, Witnesses};
+use super::witness::{local_range, Scratch, Truth, Witnesses};
 pub use crate::secrecy::reader::Range;
 use crate::secrecy::reader::{Bound, View};
 
@@ -170,7 +170,7 @@ pub fn measure_ranges(
             let local = |stats: &mut LpStats| {
                 let r = LOCAL_CELLS.iter().find_map(|&n| {
                     stats.solves += 2;
-                    w.local_range(view, bounds, &truth.values, m, c, n)
+                    local_range(view, bounds, &truth.values, m, c, n)
                 })?;
                 stats.local += 1;
                 Some(r)

@@ -166,19 +166,6 @@ impl<'a> Witnesses<'a> {
                 || change(rel.parent) == rel.children.iter().map(|&c| change(c)).sum::<i64>()
         })
     }
-
-    /// See [`local_range`].
-    pub fn local_range(
-        &self,
-        view: &View,
-        bounds: &Bounds,
-        truth: &[i64],
-        m: usize,
-        row: u32,
-        max_cells: usize,
-    ) -> Option<(f64, f64)> {
-        local_range(view, bounds, truth, m, row, max_cells)
-    }
 }
 
 /// Values of measure `m` of `row` reachable when at most `max_cells` rows around it move and
