@@ -240,25 +240,18 @@ fn csv_corrections_by_address_key_and_by_identifier() {
     assert!(o.status.success());
     let ds = Dataset::open(demo.join("opsgeo.gpkg")).unwrap();
     let mut layer = ds.layer_by_name(LAYER).unwrap();
-    let (key, (x, y)) = layer
+    let key = layer
         .features()
         .find(|f| f.str_of("niveau").as_deref() == Some("commune"))
-        .and_then(|f| {
-            let (x, y, _) = f.geometry()?.get_point(0);
-            Some((f.str_of("cle_adresse")?, (x, y)))
-        })
+        .and_then(|f| f.str_of("cle_adresse"))
         .unwrap();
     let ident = demo_idents()[0].clone();
-    // corrected points stay in the commune of their dwellings (the first RPLS dwelling is at
-    // 4 rue Sadi Carnot, Montvailly): a point moved into another commune is a harder case for
-    // the secrecy audit (see docs/secret.md), not what this test is about
-    let (x, y) = (x + 10.5, y + 10.25);
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("corrections.csv");
     std::fs::write(
         &csv,
         format!(
-            "cle_adresse;IDENT_REP;x;y;commentaire\n{key};;{x};{y};vu sur place\n;{ident};859570;6688910;\n;Z000000000;859570;6688910;inconnu\n"
+            "cle_adresse;IDENT_REP;x;y;commentaire\n{key};;855000.5;6693000.25;vu sur place\n;{ident};855100;6693100;\n;Z000000000;855100;6693100;inconnu\n"
         ),
     )
     .unwrap();

@@ -91,7 +91,7 @@ fn run() -> (Aggregates, opsgeo::ingest::rpls::RplsData) {
         placements: &placements,
         structure: &rp.structure,
         territory: &t,
-        iris_count: 0,
+        iris_commune: &[],
         qpv_count: 0,
         qva_polygons: None,
         reference: YearMonth::new(2022, 1).unwrap(),

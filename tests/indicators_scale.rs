@@ -133,7 +133,7 @@ fn aggregation_speed_and_table_memory() {
         placements: &placements,
         structure: &s,
         territory: &territory,
-        iris_count: 40,
+        iris_commune: &[None; 40],
         qpv_count: 5,
         qva_polygons: None,
         reference: YearMonth::new(2022, 1).unwrap(),

@@ -13,7 +13,10 @@
 //! * commune: the RPLS `DEPCOM` (administrative truth, also for dwellings that could not be
 //!   located); the joined commune is only a cross-check;
 //! * IRIS, QPV: the polygon containing the dwelling's location, when it was located precisely
-//!   enough ([`crate::geocode::GeocodeLevel::locates_in_zones`]); otherwise "zone inconnue";
+//!   enough ([`crate::geocode::GeocodeLevel::locates_in_zones`]); otherwise "zone inconnue".
+//!   An IRIS of another commune than the dwelling's `DEPCOM` is not taken (the dwelling counts
+//!   without IRIS): a commune is the sum of its IRIS and of its dwellings without IRIS, as a
+//!   reader of the layers assumes;
 //! * QVA: the QVA polygon when a QVA layer is configured, else the RPLS `PLG_QVA` code;
 //! * QPV split: in a QPV polygon → `qpv`; located outside every QPV → `hors_qpv`; not located →
 //!   the RPLS `QPV` flag (1 → `qpv`, 2 → `hors_qpv`); no flag either → in neither part
@@ -90,8 +93,11 @@ pub struct AggregateReport {
     pub split_from_rpls_flag: u64,
     /// Dwellings in neither the QPV nor the hors-QPV part (not located, no flag).
     pub split_unknown: u64,
-    /// Dwellings without an IRIS (not located or outside every IRIS).
+    /// Dwellings without an IRIS (not located, outside every IRIS, or in an IRIS of another
+    /// commune than their `DEPCOM`).
     pub iris_unknown: u64,
+    /// Of those, located in an IRIS of another commune than their `DEPCOM`.
+    pub iris_other_commune: u64,
     /// Dwellings in a QVA.
     pub in_qva: u64,
     /// Let dwellings (MODE 1) with no OPS household.
@@ -146,8 +152,10 @@ pub struct AggregateInput<'a> {
     pub placements: &'a [Placement],
     pub structure: &'a Structure,
     pub territory: &'a Territory,
-    /// Number of IRIS and QPV zones (unit counts of those scales).
-    pub iris_count: usize,
+    /// The commune ([`Territory`] index) of each IRIS, when it is one of the territory's
+    /// (one entry per IRIS: the unit count of that scale).
+    pub iris_commune: &'a [Option<u32>],
+    /// Number of QPV zones.
     pub qpv_count: usize,
     /// Number of QVA polygons when a QVA layer is configured.
     pub qva_polygons: Option<usize>,
@@ -289,7 +297,7 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         .collect();
     let mut iris: Vec<Table> = Population::ALL
         .iter()
-        .map(|&p| mk(Scale::Iris, p, Split::Tout, input.iris_count))
+        .map(|&p| mk(Scale::Iris, p, Split::Tout, input.iris_commune.len()))
         .collect();
     let mut qpv: Vec<Table> = Population::ALL
         .iter()
@@ -351,7 +359,14 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         let loc = &input.locations[i];
         let pl = &input.placements[i];
         let split = split_of(d, loc, pl, &mut report);
-        if pl.iris.is_none() {
+        // an IRIS of another commune than the dwelling's (its point is outside its DEPCOM):
+        // counted without IRIS, so that a commune stays the sum of its IRIS and a rest
+        let iris_unit = pl.iris.filter(|&z| {
+            let other = input.iris_commune[z as usize].is_some_and(|c| c != d.commune);
+            report.iris_other_commune += u64::from(other);
+            !other
+        });
+        if iris_unit.is_none() {
             report.iris_unknown += 1;
         }
         let qva_unit = match qva_source {
@@ -381,7 +396,7 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
             if let Some(sp) = split {
                 m.add_to(&mut commune[pi][split_index(sp)].measures[d.commune as usize]);
             }
-            if let Some(z) = pl.iris {
+            if let Some(z) = iris_unit {
                 m.add_to(&mut iris[pi].measures[z as usize]);
             }
             if let Some(z) = pl.qpv {

@@ -31,6 +31,8 @@ pub struct LpStats {
     /// `(measure, cell)` whose interval was computed exactly although not needed for the proof
     /// (a deterministic sample, for the widths summary).
     pub sampled: Vec<(usize, u32)>,
+    /// `(measure, cell)` taken as pinned without proof, beyond [`EXACT_BUDGET`] in a group.
+    pub unproven: Vec<(usize, u32)>,
 }
 
 struct Dsu(Vec<u32>);
@@ -65,6 +67,10 @@ pub fn sampled(cell: u32) -> bool {
 
 /// Sizes of the neighbourhoods tried by the local linear programs, before the whole group.
 const LOCAL_CELLS: [usize; 2] = [24, 160];
+
+/// Values of one group whose exact interval `opsgeo run` computes when no faster proof
+/// moved them; beyond, they count as determined without proof ([`LpStats::unproven`]).
+const EXACT_BUDGET: usize = 16;
 
 /// One cell in `SAMPLE` has the exact interval of its unpublished values computed.
 const SAMPLE: u32 = 2048;
@@ -365,13 +371,38 @@ pub fn measure_ranges(
             continue;
         }
         let _ = nv;
+        // with the tables of the run, the exact intervals of a group are computed for a few
+        // values only (each costs two programmes over the whole group); the others are taken
+        // as determined, without proof, and the run hides more (always safe)
+        let mut exact_left = if proofs.is_some() {
+            EXACT_BUDGET
+        } else {
+            usize::MAX
+        };
         for (t, &c) in targets.iter().enumerate() {
             let v = tv[t];
             let (mut lo, mut hi) = range[t];
             // exact interval for the values not shown to move, and for a sample (widths)
             let sample = wants_exact(c);
             let mut pinned = None;
-            if open.contains(&t) || sample {
+            let still = open.contains(&t);
+            if still && !sample && exact_left == 0 {
+                stats.unproven.push((m, c));
+                let at = lo.round() as i64;
+                out.insert(
+                    c,
+                    Range {
+                        lo: at as f64,
+                        hi: at as f64,
+                        pinned: Some(at),
+                    },
+                );
+                continue;
+            }
+            if still && !sample {
+                exact_left -= 1;
+            }
+            if still || sample {
                 let mut ends = [lo, hi];
                 let mut unbounded = false;
                 let mut err = None;

@@ -108,6 +108,9 @@ pub struct AuditReport {
     /// Unpublished values proven not pinned by a linear program over a neighbourhood of the
     /// value, every other cell keeping its true value.
     pub preuves_locales: u64,
+    /// Of the values determined, those taken as determined without proof: in a large group,
+    /// beyond the exact intervals `opsgeo run` computes (the run hides their partners).
+    pub sans_preuve: u64,
     pub largeurs: Widths,
     pub secondes: f64,
 }
@@ -212,6 +215,13 @@ impl AuditReport {
             if list.len() > max_findings {
                 let _ = writeln!(s, "    … et {} autre(s)", list.len() - max_findings);
             }
+        }
+        if self.sans_preuve > 0 {
+            let _ = writeln!(
+                s,
+                "  dont {} sans preuve, traitée(s) comme déterminée(s) (groupe trop grand pour calculer chaque intervalle exact)",
+                self.sans_preuve
+            );
         }
         if self.groupes_incoherents > 0 {
             let _ = writeln!(
@@ -380,6 +390,7 @@ impl Solve<'_> {
             stats.by_exchange += st.by_exchange;
             stats.local += st.local;
             stats.sampled.extend(st.sampled);
+            stats.unproven.extend(st.unproven);
             for (c, range) in r {
                 ranges.insert((m, c), range);
             }
@@ -574,6 +585,12 @@ pub fn audit_with(
     rep.preuves_par_echange = stats.by_exchange;
     rep.preuves_locales = stats.local;
     let sampled: FxHashSet<(usize, u32)> = stats.sampled.iter().copied().collect();
+    let unproven: FxHashSet<(usize, u32)> = stats.unproven.iter().copied().collect();
+    let without_proof = |row: u32, m: usize| {
+        worlds(view, row, m)
+            .into_iter()
+            .any(|w| unproven.contains(&(w, row)))
+    };
 
     // a published zero of a containing row
     let mut scratch = Vec::new();
@@ -598,6 +615,12 @@ pub fn audit_with(
         let num_zero = rn.pinned == Some(0) && zero_above(row, num);
         let den_zero = rd.is_some_and(|r| r.pinned == Some(0)) && zero_above(row, den.unwrap_or(0));
         if let Some(why) = determined(d, &rn, rd.as_ref(), num_zero, den_zero) {
+            let why = if without_proof(row, num) || den.is_some_and(|m| without_proof(row, m)) {
+                rep.sans_preuve += 1;
+                "pas de preuve (groupe trop grand pour les intervalles exacts) : traitée comme déterminée".to_string()
+            } else {
+                why
+            };
             rep.valeurs_determinees.push(finding(v, why));
             continue;
         }

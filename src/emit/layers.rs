@@ -40,11 +40,7 @@ pub struct LayerInput<'a> {
 /// The commune code an IRIS row carries (`code_commune`): the layer's commune attribute, else
 /// the first five characters of the IRIS code. The secrecy audit reads IRIS ⊂ commune from it.
 pub fn iris_commune_code(z: &crate::ingest::zones::Zone) -> String {
-    if z.commune.is_empty() {
-        z.code.get(..5).unwrap_or("").to_string()
-    } else {
-        z.commune.clone()
-    }
+    z.commune_code().to_string()
 }
 
 /// Plural ASCII name of a scale, used in layer names.

@@ -70,6 +70,18 @@ pub struct Zone {
     pub geometry: MultiPolygon<f64>,
 }
 
+impl Zone {
+    /// The commune an IRIS belongs to: the layer's commune attribute, else the first five
+    /// characters of the IRIS code (an IRIS code starts with its commune's INSEE code).
+    pub fn commune_code(&self) -> &str {
+        if self.commune.is_empty() {
+            self.code.get(..5).unwrap_or("")
+        } else {
+            &self.commune
+        }
+    }
+}
+
 /// What was wrong with a polygon and what was done about it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GeometryIssue {

@@ -408,6 +408,11 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     timer.lap("jointure", "calcul des indicateurs");
 
     // aggregate and secrecy
+    let iris_commune: Vec<Option<u32>> = iris
+        .zones
+        .iter()
+        .map(|z| territory.commune(z.commune_code()))
+        .collect();
     let agg_input = AggregateInput {
         dwellings: &rp.dwellings,
         households: &households,
@@ -415,7 +420,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         placements: &placements,
         structure: &rp.structure,
         territory: &territory,
-        iris_count: iris.zones.len(),
+        iris_commune: &iris_commune,
         qpv_count: qpv.zones.len(),
         qva_polygons: qva.as_ref().map(|q| q.zones.len()),
         reference: cfg.run.reference(),
@@ -424,7 +429,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let aggs = aggregate::aggregate(&agg_input);
     report.aggregate = aggs.report.clone();
     timer.lap("agregation", "secret statistique");
-    let codes = unit_codes(&iris, &qpv, qva.as_ref(), &rp.structure, &territory);
+    let codes = unit_codes(&iris, &qpv, qva.as_ref(), &rp.structure, &iris_commune);
     let secrecy_input = secrecy::SecondaryInput {
         data: &agg_input,
         codes: &codes,
@@ -599,7 +604,7 @@ fn unit_codes(
     qpv: &ZoneLayer,
     qva: Option<&ZoneLayer>,
     structure: &crate::model::Structure,
-    territory: &Territory,
+    iris_commune: &[Option<u32>],
 ) -> secrecy::UnitCodes {
     let codes = |l: &ZoneLayer| l.zones.iter().map(|z| z.code.clone()).collect::<Vec<_>>();
     secrecy::UnitCodes {
@@ -609,11 +614,7 @@ fn unit_codes(
             Some(l) => codes(l),
             None => structure.qva_codes.clone(),
         },
-        iris_commune: iris
-            .zones
-            .iter()
-            .map(|z| territory.commune(&emit::layers::iris_commune_code(z)))
-            .collect(),
+        iris_commune: iris_commune.to_vec(),
     }
 }
 

@@ -286,6 +286,12 @@ impl World {
     /// Aggregation, secrecy (secondary suppression when `secondary`), layers, audit.
     pub fn run(&self, secondary: bool) -> Outcome {
         let params = SecrecySection::default();
+        let iris_commune: Vec<Option<u32>> = self
+            .iris
+            .zones
+            .iter()
+            .map(|z| self.territory.commune(z.commune_code()))
+            .collect();
         let input = AggregateInput {
             dwellings: &self.dwellings,
             households: &self.households,
@@ -293,7 +299,7 @@ impl World {
             placements: &self.placements,
             structure: &self.structure,
             territory: &self.territory,
-            iris_count: self.iris.zones.len(),
+            iris_commune: &iris_commune,
             qpv_count: self.qpv.zones.len(),
             qva_polygons: None,
             reference: YearMonth::new(2022, 1).unwrap(),
@@ -304,12 +310,7 @@ impl World {
             iris: self.iris.zones.iter().map(|z| z.code.clone()).collect(),
             qpv: self.qpv.zones.iter().map(|z| z.code.clone()).collect(),
             qva: vec![],
-            iris_commune: self
-                .iris
-                .zones
-                .iter()
-                .map(|z| self.territory.commune(&z.commune))
-                .collect(),
+            iris_commune: iris_commune.clone(),
         };
         let (tables, report, certificates) = if secondary {
             let o = secrecy::apply(

@@ -37,7 +37,7 @@ fn iris_commune(iris: usize) -> usize {
 /// A fixture whose dwellings and households vary every measure family.
 fn build(spec: &[Spec]) -> Fixture {
     let mut f = fixture();
-    f.iris_count = 4;
+    f.iris_commune = (0..4).map(|z| Some(iris_commune(z) as u32)).collect();
     f.dwellings.clear();
     f.households.clear();
     f.locations.clear();

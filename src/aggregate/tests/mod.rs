@@ -181,8 +181,9 @@ fn ym(y: u16, m: u8) -> Option<YearMonth> {
 }
 
 struct Fixture {
-    /// IRIS units (the fixture uses 2; the additivity test 4, two per commune).
-    iris_count: usize,
+    /// Commune of each IRIS unit (the fixture has 2, of no known commune; the additivity test
+    /// 4, two per commune).
+    iris_commune: Vec<Option<u32>>,
     territory: Territory,
     structure: Structure,
     dwellings: Vec<Dwelling>,
@@ -254,7 +255,7 @@ fn fixture() -> Fixture {
         },
     ];
     Fixture {
-        iris_count: 2,
+        iris_commune: vec![None; 2],
         territory: territory(),
         structure: structure(),
         dwellings: d,
@@ -272,7 +273,7 @@ fn run(f: &Fixture) -> Aggregates {
         placements: &f.placements,
         structure: &f.structure,
         territory: &f.territory,
-        iris_count: f.iris_count,
+        iris_commune: &f.iris_commune,
         qpv_count: 1,
         qva_polygons: None,
         reference: YearMonth::new(2022, 1).unwrap(),
@@ -455,3 +456,22 @@ fn table_memory_is_reported() {
 }
 
 mod additivity;
+
+/// A dwelling whose corrected point fell into another commune than its `DEPCOM` was counted in
+/// that commune's IRIS: the commune was no longer the sum of its IRIS, and the secrecy audit
+/// found the publication inconsistent.
+#[test]
+fn iris_of_another_commune_than_depcom_is_not_taken() {
+    let mut f = fixture();
+    // both IRIS in commune 0: dwelling 5 (commune 1) was located in IRIS 1
+    f.iris_commune = vec![Some(0), Some(0)];
+    let a = run(&f);
+    use Population::Ensemble as E;
+    assert_eq!(get(&a, Scale::Iris, E, Split::Tout, 0, M::Dwellings), 2);
+    assert_eq!(get(&a, Scale::Iris, E, Split::Tout, 1, M::Dwellings), 1);
+    assert_eq!(a.report.iris_unknown, 3);
+    assert_eq!(a.report.iris_other_commune, 1);
+    // the dwelling still counts in its commune and its QPV
+    assert_eq!(get(&a, Scale::Commune, E, Split::Tout, 1, M::Dwellings), 3);
+    assert_eq!(get(&a, Scale::Qpv, E, Split::Tout, 0, M::Dwellings), 2);
+}

@@ -232,8 +232,6 @@ pub fn suppress(
     let mut failed: HashMap<Node, u8> = HashMap::default();
     let mut scratch = Vec::new();
     let mut needs = Vec::new();
-    // second phase: communes may be hidden for any value (see below)
-    let mut wide = false;
     loop {
         report.tours += 1;
         needs.clear();
@@ -248,11 +246,7 @@ pub fn suppress(
                 continue;
             }
             let row = need.node.0 as usize;
-            st.ceiling = if wide {
-                state::weight(crate::model::Scale::Commune)
-            } else {
-                state::search_ceiling(st.scale(need.node.0))
-            };
+            st.ceiling = state::search_ceiling(st.scale(need.node.0));
             let by_parent = || {
                 let p = structure_parent(&st.view, need.node.0)?;
                 let id = *via.get(&(p, need.node.1))?;
@@ -304,14 +298,8 @@ pub fn suppress(
         }
         report.non_protegees = failed.len() as u64;
         if !progress || needs.is_empty() {
-            // the values no table under their ceiling protects may then hide communes (never
-            // an EPCI, département or région): left to the audit, they often end in linear
-            // programs over whole groups, which can take minutes
-            if !wide && !failed.is_empty() {
-                wide = true;
-                failed.clear();
-                continue;
-            }
+            // the values no table under their ceiling protects are left to the audit, then
+            // to the repairs after it
             break;
         }
     }
