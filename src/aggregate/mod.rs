@@ -361,11 +361,11 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         let split = split_of(d, loc, pl, &mut report);
         // an IRIS of another commune than the dwelling's (its point is outside its DEPCOM):
         // counted without IRIS, so that a commune stays the sum of its IRIS and a rest
-        let iris_unit = pl.iris.filter(|&z| {
-            let other = input.iris_commune[z as usize].is_some_and(|c| c != d.commune);
-            report.iris_other_commune += u64::from(other);
-            !other
-        });
+        let other_commune = pl
+            .iris
+            .is_some_and(|z| input.iris_commune[z as usize].is_some_and(|c| c != d.commune));
+        report.iris_other_commune += u64::from(other_commune);
+        let iris_unit = pl.iris.filter(|_| !other_commune);
         if iris_unit.is_none() {
             report.iris_unknown += 1;
         }

@@ -37,12 +37,6 @@ pub struct LayerInput<'a> {
     pub dwellings: &'a [Dwelling],
 }
 
-/// The commune code an IRIS row carries (`code_commune`): the layer's commune attribute, else
-/// the first five characters of the IRIS code. The secrecy audit reads IRIS ⊂ commune from it.
-pub fn iris_commune_code(z: &crate::ingest::zones::Zone) -> String {
-    z.commune_code().to_string()
-}
-
 /// Plural ASCII name of a scale, used in layer names.
 pub fn scale_plural(scale: Scale) -> &'static str {
     match scale {
@@ -357,12 +351,13 @@ pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<La
                 },
                 Scale::Iris => {
                     let z = &input.iris.zones[u];
-                    let com_code = iris_commune_code(z);
+                    // `code_commune`: the secrecy audit reads IRIS ⊂ commune from it
+                    let com_code = z.commune_code();
                     let mut k = vec![Some(z.code.clone()), Some(z.name.clone())];
-                    match commune_by_code.get(com_code.as_str()) {
+                    match commune_by_code.get(com_code) {
                         Some(&c) => k.extend(admin_keys(Some(c))),
                         None => {
-                            k.push((!com_code.is_empty()).then_some(com_code));
+                            k.push((!com_code.is_empty()).then(|| com_code.to_string()));
                             k.extend([None, None, None]);
                         }
                     }

@@ -429,7 +429,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let aggs = aggregate::aggregate(&agg_input);
     report.aggregate = aggs.report.clone();
     timer.lap("agregation", "secret statistique");
-    let codes = unit_codes(&iris, &qpv, qva.as_ref(), &rp.structure, &iris_commune);
+    let codes = unit_codes(&iris, &qpv, qva.as_ref(), &rp.structure);
     let secrecy_input = secrecy::SecondaryInput {
         data: &agg_input,
         codes: &codes,
@@ -604,7 +604,6 @@ fn unit_codes(
     qpv: &ZoneLayer,
     qva: Option<&ZoneLayer>,
     structure: &crate::model::Structure,
-    iris_commune: &[Option<u32>],
 ) -> secrecy::UnitCodes {
     let codes = |l: &ZoneLayer| l.zones.iter().map(|z| z.code.clone()).collect::<Vec<_>>();
     secrecy::UnitCodes {
@@ -614,7 +613,6 @@ fn unit_codes(
             Some(l) => codes(l),
             None => structure.qva_codes.clone(),
         },
-        iris_commune: iris_commune.to_vec(),
     }
 }
 

@@ -17,8 +17,6 @@ pub struct UnitCodes {
     pub qpv: Vec<String>,
     /// QVA codes (polygons of the QVA layer, or RPLS `PLG_QVA` codes).
     pub qva: Vec<String>,
-    /// The commune (territory index) each IRIS row names in its `code_commune` key.
-    pub iris_commune: Vec<Option<u32>>,
 }
 
 /// What the secondary suppression needs besides the aggregates.
@@ -92,7 +90,7 @@ pub fn parent_keys(
             &t.regions[t.departements[u].region as usize].code,
         ),
         Scale::Iris => {
-            if let Some(c) = input.codes.iris_commune.get(u).copied().flatten() {
+            if let Some(c) = input.data.iris_commune.get(u).copied().flatten() {
                 put("code_commune", &t.communes[c as usize].code);
             }
         }

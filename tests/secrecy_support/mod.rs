@@ -310,7 +310,6 @@ impl World {
             iris: self.iris.zones.iter().map(|z| z.code.clone()).collect(),
             qpv: self.qpv.zones.iter().map(|z| z.code.clone()).collect(),
             qva: vec![],
-            iris_commune: iris_commune.clone(),
         };
         let (tables, report, certificates) = if secondary {
             let o = secrecy::apply(
