@@ -90,6 +90,11 @@ pub enum Command {
         /// Configuration dont les seuils [secrecy] s'appliquent (par défaut : ceux de la convention).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Audite aussi les valeurs des lignes « récents » absentes du fichier (moins de
+        /// `min_units` logements) des programmes, bâtiments et cages (celles des zones le sont
+        /// toujours) : bien plus long.
+        #[arg(long)]
+        lignes_absentes: bool,
     },
     /// Écrit un jeu de données synthétique complet et sa configuration.
     Synth {

@@ -143,12 +143,16 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Audit { file, config } => {
+        Command::Audit {
+            file,
+            config,
+            lignes_absentes,
+        } => {
             let params = match config {
                 Some(c) => opsgeo::config::Config::load(c)?.secrecy,
                 None => opsgeo::config::SecrecySection::default(),
             };
-            let report = opsgeo::audit::audit_file(file, &params)?;
+            let report = opsgeo::audit::audit_file(file, &params, *lignes_absentes)?;
             if !cli.quiet || !report.passed() {
                 println!("{}", report.render(20));
             }

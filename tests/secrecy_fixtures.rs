@@ -231,3 +231,70 @@ fn two_hidden_siblings_whose_sum_is_zero() {
     );
     assert!(b.is_none() || c.is_none() || b != c, "{b:?} {c:?}");
 }
+
+/// Sets the rooms and the move-in date (recent or not) of the dwellings `from..` of `w`.
+fn shape(w: &mut World, from: usize, rooms: impl Fn(usize) -> u8, recent: impl Fn(usize) -> bool) {
+    use opsgeo::model::YearMonth;
+    for i in from..w.dwellings.len() {
+        w.dwellings[i].rooms = rooms(i - from);
+    }
+    for h in w.households.iter_mut() {
+        let i = h.dwelling as usize;
+        if i >= from {
+            h.move_in = if recent(i - from) {
+                YearMonth::new(2021, 6)
+            } else {
+                YearMonth::new(2005, 1)
+            };
+        }
+    }
+}
+
+/// A small building without any T1 (its zero is hidden, the programme's T1 share is published)
+/// and no recent mover in a T1 anywhere in its programme: protecting the building's « récents »
+/// zero took a recent T1 from another programme and, the « ensemble » rows mirrored all the way
+/// up, hid the typology of both programmes. The « ensemble » side now rises only where its
+/// rest (households not recent) has no room, and closes against another building.
+#[test]
+fn recents_zero_of_a_small_building_keeps_its_programme_published() {
+    let mut w = base_world();
+    let from = w.dwellings.len();
+    let s = w.stairwell("P1", "B1", "A");
+    w.add(4, s, at(C1, 1, false), Answers::default());
+    shape(&mut w, from, |_| 3, |k| k == 0);
+    for b in ["B2", "B3"] {
+        let from = w.dwellings.len();
+        let s = w.stairwell("P1", b, "A");
+        w.add(20, s, at(C1, 1, false), Answers::default());
+        // T1 for one dwelling in five, recent movers only in the others
+        shape(
+            &mut w,
+            from,
+            |k| 1 + (k % 5) as u8,
+            |k| k % 5 != 0 && k % 4 == 1,
+        );
+    }
+    // another programme of the commune, with recent movers in T1
+    let from = w.dwellings.len();
+    let s = w.stairwell("P2", "B1", "A");
+    w.add(40, s, at(C1, 1, false), Answers::default());
+    shape(&mut w, from, |k| 1 + (k % 5) as u8, |k| k % 3 == 0);
+
+    let safe = w.run(true);
+    assert!(safe.audit.passed(), "{}", safe.audit.render(10));
+    let (status, _) = safe.cell(
+        Scale::Batiment,
+        Population::Ensemble,
+        Split::Tout,
+        "000000001-P1-B1",
+        "part_t1",
+    );
+    assert_eq!(status, Status::SecretEffectif);
+    for p in ["000000001-P1", "000000001-P2"] {
+        assert!(
+            safe.published(Scale::Programme, Split::Tout, p, "part_t1")
+                .is_some(),
+            "{p}: typology hidden for a building's « récents » zero"
+        );
+    }
+}

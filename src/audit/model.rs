@@ -25,6 +25,9 @@ pub struct AuditView {
     pub cells: Vec<Vec<Cell>>,
     /// Index in [`Published::values`] of each of them (`None`: absent from the file).
     pub value_index: Vec<Vec<Option<u32>>>,
+    /// Rows absent from the file that a reader knows exist: the « récents » row of a unit of
+    /// an « ensemble » layer, every value `secret_effectif` (they are audited too).
+    pub phantom: Vec<bool>,
     /// Totals of the manifest, when known.
     pub totals: [Option<i64>; 4],
     pub facts: Option<Facts>,
@@ -85,7 +88,7 @@ impl AuditView {
         }
         // every unit of an « ensemble » layer has a « récents » row, written or not: one that
         // is not rests on fewer than `min_units` dwellings (see `PublishedTable::written`)
-        let phantom = |n: usize| -> Row {
+        let phantom_row = |n: usize| -> Row {
             let c = Cell {
                 value: None,
                 base: None,
@@ -96,6 +99,7 @@ impl AuditView {
         let mut keys: Vec<RowKey> = Vec::new();
         let mut cells: Vec<Vec<Cell>> = Vec::new();
         let mut value_index: Vec<Vec<Option<u32>>> = Vec::new();
+        let mut phantom: Vec<bool> = Vec::new();
         for scale in Scale::ALL {
             for zone in Split::ALL {
                 for (code, row) in segments
@@ -106,6 +110,7 @@ impl AuditView {
                     keys.push((scale, Population::Ensemble, zone, code));
                     cells.push(row.0);
                     value_index.push(row.1);
+                    phantom.push(false);
                 }
             }
             for zone in Split::ALL {
@@ -121,10 +126,14 @@ impl AuditView {
                     .map(|k| k.3.clone())
                     .collect();
                 for code in ens {
-                    let row = rec.remove(&code).unwrap_or_else(|| phantom(n));
+                    let (row, absent) = match rec.remove(&code) {
+                        Some(row) => (row, false),
+                        None => (phantom_row(n), true),
+                    };
                     keys.push((scale, Population::Recents, zone, code));
                     cells.push(row.0);
                     value_index.push(row.1);
+                    phantom.push(absent);
                 }
                 // « récents » rows without an « ensemble » row (files of other versions)
                 let mut rest: Vec<(String, Row)> = rec.into_iter().collect();
@@ -133,6 +142,7 @@ impl AuditView {
                     keys.push((scale, Population::Recents, zone, code));
                     cells.push(row.0);
                     value_index.push(row.1);
+                    phantom.push(false);
                 }
             }
         }
@@ -141,6 +151,7 @@ impl AuditView {
             view,
             cells,
             value_index,
+            phantom,
             totals: p.totals,
             facts: Some(facts),
         }

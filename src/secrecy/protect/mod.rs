@@ -44,7 +44,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::certificates::Certificates;
 use super::keys::{key_map, unit_code, SecondaryInput};
-use super::reader::disclosure::numerator_step;
+use super::reader::disclosure::{numerator_step, told_by_ensemble};
 use super::reader::{Facts, RowKey, View};
 use super::{PublishedTable, SecondaryReport};
 use crate::aggregate::Aggregates;
@@ -89,9 +89,12 @@ impl Cover {
 /// The nodes the unpublished values of layer row `row` need moved.
 fn needs_of(st: &State<'_>, row: u32, scratch: &mut Vec<u32>, out: &mut Vec<Need>) {
     let (defs, cells) = st.cells(row);
+    let ensemble = st.view.ensemble_of[row as usize].map(|e| st.cells(e));
     let start = out.len();
-    for (d, c) in defs.iter().zip(cells) {
-        if c.status.is_published() {
+    for (k, (d, c)) in defs.iter().zip(cells).enumerate() {
+        if c.status.is_published()
+            || ensemble.is_some_and(|(ed, ec)| told_by_ensemble(defs, k, ed, ec))
+        {
             continue;
         }
         // a share its reason code gives away (100 %) is protected all the same: its count and

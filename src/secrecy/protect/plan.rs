@@ -14,6 +14,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::state::{weight, Mask, Node, State};
+use crate::model::Population;
 use crate::secrecy::reader::{RelKind, RowKind, View};
 
 /// Search budget (relations balanced) per node of a building-scale row.
@@ -450,7 +451,12 @@ pub fn sibling(st: &State<'_>, target: Node, change: i32, hide: bool) -> Option<
     // the node, then its bâtiment and programme while a reader does not know them either
     let mut level = target;
     loop {
-        let sw = swap_at(st, level, change, &own, &hides, base, hide);
+        let side = Own {
+            chain: &own,
+            hides: &hides,
+            cost: base,
+        };
+        let sw = swap_at(st, level, change, &side, hide, false);
         if let Some(p) = sw {
             if best.as_ref().is_none_or(|b| p.cost < b.cost) {
                 let free = p.cost == 0;
@@ -475,17 +481,28 @@ pub fn sibling(st: &State<'_>, target: Node, change: i32, hide: bool) -> Option<
     best
 }
 
-/// [`sibling`] at one level: `own` (the node's chain up to `level`, costing `base` with the
-/// values `hides`) against a sibling of `level` and its chain.
+/// The changing side of a [`swap_at`]: the node's chain up to the level swapped, and the
+/// values hidden for it (their cost).
+struct Own<'a> {
+    chain: &'a [(Node, i32)],
+    hides: &'a [(u32, Mask)],
+    cost: u64,
+}
+
+/// [`sibling`] at one level: `own` against a sibling of `level` and its chain.
 fn swap_at(
     st: &State<'_>,
     level: Node,
     change: i32,
-    own: &[(Node, i32)],
-    hides: &[(u32, Mask)],
-    base: u64,
+    own: &Own<'_>,
     hide: bool,
+    nested: bool,
 ) -> Option<Plan> {
+    let Own {
+        chain: own,
+        hides,
+        cost: base,
+    } = *own;
     let v = &st.view;
     let mut best: Option<Plan> = None;
     for &ri in &v.up[level.0 as usize] {
@@ -529,45 +546,17 @@ fn swap_at(
             let mut chains = own.to_vec();
             chains.extend(other);
             // the units moved are not recent movers (the rests of the population relations
-            // change), or they are (the « récents » rows move alike)
-            let mut found = None;
-            for mirror in [false, true] {
-                let mut delta = chains.clone();
-                let mut hm = h.clone();
-                let mut extra = 0;
-                if mirror {
-                    let mut ok = true;
-                    for &((r, c), d) in &chains {
-                        let twin = match st.pop(r) {
-                            crate::model::Population::Ensemble => v.recents_of[r as usize],
-                            crate::model::Population::Recents => v.ensemble_of[r as usize],
-                        };
-                        let Some(twin) = twin else {
-                            continue;
-                        };
-                        let n = st.node_in(twin, c);
-                        if chains.iter().any(|&(x, _)| x == n) {
-                            continue;
-                        }
-                        match movable(st, n, d, &mut hm) {
-                            Some(0) => {}
-                            Some(x) if hide => extra += x,
-                            _ => {
-                                ok = false;
-                                break;
-                            }
-                        }
-                        delta.push((n, d));
-                    }
-                    if !ok || delta.len() == chains.len() {
-                        continue;
-                    }
-                }
-                close_with_rests(st, &mut delta);
-                if valid_with(st, &delta, &hm) {
-                    found = Some((delta, hm, extra));
-                    break;
-                }
+            // change), or they are: the « récents » rows move alike, or only the « ensemble »
+            // rows whose rest cannot absorb the change, closed by their own sibling — the
+            // cheaper of the two (neither inside the latter: `nested`)
+            let mut found = plain(st, &chains, &h);
+            if found.is_none() && !nested {
+                let full = mirrored(st, &chains, &h, hide);
+                let part = partial_twins(st, own, &chains, change, &h, hide);
+                found = match (full, part) {
+                    (Some(a), Some(b)) => Some(if b.2 < a.2 { b } else { a }),
+                    (a, b) => a.or(b),
+                };
             }
             let Some((delta, h, extra)) = found else {
                 continue;
@@ -587,6 +576,133 @@ fn swap_at(
         }
     }
     best
+}
+
+/// A table with its hidden values and their extra cost.
+type Found = (Vec<(Node, i32)>, Vec<(u32, Mask)>, u64);
+
+/// `chains` closed by the rests of the relations they leave open (the units moved are not
+/// recent movers), when that is a table.
+fn plain(st: &State<'_>, chains: &[(Node, i32)], hides: &[(u32, Mask)]) -> Option<Found> {
+    let mut delta = chains.to_vec();
+    close_with_rests(st, &mut delta);
+    valid_with(st, &delta, hides).then(|| (delta, hides.to_vec(), 0))
+}
+
+/// `chains` with every row's twin (its « récents » row for an « ensemble » row and the
+/// reverse) moved alike: the units moved are recent movers.
+fn mirrored(
+    st: &State<'_>,
+    chains: &[(Node, i32)],
+    hides: &[(u32, Mask)],
+    hide: bool,
+) -> Option<Found> {
+    let v = &st.view;
+    let mut delta = chains.to_vec();
+    let mut hm = hides.to_vec();
+    let mut extra = 0;
+    for &((r, c), d) in chains {
+        let twin = match st.pop(r) {
+            Population::Ensemble => v.recents_of[r as usize],
+            Population::Recents => v.ensemble_of[r as usize],
+        };
+        let Some(twin) = twin else {
+            continue;
+        };
+        let n = st.node_in(twin, c);
+        if chains.iter().any(|&(x, _)| x == n) {
+            continue;
+        }
+        match movable(st, n, d, &mut hm) {
+            Some(0) => {}
+            Some(x) if hide => extra += x,
+            _ => return None,
+        }
+        delta.push((n, d));
+    }
+    if delta.len() == chains.len() {
+        return None;
+    }
+    close_with_rests(st, &mut delta);
+    valid_with(st, &delta, &hm).then_some((delta, hm, extra))
+}
+
+/// `chains` moving « récents » rows, with the « ensemble » rows of the target's chain `own`
+/// moved alike only from the bottom up to the first whose rest (households that did not move
+/// in recently) absorbs the change; that « ensemble » chain is closed by a sibling of its top
+/// ([`swap_at`] in the « ensemble » rows), not carried as high as the « récents » one. A
+/// stairwell's recent movers that must rise where the stairwell has none of that kind at all
+/// so rise with one unit of its building, taken from another building of the programme,
+/// rather than with one of the programme.
+fn partial_twins(
+    st: &State<'_>,
+    own: &[(Node, i32)],
+    chains: &[(Node, i32)],
+    change: i32,
+    hides: &[(u32, Mask)],
+    hide: bool,
+) -> Option<Found> {
+    let v = &st.view;
+    if change <= 0 {
+        return None;
+    }
+    // the twin of a « récents » node of `own`, and whether its rest absorbs the change
+    let twin = |&((r, c), d): &(Node, i32)| -> Option<((Node, i32), bool)> {
+        if st.pop(r) != Population::Recents || v.kinds[r as usize] != RowKind::Layer {
+            return None;
+        }
+        let e = v.ensemble_of[r as usize]?;
+        let en = st.node_in(e, c);
+        if en.0 != e {
+            // recent movers: one number for both rows
+            return None;
+        }
+        let rest = v.up[r as usize]
+            .iter()
+            .map(|&ri| &v.relations[ri as usize])
+            .find(|rel| rel.kind == RelKind::Population)
+            .and_then(|rel| rel.children.last().copied())?;
+        Some(((en, d), st.t(st.node_in(rest, c)) >= d as i64))
+    };
+    let target = own.first()?;
+    let (first, absorbs) = twin(target)?;
+    if absorbs {
+        return None;
+    }
+    // the target's twin with the chain of cages below it, then its parents up to the first
+    // whose rest absorbs the change
+    let mut twins = vec![first];
+    let mut top = first.0;
+    let mut climbing = false;
+    for n in &own[1..] {
+        let below = under(v, n.0 .0, target.0 .0);
+        if !below {
+            climbing = true;
+        }
+        let (t, absorbs) = twin(n)?;
+        if climbing && absorbs {
+            break;
+        }
+        twins.push(t);
+        if climbing {
+            top = t.0;
+        }
+    }
+    let side = Own {
+        chain: &twins,
+        hides,
+        cost: 0,
+    };
+    let plan = swap_at(st, top, change, &side, hide, true)?;
+    let mut delta = chains.to_vec();
+    delta.extend(
+        plan.delta
+            .iter()
+            .copied()
+            .filter(|&((r, _), _)| v.kinds[r as usize] == RowKind::Layer),
+    );
+    close_with_rests(st, &mut delta);
+    valid_with(st, &delta, &plan.hides).then_some((delta, plan.hides, plan.cost))
 }
 
 /// `node` changed by `d`, with one member of each structure relation below it changed alike

@@ -13,7 +13,7 @@
 //! « récents » row under its « ensemble » row too) is *implied* by that published zero and is
 //! not a disclosure. A zero obtained by differencing non-zero published values is one.
 
-use crate::indicators::{IndicatorDef, Kind};
+use crate::indicators::{IndicatorDef, Kind, Measure};
 use crate::secrecy::{Cell, Status};
 
 /// Whether value `k` of a row (`defs`, `cells`) is told by its own reason code: a
@@ -23,6 +23,29 @@ use crate::secrecy::{Cell, Status};
 /// code gives it away. The audit counts these apart; everything else is protected knowing it.
 pub fn told_by_status(defs: &[&IndicatorDef], cells: &[Cell], k: usize) -> bool {
     cells[k].status == Status::Secret100 && single_share(defs, k)
+}
+
+/// Whether value `k` of a « récents » row (`defs`) is its number of households while the
+/// « ensemble » row of the same unit (`ens_defs`, `ens_cells`) publishes its share of recent
+/// movers. Every household of the « récents » population moved in recently: that number is the
+/// numerator of the « ensemble » share, which the convention publishes once its base (the
+/// households of the unit) passes the primary rules. It is an « ensemble » fact, not a value of
+/// the few recent movers: neither protected by the search nor counted as recovered by the
+/// audit (the other values of the « récents » row are).
+pub fn told_by_ensemble(
+    defs: &[&IndicatorDef],
+    k: usize,
+    ens_defs: &[&IndicatorDef],
+    ens_cells: &[Cell],
+) -> bool {
+    defs[k].kind == Kind::Count
+        && defs[k].numerator == Measure::Households
+        && ens_defs.iter().zip(ens_cells).any(|(d, c)| {
+            d.kind == Kind::Share
+                && d.numerator == Measure::RecentMovers
+                && d.denominator == Some(Measure::Households)
+                && c.status.is_published()
+        })
 }
 
 /// Whether the distribution of value `k` has one share only.
@@ -132,6 +155,29 @@ mod tests {
             false
         )
         .is_none());
+    }
+
+    #[test]
+    fn recent_households_are_told_by_the_published_ensemble_share_only() {
+        let rec = [
+            by_field("nb_menages").unwrap(),
+            by_field("taux_reponse").unwrap(),
+        ];
+        let ens = [
+            by_field("nb_menages").unwrap(),
+            by_field("part_emmenages_recents").unwrap(),
+        ];
+        let cell = |status| Cell {
+            value: None,
+            base: None,
+            status,
+        };
+        let shown = [cell(Status::Publie), cell(Status::Publie)];
+        let hidden = [cell(Status::Publie), cell(Status::SecretEffectif)];
+        assert!(told_by_ensemble(&rec, 0, &ens, &shown));
+        assert!(!told_by_ensemble(&rec, 0, &ens, &hidden));
+        // the response rate of the few recent movers is theirs: protected
+        assert!(!told_by_ensemble(&rec, 1, &ens, &shown));
     }
 
     #[test]
