@@ -298,3 +298,34 @@ fn recents_zero_of_a_small_building_keeps_its_programme_published() {
         );
     }
 }
+
+/// Commune 2 has 10 recent movers: its « récents » row is absent from the file, but the
+/// EPCI's « récents » row less commune 1's gave its values (10 respondents…). The audit did not
+/// look at absent rows; it now audits those of the zones, and the repairs protect them.
+#[test]
+fn absent_recents_row_of_a_small_commune_is_audited() {
+    let mut w = base_world();
+    for (b, n) in [("B1", 30), ("B2", 25)] {
+        let s = w.stairwell("P1", b, "A");
+        w.add(n, s, at(C1, 1, false), Answers::default());
+    }
+    let primary = w.run(false);
+    assert!(
+        primary.audit_flags("00002", "nb_repondants"),
+        "{}",
+        primary.audit.render(10)
+    );
+    assert!(primary.audit.valeurs_lignes_absentes > 0);
+    let safe = w.run(true);
+    assert!(safe.audit.passed(), "{}", safe.audit.render(10));
+    assert!(
+        !safe
+            .published
+            .values
+            .iter()
+            .any(|v| v.scale == Scale::Commune
+                && v.population == Population::Recents
+                && v.code == "00002"),
+        "commune 2's « récents » row is written: the test no longer covers an absent row"
+    );
+}

@@ -73,6 +73,23 @@ pub struct Finding {
     pub motif: String,
 }
 
+impl Finding {
+    /// The row and field of the value, for the repairs after the audit (`None` for a key
+    /// this version does not know).
+    pub fn determined(&self) -> Option<crate::secrecy::Determined> {
+        use crate::model::{Population, Scale, Split};
+        let scale = Scale::ALL.into_iter().find(|s| s.key() == self.echelle)?;
+        let pop = Population::ALL
+            .into_iter()
+            .find(|p| p.key() == self.population)?;
+        let split = Split::ALL.into_iter().find(|z| z.key() == self.zone)?;
+        Some(crate::secrecy::Determined {
+            key: (scale, pop, split, self.code.clone()),
+            field: self.indicateur.clone(),
+        })
+    }
+}
+
 /// Guaranteed widths of the intervals of unpublished values, by nature.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Widths {

@@ -523,7 +523,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             let found: Vec<secrecy::Determined> = audit
                 .valeurs_determinees
                 .iter()
-                .filter_map(determined_of)
+                .filter_map(crate::audit::Finding::determined)
                 .collect();
             let hidden = secrecy::protect::reinforce(
                 &aggs,
@@ -583,20 +583,6 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
 
 /// Rounds of extra suppressions after an audit that found values determined.
 const REPAIR_ROUNDS: u32 = 8;
-
-/// The row and field of a value the audit found determined.
-fn determined_of(f: &crate::audit::Finding) -> Option<secrecy::Determined> {
-    use crate::model::{Population, Scale, Split};
-    let scale = Scale::ALL.into_iter().find(|s| s.key() == f.echelle)?;
-    let pop = Population::ALL
-        .into_iter()
-        .find(|p| p.key() == f.population)?;
-    let split = Split::ALL.into_iter().find(|z| z.key() == f.zone)?;
-    Some(secrecy::Determined {
-        key: (scale, pop, split, f.code.clone()),
-        field: f.indicateur.clone(),
-    })
-}
 
 /// Codes of the zone units for the secrecy model (see [`secrecy::UnitCodes`]).
 fn unit_codes(

@@ -311,58 +311,76 @@ impl World {
             qpv: self.qpv.zones.iter().map(|z| z.code.clone()).collect(),
             qva: vec![],
         };
-        let (tables, report, certificates) = if secondary {
-            let o = secrecy::apply(
-                &aggs,
-                &SecondaryInput {
-                    data: &input,
-                    codes: &codes,
-                },
-                &params,
-            );
+        let sec_input = SecondaryInput {
+            data: &input,
+            codes: &codes,
+        };
+        let (mut tables, report, mut certificates) = if secondary {
+            let o = secrecy::apply(&aggs, &sec_input, &params);
             (o.tables, o.report, Some(o.certificates))
         } else {
             let t = secrecy::apply_primary(&aggs, &params);
             let r = secrecy::SecrecyReport::tally(&t, Default::default());
             (t, r, None)
         };
-        let layers = build_layers(
-            &tables,
-            &LayerInput {
-                territory: &self.territory,
-                structure: &self.structure,
-                communes: &self.communes,
-                iris: &self.iris,
-                qpv: &self.qpv,
-                qva: None,
-                aggregates: &aggs,
-                placements: &self.placements,
-                dwellings: &self.dwellings,
-            },
-        );
-        let published = audit::read::from_layers(&layers);
-        let audit = audit::audit(&published, &params);
-        if let Some(ex) = &certificates {
-            // the audit of `opsgeo run` starts from the run's proofs: same verdict, same
-            // determined values as the audit of the file alone
-            let with = audit::audit_with(&published, &params, Some(ex));
-            let keys = |r: &audit::AuditReport| {
-                let mut v: Vec<String> = r
-                    .valeurs_determinees
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "{} {} {} {} {}",
-                            f.echelle, f.code, f.population, f.zone, f.indicateur
-                        )
-                    })
-                    .collect();
-                v.sort();
-                v
-            };
-            assert_eq!(with.passed(), audit.passed(), "{}", with.render(10));
-            assert_eq!(keys(&with), keys(&audit));
-        }
+        // as `opsgeo run`: values the audit finds determined get their partners hidden, the
+        // search protects those in turn, and the audit runs again (8 rounds at most)
+        let mut rounds = 0;
+        let (layers, published, audit) = loop {
+            let layers = build_layers(
+                &tables,
+                &LayerInput {
+                    territory: &self.territory,
+                    structure: &self.structure,
+                    communes: &self.communes,
+                    iris: &self.iris,
+                    qpv: &self.qpv,
+                    qva: None,
+                    aggregates: &aggs,
+                    placements: &self.placements,
+                    dwellings: &self.dwellings,
+                },
+            );
+            let published = audit::read::from_layers(&layers);
+            let audit = audit::audit(&published, &params);
+            if let Some(ex) = &certificates {
+                // the audit of `opsgeo run` starts from the run's proofs: same verdict, same
+                // determined values as the audit of the file alone
+                let with = audit::audit_with(&published, &params, Some(ex));
+                let keys = |r: &audit::AuditReport| {
+                    let mut v: Vec<String> = r
+                        .valeurs_determinees
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "{} {} {} {} {}",
+                                f.echelle, f.code, f.population, f.zone, f.indicateur
+                            )
+                        })
+                        .collect();
+                    v.sort();
+                    v
+                };
+                assert_eq!(with.passed(), audit.passed(), "{}", with.render(10));
+                assert_eq!(keys(&with), keys(&audit));
+            }
+            let repairable = secondary
+                && !audit.passed()
+                && audit.regles_primaires_enfreintes.is_empty()
+                && audit.groupes_incoherents == 0;
+            if !repairable || rounds == 8 {
+                break (layers, published, audit);
+            }
+            rounds += 1;
+            let found: Vec<secrecy::Determined> = audit
+                .valeurs_determinees
+                .iter()
+                .filter_map(audit::Finding::determined)
+                .collect();
+            secrecy::protect::reinforce(&aggs, &sec_input, &mut tables, &params, &found);
+            let (_, proofs) = secrecy::protect::suppress(&aggs, &sec_input, &mut tables, &params);
+            certificates = Some(proofs);
+        };
         Outcome {
             tables,
             layers,
