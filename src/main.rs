@@ -196,11 +196,29 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("erreur : {err}");
-            for cause in err.chain().skip(1) {
-                eprintln!("  cause : {cause}");
+            let code = opsgeo::error::exit_code_for(&err) as u8;
+            match cli.log_format {
+                // one JSON object, like every other line of a JSON log
+                LogFormat::Json => {
+                    let causes: Vec<String> = err.chain().skip(1).map(|c| c.to_string()).collect();
+                    let line = serde_json::json!({
+                        "level": "ERROR",
+                        "fields": {
+                            "message": format!("erreur : {err}"),
+                            "causes": causes,
+                            "code_sortie": code,
+                        },
+                    });
+                    eprintln!("{line}");
+                }
+                LogFormat::Text => {
+                    eprintln!("erreur : {err}");
+                    for cause in err.chain().skip(1) {
+                        eprintln!("  cause : {cause}");
+                    }
+                }
             }
-            ExitCode::from(opsgeo::error::exit_code_for(&err) as u8)
+            ExitCode::from(code)
         }
     }
 }
