@@ -158,7 +158,7 @@ impl InputStats {
             "aucune ligne de données (fichier réduit à son en-tête)".to_string()
         } else if self.accepted == 0 {
             format!(
-                "aucun(e) {what} accepté(e) sur {} ligne(s) lue(s) : voir les motifs dans les rejets",
+                "aucun(e) {what} accepté(e) sur {} ligne(s) ou entité(s) lue(s)",
                 self.read
             )
         } else {

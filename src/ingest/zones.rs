@@ -469,14 +469,6 @@ pub fn read_zone_layer(
             kind.label()
         )));
     }
-    if stats.accepted == 0 {
-        return Err(data_err(format!(
-            "couche {} : aucune des {} entités n'est utilisable (motifs dans les rejets : \
-             géométries non polygonales, système de coordonnées erroné…)",
-            kind.label(),
-            stats.read
-        )));
-    }
     Ok(ZoneLayer {
         kind,
         source: path.to_path_buf(),

@@ -264,6 +264,7 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     let zone = |input, kind, rejects: &mut RejectLog| -> Result<ZoneLayer, PipelineError> {
         let layer = read_zone_layer(input, kind, rejects)?;
         layer.stats.check_reject_rate(max_rejects)?;
+        layer.stats.check_not_empty("entité")?;
         Ok(layer)
     };
     let communes = zone(&cfg.zones.communes, ZoneKind::Commune, rejects)?;
