@@ -23,6 +23,27 @@ fn init_logging(cli: &Cli) {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.without_time().init(),
     }
+    route_gdal_messages();
+}
+
+/// GDAL's own messages (« ERROR 1: PROJ … ») go through the log, so that a JSON log stays one
+/// JSON object per line, and only the first ones are shown: a layer in the wrong coordinate
+/// system made GDAL print 1,000 lines before opsgeo's own message.
+fn route_gdal_messages() {
+    const SHOWN: u64 = 10;
+    let mut seen: u64 = 0;
+    gdal::config::set_error_handler(move |class, number, message| {
+        use gdal::errors::CplErrType;
+        if matches!(class, CplErrType::None | CplErrType::Debug) {
+            return;
+        }
+        seen += 1;
+        if seen <= SHOWN {
+            tracing::warn!(gdal = number, "GDAL : {message}");
+        } else if seen == SHOWN + 1 {
+            tracing::warn!("GDAL : messages suivants non affichés");
+        }
+    });
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
