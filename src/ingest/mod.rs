@@ -10,6 +10,8 @@
 //! `read = accepted + rejected` for each file.
 
 pub mod ops;
+#[cfg(test)]
+mod property_tests;
 pub mod rejects;
 pub mod rpls;
 pub mod source;

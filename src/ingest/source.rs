@@ -354,19 +354,19 @@ pub fn looks_like_column_name(h: &str) -> bool {
 }
 
 /// True when the header line looks like a data row (missing header): one of its fields has the
-/// shape of a value rather than a name (a number, a date, an identifier with a long digit run),
-/// or most of its non-empty fields do not look like column names.
+/// shape of a value rather than a name (it starts with a digit: a number, a date, a code), or
+/// most of its non-empty fields do not look like column names (identifiers with long digit
+/// runs, addresses with spaces…). A real header with one `POP2019` column is not data; that
+/// column is simply not listed in messages.
 fn header_looks_like_data(headers: &[String]) -> bool {
     let named: Vec<&String> = headers.iter().filter(|h| !h.is_empty()).collect();
     if named.is_empty() {
         return true;
     }
+    // a number, a date, a code: starts with a digit (or a sign then a digit); binary data
     let value_like = |h: &str| {
-        h.as_bytes()[0].is_ascii_digit()
-            || h.bytes().any(|c| c.is_ascii_control())
-            || h.as_bytes()
-                .windows(4)
-                .any(|w| w.iter().all(u8::is_ascii_digit))
+        let b = h.trim_start_matches(['+', '-']).as_bytes();
+        b.first().is_some_and(u8::is_ascii_digit) || h.bytes().any(|c| c.is_ascii_control())
     };
     if named.iter().any(|h| value_like(h)) {
         return true;
@@ -854,6 +854,27 @@ mod tests {
         for v in ["Z689383813", "21231", "GODRANS", "65,5"] {
             assert!(!msg.contains(v), "{v} echoed: {msg}");
         }
+    }
+
+    #[test]
+    fn a_header_with_a_year_in_one_name_is_still_a_header() {
+        let (_d, p) = write(b"IDENT_REP;DEPCOM;POP2019;depcom\n1;2;3;4\n");
+        let e = CsvSource::open(&p, "auto", "auto").err().unwrap();
+        assert!(matches!(e, IngestError::DuplicateColumn { .. }), "{e:?}");
+        let (_d, p) = write(b"IDENT_REP;DEPCOM;POP2019\n1;2;3\n");
+        let s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let msg = s.column("NBPIECE").unwrap_err().to_string();
+        assert!(msg.contains("IDENT_REP, DEPCOM, et 1 colonne"), "{msg}");
+    }
+
+    /// A data row without any field starting with a digit: most of its fields are not
+    /// name-shaped (identifiers, words with spaces).
+    #[test]
+    fn a_header_of_identifiers_and_words_is_data() {
+        let (_d, p) = write(b"Z689383813;RUE DE LA PAIX;DIJON CEDEX;A\n");
+        let s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let e = s.column("IDENT_REP").unwrap_err();
+        assert!(matches!(e, IngestError::NoHeader { .. }), "{e:?}");
     }
 
     #[test]
