@@ -208,12 +208,26 @@ struct Utf8Scan {
     multibyte: u64,
     /// Invalid bytes (a Windows-1252 accent, or a stray byte in a UTF-8 file).
     invalid: u64,
+    /// Replacement characters « � » and mojibake sequences (« Ã© »: UTF-8 read once as
+    /// Windows-1252 before reaching opsgeo) in the valid text.
+    damaged: u64,
 }
 
 impl Utf8Scan {
     fn add_valid(&mut self, s: &str) {
-        if !s.is_ascii() {
-            self.multibyte += s.chars().filter(|c| !c.is_ascii()).count() as u64;
+        if s.is_ascii() {
+            return;
+        }
+        let mut prev = ' ';
+        for c in s.chars() {
+            if !c.is_ascii() {
+                self.multibyte += 1;
+            }
+            if c == '\u{FFFD}' || (matches!(prev, 'Ã' | 'Â') && ('\u{80}'..='\u{BF}').contains(&c))
+            {
+                self.damaged += 1;
+            }
+            prev = c;
         }
     }
 }
@@ -488,6 +502,15 @@ impl CsvSource {
             None if scan.invalid == 0 || scan.multibyte > scan.invalid => (Encoding::Utf8, true),
             None => (Encoding::Windows1252, true),
         };
+        if encoding == Encoding::Utf8 && scan.damaged > 0 {
+            tracing::warn!(
+                "{} : {} caractère(s) « \u{FFFD} » ou séquence(s) du type « Ã© » : le fichier semble \
+                 avoir été mal converti avant opsgeo (accents abîmés, publiés tels quels) ; \
+                 vérifiez l'export",
+                file_label(path),
+                scan.damaged
+            );
+        }
         if encoding == Encoding::Utf8 && scan.invalid > 0 {
             tracing::warn!(
                 "{} : {} octet(s) invalide(s) en UTF-8 dans un fichier UTF-8 : les lignes concernées sont rejetées",
@@ -968,6 +991,14 @@ mod tests {
         };
         assert!(!msg.contains("ligne 0"), "{msg}");
         assert!(msg.contains("f.csv.gz") && msg.contains("gzip"), "{msg}");
+    }
+
+    #[test]
+    fn mojibake_and_replacement_characters_are_counted() {
+        let (_d, p) = write("A;B\n1;MÃ©diterranÃ©e\n2;M\u{FFFD}d\n3;Chenôve\n".as_bytes());
+        let scan = scan_utf8(&p).unwrap();
+        assert_eq!(scan.damaged, 3);
+        assert_eq!(scan.invalid, 0);
     }
 
     /// Regression (issue 14): a forced wrong encoding published « Ã© » or « � » silently.
