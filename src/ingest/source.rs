@@ -139,6 +139,11 @@ impl Row<'_> {
     /// file read as UTF-8 (the row would be published with « � »). The value itself is never
     /// part of the reason.
     pub fn defect(&self) -> Option<(usize, &'static str)> {
+        // fast path on the whole record (`contains` on bytes is a memchr)
+        let all = self.record.as_slice();
+        if !all.contains(&0) && (self.encoding != Encoding::Utf8 || all.is_ascii()) {
+            return None;
+        }
         for (i, f) in self.record.iter().enumerate() {
             if f.is_ascii() {
                 if f.contains(&0) {
@@ -214,6 +219,12 @@ struct Utf8Scan {
 }
 
 impl Utf8Scan {
+    /// Enough invalid bytes, and far more than UTF-8 accents: a Windows-1252 file. The scan
+    /// stops there (a national Latin-1 file is not read twice).
+    fn is_clearly_not_utf8(&self) -> bool {
+        self.invalid >= 64 && self.invalid > 4 * self.multibyte
+    }
+
     fn add_valid(&mut self, s: &str) {
         if s.is_ascii() {
             return;
@@ -232,7 +243,8 @@ impl Utf8Scan {
     }
 }
 
-/// Streams the file and counts its valid multi-byte UTF-8 sequences and its invalid bytes.
+/// Streams the file and counts its valid multi-byte UTF-8 sequences and its invalid bytes
+/// (stopping early on a file that is clearly not UTF-8).
 fn scan_utf8(path: &Path) -> Result<Utf8Scan, IngestError> {
     let mut r = open_raw(path)?;
     let mut buf = vec![0u8; 1 << 20];
@@ -265,6 +277,9 @@ fn scan_utf8(path: &Path) -> Result<Utf8Scan, IngestError> {
                         Some(len) => {
                             scan.invalid += 1;
                             start = valid + len;
+                            if scan.is_clearly_not_utf8() {
+                                return Ok(scan);
+                            }
                         }
                         None => {
                             // incomplete sequence at the end of the chunk: keep it for the next read
@@ -290,7 +305,6 @@ struct LineKeeper<R> {
     cr_to_lf: bool,
     prev_newline: bool,
     pending: Option<u8>,
-    tmp: Vec<u8>,
 }
 
 impl<R: Read> LineKeeper<R> {
@@ -300,45 +314,86 @@ impl<R: Read> LineKeeper<R> {
             cr_to_lf,
             prev_newline: false,
             pending: None,
-            tmp: Vec::new(),
         }
     }
 }
 
 impl<R: Read> Read for LineKeeper<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        let mut o = 0;
         if let Some(p) = self.pending.take() {
+            if buf.is_empty() {
+                self.pending = Some(p);
+                return Ok(0);
+            }
             buf[0] = p;
-            o = 1;
+            return Ok(1);
         }
-        // each input byte gives at most two output bytes
-        let want = ((buf.len() - o) / 2).max(1);
-        if o == buf.len() {
-            return Ok(o);
-        }
-        self.tmp.resize(want, 0);
-        let n = self.inner.read(&mut self.tmp[..want])?;
-        for i in 0..n {
-            let mut b = self.tmp[i];
+        if buf.len() < 2 {
+            // tiny reads (never done by the csv crate): one byte at a time
+            let mut one = [0u8; 1];
+            let n = self.inner.read(&mut one)?;
+            if n == 0 || buf.is_empty() {
+                return Ok(0);
+            }
+            let mut b = one[0];
             if self.cr_to_lf && b == b'\r' {
                 b = b'\n';
             }
             let blank = b == b'\n' && self.prev_newline;
-            for x in [b' ', b].into_iter().skip(usize::from(!blank)) {
-                if o < buf.len() {
-                    buf[o] = x;
-                    o += 1;
-                } else {
-                    self.pending = Some(x);
+            self.prev_newline = b == b'\n';
+            if blank {
+                buf[0] = b' ';
+                self.pending = Some(b);
+            } else {
+                buf[0] = b;
+            }
+            return Ok(1);
+        }
+        // read into the first half; each byte gives at most two, so the expansion fits
+        let half = buf.len() / 2;
+        let n = self.inner.read(&mut buf[..half])?;
+        let data = &mut buf[..n];
+        if self.cr_to_lf {
+            for b in data.iter_mut() {
+                if *b == b'\r' {
+                    *b = b'\n';
                 }
             }
-            self.prev_newline = b == b'\n';
         }
-        Ok(o)
+        // empty lines: a `\n` right after a `\n` (also across reads)
+        let mut prev = self.prev_newline;
+        let mut blanks = 0usize;
+        for &b in data.iter() {
+            if b == b'\n' && prev {
+                blanks += 1;
+            }
+            prev = b == b'\n';
+        }
+        if blanks == 0 {
+            if n > 0 {
+                self.prev_newline = prev;
+            }
+            return Ok(n);
+        }
+        // expand from the end, inserting a space before each blank line's `\n`
+        let mut w = n + blanks;
+        for r in (0..n).rev() {
+            let b = buf[r];
+            let before_is_newline = if r == 0 {
+                self.prev_newline
+            } else {
+                buf[r - 1] == b'\n'
+            };
+            w -= 1;
+            buf[w] = b;
+            if b == b'\n' && before_is_newline {
+                w -= 1;
+                buf[w] = b' ';
+            }
+        }
+        debug_assert_eq!(w, 0);
+        self.prev_newline = prev;
+        Ok(n + blanks)
     }
 }
 
@@ -728,6 +783,9 @@ impl CsvSource {
     /// file and the line of the quote, instead of losing the rows silently.
     fn unterminated_quote(&self, record: &csv::ByteRecord, line: u64) -> Option<IngestError> {
         let d = self.delimiter;
+        if !record.as_slice().contains(&b'\n') {
+            return None;
+        }
         for field in record.iter() {
             let Some(nl) = field.iter().position(|&b| b == b'\n') else {
                 continue;
@@ -935,6 +993,29 @@ mod tests {
     }
 
     /// Regression (issue 14): with CR-only line endings every reject was at « ligne 1 ».
+    #[test]
+    fn line_keeper_gives_the_same_bytes_whatever_the_read_sizes() {
+        let input = b"A;B\n\n1;x\r\n\n\n2;y\n\n";
+        let expected = b"A;B\n \n1;x\r\n \n \n2;y\n \n".to_vec();
+        for size in [1usize, 2, 3, 5, 8, 64] {
+            let mut k = LineKeeper::new(&input[..], false);
+            let mut out = Vec::new();
+            let mut buf = vec![0u8; size];
+            loop {
+                let n = k.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(out, expected, "read size {size}");
+        }
+        let mut k = LineKeeper::new(&b"A\r\r1\r"[..], true);
+        let mut out = Vec::new();
+        k.read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"A\n \n1\n");
+    }
+
     /// Regression: rows after a blank line were numbered one line too early.
     #[test]
     fn blank_lines_are_counted() {
