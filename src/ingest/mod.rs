@@ -111,7 +111,7 @@ impl IngestError {
     /// Says where the rejects were written, for a [`IngestError::TooManyRejects`].
     pub fn set_rejects_detail(&mut self, file: &Path) {
         if let IngestError::TooManyRejects { detail, .. } = self {
-            *detail = format!(" ; détail dans {}", file.display());
+            detail.push_str(&format!(" ; détail dans {}", file.display()));
         }
     }
 

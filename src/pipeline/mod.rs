@@ -263,7 +263,27 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     // would publish every dwelling « sans zone » without a word
     let zone = |input, kind, rejects: &mut RejectLog| -> Result<ZoneLayer, PipelineError> {
         let layer = read_zone_layer(input, kind, rejects)?;
-        layer.stats.check_reject_rate(max_rejects)?;
+        layer
+            .stats
+            .check_reject_rate(max_rejects)
+            .map_err(|mut e| {
+                if let IngestError::TooManyRejects {
+                    read,
+                    rejected,
+                    detail,
+                    ..
+                } = &mut e
+                {
+                    if read == rejected {
+                        detail.push_str(
+                            " ; aucune entité utilisable : vérifiez le système de coordonnées (un \
+                         GeoJSON sans membre « crs » est lu en longitude/latitude WGS84, un \
+                         shapefile selon son .prj) et le type des géométries (polygones attendus)",
+                        );
+                    }
+                }
+                e
+            })?;
         layer.stats.check_not_empty("entité")?;
         Ok(layer)
     };
