@@ -445,3 +445,60 @@ fn a_ban_without_coordinates_stops_the_run() {
     let e = err(&o);
     assert!(e.contains("adresses-00.csv.gz") && e.contains("x/y"), "{e}");
 }
+
+/// Regression: a truncated `.shp` lost 26 of 39 IRIS and the run published, exit 0.
+#[test]
+fn a_truncated_shapefile_stops_the_run() {
+    let set = synth();
+    let shp = set.root.join("zones/iris/iris.shp");
+    let len = std::fs::metadata(&shp).unwrap().len();
+    let f = std::fs::OpenOptions::new().write(true).open(&shp).unwrap();
+    f.set_len(len / 3).unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.lines().last().unwrap().contains("iris.shp"), "{e}");
+}
+
+/// Regression: all IRIS rejected for a wrong `.prj`, every dwelling « sans IRIS », exit 0.
+#[test]
+fn a_wrong_prj_stops_the_run_with_a_hint() {
+    let set = synth();
+    std::fs::write(
+        set.root.join("zones/iris/iris.prj"),
+        r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#,
+    )
+    .unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    let last = e.lines().last().unwrap();
+    assert!(
+        last.contains("iris.shp") && last.contains("système de coordonnées"),
+        "{e}"
+    );
+    // GDAL's own messages are capped
+    assert!(e.lines().count() < 40, "{e}");
+}
+
+/// Regression: two QPV with the same polygon: one vanished from the join, no report.
+#[test]
+fn two_zones_with_the_same_polygon_are_reported() {
+    let set = synth();
+    let p = set.root.join("zones/qpv_2015.geojson");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    let features = doc["features"].as_array_mut().unwrap();
+    let mut copy = features[0].clone();
+    copy["properties"]["code_qp"] = "QP999999".into();
+    features.push(copy);
+    std::fs::write(&p, doc.to_string()).unwrap();
+    set.set_config("max_reject_rate = 0.05", "max_reject_rate = 0.5");
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    assert!(
+        rejects.contains("qpv_2015.geojson;6;géométrie;QP999999;polygone identique"),
+        "{rejects}"
+    );
+}
