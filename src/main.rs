@@ -23,6 +23,63 @@ fn init_logging(cli: &Cli) {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.without_time().init(),
     }
+    route_gdal_messages();
+}
+
+/// Longest error message printed whole: a failed SQL statement (a full disk) once made the
+/// last line of the run 4 KB of SQL, hiding the reason at its end.
+const MAX_MESSAGE_CHARS: usize = 600;
+
+/// `s`, or its beginning and its end around « […] » when it is longer than
+/// [`MAX_MESSAGE_CHARS`] (the reason of an SQLite failure is at the end).
+fn shorten(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= MAX_MESSAGE_CHARS {
+        return s.to_string();
+    }
+    let keep = MAX_MESSAGE_CHARS / 2;
+    let head: String = s.chars().take(keep).collect();
+    let tail: String = s.chars().skip(n - keep).collect();
+    format!("{head} […] {tail}")
+}
+
+/// An error whose messages are shortened for printing.
+struct Shortened<'a>(&'a anyhow::Error);
+
+impl Shortened<'_> {
+    fn causes(&self) -> Vec<String> {
+        self.0
+            .chain()
+            .skip(1)
+            .map(|c| shorten(&c.to_string()))
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Shortened<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&shorten(&self.0.to_string()))
+    }
+}
+
+/// GDAL's own messages (« ERROR 1: PROJ … ») go through the log, so that a JSON log stays one
+/// JSON object per line, and only the first ones are shown: a layer in the wrong coordinate
+/// system made GDAL print 1,000 lines before opsgeo's own message.
+fn route_gdal_messages() {
+    const SHOWN: u64 = 10;
+    let mut seen: u64 = 0;
+    gdal::config::set_error_handler(move |class, number, message| {
+        use gdal::errors::CplErrType;
+        if matches!(class, CplErrType::None | CplErrType::Debug) {
+            return;
+        }
+        seen += 1;
+        if seen <= SHOWN {
+            tracing::warn!(gdal = number, "GDAL : {message}");
+        } else if seen == SHOWN + 1 {
+            tracing::warn!("GDAL : messages suivants non affichés");
+        }
+    });
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
@@ -200,11 +257,50 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("erreur : {err}");
-            for cause in err.chain().skip(1) {
-                eprintln!("  cause : {cause}");
+            let code = opsgeo::error::exit_code_for(&err) as u8;
+            let err = Shortened(&err);
+            match cli.log_format {
+                // one JSON object, like every other line of a JSON log
+                LogFormat::Json => {
+                    let causes: Vec<String> = err.causes();
+                    let line = serde_json::json!({
+                        "level": "ERROR",
+                        "fields": {
+                            "message": format!("erreur : {err}"),
+                            "causes": causes,
+                            "code_sortie": code,
+                        },
+                    });
+                    eprintln!("{line}");
+                }
+                LogFormat::Text => {
+                    eprintln!("erreur : {err}");
+                    for cause in err.causes() {
+                        eprintln!("  cause : {cause}");
+                    }
+                }
             }
-            ExitCode::from(opsgeo::error::exit_code_for(&err) as u8)
+            ExitCode::from(code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 14): on a full disk the last line was 4 KB of SQL, the reason (at
+    /// the end) out of sight.
+    #[test]
+    fn long_messages_keep_their_beginning_and_their_end() {
+        let msg = format!(
+            "opsgeo.gpkg : sqlite3_exec(INSERT INTO t VALUES {}) failed: database or disk is full",
+            "(1, 'x'), ".repeat(400)
+        );
+        let s = shorten(&msg);
+        assert!(s.chars().count() < MAX_MESSAGE_CHARS + 10);
+        assert!(s.starts_with("opsgeo.gpkg : sqlite3_exec"));
+        assert!(s.ends_with("database or disk is full"));
+        assert_eq!(shorten("court"), "court");
     }
 }

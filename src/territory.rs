@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::config::TerritorySection;
-use crate::ingest::rejects::RejectLog;
+use crate::ingest::rejects::{RejectLog, ValueKind};
 use crate::ingest::source::CsvSource;
 use crate::ingest::zones::ZoneLayer;
 use crate::ingest::{IngestError, InputStats};
@@ -242,10 +242,17 @@ fn read_epci_table(
     let c_name = src.optional_column(&cfg.epci_columns.epci_name);
     let mut stats = InputStats::new(path, src.describe());
     let file = src.file_name();
+    let labels = src.column_labels();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut rows = Vec::new();
     src.for_each_row(|row| {
         stats.read += 1;
+        if let Some((i, why)) = row.defect() {
+            let column = labels.get(i).map_or("", String::as_str);
+            rejects.push(&file, row.line(), column, ValueKind::Private, "", why);
+            stats.rejected += 1;
+            return Ok(());
+        }
         let commune = row.get(c_com).to_string();
         let epci = row.get(c_epci).to_string();
         let name = row.get_opt(c_name).to_string();
@@ -254,6 +261,7 @@ fn read_epci_table(
                 &file,
                 row.line(),
                 &cfg.epci_columns.commune,
+                ValueKind::Commune,
                 &commune,
                 "code commune INSEE invalide (5 caractères attendus)",
             );
@@ -263,6 +271,7 @@ fn read_epci_table(
                 &file,
                 row.line(),
                 &cfg.epci_columns.epci,
+                ValueKind::Private,
                 "",
                 "code EPCI manquant",
             );
@@ -272,6 +281,7 @@ fn read_epci_table(
                 &file,
                 row.line(),
                 &cfg.epci_columns.commune,
+                ValueKind::Commune,
                 &commune,
                 format!("commune déjà présente ligne {first}"),
             );

@@ -46,8 +46,11 @@ fn generate(path: &std::path::Path, rows: u64) {
         )
         .unwrap();
         w.write_all(com).unwrap();
+        // the whole file is Latin-1: « é » is the byte E9 (not UTF-8, which would make a
+        // mixed-encoding file whose Latin-1 rows are rejected)
+        let mut rest = Vec::with_capacity(160);
         write!(
-            w,
+            rest,
             ";{:04};{};RUE;DE LA R\u{e9}PUBLIQUE {};;P{prog:06};{};{};;{};{},{};{};{};{};{};{};{}/20{:02};{};{};",
             addr % 97 + 1,
             if addr % 11 == 0 { "B" } else { "9" },
@@ -68,6 +71,12 @@ fn generate(path: &std::path::Path, rows: u64) {
             i % 2 + 1,
         )
         .unwrap();
+        let rest: Vec<u8> = String::from_utf8(rest)
+            .unwrap()
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect();
+        w.write_all(&rest).unwrap();
         if i % 2 == 0 {
             write!(
                 w,

@@ -70,6 +70,12 @@ pub enum ConfigError {
         key: String,
         file: PathBuf,
     },
+    #[error("{path} : clé `{key}` : {file} est un dossier, un fichier est attendu")]
+    NotAFile {
+        path: PathBuf,
+        key: String,
+        file: PathBuf,
+    },
 }
 
 /// The validated configuration of a run.
@@ -126,6 +132,14 @@ impl RunSection {
     pub fn reference(&self) -> YearMonth {
         YearMonth::parse(&self.reference_date).expect("validated at load")
     }
+
+    /// Latest date accepted in the inputs: December of the year after the reference date (the
+    /// survey is collected during the months after its reference date). Later dates (a lease
+    /// in 2090) are rejected, whatever today's clock says.
+    pub fn latest_date(&self) -> YearMonth {
+        let year = self.reference().year.saturating_add(1);
+        YearMonth::new(year, 12).unwrap_or(self.reference())
+    }
 }
 
 /// `[territory]`: EPCI membership and names of départements and régions.
@@ -178,6 +192,11 @@ pub struct CsvInput<C> {
     pub delimiter: String,
     #[serde(default)]
     pub columns: C,
+    /// Latest date accepted in the date fields of this file (lease, move-in, first letting):
+    /// set at load from `run.reference_date` ([`RunSection::latest_date`]); `None` = no limit
+    /// besides the year 2100.
+    #[serde(skip)]
+    pub latest_date: Option<YearMonth>,
 }
 
 /// `[ban]`: BAN address files (`adresses-DEP.csv` or `.csv.gz`).
@@ -332,6 +351,7 @@ impl Config {
         cfg.source = path.to_path_buf();
         cfg.resolve(&base);
         cfg.validate()?;
+        cfg.set_date_limits();
         cfg.check_files()?;
         Ok(cfg)
     }
@@ -344,7 +364,16 @@ impl Config {
         cfg.source = path;
         cfg.resolve(base);
         cfg.validate()?;
+        cfg.set_date_limits();
         Ok(cfg)
+    }
+
+    /// Gives the input readers the latest date they accept (see [`RunSection::latest_date`]).
+    fn set_date_limits(&mut self) {
+        let latest = Some(self.run.latest_date());
+        self.rpls.latest_date = latest;
+        self.ops_households.latest_date = latest;
+        self.ops_occupants.latest_date = latest;
     }
 
     fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -498,6 +527,14 @@ impl Config {
         for (key, file) in files {
             if !file.exists() {
                 return Err(ConfigError::MissingFile {
+                    path: self.source.clone(),
+                    key,
+                    file: file.to_path_buf(),
+                });
+            }
+            // zone layers may be folders (a folder of shapefiles is one GDAL source)
+            if file.is_dir() && !key.starts_with("zones.") {
+                return Err(ConfigError::NotAFile {
                     path: self.source.clone(),
                     key,
                     file: file.to_path_buf(),

@@ -118,14 +118,22 @@ fn row_err(path: &Path, line: u64, column: &str, message: impl Into<String>) -> 
     }
 }
 
+/// A coordinate as it may be shown in a message: only when it has the shape of a short number
+/// (an identifier read in the wrong column is never echoed).
+fn shown_number(v: f64) -> String {
+    crate::ingest::rejects::shown(crate::ingest::rejects::ValueKind::Number, &v.to_string())
+}
+
 /// A Lambert-93 coordinate pair, checked against [`L93_X`]/[`L93_Y`].
 pub(crate) fn check_l93(x: f64, y: f64) -> Result<Coord, (&'static str, String)> {
     if !(x.is_finite() && L93_X.0 <= x && x <= L93_X.1) {
         return Err((
             "x",
             format!(
-                "x = {x} hors de l'emprise Lambert-93 ({} à {} m ; longitude/latitude ou x/y inversés ?)",
-                L93_X.0, L93_X.1
+                "x = {} hors de l'emprise Lambert-93 ({} à {} m ; longitude/latitude ou x/y inversés ?)",
+                shown_number(x),
+                L93_X.0,
+                L93_X.1
             ),
         ));
     }
@@ -133,8 +141,10 @@ pub(crate) fn check_l93(x: f64, y: f64) -> Result<Coord, (&'static str, String)>
         return Err((
             "y",
             format!(
-                "y = {y} hors de l'emprise Lambert-93 ({} à {} m ; longitude/latitude ou x/y inversés ?)",
-                L93_Y.0, L93_Y.1
+                "y = {} hors de l'emprise Lambert-93 ({} à {} m ; longitude/latitude ou x/y inversés ?)",
+                shown_number(y),
+                L93_Y.0,
+                L93_Y.1
             ),
         ));
     }
@@ -161,24 +171,38 @@ impl Corrections {
         let key = src.optional_column(KEY_COLUMN);
         let ident = src.optional_column(IDENT_COLUMN);
         if key.is_none() && ident.is_none() {
+            if src.header_is_data() {
+                return Err(src.missing_column(KEY_COLUMN).into());
+            }
             return Err(GeocodeError::Corrections {
                 path: path.to_path_buf(),
                 message: format!(
                     "il faut une colonne « {KEY_COLUMN} » ou « {IDENT_COLUMN} » (colonnes trouvées : {})",
-                    src.headers().join(", ")
+                    src.available_columns()
                 ),
             });
         }
         let (xc, yc) = (src.column("x")?, src.column("y")?);
         let comment = src.optional_column("commentaire");
+        let labels = src.column_labels();
         let mut out = Corrections::default();
         let mut lines: HashMap<String, u64> = HashMap::new();
         src.for_each_row(|row| {
             let line = row.line();
+            if let Some((i, why)) = row.defect() {
+                let column = labels.get(i).map_or("", String::as_str);
+                return Err(row_err(path, line, column, why));
+            }
             let num = |c: usize, name: &str| -> Result<f64, GeocodeError> {
                 let v = row.get(c);
+                // only a value with the shape of a number is echoed (never an identifier read
+                // in the wrong column)
+                let shown = crate::ingest::rejects::shown(
+                    crate::ingest::rejects::ValueKind::Number,
+                    v.trim(),
+                );
                 v.trim().replace(',', ".").parse::<f64>().map_err(|_| {
-                    row_err(path, line, name, format!("nombre attendu, lu « {v} »"))
+                    row_err(path, line, name, format!("nombre attendu, lu « {shown} »"))
                 })
             };
             let point = check_l93(num(xc, "x")?, num(yc, "y")?)
@@ -198,7 +222,7 @@ impl Corrections {
                 )),
                 (false, true) => {
                     if let Some(first) = lines.insert(format!("k{k}"), line) {
-                        return Err(row_err(path, line, KEY_COLUMN, format!("clé « {k} » déjà corrigée ligne {first}")));
+                        return Err(row_err(path, line, KEY_COLUMN, format!("clé déjà corrigée ligne {first}")));
                     }
                     out.by_key.insert(k, correction);
                     Ok(())

@@ -359,7 +359,10 @@ pub(crate) fn read_moved_points(path: &Path) -> Result<Corrections, GeocodeError
             .unwrap_or_default();
         let correction = Correction { point, comment };
         if !out.insert_key(key.clone(), correction) {
-            return Err(row("cle_adresse", format!("clé « {key} » en double")));
+            return Err(row(
+                "cle_adresse",
+                "clé d'adresse en double (adresse non affichée)".to_string(),
+            ));
         }
     }
     Ok(out)

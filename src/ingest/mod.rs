@@ -10,6 +10,8 @@
 //! `read = accepted + rejected` for each file.
 
 pub mod ops;
+#[cfg(test)]
+mod property_tests;
 pub mod rejects;
 pub mod rpls;
 pub mod source;
@@ -45,15 +47,32 @@ pub enum IngestError {
         column: String,
         available: String,
     },
+    #[error(
+        "{path} : en-tête absent ou illisible (la première ligne ne contient pas les noms de \
+         colonnes, par exemple « {column} » ; elle n'est pas affichée car elle ressemble à une \
+         ligne de données)"
+    )]
+    NoHeader { path: PathBuf, column: String },
+    #[error("{path} : colonne {column} présente plusieurs fois dans l'en-tête")]
+    DuplicateColumn { path: PathBuf, column: String },
+    #[error("{path} : {message}")]
+    Encoding { path: PathBuf, message: String },
+    #[error("{path} : lecture impossible : {message}")]
+    Read { path: PathBuf, message: String },
     #[error("{path} : {message}")]
     Config { path: PathBuf, message: String },
-    #[error("{path} : {rejected} lignes rejetées sur {read} ({rate:.1} %), au-delà du maximum autorisé ({max:.1} %, clé run.max_reject_rate) ; détail dans rejets.csv")]
+    #[error("{path} : {rejected} lignes rejetées sur {read} ({rate:.1} %), au-delà du maximum autorisé ({max:.1} %, {key}){detail}")]
     TooManyRejects {
         path: PathBuf,
         read: u64,
         rejected: u64,
         rate: f64,
         max: f64,
+        /// The configuration key of the threshold.
+        key: &'static str,
+        /// Where the rejects were written (`« ; détail dans … »`), filled in by the caller
+        /// that wrote them: never promised otherwise.
+        detail: String,
     },
     #[error("{path} : couche géographique illisible : {message}")]
     Gdal { path: PathBuf, message: String },
@@ -63,11 +82,36 @@ pub enum IngestError {
 
 impl IngestError {
     pub fn csv(path: &Path, e: csv::Error) -> Self {
-        let line = e.position().map_or(0, |p| p.line());
+        if let csv::ErrorKind::Io(io) = e.kind() {
+            let gz = path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("gz"));
+            return IngestError::Read {
+                path: path.to_path_buf(),
+                message: if gz {
+                    format!("fichier compressé (gzip) corrompu ou tronqué ({io})")
+                } else {
+                    io.to_string()
+                },
+            };
+        }
+        let Some(line) = e.position().map(|p| p.line()) else {
+            return IngestError::Read {
+                path: path.to_path_buf(),
+                message: format!("CSV illisible : {e}"),
+            };
+        };
         IngestError::Csv {
             path: path.to_path_buf(),
             line,
             message: e.to_string(),
+        }
+    }
+
+    /// Says where the rejects were written, for a [`IngestError::TooManyRejects`].
+    pub fn set_rejects_detail(&mut self, file: &Path) {
+        if let IngestError::TooManyRejects { detail, .. } = self {
+            detail.push_str(&format!(" ; détail dans {}", file.display()));
         }
     }
 
@@ -109,6 +153,25 @@ impl InputStats {
         self.read == self.accepted + self.rejected
     }
 
+    /// Fails when the file has no data row at all, or when none of its rows was accepted: the
+    /// file itself is named, not a later file whose rows no longer match it.
+    pub fn check_not_empty(&self, what: &str) -> Result<(), IngestError> {
+        let message = if self.read == 0 {
+            "aucune ligne de données (fichier réduit à son en-tête)".to_string()
+        } else if self.accepted == 0 {
+            format!(
+                "aucun(e) {what} accepté(e) sur {} ligne(s) ou entité(s) lue(s)",
+                self.read
+            )
+        } else {
+            return Ok(());
+        };
+        Err(IngestError::Data {
+            path: self.path.clone(),
+            message,
+        })
+    }
+
     /// Fails with [`IngestError::TooManyRejects`] when the share of rejected rows exceeds `max`.
     pub fn check_reject_rate(&self, max: f64) -> Result<(), IngestError> {
         if self.read == 0 {
@@ -122,6 +185,8 @@ impl InputStats {
                 rejected: self.rejected,
                 rate: rate * 100.0,
                 max: max * 100.0,
+                key: "clé run.max_reject_rate",
+                detail: String::new(),
             });
         }
         Ok(())

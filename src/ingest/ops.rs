@@ -13,17 +13,17 @@
 #[cfg(test)]
 mod tests;
 
-use super::rejects::RejectLog;
+use super::rejects::{RejectLog, ValueKind};
 use super::rpls::fields::{
-    int_in, opt_code, opt_int_in, opt_year_month, opt_yes_no_unknown, parse_code,
+    int_in, not_after, opt_code, opt_int_in, opt_year_month, opt_yes_no_unknown, parse_code,
 };
 use super::rpls::keys::KeyTable;
 use super::source::{CsvSource, Row};
 use super::{IngestError, InputStats};
 use crate::config::{CsvInput, HouseholdColumns, OccupantColumns};
 use crate::model::{
-    Composition, Dwelling, Employment, Household, Link, OccupancyMode, OccupantSummary, NONE,
-    OCCUPANT_AGE_BANDS,
+    Composition, Dwelling, Employment, Household, Link, OccupancyMode, OccupantSummary, YearMonth,
+    NONE, OCCUPANT_AGE_BANDS,
 };
 use rustc_hash::FxHashMap as FastMap;
 
@@ -41,14 +41,17 @@ pub const ADULT_AGE: u8 = 18;
 /// Rejects of one file, with the counting of `stats` kept in step.
 struct Rejecter<'a> {
     file: String,
+    /// Column names as they may be shown (see [`CsvSource::column_labels`]).
+    labels: Vec<String>,
     ident_col: &'a str,
     rejects: &'a mut RejectLog,
     stats: InputStats,
 }
 
 impl Rejecter<'_> {
-    fn value(&mut self, line: u64, column: &str, value: &str, reason: String) {
-        self.rejects.push(&self.file, line, column, value, reason);
+    fn value(&mut self, line: u64, column: &str, kind: ValueKind, value: &str, reason: String) {
+        self.rejects
+            .push(&self.file, line, column, kind, value, reason);
         self.stats.rejected += 1;
     }
 
@@ -58,13 +61,21 @@ impl Rejecter<'_> {
         self.stats.rejected += 1;
     }
 
+    /// Rejects a row with the wrong number of fields or an unreadable field (NUL byte,
+    /// invalid UTF-8); `true` when the row can be read.
     fn field_count(&mut self, row: &Row<'_>, expected: usize) -> bool {
         if row.len() == expected {
+            if let Some((i, why)) = row.defect() {
+                let column = self.labels.get(i).cloned().unwrap_or_default();
+                self.value(row.line(), &column, ValueKind::Private, "", why.into());
+                return false;
+            }
             return true;
         }
         self.value(
             row.line(),
             "",
+            ValueKind::Private,
             "",
             format!(
                 "nombre de champs incorrect : {} au lieu de {expected}",
@@ -107,12 +118,21 @@ fn household_answers(
     cols: &[usize; 5],
     n: &HouseholdColumns,
     dwelling: u32,
-) -> Result<Household, (usize, String, String)> {
+    latest: Option<YearMonth>,
+) -> Result<Household, (usize, String, ValueKind, String)> {
     let [move_in, composition, holder_age, income, apl] = *cols;
     let err = |i: usize, name: &str, label: &str, why: String| {
-        (i, name.to_string(), format!("{label} : {why}"))
+        let kind = if i == move_in {
+            ValueKind::Date
+        } else if i == holder_age || i == income {
+            ValueKind::Number
+        } else {
+            ValueKind::Code(2)
+        };
+        (i, name.to_string(), kind, format!("{label} : {why}"))
     };
     let move_in_v = opt_year_month(&row.get(move_in))
+        .and_then(|d| not_after(d, latest))
         .map_err(|e| err(move_in, &n.move_in, "date d'emménagement", e))?;
     let composition_v = opt_code(&row.get(composition), Composition::from_code, "1 à 5")
         .map_err(|e| err(composition, &n.composition, "composition du ménage", e))?;
@@ -156,6 +176,7 @@ pub fn read_households(
     let n_fields = src.headers().len();
     let mut rj = Rejecter {
         file: src.file_name(),
+        labels: src.column_labels(),
         ident_col: &n.ident_rep,
         rejects,
         stats: InputStats::new(src.path(), src.describe()),
@@ -187,10 +208,10 @@ pub fn read_households(
             return Ok(());
         }
         let household = match &*row.get(c_resp) {
-            "1" => match household_answers(&row, &answers, n, d) {
+            "1" => match household_answers(&row, &answers, n, d, input.latest_date) {
                 Ok(h) => h,
-                Err((col, name, reason)) => {
-                    rj.value(line, &name, &row.get(col), reason);
+                Err((col, name, kind, reason)) => {
+                    rj.value(line, &name, kind, &row.get(col), reason);
                     return Ok(());
                 }
             },
@@ -208,6 +229,7 @@ pub fn read_households(
                 rj.value(
                     line,
                     &n.response,
+                    ValueKind::Code(2),
                     other,
                     "réponse à l'enquête : code inconnu (attendu : 1 a répondu, 2 n'a pas répondu)"
                         .into(),
@@ -278,6 +300,7 @@ pub fn read_occupants(
     let n_fields = src.headers().len();
     let mut rj = Rejecter {
         file: src.file_name(),
+        labels: src.column_labels(),
         ident_col: &n.ident_rep,
         rejects,
         stats: InputStats::new(src.path(), src.describe()),
@@ -324,7 +347,7 @@ pub fn read_occupants(
         let rank = match int_in(&rank_s, OCCUPANT_RANK.0, OCCUPANT_RANK.1) {
             Ok(r) => r as u8,
             Err(e) => {
-                rj.value(line, &n.rank, &rank_s, format!("numéro d'occupant : {e}"));
+                rj.value(line, &n.rank, ValueKind::Number, &rank_s, format!("numéro d'occupant : {e}"));
                 return Ok(());
             }
         };
@@ -332,7 +355,7 @@ pub fn read_occupants(
             let msg = format!(
                 "numéro d'occupant : occupant en double dans ce ménage (même numéro déjà présent ligne {first})"
             );
-            rj.value(line, &n.rank, &rank_s, msg);
+            rj.value(line, &n.rank, ValueKind::Number, &rank_s, msg);
             return Ok(());
         }
         seen.insert((h, rank), u32::try_from(line).unwrap_or(u32::MAX));
@@ -340,7 +363,7 @@ pub fn read_occupants(
         let age = match int_in(&age_s, OCCUPANT_AGE.0, OCCUPANT_AGE.1) {
             Ok(a) => a as u8,
             Err(e) => {
-                rj.value(line, &n.age, &age_s, format!("âge : {e}"));
+                rj.value(line, &n.age, ValueKind::Number, &age_s, format!("âge : {e}"));
                 return Ok(());
             }
         };
@@ -348,7 +371,7 @@ pub fn read_occupants(
         let link = match parse_code(&link_s, Link::from_code, "1 à 5") {
             Ok(l) => l,
             Err(e) => {
-                rj.value(line, &n.link, &link_s, format!("lien avec le titulaire du bail : {e}"));
+                rj.value(line, &n.link, ValueKind::Code(2), &link_s, format!("lien avec le titulaire du bail : {e}"));
                 return Ok(());
             }
         };
@@ -361,7 +384,7 @@ pub fn read_occupants(
         let employment = match employment {
             Ok(e) => e,
             Err(e) => {
-                rj.value(line, &n.employment, &emp_s, format!("situation d'emploi : {e}"));
+                rj.value(line, &n.employment, ValueKind::Code(2), &emp_s, format!("situation d'emploi : {e}"));
                 return Ok(());
             }
         };

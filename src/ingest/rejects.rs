@@ -3,6 +3,14 @@
 //! Identifier columns (`IDENT_REP`…) are never copied into the log: the file and line point the
 //! GIS team to the row in their own copy of the input, and the log stays free of record
 //! identifiers (secrecy invariant).
+//!
+//! A value read from an input reaches the log only through [`shown`]: the caller says what the
+//! column holds ([`ValueKind`]), and the value is copied only when the column is classified as
+//! non-identifying (a commune code, a code of a public code list, a number, a date) *and* the
+//! value itself has the shape of that column. Anything else (identifiers, addresses, names, free
+//! text, or a value that does not look like its column, e.g. an `IDENT_REP` read through a
+//! swapped `DEPCOM` header) is replaced by its shape: « (valeur masquée : 10 caractères, lettres
+//! et chiffres) ».
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,6 +35,90 @@ pub struct Reject {
 /// Value written instead of a record identifier.
 pub const MASKED: &str = "(identifiant masqué)";
 
+/// What a column holds: decides whether one of its values may be copied into a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// An INSEE commune code (public): shown when it has the shape of one (5 characters,
+    /// digits or `2A`/`2B` + 3 digits).
+    Commune,
+    /// A code of a public code list or a public zone code: shown when it is ASCII letters and
+    /// digits only, at most this many characters.
+    Code(usize),
+    /// A quantity (rooms, area, rent, age, year…): shown when made of digits with an optional
+    /// sign and decimal separator, at most [`MAX_NUMBER_CHARS`] characters.
+    Number,
+    /// A date: shown when made of digits, `/` and `-`, at most 10 characters.
+    Date,
+    /// Identifiers, addresses, names, free text: never shown, only their shape.
+    Private,
+}
+
+/// Longest number copied into a message (longer ones are shown by their shape).
+pub const MAX_NUMBER_CHARS: usize = 8;
+
+/// `value` when `kind` is non-identifying and the value has the shape of that column, its
+/// shape otherwise (see the module documentation). The empty value is shown as empty.
+pub fn shown(kind: ValueKind, value: &str) -> String {
+    if value.is_empty() {
+        return String::new();
+    }
+    let b = value.as_bytes();
+    let ok = match kind {
+        ValueKind::Commune => crate::territory::is_insee_code(value),
+        ValueKind::Code(max) => b.len() <= max && b.iter().all(u8::is_ascii_alphanumeric),
+        ValueKind::Number => {
+            let body = value.strip_prefix(['+', '-']).unwrap_or(value).as_bytes();
+            b.len() <= MAX_NUMBER_CHARS
+                && !body.is_empty()
+                && body
+                    .iter()
+                    .all(|&c| c.is_ascii_digit() || c == b'.' || c == b',')
+                && body.iter().filter(|&&c| c == b'.' || c == b',').count() <= 1
+        }
+        ValueKind::Date => {
+            b.len() <= 10
+                && b.iter().any(u8::is_ascii_digit)
+                && b.iter()
+                    .all(|&c| c.is_ascii_digit() || c == b'/' || c == b'-')
+        }
+        ValueKind::Private => false,
+    };
+    if ok {
+        value.to_string()
+    } else {
+        shape(value)
+    }
+}
+
+/// The shape of a value, without any of its characters: its length and the classes of
+/// characters it holds, e.g. « (valeur masquée : 10 caractères, lettres et chiffres) ».
+pub fn shape(value: &str) -> String {
+    let n = value.chars().count();
+    let mut classes = Vec::new();
+    if value.chars().any(char::is_alphabetic) {
+        classes.push("lettres");
+    }
+    if value.chars().any(|c| c.is_ascii_digit()) {
+        classes.push("chiffres");
+    }
+    if value
+        .chars()
+        .any(|c| !c.is_alphanumeric() && !c.is_control())
+    {
+        classes.push("autres signes");
+    }
+    if value.chars().any(char::is_control) {
+        classes.push("caractères de contrôle");
+    }
+    let classes = match classes.as_slice() {
+        [] => String::new(),
+        [one] => format!(", {one}"),
+        [init @ .., last] => format!(", {} et {last}", init.join(", ")),
+    };
+    let plural = if n > 1 { "s" } else { "" };
+    format!("(valeur masquée : {n} caractère{plural}{classes})")
+}
+
 /// Collected rejects of a run, in input order.
 #[derive(Debug, Default, Clone)]
 pub struct RejectLog {
@@ -38,8 +130,25 @@ impl RejectLog {
         Self::default()
     }
 
-    /// Records a rejected row. `value` is truncated to 60 characters.
+    /// Records a rejected row. `value` goes through [`shown`] with `kind` (it is masked unless
+    /// the column is non-identifying and the value has its shape), then is truncated to 60
+    /// characters.
     pub fn push(
+        &mut self,
+        file: &str,
+        line: u64,
+        column: &str,
+        kind: ValueKind,
+        value: &str,
+        reason: impl Into<String>,
+    ) {
+        let value = shown(kind, value);
+        self.push_raw(file, line, column, &value, reason);
+    }
+
+    /// Records a rejected row with a value written by the tool itself (never one read from an
+    /// input).
+    fn push_raw(
         &mut self,
         file: &str,
         line: u64,
@@ -63,7 +172,7 @@ impl RejectLog {
 
     /// Records a rejected row whose offending value is a record identifier: the value is masked.
     pub fn push_masked(&mut self, file: &str, line: u64, column: &str, reason: impl Into<String>) {
-        self.push(file, line, column, MASKED, reason);
+        self.push_raw(file, line, column, MASKED, reason);
     }
 
     pub fn rejects(&self) -> &[Reject] {
@@ -122,7 +231,7 @@ mod tests {
     #[test]
     fn long_values_are_truncated_and_ids_masked() {
         let mut log = RejectLog::new();
-        log.push("f.csv", 3, "NOMVOIE", &"X".repeat(100), "trop long");
+        log.push_raw("f.csv", 3, "NOMVOIE", &"X".repeat(100), "trop long");
         log.push_masked("f.csv", 4, "IDENT_REP", "identifiant en double");
         assert_eq!(log.rejects()[0].value.chars().count(), 60);
         assert_eq!(log.rejects()[1].value, MASKED);
@@ -138,12 +247,51 @@ mod tests {
             "f.csv",
             3,
             "NBPIECE",
+            ValueKind::Code(2),
             "abc",
             "nombre de pièces non numérique",
         );
         log.write_csv(&p).unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.starts_with("\u{feff}fichier;ligne;colonne;valeur;motif\n"));
-        assert!(text.contains("f.csv;3;NBPIECE;abc;nombre de pièces non numérique"));
+        assert!(text.contains("f.csv;3;NBPIECE;(valeur masquée : 3 caractères, lettres);nombre de pièces non numérique"));
+    }
+
+    /// Regression: with `IDENT_REP` and `DEPCOM` swapped in the header, `rejets.csv` held the
+    /// identifiers read in the `DEPCOM` column.
+    #[test]
+    fn a_value_without_the_shape_of_its_column_is_never_echoed() {
+        assert_eq!(shown(ValueKind::Commune, "21231"), "21231");
+        assert_eq!(shown(ValueKind::Commune, "2A004"), "2A004");
+        let id = "Z689383813";
+        for kind in [
+            ValueKind::Commune,
+            ValueKind::Code(3),
+            ValueKind::Number,
+            ValueKind::Date,
+            ValueKind::Private,
+        ] {
+            let s = shown(kind, id);
+            assert!(!s.contains(id) && !s.contains("689"), "{kind:?}: {s}");
+            assert_eq!(s, "(valeur masquée : 10 caractères, lettres et chiffres)");
+        }
+        assert_eq!(shown(ValueKind::Number, "1250,5"), "1250,5");
+        assert_eq!(
+            shown(ValueKind::Number, "1000000000000"),
+            "(valeur masquée : 13 caractères, chiffres)"
+        );
+        assert_eq!(shown(ValueKind::Date, "12/2099"), "12/2099");
+        assert_eq!(shown(ValueKind::Code(2), "99"), "99");
+        assert!(shown(ValueKind::Private, "RUE DE LA PAIX").starts_with("(valeur masquée"));
+        let mut log = RejectLog::new();
+        log.push(
+            "f.csv",
+            2,
+            "DEPCOM",
+            ValueKind::Commune,
+            id,
+            "code INSEE invalide",
+        );
+        assert!(!log.rejects()[0].value.contains(id));
     }
 }

@@ -33,13 +33,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use self::fields::{
-    int_in, opt_decimal_in, opt_int_in, opt_non_negative, opt_year_month, parse_code,
+    int_in, not_after, opt_decimal_in, opt_int_in, opt_non_negative, opt_year_month, parse_code,
     parse_year_month,
 };
 use self::intern::{AddressParts, Interner};
 use self::keys::KeyTable;
 use self::xy::{XyField, XyResolver};
-use super::rejects::RejectLog;
+use super::rejects::{RejectLog, ValueKind};
 use super::source::{CsvSource, Row};
 use super::{IngestError, InputStats};
 use crate::config::{CsvInput, RplsColumns};
@@ -77,6 +77,11 @@ pub const SURFACE_M2: (f64, f64) = (5.0, 500.0);
 pub const YEARS: (i64, i64) = (1800, 2100);
 /// `LOYERPRINC` sentinel meaning "no rent" (not let).
 pub const RENT_SENTINEL: f64 = 9999.0;
+/// Accepted monthly rent (`LOYERPRINC`), euros: above, a value is a typing or unit error (a
+/// rent in cents, a yearly rent…) that would make a published mean absurd.
+pub const RENT_EUR: (f64, f64) = (0.0, 10_000.0);
+/// Largest accepted rent per m² of living area (when the area is given), euros per month.
+pub const RENT_PER_M2_MAX: f64 = 60.0;
 
 /// Column indices in the file.
 struct Cols {
@@ -169,13 +174,22 @@ impl Cols {
 struct Fail<'n> {
     col: Option<usize>,
     name: &'n str,
+    /// What the column holds: decides whether the value may be shown in `rejets.csv`.
+    kind: ValueKind,
     reason: String,
 }
 
-fn fail<'n>(col: usize, name: &'n str, label: &str, why: impl AsRef<str>) -> Fail<'n> {
+fn fail<'n>(
+    col: usize,
+    name: &'n str,
+    kind: ValueKind,
+    label: &str,
+    why: impl AsRef<str>,
+) -> Fail<'n> {
     Fail {
         col: Some(col),
         name,
+        kind,
         reason: format!("{label} : {}", why.as_ref()),
     }
 }
@@ -219,12 +233,14 @@ fn validate<'n>(
     n: &'n RplsColumns,
     territory: &Territory,
     communes: &mut CommuneCache,
+    latest: Option<YearMonth>,
 ) -> Result<Valid, Fail<'n>> {
     let depcom = row.get(c.depcom);
     if !is_insee_code(&depcom) {
         return Err(fail(
             c.depcom,
             &n.depcom,
+            ValueKind::Commune,
             "code commune",
             "code INSEE invalide (5 caractères attendus)",
         ));
@@ -233,20 +249,43 @@ fn validate<'n>(
         fail(
             c.depcom,
             &n.depcom,
+            ValueKind::Commune,
             "code commune",
             "commune hors du territoire (absente de la table des EPCI)",
         )
     })?;
-    let rooms = int_in(&row.get(c.nbpiece), ROOMS.0, ROOMS.1)
-        .map_err(|e| fail(c.nbpiece, &n.nbpiece, "nombre de pièces", e))?;
+    let rooms = int_in(&row.get(c.nbpiece), ROOMS.0, ROOMS.1).map_err(|e| {
+        fail(
+            c.nbpiece,
+            &n.nbpiece,
+            ValueKind::Number,
+            "nombre de pièces",
+            e,
+        )
+    })?;
     let surface = match c.surfhab {
-        Some(i) => opt_decimal_in(&row.get(i), SURFACE_M2.0, SURFACE_M2.1)
-            .map_err(|e| fail(i, &n.surfhab, "surface habitable (m²)", e))?,
+        Some(i) => opt_decimal_in(&row.get(i), SURFACE_M2.0, SURFACE_M2.1).map_err(|e| {
+            fail(
+                i,
+                &n.surfhab,
+                ValueKind::Number,
+                "surface habitable (m²)",
+                e,
+            )
+        })?,
         None => None,
     };
+    let last_year = latest.map_or(YEARS.1, |l| i64::from(l.year));
     let first_let_year = match c.locat {
-        Some(i) => opt_int_in(&row.get(i), YEARS.0, YEARS.1)
-            .map_err(|e| fail(i, &n.locat, "année de première mise en location", e))?,
+        Some(i) => opt_int_in(&row.get(i), YEARS.0, last_year).map_err(|e| {
+            fail(
+                i,
+                &n.locat,
+                ValueKind::Number,
+                "année de première mise en location",
+                e,
+            )
+        })?,
         None => None,
     };
     let finan = parse_code(
@@ -254,9 +293,17 @@ fn validate<'n>(
         |v| Financing::VALID_CODES.contains(&v).then_some(v),
         "code RPLS de financement initial : 10 à 17, 49 à 55 ou 99",
     )
-    .map_err(|e| fail(c.finan, &n.finan, "financement initial", e))?;
+    .map_err(|e| {
+        fail(
+            c.finan,
+            &n.finan,
+            ValueKind::Code(2),
+            "financement initial",
+            e,
+        )
+    })?;
     let mode = parse_code(&row.get(c.mode), OccupancyMode::from_code, "1 à 6 ou 9")
-        .map_err(|e| fail(c.mode, &n.mode, "mode d'occupation", e))?;
+        .map_err(|e| fail(c.mode, &n.mode, ValueKind::Code(2), "mode d'occupation", e))?;
     let no_dpe = c
         .dpedate
         .is_some_and(|i| parse_year_month(&row.get(i)) == YearMonth::new(1900, 1));
@@ -270,6 +317,7 @@ fn validate<'n>(
                     fail(
                         i,
                         &n.dpeenergie,
+                        ValueKind::Code(1),
                         "classe DPE énergie",
                         "lettre A à G attendue",
                     )
@@ -279,15 +327,35 @@ fn validate<'n>(
         _ => None,
     };
     let lease_start = match c.bail {
-        Some(i) => {
-            opt_year_month(&row.get(i)).map_err(|e| fail(i, &n.bail, "date d'effet du bail", e))?
-        }
+        Some(i) => opt_year_month(&row.get(i))
+            .and_then(|d| not_after(d, latest))
+            .map_err(|e| fail(i, &n.bail, ValueKind::Date, "date d'effet du bail", e))?,
         None => None,
     };
     let rent = match c.loyerprinc {
-        Some(i) => opt_non_negative(&row.get(i))
-            .map_err(|e| fail(i, &n.loyerprinc, "loyer principal", e))?
-            .filter(|&r| r != RENT_SENTINEL),
+        Some(i) => {
+            let rent_fail =
+                |e: String| fail(i, &n.loyerprinc, ValueKind::Number, "loyer principal", e);
+            let rent = opt_non_negative(&row.get(i))
+                .map_err(rent_fail)?
+                .filter(|&r| r != RENT_SENTINEL);
+            if let Some(r) = rent {
+                if r > RENT_EUR.1 {
+                    return Err(rent_fail(format!(
+                        "loyer mensuel invraisemblable (au plus {} € attendus)",
+                        RENT_EUR.1
+                    )));
+                }
+                if let Some(m2) = surface.filter(|&m2| m2 > 0.0) {
+                    if r / m2 > RENT_PER_M2_MAX {
+                        return Err(rent_fail(format!(
+                            "loyer invraisemblable pour la surface : plus de {RENT_PER_M2_MAX} € par m² et par mois"
+                        )));
+                    }
+                }
+            }
+            rent
+        }
         None => None,
     };
     let rpls_qpv = match c.qpv {
@@ -299,6 +367,7 @@ fn validate<'n>(
                 return Err(fail(
                     i,
                     &n.qpv,
+                    ValueKind::Code(1),
                     "indicateur QPV",
                     "1 (en QPV), 2 (hors QPV) ou vide attendu",
                 ))
@@ -310,6 +379,7 @@ fn validate<'n>(
         return Err(fail(
             c.immeu,
             &n.immeu,
+            ValueKind::Private,
             "code immeuble (programme)",
             "valeur manquante",
         ));
@@ -318,6 +388,7 @@ fn validate<'n>(
         return Err(fail(
             c.ident_org,
             &n.ident_org,
+            ValueKind::Private,
             "code du bailleur",
             "valeur manquante",
         ));
@@ -374,6 +445,7 @@ pub fn read_rpls(
     let n = &input.columns;
     let c = Cols::find(&src, n)?;
     let n_fields = src.headers().len();
+    let labels = src.column_labels();
     let file = src.file_name();
     let path = src.path().to_path_buf();
     let mut out = RplsData {
@@ -397,16 +469,18 @@ pub fn read_rpls(
     src.for_each_row(|row| {
         let line = row.line();
         out.stats.read += 1;
-        let mut reject = |column: &str, value: &str, reason: String, masked: bool| {
-            if masked {
-                rejects.push_masked(&file, line, column, reason);
-            } else {
-                rejects.push(&file, line, column, value, reason);
-            }
-        };
+        let mut reject =
+            |column: &str, kind: ValueKind, value: &str, reason: String, masked: bool| {
+                if masked {
+                    rejects.push_masked(&file, line, column, reason);
+                } else {
+                    rejects.push(&file, line, column, kind, value, reason);
+                }
+            };
         if row.len() != n_fields {
             reject(
                 "",
+                ValueKind::Private,
                 "",
                 format!(
                     "nombre de champs incorrect : {} au lieu de {n_fields}",
@@ -417,10 +491,17 @@ pub fn read_rpls(
             out.stats.rejected += 1;
             return Ok(());
         }
+        if let Some((i, why)) = row.defect() {
+            let column = labels.get(i).map_or("", String::as_str);
+            reject(column, ValueKind::Private, "", why.to_string(), false);
+            out.stats.rejected += 1;
+            return Ok(());
+        }
         let id = row.get(c.ident_rep);
         if id.is_empty() {
             reject(
                 &n.ident_rep,
+                ValueKind::Private,
                 "",
                 "identifiant du logement manquant".into(),
                 true,
@@ -436,6 +517,7 @@ pub fn read_rpls(
         if let Some(first) = first {
             reject(
                 &n.ident_rep,
+                ValueKind::Private,
                 "",
                 format!("identifiant du logement en double (déjà présent ligne {first})"),
                 true,
@@ -443,11 +525,11 @@ pub fn read_rpls(
             out.stats.rejected += 1;
             return Ok(());
         }
-        let v = match validate(&row, &c, n, territory, &mut communes) {
+        let v = match validate(&row, &c, n, territory, &mut communes, input.latest_date) {
             Ok(v) => v,
             Err(f) => {
                 let value = f.col.map_or(Cow::Borrowed(""), |i| row.get(i));
-                reject(f.name, &value, f.reason, false);
+                reject(f.name, f.kind, &value, f.reason, false);
                 rejected_ids.insert(id.as_ref().into(), line);
                 out.stats.rejected += 1;
                 return Ok(());

@@ -87,6 +87,8 @@ pub struct CsvSource {
     delimiter: u8,
     delimiter_detected: bool,
     headers: Vec<String>,
+    /// The header line looks like a data row (missing header): never echoed.
+    header_is_data: bool,
     reader: csv::Reader<Box<dyn Read>>,
 }
 
@@ -132,6 +134,36 @@ impl Row<'_> {
         idx.map_or(Cow::Borrowed(""), |i| self.get(i))
     }
 
+    /// Why the row cannot be read at all, in French, with the 0-based index of the first bad
+    /// field: a NUL byte (binary data, or a UTF-16 file), or bytes that are not UTF-8 in a
+    /// file read as UTF-8 (the row would be published with « � »). The value itself is never
+    /// part of the reason.
+    pub fn defect(&self) -> Option<(usize, &'static str)> {
+        // fast path on the whole record (`contains` on bytes is a memchr)
+        let all = self.record.as_slice();
+        if !all.contains(&0) && (self.encoding != Encoding::Utf8 || all.is_ascii()) {
+            return None;
+        }
+        for (i, f) in self.record.iter().enumerate() {
+            if f.is_ascii() {
+                if f.contains(&0) {
+                    return Some((i, "octet nul dans le champ (fichier binaire ou UTF-16 ?)"));
+                }
+                continue;
+            }
+            if f.contains(&0) {
+                return Some((i, "octet nul dans le champ (fichier binaire ou UTF-16 ?)"));
+            }
+            if self.encoding == Encoding::Utf8 && std::str::from_utf8(f).is_err() {
+                return Some((
+                    i,
+                    "octets invalides en UTF-8 dans le champ (caractère mal encodé)",
+                ));
+            }
+        }
+        None
+    }
+
     /// Number of fields in the row.
     pub fn len(&self) -> usize {
         self.record.len()
@@ -158,33 +190,285 @@ fn open_raw(path: &Path) -> Result<Box<dyn Read>, IngestError> {
     }
 }
 
-/// Streams the file and tells whether all of it is valid UTF-8.
-fn is_utf8(path: &Path) -> Result<bool, IngestError> {
+/// An error while reading the bytes of an open file (a corrupt or truncated `.gz`, a disk
+/// error): no line number, the file named, and a hint for compressed files.
+fn read_error(path: &Path, e: &std::io::Error) -> IngestError {
+    let gz = path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("gz"));
+    IngestError::Read {
+        path: path.to_path_buf(),
+        message: if gz {
+            format!("fichier compressé (gzip) corrompu ou tronqué ({e})")
+        } else {
+            e.to_string()
+        },
+    }
+}
+
+/// What a streaming scan of the whole file found about UTF-8.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Utf8Scan {
+    /// Valid multi-byte UTF-8 sequences (accented letters written in UTF-8).
+    multibyte: u64,
+    /// Invalid bytes (a Windows-1252 accent, or a stray byte in a UTF-8 file).
+    invalid: u64,
+    /// Replacement characters « � » and mojibake sequences (« Ã© »: UTF-8 read once as
+    /// Windows-1252 before reaching opsgeo) in the valid text.
+    damaged: u64,
+}
+
+impl Utf8Scan {
+    /// Enough invalid bytes, and far more than UTF-8 accents: a Windows-1252 file. The scan
+    /// stops there (a national Latin-1 file is not read twice).
+    fn is_clearly_not_utf8(&self) -> bool {
+        self.invalid >= 64 && self.invalid > 4 * self.multibyte
+    }
+
+    fn add_valid(&mut self, s: &str) {
+        if s.is_ascii() {
+            return;
+        }
+        let mut prev = ' ';
+        for c in s.chars() {
+            if !c.is_ascii() {
+                self.multibyte += 1;
+            }
+            if c == '\u{FFFD}' || (matches!(prev, 'Ã' | 'Â') && ('\u{80}'..='\u{BF}').contains(&c))
+            {
+                self.damaged += 1;
+            }
+            prev = c;
+        }
+    }
+}
+
+/// Streams the file and counts its valid multi-byte UTF-8 sequences and its invalid bytes
+/// (stopping early on a file that is clearly not UTF-8).
+fn scan_utf8(path: &Path) -> Result<Utf8Scan, IngestError> {
     let mut r = open_raw(path)?;
     let mut buf = vec![0u8; 1 << 20];
     let mut carry = 0usize;
+    let mut scan = Utf8Scan::default();
     loop {
         let n = r
             .read(&mut buf[carry..])
-            .map_err(|source| IngestError::Open {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            .map_err(|e| read_error(path, &e))?;
         if n == 0 {
-            return Ok(carry == 0);
+            if carry > 0 {
+                scan.invalid += 1;
+            }
+            return Ok(scan);
         }
         let filled = carry + n;
-        match std::str::from_utf8(&buf[..filled]) {
-            Ok(_) => carry = 0,
-            Err(e) if e.error_len().is_none() => {
-                // incomplete sequence at the end of the chunk: keep it for the next read
-                let valid = e.valid_up_to();
-                buf.copy_within(valid..filled, 0);
-                carry = filled - valid;
+        let mut start = 0usize;
+        carry = 0;
+        while start < filled {
+            match std::str::from_utf8(&buf[start..filled]) {
+                Ok(s) => {
+                    scan.add_valid(s);
+                    start = filled;
+                }
+                Err(e) => {
+                    let valid = start + e.valid_up_to();
+                    // SAFETY-free: the prefix was just validated
+                    scan.add_valid(std::str::from_utf8(&buf[start..valid]).unwrap_or(""));
+                    match e.error_len() {
+                        Some(len) => {
+                            scan.invalid += 1;
+                            start = valid + len;
+                            if scan.is_clearly_not_utf8() {
+                                return Ok(scan);
+                            }
+                        }
+                        None => {
+                            // incomplete sequence at the end of the chunk: keep it for the next read
+                            buf.copy_within(valid..filled, 0);
+                            carry = filled - valid;
+                            start = filled;
+                        }
+                    }
+                }
             }
-            Err(_) => return Ok(false),
         }
     }
+}
+
+/// Keeps line numbers right: the csv crate skips an empty line without counting it, so every
+/// row after a blank line was reported one line too early. This reader writes a space into
+/// every empty line (the row is then a lone blank field, skipped by
+/// [`CsvSource::for_each_row`], and counted). With `cr_to_lf`, every `\r` also becomes `\n`:
+/// files with old Mac line endings (`\r` only) are numbered like any other file instead of
+/// being « ligne 1 » throughout.
+struct LineKeeper<R> {
+    inner: R,
+    cr_to_lf: bool,
+    prev_newline: bool,
+    pending: Option<u8>,
+}
+
+impl<R: Read> LineKeeper<R> {
+    fn new(inner: R, cr_to_lf: bool) -> Self {
+        LineKeeper {
+            inner,
+            cr_to_lf,
+            prev_newline: false,
+            pending: None,
+        }
+    }
+}
+
+impl<R: Read> Read for LineKeeper<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(p) = self.pending.take() {
+            if buf.is_empty() {
+                self.pending = Some(p);
+                return Ok(0);
+            }
+            buf[0] = p;
+            return Ok(1);
+        }
+        if buf.len() < 2 {
+            // tiny reads (never done by the csv crate): one byte at a time
+            let mut one = [0u8; 1];
+            let n = self.inner.read(&mut one)?;
+            if n == 0 || buf.is_empty() {
+                return Ok(0);
+            }
+            let mut b = one[0];
+            if self.cr_to_lf && b == b'\r' {
+                b = b'\n';
+            }
+            let blank = b == b'\n' && self.prev_newline;
+            self.prev_newline = b == b'\n';
+            if blank {
+                buf[0] = b' ';
+                self.pending = Some(b);
+            } else {
+                buf[0] = b;
+            }
+            return Ok(1);
+        }
+        // read into the first half; each byte gives at most two, so the expansion fits
+        let half = buf.len() / 2;
+        let n = self.inner.read(&mut buf[..half])?;
+        let data = &mut buf[..n];
+        if self.cr_to_lf {
+            for b in data.iter_mut() {
+                if *b == b'\r' {
+                    *b = b'\n';
+                }
+            }
+        }
+        // empty lines: a `\n` right after a `\n` (also across reads)
+        let mut prev = self.prev_newline;
+        let mut blanks = 0usize;
+        for &b in data.iter() {
+            if b == b'\n' && prev {
+                blanks += 1;
+            }
+            prev = b == b'\n';
+        }
+        if blanks == 0 {
+            if n > 0 {
+                self.prev_newline = prev;
+            }
+            return Ok(n);
+        }
+        // expand from the end, inserting a space before each blank line's `\n`
+        let mut w = n + blanks;
+        for r in (0..n).rev() {
+            let b = buf[r];
+            let before_is_newline = if r == 0 {
+                self.prev_newline
+            } else {
+                buf[r - 1] == b'\n'
+            };
+            w -= 1;
+            buf[w] = b;
+            if b == b'\n' && before_is_newline {
+                w -= 1;
+                buf[w] = b' ';
+            }
+        }
+        debug_assert_eq!(w, 0);
+        self.prev_newline = prev;
+        Ok(n + blanks)
+    }
+}
+
+/// True when `h` has the shape of a column name: ASCII letters, digits, `_`, `-` or `.`,
+/// starting with a letter or `_`, at most 40 characters, and no run of 4 digits or more (record
+/// identifiers, dates and codes have one). Only such names are ever listed in a message: a
+/// header line that is really a data row must not be echoed.
+pub fn looks_like_column_name(h: &str) -> bool {
+    let b = h.as_bytes();
+    if b.is_empty() || b.len() > 40 || !(b[0].is_ascii_alphabetic() || b[0] == b'_') {
+        return false;
+    }
+    if !b
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.')
+    {
+        return false;
+    }
+    let mut run = 0;
+    for &c in b {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 4 {
+            return false;
+        }
+    }
+    true
+}
+
+/// True when the header line looks like a data row (missing header): one of its fields has the
+/// shape of a value rather than a name (it starts with a digit: a number, a date, a code), or
+/// most of its non-empty fields do not look like column names (identifiers with long digit
+/// runs, addresses with spaces…). A real header with one `POP2019` column is not data; that
+/// column is simply not listed in messages.
+fn header_looks_like_data(headers: &[String]) -> bool {
+    let named: Vec<&String> = headers.iter().filter(|h| !h.is_empty()).collect();
+    if named.is_empty() {
+        return true;
+    }
+    // a number, a date, a code: starts with a digit (or a sign then a digit); binary data
+    let value_like = |h: &str| {
+        let b = h.trim_start_matches(['+', '-']).as_bytes();
+        b.first().is_some_and(u8::is_ascii_digit) || h.bytes().any(|c| c.is_ascii_control())
+    };
+    if named.iter().any(|h| value_like(h)) {
+        return true;
+    }
+    let names = named.iter().filter(|h| looks_like_column_name(h)).count();
+    names * 2 < named.len()
+}
+
+/// The columns of a header that may be listed in a message: those with the shape of a column
+/// name, and how many others were left out.
+fn listable_columns(headers: &[String]) -> String {
+    let shown: Vec<&str> = headers
+        .iter()
+        .filter(|h| looks_like_column_name(h))
+        .map(String::as_str)
+        .collect();
+    let hidden = headers
+        .iter()
+        .filter(|h| !h.is_empty() && !looks_like_column_name(h))
+        .count();
+    let mut text = shown.join(", ");
+    if hidden > 0 {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push_str(&format!(
+            "et {hidden} colonne(s) au nom inhabituel non affichée(s)"
+        ));
+    }
+    if text.is_empty() {
+        text.push_str("aucune");
+    }
+    text
 }
 
 /// Picks the most frequent candidate delimiter outside double quotes in `line`.
@@ -222,17 +506,7 @@ impl CsvSource {
         };
         let enc_cfg = Encoding::from_config(encoding).map_err(invalid)?;
         let del_cfg = Delimiter::from_config(delimiter).map_err(invalid)?;
-        let (encoding, encoding_detected) = match enc_cfg {
-            Some(e) => (e, false),
-            None => {
-                if is_utf8(path)? {
-                    (Encoding::Utf8, true)
-                } else {
-                    (Encoding::Windows1252, true)
-                }
-            }
-        };
-        // first line for delimiter sniffing
+        // first line for delimiter sniffing (and the byte-order mark)
         let mut raw = open_raw(path)?;
         let mut first = Vec::new();
         let mut byte = [0u8; 1];
@@ -241,18 +515,63 @@ impl CsvSource {
                 Ok(0) => break,
                 Ok(_) if byte[0] == b'\n' => break,
                 Ok(_) => first.push(byte[0]),
-                Err(source) => {
-                    return Err(IngestError::Open {
-                        path: path.to_path_buf(),
-                        source,
-                    })
-                }
+                Err(e) => return Err(read_error(path, &e)),
             }
+        }
+        let nuls = first.iter().filter(|&&b| b == 0).count();
+        if first.starts_with(&[0xFF, 0xFE])
+            || first.starts_with(&[0xFE, 0xFF])
+            || (nuls > 0 && nuls * 4 >= first.len())
+        {
+            return Err(IngestError::Encoding {
+                path: path.to_path_buf(),
+                message: "encodage UTF-16 (ou fichier binaire) non pris en charge : \
+                          enregistrez le fichier en UTF-8 ou en Windows-1252"
+                    .into(),
+            });
         }
         if first.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(IngestError::Empty {
                 path: path.to_path_buf(),
             });
+        }
+        let scan = scan_utf8(path)?;
+        let (encoding, encoding_detected) = match enc_cfg {
+            Some(Encoding::Windows1252) if scan.invalid == 0 && scan.multibyte > 0 => {
+                return Err(invalid(format!(
+                    "encodage configuré windows-1252, mais le fichier est en UTF-8 valide : \
+                     ses {} caractères accentués seraient lus de travers (« Ã© » pour « é ») ; \
+                     indiquez encoding = \"utf-8\" ou \"auto\"",
+                    scan.multibyte
+                )))
+            }
+            Some(Encoding::Utf8) if scan.invalid > scan.multibyte => {
+                return Err(invalid(format!(
+                    "encodage configuré utf-8, mais le fichier n'est pas en UTF-8 \
+                     ({} octets invalides) : indiquez encoding = \"windows-1252\" ou \"auto\"",
+                    scan.invalid
+                )))
+            }
+            Some(e) => (e, false),
+            // valid UTF-8, or UTF-8 with a few stray bytes (their rows are rejected)
+            None if scan.invalid == 0 || scan.multibyte > scan.invalid => (Encoding::Utf8, true),
+            None => (Encoding::Windows1252, true),
+        };
+        if encoding == Encoding::Utf8 && scan.damaged > 0 {
+            tracing::warn!(
+                "{} : {} caractère(s) « \u{FFFD} » ou séquence(s) du type « Ã© » : le fichier semble \
+                 avoir été mal converti avant opsgeo (accents abîmés, publiés tels quels) ; \
+                 vérifiez l'export",
+                file_label(path),
+                scan.damaged
+            );
+        }
+        if encoding == Encoding::Utf8 && scan.invalid > 0 {
+            tracing::warn!(
+                "{} : {} octet(s) invalide(s) en UTF-8 dans un fichier UTF-8 : les lignes concernées sont rejetées",
+                file_label(path),
+                scan.invalid
+            );
         }
         let (delimiter, delimiter_detected) = match del_cfg {
             Some(d) => (d, false),
@@ -260,22 +579,19 @@ impl CsvSource {
         };
         // Records end at `\n` (a `\r` before it is trimmed with the last field): in CRLF mode the
         // csv crate dates a record from the `\n` of the previous line and every line number of a
-        // Windows file would be one too small. Old Mac files (`\r` only) keep CRLF mode.
+        // Windows file would be one too small. Old Mac files (`\r` only) have their `\r` turned
+        // into `\n`, so that their rows are numbered too (not all « ligne 1 »).
         let cr_only = first
             .iter()
             .position(|&b| b == b'\r')
             .is_some_and(|i| i + 1 < first.len());
-        let terminator = if cr_only {
-            csv::Terminator::CRLF
-        } else {
-            csv::Terminator::Any(b'\n')
-        };
+        let input: Box<dyn Read> = Box::new(LineKeeper::new(open_raw(path)?, cr_only));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
-            .terminator(terminator)
+            .terminator(csv::Terminator::Any(b'\n'))
             .flexible(true)
             .has_headers(true)
-            .from_reader(open_raw(path)?);
+            .from_reader(input);
         let header_record = reader
             .byte_headers()
             .map_err(|e| IngestError::csv(path, e))?
@@ -300,6 +616,25 @@ impl CsvSource {
                 .trim_start_matches("ï»¿")
                 .to_string();
         }
+        let header_is_data = header_looks_like_data(&headers);
+        if !header_is_data {
+            let mut seen: Vec<String> = Vec::new();
+            for h in headers.iter().filter(|h| !h.is_empty()) {
+                let key = h.to_ascii_lowercase();
+                if seen.contains(&key) {
+                    let column = if looks_like_column_name(h) {
+                        format!("« {h} »")
+                    } else {
+                        "au nom inhabituel (non affiché)".to_string()
+                    };
+                    return Err(IngestError::DuplicateColumn {
+                        path: path.to_path_buf(),
+                        column,
+                    });
+                }
+                seen.push(key);
+            }
+        }
         Ok(CsvSource {
             path: path.to_path_buf(),
             encoding,
@@ -307,6 +642,7 @@ impl CsvSource {
             delimiter,
             delimiter_detected,
             headers,
+            header_is_data,
             reader,
         })
     }
@@ -349,14 +685,53 @@ impl CsvSource {
         )
     }
 
-    /// Index of a required column (exact name, then case-insensitive).
+    /// Index of a required column (exact name, then case-insensitive). When it is missing, a
+    /// header that looks like a data row is reported as « en-tête absent ou illisible » without
+    /// being echoed; otherwise only the present columns shaped like names are listed.
     pub fn column(&self, name: &str) -> Result<usize, IngestError> {
         self.optional_column(name)
-            .ok_or_else(|| IngestError::MissingColumn {
+            .ok_or_else(|| self.missing_column(name))
+    }
+
+    /// The error for a required column that is not there (see [`CsvSource::column`]).
+    pub fn missing_column(&self, name: &str) -> IngestError {
+        if self.header_is_data {
+            IngestError::NoHeader {
                 path: self.path.clone(),
                 column: name.to_string(),
-                available: self.headers.join(", "),
+            }
+        } else {
+            IngestError::MissingColumn {
+                path: self.path.clone(),
+                column: name.to_string(),
+                available: self.available_columns(),
+            }
+        }
+    }
+
+    /// The name of each column as it may appear in a message or in `rejets.csv` (empty for a
+    /// header field that does not have the shape of a column name).
+    pub fn column_labels(&self) -> Vec<String> {
+        self.headers
+            .iter()
+            .map(|h| {
+                if looks_like_column_name(h) {
+                    h.clone()
+                } else {
+                    String::new()
+                }
             })
+            .collect()
+    }
+
+    /// True when the header line looks like a data row (a missing header).
+    pub fn header_is_data(&self) -> bool {
+        self.header_is_data
+    }
+
+    /// The present columns that may be listed in a message (names only, never data).
+    pub fn available_columns(&self) -> String {
+        listable_columns(&self.headers)
     }
 
     /// Index of an optional column.
@@ -387,6 +762,9 @@ impl CsvSource {
                         continue;
                     }
                     let line = record.position().map_or(0, |p| p.line());
+                    if let Some(err) = self.unterminated_quote(&record, line) {
+                        return Err(err.into());
+                    }
                     f(Row {
                         line,
                         record: &record,
@@ -396,6 +774,39 @@ impl CsvSource {
                 Err(e) => return Err(IngestError::csv(&self.path, e).into()),
             }
         }
+    }
+}
+
+impl CsvSource {
+    /// A quoted field that runs over a line break and then holds the delimiter has swallowed
+    /// the following rows: an opening quote that is never closed. The run stops, naming the
+    /// file and the line of the quote, instead of losing the rows silently.
+    fn unterminated_quote(&self, record: &csv::ByteRecord, line: u64) -> Option<IngestError> {
+        let d = self.delimiter;
+        if !record.as_slice().contains(&b'\n') {
+            return None;
+        }
+        for field in record.iter() {
+            let Some(nl) = field.iter().position(|&b| b == b'\n') else {
+                continue;
+            };
+            if field[nl..].contains(&d) {
+                let swallowed = record
+                    .iter()
+                    .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+                    .sum::<u64>();
+                return Some(IngestError::Csv {
+                    path: self.path.clone(),
+                    line,
+                    message: format!(
+                        "guillemet ouvrant jamais refermé : les {swallowed} ligne(s) suivante(s) \
+                         (jusqu'à la ligne {}) seraient lues comme un seul champ",
+                        line + swallowed
+                    ),
+                });
+            }
+        }
+        None
     }
 }
 
@@ -508,5 +919,180 @@ mod tests {
         gz.finish().unwrap();
         let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
         assert_eq!(rows(&mut s).len(), 1);
+    }
+
+    /// Regression (issue 14): a file without its header line printed its first data row,
+    /// identifier included, as « colonnes présentes : Z689383813, … ».
+    #[test]
+    fn a_missing_header_is_reported_without_echoing_the_row() {
+        let (_d, p) =
+            write(b"Z689383813;21231;12;RUE DES GODRANS;3;65,5\nZ000000002;21231;1;RUE X;2;40\n");
+        let s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let e = s.column("IDENT_REP").unwrap_err();
+        assert!(matches!(e, IngestError::NoHeader { .. }), "{e:?}");
+        let msg = e.to_string();
+        assert!(msg.contains("en-tête absent ou illisible"), "{msg}");
+        for v in ["Z689383813", "21231", "GODRANS", "65,5"] {
+            assert!(!msg.contains(v), "{v} echoed: {msg}");
+        }
+    }
+
+    #[test]
+    fn a_header_with_a_year_in_one_name_is_still_a_header() {
+        let (_d, p) = write(b"IDENT_REP;DEPCOM;POP2019;depcom\n1;2;3;4\n");
+        let e = CsvSource::open(&p, "auto", "auto").err().unwrap();
+        assert!(matches!(e, IngestError::DuplicateColumn { .. }), "{e:?}");
+        let (_d, p) = write(b"IDENT_REP;DEPCOM;POP2019\n1;2;3\n");
+        let s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let msg = s.column("NBPIECE").unwrap_err().to_string();
+        assert!(msg.contains("IDENT_REP, DEPCOM, et 1 colonne"), "{msg}");
+    }
+
+    /// A data row without any field starting with a digit: most of its fields are not
+    /// name-shaped (identifiers, words with spaces).
+    #[test]
+    fn a_header_of_identifiers_and_words_is_data() {
+        let (_d, p) = write(b"Z689383813;RUE DE LA PAIX;DIJON CEDEX;A\n");
+        let s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let e = s.column("IDENT_REP").unwrap_err();
+        assert!(matches!(e, IngestError::NoHeader { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn only_name_shaped_columns_are_listed() {
+        let (_d, p) = write(b"A;B;RUE DE LA PAIX\n1;2;3\n");
+        let s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let msg = s.column("C").unwrap_err().to_string();
+        assert!(msg.contains("A, B"), "{msg}");
+        assert!(!msg.contains("PAIX"), "{msg}");
+    }
+
+    /// Regression (issue 14): a duplicated column name was read from its first copy, silently.
+    #[test]
+    fn a_duplicated_column_name_is_an_error_naming_it() {
+        let (_d, p) = write(b"IDENT_REP;DEPCOM;depcom\n1;2;3\n");
+        let e = CsvSource::open(&p, "auto", "auto").err().unwrap();
+        let msg = e.to_string();
+        assert!(matches!(e, IngestError::DuplicateColumn { .. }), "{msg}");
+        assert!(msg.contains("f.csv") && msg.contains("depcom"), "{msg}");
+    }
+
+    /// Regression (issue 14): a UTF-16 file was reported as missing columns « ÿþI\0D\0… ».
+    #[test]
+    fn utf16_is_an_unsupported_encoding() {
+        for bom in [[0xFF, 0xFE], [0xFE, 0xFF]] {
+            let mut content = bom.to_vec();
+            for b in b"A;B\n1;2\n" {
+                content.extend_from_slice(&[*b, 0]);
+            }
+            let (_d, p) = write(&content);
+            let e = CsvSource::open(&p, "auto", "auto").err().unwrap();
+            assert!(matches!(e, IngestError::Encoding { .. }), "{e:?}");
+            assert!(e.to_string().contains("UTF-16"), "{e}");
+        }
+    }
+
+    /// Regression (issue 14): with CR-only line endings every reject was at « ligne 1 ».
+    #[test]
+    fn line_keeper_gives_the_same_bytes_whatever_the_read_sizes() {
+        let input = b"A;B\n\n1;x\r\n\n\n2;y\n\n";
+        let expected = b"A;B\n \n1;x\r\n \n \n2;y\n \n".to_vec();
+        for size in [1usize, 2, 3, 5, 8, 64] {
+            let mut k = LineKeeper::new(&input[..], false);
+            let mut out = Vec::new();
+            let mut buf = vec![0u8; size];
+            loop {
+                let n = k.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(out, expected, "read size {size}");
+        }
+        let mut k = LineKeeper::new(&b"A\r\r1\r"[..], true);
+        let mut out = Vec::new();
+        k.read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"A\n \n1\n");
+    }
+
+    /// Regression: rows after a blank line were numbered one line too early.
+    #[test]
+    fn blank_lines_are_counted() {
+        let (_d, p) = write(b"A;B\n1;x\n\n\n2;y\n");
+        let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let lines: Vec<u64> = rows(&mut s).iter().map(|x| x.0).collect();
+        assert_eq!(lines, vec![2, 5]);
+    }
+
+    #[test]
+    fn cr_only_files_number_their_lines() {
+        let (_d, p) = write(b"A;B\r1;x\r2;y\r\r3;z\r");
+        let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let r = rows(&mut s);
+        let lines: Vec<u64> = r.iter().map(|x| x.0).collect();
+        assert_eq!(lines, vec![2, 3, 5]);
+        assert_eq!(r[2].1, vec!["3".to_string(), "z".to_string()]);
+    }
+
+    /// Regression (issue 14): an unterminated quote near the end of the RPLS made its last
+    /// rows vanish without a reject line.
+    #[test]
+    fn an_unterminated_quote_stops_with_file_and_line() {
+        let (_d, p) = write(b"A;B\n1;x\n2;\"y\n3;z\n4;w\n");
+        let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let e = s.for_each_row(|_| Ok::<(), IngestError>(())).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("f.csv, ligne 3"), "{msg}");
+        assert!(msg.contains("guillemet"), "{msg}");
+    }
+
+    /// Regression (issue 14): a corrupt `.gz` was reported at « ligne 0 ».
+    #[test]
+    fn a_corrupt_gzip_is_named_without_line_zero() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.csv.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        for i in 0..2000 {
+            writeln!(gz, "A{i};B{i}").unwrap();
+        }
+        let mut bytes = gz.finish().unwrap();
+        let n = bytes.len();
+        for b in &mut bytes[n / 2..n - 10] {
+            *b ^= 0x5A;
+        }
+        std::fs::write(&p, &bytes).unwrap();
+        let msg = match CsvSource::open(&p, "auto", "auto") {
+            Err(e) => e.to_string(),
+            Ok(mut s) => s
+                .for_each_row(|_| Ok::<(), IngestError>(()))
+                .unwrap_err()
+                .to_string(),
+        };
+        assert!(!msg.contains("ligne 0"), "{msg}");
+        assert!(msg.contains("f.csv.gz") && msg.contains("gzip"), "{msg}");
+    }
+
+    #[test]
+    fn mojibake_and_replacement_characters_are_counted() {
+        let (_d, p) = write("A;B\n1;MÃ©diterranÃ©e\n2;M\u{FFFD}d\n3;Chenôve\n".as_bytes());
+        let scan = scan_utf8(&p).unwrap();
+        assert_eq!(scan.damaged, 3);
+        assert_eq!(scan.invalid, 0);
+    }
+
+    /// Regression (issue 14): a forced wrong encoding published « Ã© » or « � » silently.
+    #[test]
+    fn a_forced_wrong_encoding_is_a_configuration_error() {
+        let (_d, p) = write("A;B\n1;Méditerranée\n".as_bytes());
+        let e = CsvSource::open(&p, "windows-1252", "auto").err().unwrap();
+        assert!(e.is_config() && e.to_string().contains("UTF-8"), "{e}");
+        let (_d, p) = write(b"A;B\n1;M\xe9diterran\xe9e\n");
+        let e = CsvSource::open(&p, "utf-8", "auto").err().unwrap();
+        assert!(
+            e.is_config() && e.to_string().contains("windows-1252"),
+            "{e}"
+        );
     }
 }

@@ -25,7 +25,7 @@ use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
-use super::rejects::RejectLog;
+use super::rejects::{RejectLog, ValueKind};
 use super::validity::{self, Verdict};
 use super::{IngestError, InputStats};
 use crate::config::ZoneInput;
@@ -110,6 +110,9 @@ pub struct ZoneLayer {
     pub stats: InputStats,
 }
 
+/// Longest zone code shown in `rejets.csv` (zone codes are public: INSEE, IRIS, QPV codes).
+const ZONE_CODE_CHARS: usize = 16;
+
 /// Column label used in the rejects log for geometry problems.
 const GEOMETRY_COLUMN: &str = "géométrie";
 
@@ -175,14 +178,34 @@ pub fn read_zone_layer(
         .fields()
         .map(|f| (f.name(), f.field_type()))
         .collect();
-    let missing = |column: &str| IngestError::MissingColumn {
-        path: path.to_path_buf(),
-        column: column.to_string(),
-        available: fields
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+    let missing = |column: &str| {
+        if fields.is_empty() {
+            let shp = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+            return IngestError::Data {
+                path: path.to_path_buf(),
+                message: format!(
+                    "couche {} sans aucun attribut (colonne « {column} » attendue) : {}",
+                    kind.label(),
+                    if shp {
+                        "fichier .dbf absent ou vide à côté du .shp ?"
+                    } else {
+                        "fichier vide ou sans propriétés ?"
+                    }
+                ),
+            };
+        }
+        IngestError::MissingColumn {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+            available: fields
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .filter(|n| super::source::looks_like_column_name(n))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
     };
     let code_col = find_field(&fields, &input.code).ok_or_else(|| missing(&input.code))?;
     let name_col = find_field(&fields, &input.name).ok_or_else(|| missing(&input.name))?;
@@ -250,6 +273,8 @@ pub fn read_zone_layer(
     let mut stats = InputStats::new(path, format);
 
     // Step 1: read.
+    // features the driver announces (from the .shx / the index): a truncated file reads fewer
+    let announced = layer.try_feature_count().unwrap_or(0);
     let mut pending: Vec<PendingReject> = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
     for (i, feature) in layer.features().enumerate() {
@@ -319,6 +344,8 @@ pub fn read_zone_layer(
     let mut zones = Vec::with_capacity(candidates.len());
     let mut issues = Vec::new();
     let mut taken: HashMap<String, u64> = HashMap::new();
+    // exact geometry (bit pattern of every vertex) → first accepted feature and its code
+    let mut shapes: HashMap<Vec<u64>, (u64, String)> = HashMap::new();
     for (c, verdict) in candidates.into_iter().zip(verdicts) {
         if let Some(first) = taken.get(&c.code) {
             pending.push(PendingReject {
@@ -326,6 +353,38 @@ pub fn read_zone_layer(
                 column: code_name.clone(),
                 value: c.code,
                 reason: format!("code de zone en double (déjà pris par l'entité {first})"),
+            });
+            continue;
+        }
+        let shape_key = |g: &MultiPolygon<f64>| -> Vec<u64> {
+            use geo::CoordsIter;
+            g.coords_iter()
+                .flat_map(|p| [p.x.to_bits(), p.y.to_bits()])
+                .collect()
+        };
+        let same_shape = match &verdict {
+            Verdict::Valid(g) | Verdict::Repaired { geometry: g, .. } => {
+                let key = shape_key(g);
+                match shapes.get(&key) {
+                    Some((f, code)) => Some(format!(
+                        "polygone identique à celui de l'entité {f} (zone {code}) : \
+                         les logements ne peuvent pas être attribués à l'une plutôt qu'à l'autre"
+                    )),
+                    None => {
+                        shapes.insert(key, (c.feature, c.code.clone()));
+                        None
+                    }
+                }
+            }
+            Verdict::Rejected { .. } => None,
+        };
+        if let Some(reason) = same_shape {
+            tracing::warn!(couche = kind.label(), zone = %c.code, "{reason}");
+            pending.push(PendingReject {
+                feature: c.feature,
+                column: GEOMETRY_COLUMN.into(),
+                value: c.code,
+                reason,
             });
             continue;
         }
@@ -384,6 +443,7 @@ pub fn read_zone_layer(
             &stats.file,
             r.feature,
             &r.column,
+            ValueKind::Code(ZONE_CODE_CHARS),
             &r.value,
             r.reason.as_str(),
         );
@@ -391,6 +451,24 @@ pub fn read_zone_layer(
     stats.accepted = zones.len() as u64;
     stats.rejected = pending.len() as u64;
     debug_assert!(stats.reconciles());
+    let data_err = |message: String| IngestError::Data {
+        path: path.to_path_buf(),
+        message,
+    };
+    if stats.read < announced {
+        return Err(data_err(format!(
+            "couche {} : {} entités lues sur {announced} annoncées par le fichier \
+             (fichier tronqué ou endommagé ?)",
+            kind.label(),
+            stats.read
+        )));
+    }
+    if stats.read == 0 {
+        return Err(data_err(format!(
+            "couche {} vide : aucune entité",
+            kind.label()
+        )));
+    }
     Ok(ZoneLayer {
         kind,
         source: path.to_path_buf(),

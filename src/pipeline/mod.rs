@@ -259,22 +259,52 @@ impl Inputs {
 /// stage). Stops when an input has more rejected rows than `run.max_reject_rate`.
 pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineError> {
     let max_rejects = cfg.run.max_reject_rate;
-    let communes = read_zone_layer(&cfg.zones.communes, ZoneKind::Commune, rejects)?;
-    let iris = read_zone_layer(&cfg.zones.iris, ZoneKind::Iris, rejects)?;
-    let qpv = read_zone_layer(&cfg.zones.qpv, ZoneKind::Qpv, rejects)?;
+    // zone layers obey the same threshold as the tables: a layer that loses its features
+    // would publish every dwelling « sans zone » without a word
+    let zone = |input, kind, rejects: &mut RejectLog| -> Result<ZoneLayer, PipelineError> {
+        let layer = read_zone_layer(input, kind, rejects)?;
+        layer
+            .stats
+            .check_reject_rate(max_rejects)
+            .map_err(|mut e| {
+                if let IngestError::TooManyRejects {
+                    read,
+                    rejected,
+                    detail,
+                    ..
+                } = &mut e
+                {
+                    if read == rejected {
+                        detail.push_str(
+                            " ; aucune entité utilisable : vérifiez le système de coordonnées (un \
+                         GeoJSON sans membre « crs » est lu en longitude/latitude WGS84, un \
+                         shapefile selon son .prj) et le type des géométries (polygones attendus)",
+                        );
+                    }
+                }
+                e
+            })?;
+        layer.stats.check_not_empty("entité")?;
+        Ok(layer)
+    };
+    let communes = zone(&cfg.zones.communes, ZoneKind::Commune, rejects)?;
+    let iris = zone(&cfg.zones.iris, ZoneKind::Iris, rejects)?;
+    let qpv = zone(&cfg.zones.qpv, ZoneKind::Qpv, rejects)?;
     let qva = cfg
         .zones
         .qva
         .as_ref()
-        .map(|q| read_zone_layer(q, ZoneKind::Qva, rejects))
+        .map(|q| zone(q, ZoneKind::Qva, rejects))
         .transpose()?;
     let territory = Territory::build(&cfg.territory, &communes, rejects)?;
     territory.stats.check_reject_rate(max_rejects)?;
     let mut rp = rpls::read_rpls(&cfg.rpls, &territory, rejects)?;
     rp.stats.check_reject_rate(max_rejects)?;
+    rp.stats.check_not_empty("logement")?;
     let (mut households, household_stats) =
         ops::read_households(&cfg.ops_households, &rp.ids, &rp.dwellings, rejects)?;
     household_stats.check_reject_rate(max_rejects)?;
+    household_stats.check_not_empty("ménage")?;
     let occupant_stats =
         ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, rejects)?;
     occupant_stats.check_reject_rate(max_rejects)?;
@@ -302,17 +332,51 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     })
 }
 
+/// Smallest reject threshold applied to a BAN file: the BAN legitimately holds rows opsgeo
+/// cannot use (numbers above 9,999 for lieux-dits…), so its threshold is
+/// `max(run.max_reject_rate, BAN_MIN_REJECT_RATE)`.
+pub const BAN_MIN_REJECT_RATE: f64 = 0.20;
+
+/// Stops the run when a BAN file has lost too many rows (e.g. empty coordinates): every
+/// dwelling would be « non trouvé » without a word. BAN rows are counted by reason in the
+/// summary and the manifest, not listed in `rejets.csv` (national files).
+fn check_ban_rejects(ban: &BanIndex, max_reject_rate: f64) -> Result<(), PipelineError> {
+    let max = max_reject_rate.max(BAN_MIN_REJECT_RATE);
+    for s in &ban.stats {
+        if let Err(mut e) = s.check_reject_rate(max) {
+            if let IngestError::TooManyRejects { key, detail, .. } = &mut e {
+                *key = "run.max_reject_rate, au moins 20 % pour la BAN";
+                let reasons: Vec<String> = ban
+                    .rejects
+                    .iter()
+                    .map(|(r, n)| format!("{r} : {n}"))
+                    .collect();
+                *detail = format!(" ; motifs : {}", reasons.join(", "));
+            }
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}
+
 /// `opsgeo check`: reads and validates every input (BAN included), writes `rejets.csv` into
 /// `out_dir` when given, and returns the statistics of every file.
 pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, PipelineError> {
     let mut rejects = RejectLog::new();
-    let inputs = read_inputs(cfg, &mut rejects)?;
-    let ban = BanIndex::load(&cfg.ban.paths)?;
+    let read = read_inputs(cfg, &mut rejects);
     if let Some(dir) = out_dir {
+        // written even when the reading stopped: the error message points to it
         std::fs::create_dir_all(dir).map_err(|e| publish_err(dir, e))?;
         let p = dir.join("rejets.csv");
         rejects.write_csv(&p).map_err(|e| publish_err(&p, e))?;
+        if let Err(PipelineError::Ingest(mut e)) = read {
+            e.set_rejects_detail(&p);
+            return Err(e.into());
+        }
     }
+    let inputs = read?;
+    let ban = BanIndex::load(&cfg.ban.paths)?;
+    check_ban_rejects(&ban, cfg.run.max_reject_rate)?;
     let mut stats = inputs.stats();
     stats.extend(ban.stats.iter().cloned());
     Ok(stats)
@@ -330,7 +394,18 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         out_dir: opts.out_dir.clone(),
         ..Default::default()
     };
-    let inputs = read_inputs(cfg, &mut rejects)?;
+    let inputs = match read_inputs(cfg, &mut rejects) {
+        Ok(inputs) => inputs,
+        Err(PipelineError::Ingest(mut e @ IngestError::TooManyRejects { .. })) => {
+            // the message promises the detail: write it beside the previous publication,
+            // without publishing anything else
+            if let Some(p) = publication.write_stop_rejects(&rejects) {
+                e.set_rejects_detail(&p);
+            }
+            return Err(e.into());
+        }
+        Err(e) => return Err(e),
+    };
     timer.lap("lecture", "chargement de la BAN");
     let input_stats = inputs.stats();
     let Inputs {
@@ -350,6 +425,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     // geocode
     let ban_start = Instant::now();
     let ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
+    check_ban_rejects(&ban, cfg.run.max_reject_rate)?;
     let ban_index_seconds = ban_start.elapsed().as_secs_f64();
     timer.lap("index_ban", "géocodage des adresses");
     let stage = geocode::stage::run(

@@ -159,6 +159,23 @@ impl Publication {
         })
     }
 
+    /// Writes the rejects of a run stopped on its reject threshold into
+    /// `<sortie>/rejets_arret.csv` (beside the previous publication, which is left as it
+    /// was; the next publication replaces the folder and removes it). `None` when it could not
+    /// be written (then the message does not promise it).
+    pub fn write_stop_rejects(&self, rejects: &RejectLog) -> Option<PathBuf> {
+        let out = &self.paths.out;
+        std::fs::create_dir_all(out).ok()?;
+        let p = out.join(dir::STOP_REJECTS);
+        match rejects.write_csv(&p) {
+            Ok(()) => Some(p),
+            Err(e) => {
+                warn!("{} : écriture impossible : {e}", p.display());
+                None
+            }
+        }
+    }
+
     /// Empties the staging folder, to write the outputs again.
     pub fn reset_staging(&self) -> Result<(), PipelineError> {
         std::fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
@@ -230,6 +247,16 @@ impl Drop for Publication {
 }
 
 fn check_replaceable(out: &Path) -> Result<(), PublishError> {
+    // a symbolic link would be replaced by a folder: refused rather than followed, so that the
+    // publication stays one atomic exchange of two folders of the same parent
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(PublishError::OutputDir {
+            path: out.to_path_buf(),
+            message: "c'est un lien symbolique : opsgeo remplace le dossier de sortie en entier \
+                      et ne suit pas les liens ; indiquez le chemin du dossier réel"
+                .into(),
+        });
+    }
     let foreign = dir::foreign_entries(out).map_err(io_err(out))?;
     if foreign.is_empty() {
         return Ok(());

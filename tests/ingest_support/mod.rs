@@ -60,5 +60,6 @@ pub fn input<C: Default>(path: PathBuf) -> CsvInput<C> {
         encoding: "auto".into(),
         delimiter: "auto".into(),
         columns: C::default(),
+        latest_date: None,
     }
 }

@@ -146,6 +146,11 @@ impl Builder {
                 *reasons.entry(why.to_string()).or_default() += 1;
                 stats.rejected += 1;
             };
+            // NUL bytes, invalid UTF-8: the row would index « � » street names
+            if let Some((_, why)) = row.defect() {
+                reject("", "", why);
+                return Ok(());
+            }
             let code_raw = row.get(c.code_insee);
             let Some(code) = normalize_insee(&code_raw) else {
                 reject("code_insee", &code_raw, reason::INSEE);

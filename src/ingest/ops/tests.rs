@@ -362,3 +362,30 @@ fn ops_files_in_latin1_with_commas() {
     );
     assert_eq!(h[0].composition, Some(Composition::SingleParent));
 }
+
+/// Regression (issue 14): a move-in date of 12/2099 was accepted, silently « not recent ».
+/// The limit comes from the configuration's reference date, not from today's clock.
+#[test]
+fn a_move_in_date_after_the_reference_year_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let rp = rpls(dir.path());
+    let content = file(
+        HH_HEADER,
+        &[
+            "LOG01;1;12/2099;2;45;80;1;P001",
+            "LOG02;1;12/2023;2;45;80;1;P001",
+            "LOG03;1;01/2024;2;45;80;1;P001",
+        ],
+    );
+    let hp = write(dir.path(), "menages.csv", content.as_bytes());
+    let mut inp = input(hp);
+    inp.latest_date = YearMonth::new(2023, 12);
+    let mut rejects = RejectLog::new();
+    let (_, s) = read_households(&inp, &rp.ids, &rp.dwellings, &mut rejects).unwrap();
+    assert_eq!((s.accepted, s.rejected), (1, 2));
+    for r in rejects.rejects() {
+        assert_eq!(r.column, "DATE_EMMENAGEMENT");
+        assert!(r.reason.contains("postérieure à 12/2023"), "{}", r.reason);
+    }
+    assert_eq!(rejects.rejects()[0].value, "12/2099");
+}

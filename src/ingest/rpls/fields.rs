@@ -172,6 +172,21 @@ pub fn opt_year_month(s: &str) -> Result<Option<YearMonth>, Reason> {
         .ok_or_else(|| "date attendue au format MM/AAAA ou JJ/MM/AAAA (années 1800 à 2100)".into())
 }
 
+/// A date read from an input, refused when it is later than `latest` (a date in the future of
+/// the survey: 12/2099 for 12/2019…). `latest` comes from the configuration, never from
+/// today's clock, so that a run is reproducible.
+pub fn not_after(
+    d: Option<YearMonth>,
+    latest: Option<YearMonth>,
+) -> Result<Option<YearMonth>, Reason> {
+    match (d, latest) {
+        (Some(d), Some(l)) if d > l => Err(format!(
+            "date postérieure à {l}, dernier mois admis (date de référence de l'enquête + 1 an)"
+        )),
+        _ => Ok(d),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,7 +128,12 @@ fn each_rule_rejects_with_column_value_and_french_reason() {
         assert_eq!(rej.file, "rpls.csv");
         assert_eq!(rej.line, 2);
         assert_eq!(rej.column, col, "{col}={bad}");
-        assert_eq!(rej.value, bad, "{col}={bad}");
+        // values without the shape of their column are never echoed (issue 14)
+        if ["2123", "abc"].contains(&bad) {
+            assert!(rej.value.starts_with("(valeur masquée"), "{col}={bad}");
+        } else {
+            assert_eq!(rej.value, bad, "{col}={bad}");
+        }
         assert!(rej.reason.contains(reason), "{col}={bad}: {}", rej.reason);
     }
 }
@@ -482,4 +487,122 @@ fn dpe_letters_match_the_model() {
             "{l:?}"
         );
     }
+}
+
+/// Reads `rows` with the date limit of a 2022 survey (latest month accepted: 12/2023).
+fn read_rows_2022(rows: &[String]) -> (RplsData, RejectLog) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "rpls.csv", rpls_file(rows).as_bytes());
+    let mut rejects = RejectLog::new();
+    let mut inp = input(path);
+    inp.latest_date = YearMonth::new(2023, 12);
+    let data = read_rpls(&inp, &territory(), &mut rejects).expect("read");
+    assert!(data.stats.reconciles(), "{:?}", data.stats);
+    assert_eq!(data.stats.rejected as usize, rejects.len());
+    (data, rejects)
+}
+
+/// Regression (issue 14): `LOYERPRINC = 1000000000000` was accepted and a regional mean rent
+/// became 352 million €; `99999999999999999999` wrapped a sum.
+#[test]
+fn implausible_rents_are_rejected_not_published() {
+    for (bad, reason) in [
+        ("1000000000000", "loyer mensuel invraisemblable"),
+        ("99999999999999999999", "loyer principal"),
+        ("10000,01", "loyer mensuel invraisemblable"),
+        ("5000", "par m²"),
+    ] {
+        let (d, r) = read_rows(&[rpls_row("0000000001", &[("LOYERPRINC", bad)])]);
+        assert_eq!(d.stats.accepted, 0, "{bad}");
+        let rej = &r.rejects()[0];
+        assert_eq!(rej.column, "LOYERPRINC");
+        assert!(rej.reason.contains(reason), "{bad}: {}", rej.reason);
+        assert!(!rej.value.contains("00000"), "{bad}: {}", rej.value);
+    }
+    let (d, _) = read_rows(&[rpls_row("0000000001", &[("LOYERPRINC", "9999")])]);
+    assert_eq!(d.dwellings[0].rent, None);
+}
+
+/// Regression (issue 14): a lease starting 01/2090 and a first letting in 2099 were accepted
+/// (silently « not recent »). The limit comes from the reference date, not today's clock.
+#[test]
+fn dates_after_the_reference_year_are_rejected() {
+    for (col, bad) in [("BAIL", "01/2090"), ("LOCAT", "2099"), ("BAIL", "01/2024")] {
+        let (d, r) = read_rows_2022(&[rpls_row("0000000001", &[(col, bad)])]);
+        assert_eq!(d.stats.rejected, 1, "{col}={bad}");
+        assert_eq!(r.rejects()[0].column, col);
+    }
+    let (d, _) = read_rows_2022(&[rpls_row("0000000001", &[("BAIL", "12/2023")])]);
+    assert_eq!(d.stats.accepted, 1);
+}
+
+/// Regression (issue 14): with `IDENT_REP` and `DEPCOM` swapped in the header, `rejets.csv`
+/// held the real identifiers as « valeur ».
+#[test]
+fn swapped_identifier_and_commune_columns_echo_no_identifier() {
+    let mut header: Vec<&str> = RPLS_HEADER.to_vec();
+    header.swap(0, 3);
+    let mut content = header.join(";");
+    content.push('\n');
+    let ids = ["Z689383813", "Z000000417", "A12345678B"];
+    for id in ids {
+        content.push_str(&rpls_row(id, &[]));
+        content.push('\n');
+    }
+    let (d, r) = read_bytes(content.as_bytes());
+    assert_eq!(d.stats.rejected, 3);
+    let mut out = Vec::new();
+    for rej in r.rejects() {
+        out.push(format!("{rej:?}"));
+    }
+    let text = out.join("\n");
+    for id in ids {
+        assert!(!text.contains(id), "{id} echoed: {text}");
+    }
+}
+
+/// Regression (issue 14): a NUL byte in a street name was accepted, then killed the
+/// GeoPackage writing (« FfiNulError »), no file or line named.
+#[test]
+fn a_nul_byte_rejects_its_row_at_reading() {
+    let rows = [
+        rpls_row("0000000001", &[("NOMVOIE", "DES\0GODRANS")]),
+        rpls_row("0000000002", &[]),
+    ];
+    let (d, r) = read_rows(&rows);
+    assert_eq!((d.stats.accepted, d.stats.rejected), (1, 1));
+    assert_eq!(r.rejects()[0].line, 2);
+    assert_eq!(r.rejects()[0].column, "NOMVOIE");
+    assert!(r.rejects()[0].reason.contains("octet nul"));
+}
+
+/// Regression (issue 14): a UTF-8 file with one stray byte was decoded as Windows-1252
+/// throughout and « MÃ©diterranÃ©e » was published.
+#[test]
+fn one_stray_byte_does_not_turn_a_utf8_file_into_latin1() {
+    let mut content = rpls_file(&[
+        rpls_row("0000000001", &[("NOMVOIE", "DE LA MÉDITERRANÉE")]),
+        rpls_row("0000000002", &[("NOMVOIE", "DES ÉCOLES")]),
+    ])
+    .into_bytes();
+    content.extend_from_slice(rpls_row("0000000003", &[("NOMVOIE", "X")]).as_bytes());
+    let x = content.len() - rpls_row("0000000003", &[("NOMVOIE", "X")]).len()
+        + rpls_row("0000000003", &[("NOMVOIE", "X")])
+            .find(";X;")
+            .unwrap()
+        + 1;
+    content[x] = 0xE9;
+    content.push(b'\n');
+    let (d, r) = read_bytes(&content);
+    assert!(d.stats.format.contains("UTF-8"), "{}", d.stats.format);
+    assert_eq!((d.stats.accepted, d.stats.rejected), (2, 1));
+    assert_eq!(r.rejects()[0].line, 4);
+    assert!(r.rejects()[0].reason.contains("UTF-8"));
+    let names: Vec<String> = (0..d.addresses.len())
+        .map(|i| d.addresses.get(i as u32).street_name.to_string())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.contains("MÉDITERRANÉE")),
+        "{names:?}"
+    );
 }

@@ -159,9 +159,14 @@ fn make_transform(epsg: u32) -> Option<CoordTransform> {
     };
     match build() {
         Ok(t) => Some(t),
-        Err(e) => {
+        Err(_) => {
+            // the code comes from the file (GDAL's message would repeat it): shown only with the shape of a short number
+            let code = crate::ingest::rejects::shown(
+                crate::ingest::rejects::ValueKind::Number,
+                &epsg.to_string(),
+            );
             tracing::warn!(
-                "RPLS : système de coordonnées EPSG:{epsg} inutilisable ({e}) ; les X/Y dans ce système sont ignorés et les logements géocodés par leur adresse"
+                "RPLS : système de coordonnées EPSG:{code} inutilisable ; les X/Y dans ce système sont ignorés et les logements géocodés par leur adresse"
             );
             None
         }

@@ -12,13 +12,17 @@ use std::path::{Path, PathBuf};
 
 /// Top-level names opsgeo itself writes into an output folder (besides those listed by the
 /// manifest of the publication in place).
-pub const KNOWN_OUTPUTS: [&str; 5] = [
+pub const KNOWN_OUTPUTS: [&str; 6] = [
     "opsgeo.gpkg",
     "opsgeo.qgs",
     "manifest.json",
     "rejets.csv",
     "fgb",
+    STOP_REJECTS,
 ];
+
+/// Rejects of a run stopped on its reject threshold, written beside the previous publication.
+pub const STOP_REJECTS: &str = "rejets_arret.csv";
 
 /// Paths of one output folder.
 #[derive(Debug, Clone)]

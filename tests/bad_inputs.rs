@@ -1,0 +1,504 @@
+//! Bad inputs (issue 14): one small case per kind of fault, on a 400-dwelling synthetic set.
+//! Each case attacks the output: exit code, the file named in the message, what was (not)
+//! written, and that no identifier read from an input reaches stderr or a rejects file.
+//!
+//! Cases stop while reading (before the secrecy stage), so they run in a few seconds even in
+//! debug builds; `opsgeo check --out` is used when the rejects file itself is checked.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::*;
+
+/// A fresh synthetic input set (400 dwellings, seed 5) and the identifiers it holds.
+struct Set {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    /// Every `IDENT_REP` of the RPLS file.
+    ids: Vec<String>,
+}
+
+fn synth() -> Set {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("set");
+    let o = opsgeo(&[
+        "synth",
+        "--dwellings",
+        "400",
+        "--seed",
+        "5",
+        "--out",
+        path_str(&root),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let text = read_latin1(&root.join("rpls_2022.csv"));
+    let ids: Vec<String> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(';').next())
+        .filter(|id| id.len() >= 6)
+        .map(str::to_string)
+        .collect();
+    assert!(ids.len() > 300);
+    Set {
+        _dir: dir,
+        root,
+        ids,
+    }
+}
+
+impl Set {
+    fn config(&self) -> PathBuf {
+        self.root.join("opsgeo.toml")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.root.join("sortie")
+    }
+
+    fn run(&self, extra: &[&str]) -> Output {
+        let cfg = self.config();
+        let out = self.out();
+        let mut args = vec!["run", "--config", path_str(&cfg), "--out", path_str(&out)];
+        args.extend_from_slice(extra);
+        opsgeo(&args)
+    }
+
+    fn check(&self) -> Output {
+        let cfg = self.config();
+        let out = self.out();
+        opsgeo(&["check", "--config", path_str(&cfg), "--out", path_str(&out)])
+    }
+
+    fn set_config(&self, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.config()).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(self.config(), text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// Asserts that no identifier of the inputs appears in `text`.
+    fn assert_no_identifier(&self, what: &str, text: &str) {
+        for id in &self.ids {
+            assert!(!text.contains(id.as_str()), "{what} shows {id}:\n{text}");
+        }
+    }
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read_latin1(p: &Path) -> String {
+    encoding_rs::WINDOWS_1252
+        .decode(&std::fs::read(p).unwrap())
+        .0
+        .into_owned()
+}
+
+fn write_latin1(p: &Path, text: &str) {
+    std::fs::write(p, encoding_rs::WINDOWS_1252.encode(text).0).unwrap();
+}
+
+/// Removes the first line of a file (its header).
+fn drop_header(p: &Path) {
+    let bytes = std::fs::read(p).unwrap();
+    let nl = bytes.iter().position(|&b| b == b'\n').unwrap();
+    std::fs::write(p, &bytes[nl + 1..]).unwrap();
+}
+
+/// Regression: a file without its header line printed its first data row, identifier
+/// included (« colonnes présentes : Z689383813, … »), in text and JSON logs.
+#[test]
+fn missing_header_is_reported_without_echoing_the_first_row() {
+    for file in [
+        "rpls_2022.csv",
+        "ops_menages_2022.csv",
+        "ops_occupants_2022.csv",
+    ] {
+        for format in ["text", "json"] {
+            let set = synth();
+            drop_header(&set.root.join(file));
+            let o = set.run(&["--log-format", format]);
+            assert_eq!(o.status.code(), Some(1), "{file}: {}", err(&o));
+            let e = err(&o);
+            assert!(
+                e.contains(file) && e.contains("en-tête absent ou illisible"),
+                "{file}: {e}"
+            );
+            set.assert_no_identifier(file, &e);
+        }
+    }
+}
+
+#[test]
+fn corrections_without_header_or_with_an_identifier_in_a_number_column_echo_nothing() {
+    let set = synth();
+    let id = set.ids[0].clone();
+    let corr = set.root.join("corrections.csv");
+    // no header: the first row would be read as the column names
+    std::fs::write(&corr, format!("{id};854000;6690000;vu\n")).unwrap();
+    let o = set.run(&["--corrections", path_str(&corr)]);
+    assert_ne!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(err(&o).contains("en-tête absent"), "{}", err(&o));
+    set.assert_no_identifier("stderr", &err(&o));
+    // the identifier written in the x column
+    std::fs::write(&corr, format!("IDENT_REP;x;y\n;{id};6690000\n")).unwrap();
+    let o = set.run(&["--corrections", path_str(&corr)]);
+    assert_ne!(o.status.code(), Some(0), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("corrections.csv") && e.contains("ligne 2"),
+        "{e}"
+    );
+    set.assert_no_identifier("stderr", &e);
+}
+
+/// Regression: with IDENT_REP and DEPCOM swapped in the header and `max_reject_rate = 1.0`,
+/// the run succeeded and `rejets.csv` held real identifiers as « valeur ».
+#[test]
+fn swapped_identifier_and_commune_headers_leak_no_identifier() {
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    let swapped = text.replacen(
+        "IDENT_REP;IDENT_ORG;RS;DEPCOM",
+        "DEPCOM;IDENT_ORG;RS;IDENT_REP",
+        1,
+    );
+    write_latin1(&p, &swapped);
+    set.set_config("max_reject_rate = 0.05", "max_reject_rate = 1.0");
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.contains("rpls_2022.csv"), "{e}");
+    set.assert_no_identifier("stderr", &e);
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    assert!(rejects.lines().count() > 300, "{rejects}");
+    set.assert_no_identifier("rejets.csv", &rejects);
+}
+
+/// Edits the row of `id` in the RPLS: `column` takes `value`.
+fn set_rpls_value(set: &Set, id: &str, column: &str, value: &str) {
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    let header: Vec<&str> = text.lines().next().unwrap().split(';').collect();
+    let col = header.iter().position(|h| *h == column).unwrap();
+    let out: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.starts_with(&format!("{id};")) {
+                let mut f: Vec<&str> = l.split(';').collect();
+                f[col] = value;
+                f.join(";")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    write_latin1(&p, &(out.join("\n") + "\n"));
+}
+
+/// Regression: `LOYERPRINC = 1000000000000` was accepted (a regional mean rent of 352 M€),
+/// `99999999999999999999` wrapped a sum; dates in 2090 and 2099 were accepted.
+#[test]
+fn implausible_rents_and_future_dates_are_rejected_with_a_reject_line() {
+    let set = synth();
+    let cases = [
+        ("LOYERPRINC", "1000000000000", "loyer"),
+        ("LOYERPRINC", "99999999999999999999", "loyer"),
+        ("BAIL", "01/2090", "postérieure"),
+        ("LOCAT", "2099", "mise en location"),
+    ];
+    for (i, (col, v, _)) in cases.iter().enumerate() {
+        set_rpls_value(&set, &set.ids[10 + i], col, v);
+    }
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    for (col, v, reason) in cases {
+        let line = rejects
+            .lines()
+            .find(|l| l.contains(&format!(";{col};")) && l.contains(reason))
+            .unwrap_or_else(|| panic!("no reject for {col}={v}:\n{rejects}"));
+        assert!(line.contains("rpls_2022.csv"), "{line}");
+    }
+    assert!(!rejects.contains("1000000000000"));
+    set.assert_no_identifier("rejets.csv", &rejects);
+}
+
+/// Regression: an RPLS file with only its header blamed `ops_menages_2022.csv`.
+#[test]
+fn an_rpls_with_only_its_header_is_named() {
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    write_latin1(&p, &format!("{}\n", text.lines().next().unwrap()));
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("rpls_2022.csv") && e.contains("aucune ligne"),
+        "{e}"
+    );
+    assert!(!e.contains("ops_menages"), "{e}");
+}
+
+/// Regression: an unterminated quote swallowed the end of the RPLS; the rows vanished and
+/// the households file was blamed.
+#[test]
+fn an_unterminated_quote_names_the_rpls_and_its_line() {
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let n = lines.len();
+    let mut f: Vec<String> = lines[n / 2].split(';').map(str::to_string).collect();
+    f[9] = format!("\"{}", f[9]);
+    lines[n / 2] = f.join(";");
+    write_latin1(&p, &(lines.join("\n") + "\n"));
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains(&format!("rpls_2022.csv, ligne {}", n / 2 + 1)) && e.contains("guillemet"),
+        "{e}"
+    );
+    set.assert_no_identifier("stderr", &e);
+}
+
+/// Regression: « détail dans rejets.csv » was promised when the run stopped on its reject
+/// threshold, but the file was not written.
+#[test]
+fn a_run_stopped_on_its_threshold_writes_the_rejects_it_promises() {
+    let set = synth();
+    let occ = set.root.join("ops_occupants_2022.csv");
+    let text = std::fs::read_to_string(&occ).unwrap();
+    let bad: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i > 0 && i % 5 == 0 {
+                format!("{l},surplus\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&occ, bad).unwrap();
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    let promised = set.out().join("rejets_arret.csv");
+    assert!(e.contains(path_str(&promised)), "{e}");
+    let rejects = std::fs::read_to_string(&promised).unwrap();
+    assert!(rejects.contains("ops_occupants_2022.csv"));
+    set.assert_no_identifier("rejets_arret.csv", &rejects);
+    assert!(!set.out().join("opsgeo.gpkg").exists());
+    // `check --out` writes its rejets.csv too
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(set.out().join("rejets.csv").exists());
+    assert!(err(&o).contains("rejets.csv"), "{}", err(&o));
+}
+
+#[test]
+fn an_output_folder_given_as_a_symbolic_link_is_refused() {
+    let set = synth();
+    let real = set.root.join("reel");
+    std::fs::create_dir_all(&real).unwrap();
+    std::os::unix::fs::symlink(&real, set.out()).unwrap();
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("lien symbolique"), "{}", err(&o));
+    let meta = std::fs::symlink_metadata(set.out()).unwrap();
+    assert!(meta.file_type().is_symlink());
+}
+
+#[test]
+fn a_config_path_pointing_at_a_folder_is_a_usage_error_naming_the_key() {
+    let set = synth();
+    std::fs::create_dir_all(set.root.join("dossier")).unwrap();
+    set.set_config("path = \"ops_menages_2022.csv\"", "path = \"dossier\"");
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("ops_households.path"), "{}", err(&o));
+}
+
+#[test]
+fn with_json_logs_the_fatal_error_is_one_json_object() {
+    let set = synth();
+    drop_header(&set.root.join("rpls_2022.csv"));
+    let o = set.run(&["--log-format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    let last = e.lines().last().unwrap();
+    let v: serde_json::Value = serde_json::from_str(last).unwrap_or_else(|_| panic!("{e}"));
+    assert_eq!(v["level"], "ERROR");
+    assert!(v["fields"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("rpls_2022.csv"));
+}
+
+#[test]
+fn utf16_and_duplicated_columns_are_named() {
+    let set = synth();
+    let p = set.root.join("ops_menages_2022.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text.trim_start_matches('\u{feff}').encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(&p, utf16).unwrap();
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("ops_menages_2022.csv") && err(&o).contains("UTF-16"),
+        "{}",
+        err(&o)
+    );
+    std::fs::write(&p, text.replacen("APL", "COMPOSITION", 1)).unwrap();
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("ops_menages_2022.csv") && err(&o).contains("« COMPOSITION »"),
+        "{}",
+        err(&o)
+    );
+}
+
+/// Regression: an empty IRIS layer gave every dwelling « sans IRIS », exit 0.
+#[test]
+fn an_empty_zone_layer_stops_the_run() {
+    let set = synth();
+    std::fs::write(
+        set.root.join("zones/qpv_2015.geojson"),
+        r#"{"type":"FeatureCollection","features":[]}"#,
+    )
+    .unwrap();
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("qpv_2015.geojson"), "{}", err(&o));
+}
+
+/// Regression: QPV given as points were all rejected (5/5) and the run published « hors
+/// QPV » everywhere.
+#[test]
+fn a_zone_layer_losing_its_features_obeys_the_reject_threshold() {
+    let set = synth();
+    let p = set.root.join("zones/qpv_2015.geojson");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    let mut doc = doc;
+    for f in doc["features"].as_array_mut().unwrap() {
+        f["geometry"] = serde_json::json!({"type": "Point", "coordinates": [5.04, 47.32]});
+    }
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("qpv_2015.geojson") && e.contains("5 lignes rejetées sur 5"),
+        "{e}"
+    );
+    let promised = set.out().join("rejets_arret.csv");
+    assert!(e.contains(path_str(&promised)), "{e}");
+    assert!(std::fs::read_to_string(promised)
+        .unwrap()
+        .contains("qpv_2015.geojson"));
+}
+
+/// Regression: a BAN with empty coordinates had all its rows rejected, none reported, and
+/// 75 % of the dwellings « non trouvé », exit 0.
+#[test]
+fn a_ban_without_coordinates_stops_the_run() {
+    use std::io::{Read, Write};
+    let set = synth();
+    let p = set.root.join("ban/adresses-00.csv.gz");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&p).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let out: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return l.to_string();
+            }
+            let mut f: Vec<&str> = l.split(';').collect();
+            f[10] = "";
+            f[11] = "";
+            f.join(";")
+        })
+        .collect();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&p).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gz.write_all((out.join("\n") + "\n").as_bytes()).unwrap();
+    gz.finish().unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.contains("adresses-00.csv.gz") && e.contains("x/y"), "{e}");
+}
+
+/// Regression: a truncated `.shp` lost 26 of 39 IRIS and the run published, exit 0.
+#[test]
+fn a_truncated_shapefile_stops_the_run() {
+    let set = synth();
+    let shp = set.root.join("zones/iris/iris.shp");
+    let len = std::fs::metadata(&shp).unwrap().len();
+    let f = std::fs::OpenOptions::new().write(true).open(&shp).unwrap();
+    f.set_len(len / 3).unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.lines().last().unwrap().contains("iris.shp"), "{e}");
+}
+
+/// Regression: all IRIS rejected for a wrong `.prj`, every dwelling « sans IRIS », exit 0.
+#[test]
+fn a_wrong_prj_stops_the_run_with_a_hint() {
+    let set = synth();
+    std::fs::write(
+        set.root.join("zones/iris/iris.prj"),
+        r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#,
+    )
+    .unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    let last = e.lines().last().unwrap();
+    assert!(
+        last.contains("iris.shp") && last.contains("système de coordonnées"),
+        "{e}"
+    );
+    // GDAL's own messages are capped
+    assert!(e.lines().count() < 40, "{e}");
+}
+
+/// Regression: two QPV with the same polygon: one vanished from the join, no report.
+#[test]
+fn two_zones_with_the_same_polygon_are_reported() {
+    let set = synth();
+    let p = set.root.join("zones/qpv_2015.geojson");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    let features = doc["features"].as_array_mut().unwrap();
+    let mut copy = features[0].clone();
+    copy["properties"]["code_qp"] = "QP999999".into();
+    features.push(copy);
+    std::fs::write(&p, doc.to_string()).unwrap();
+    set.set_config("max_reject_rate = 0.05", "max_reject_rate = 0.5");
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    assert!(
+        rejects.contains("qpv_2015.geojson;6;géométrie;QP999999;polygone identique"),
+        "{rejects}"
+    );
+}
