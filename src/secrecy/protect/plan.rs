@@ -212,12 +212,12 @@ impl<'s, 't> Dfs<'s, 't> {
                 // the node to move keeps its change
                 continue;
             }
-            if st.single(x) && x != self.delta[0].0 .0 {
-                continue;
-            }
             let change = if x == r.parent { -imb } else { imb };
             let cur = self.delta_of(node);
             let new = cur + change;
+            if x != self.delta[0].0 .0 && !st.may_move(x, new) {
+                continue;
+            }
             if new.abs() > self.q || st.t(node) + (new as i64) < 0 || (cur != 0 && new == 0) {
                 // undoing an earlier change only reopens what it balanced
                 continue;
@@ -516,7 +516,9 @@ fn swap_at(
         let mut sibs: Vec<(i64, u32)> = rel
             .children
             .iter()
-            .filter(|&&s| s != level.0 && v.kinds[s as usize] == RowKind::Layer && !st.single(s))
+            .filter(|&&s| {
+                s != level.0 && v.kinds[s as usize] == RowKind::Layer && st.may_move(s, -change)
+            })
             .map(|&s| {
                 let t = st.t(st.node_in(s, level.1));
                 (if change > 0 { -t } else { t }, s)
@@ -730,7 +732,7 @@ fn descend(
         let mut kids: Vec<Node> = rel
             .children
             .iter()
-            .filter(|&&c| !st.single(c) || st.single(node.0))
+            .filter(|&&c| st.may_move(c, d) || st.single(node.0))
             .map(|&c| st.node_in(c, cur.1))
             .collect();
         // the most able first (largest when giving), then in row order

@@ -232,6 +232,14 @@ impl<'t> State<'t> {
             && self.truth[row as usize][Measure::Dwellings as usize] == 1
     }
 
+    /// Whether an alternative table may change a row of another value by `change` (net). A
+    /// row of a single dwelling is fixed ([`Self::single`]); a « récents » row of a single
+    /// household may still gain one: that household knows its own values, not that it is the
+    /// only recent mover of its building.
+    pub fn may_move(&self, row: u32, change: i32) -> bool {
+        !self.single(row) || (self.pop(row) == Population::Recents && change > 0)
+    }
+
     /// Whether a published value gives a node exactly.
     pub fn known_exactly(&self, node: Node) -> bool {
         self.faces(node).into_iter().flatten().any(|(row, m)| {
