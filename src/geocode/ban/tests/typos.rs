@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::geocode::ban::typo::TYPO_STREET_SCORE;
+use crate::geocode::review::needs_review;
 
 /// Rue du Nord (3, 10), Cours du Parc (34, 49), Rue de la Liberté (1–9), and a few other
 /// Dijon streets, each number 10 m apart along x.
@@ -90,6 +91,16 @@ fn damaged_article_rue_de_ta_liberte() {
     let r = ban.geocode(&addr("21231", "20", "", "RUE", "DE TA LIBERTE"));
     assert_eq!(r.level, GeocodeLevel::Interpolation);
     assert!(r.score < TYPO_STREET_SCORE, "{}", r.score);
+}
+
+#[test]
+fn a_forgiven_typo_goes_to_the_review_layer() {
+    let (_d, ban) = dijon(&[]);
+    let typo = ban.geocode(&addr("21231", "10", "", "", "RSE DU NORD"));
+    let exact = ban.geocode(&addr("21231", "10", "", "RUE", "DU NORD"));
+    assert_eq!(exact.level, GeocodeLevel::Numero);
+    assert!(needs_review(typo.level, typo.score));
+    assert!(!needs_review(exact.level, exact.score));
 }
 
 #[test]
