@@ -25,6 +25,7 @@ mod intern;
 mod lookup;
 mod numbers;
 mod query;
+mod typo;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
 //! The review layer `geocodage_a_verifier` of the GeoPackage: one point per distinct address
-//! located below `numero` (and per corrected address), at the best guess, with the RPLS address
+//! located below `numero` or found at `numero` through a forgiven typo (and per corrected
+//! address), at the best guess, with the RPLS address
 //! fields, the level, the score and the runner-up's score. No dwelling identifier: a row is an
 //! address, never a dwelling.
 //!
@@ -13,7 +14,7 @@ use gdal::vector::{Feature, Geometry, LayerAccess, LayerOptions, OGRwkbGeometryT
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags, Metadata};
 
 use super::corrections::{address_key, check_l93, Correction, Corrections, MOVED_M};
-use super::{GeocodeError, GeocodeLevel, GeocodeResult};
+use super::{GeocodeError, GeocodeLevel, GeocodeOptions, GeocodeResult};
 use crate::emit::gpkg::columns::ColumnKind;
 use crate::emit::gpkg::ogr::{self, describe, FieldSpec};
 use crate::emit::gpkg::sql_text;
@@ -26,8 +27,8 @@ pub const REVIEW_LAYER: &str = "geocodage_a_verifier";
 pub const REVIEW_TITLE: &str = "Géocodage à vérifier";
 /// Layer description (`gpkg_contents.description`).
 pub const REVIEW_DESCRIPTION: &str = "Une ligne par adresse RPLS distincte localisée moins \
-précisément qu'au numéro (numéro sans indice, interpolation, voie, commune, non trouvée) ou \
-corrigée à la main. Le point est la meilleure proposition du géocodeur (ou la correction). \
+précisément qu'au numéro (numéro sans indice, interpolation, voie, commune, non trouvée), trouvée \
+au numéro malgré une faute de frappe sur la voie (score inférieur à 0,8) ou corrigée à la main. Le point est la meilleure proposition du géocodeur (ou la correction). \
 Déplacer un point dans QGIS, puis désigner cette GeoPackage comme fichier de corrections, \
 corrige l'adresse au traitement suivant ; on peut aussi reporter la clé d'adresse dans le \
 fichier CSV de corrections.";
@@ -111,9 +112,15 @@ pub struct ReviewRow<'a> {
     pub dwellings: u64,
 }
 
-/// Whether an answer goes to the review layer.
-pub fn needs_review(level: GeocodeLevel) -> bool {
-    !matches!(level, GeocodeLevel::Numero | GeocodeLevel::RplsXy)
+/// Whether an answer goes to the review layer: located below `numero`, or at `numero` with a
+/// score below the default street-name threshold (a forgiven typo, see
+/// [`GeocodeOptions::DEFAULT_MIN_STREET_SCORE`]).
+pub fn needs_review(level: GeocodeLevel, score: f32) -> bool {
+    match level {
+        GeocodeLevel::RplsXy => false,
+        GeocodeLevel::Numero => score < GeocodeOptions::DEFAULT_MIN_STREET_SCORE,
+        _ => true,
+    }
 }
 
 /// Opens an existing GeoPackage in update mode and adds the review layer to it, with its field

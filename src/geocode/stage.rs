@@ -73,14 +73,14 @@ pub fn run(
 
 impl GeocodeStage {
     /// The rows of the review layer: every address that locates at least one dwelling below
-    /// `numero`, and every corrected address, in address order.
+    /// `numero` or through a forgiven typo, and every corrected address, in address order.
     pub fn review_rows<'a>(&'a self, book: &'a AddressBook) -> Vec<ReviewRow<'a>> {
         self.by_address
             .iter()
             .enumerate()
             .filter(|(i, r)| {
                 r.level == GeocodeLevel::Correction
-                    || (needs_review(r.level) && self.dwellings_by_address[*i] > 0)
+                    || (needs_review(r.level, r.score) && self.dwellings_by_address[*i] > 0)
             })
             .map(|(i, r)| ReviewRow {
                 address: book.get(i as u32),

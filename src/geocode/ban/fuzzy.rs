@@ -160,10 +160,38 @@ impl<'a> Probe<'a> {
         min: f32,
         other: impl FnOnce() -> &'b str,
     ) -> Option<f32> {
+        let max = max_edits(self.len, other_len, min);
+        let (d, n) = self.distance_and_len(other_len, other_mask, other_pairs, max, other)?;
+        let sim = 1.0 - d as f32 / self.len.max(n) as f32;
+        (sim >= min).then_some(sim)
+    }
+
+    /// The edit distance between the compact names when it is at most `max` (and the numeric
+    /// words agree), reading the other name only when the cheap filters pass.
+    pub fn distance_with<'b>(
+        &self,
+        other_len: usize,
+        other_mask: u64,
+        other_pairs: u64,
+        max: usize,
+        other: impl FnOnce() -> &'b str,
+    ) -> Option<usize> {
+        self.distance_and_len(other_len, other_mask, other_pairs, max, other)
+            .map(|(d, _)| d)
+    }
+
+    /// [`Probe::distance_with`] and the compact length of the other name.
+    fn distance_and_len<'b>(
+        &self,
+        other_len: usize,
+        other_mask: u64,
+        other_pairs: u64,
+        max: usize,
+        other: impl FnOnce() -> &'b str,
+    ) -> Option<(usize, usize)> {
         if self.len == 0 || other_len == 0 {
             return None;
         }
-        let max = max_edits(self.len, other_len, min);
         if self.len.abs_diff(other_len) > max {
             return None;
         }
@@ -186,8 +214,7 @@ impl<'a> Probe<'a> {
         if d > 0 && !same_numbers(self.name, other) {
             return None;
         }
-        let sim = 1.0 - d as f32 / self.len.max(n) as f32;
-        (sim >= min).then_some(sim)
+        Some((d, n))
     }
 }
 

@@ -24,9 +24,10 @@
 use super::fuzzy::Probe;
 use super::numbers::{self, Answer};
 use super::query::{Query, StreetQuery};
+use super::typo;
 use super::{BanIndex, FuzzyKey, MULTI_FLAG};
 use crate::geocode::normalize::abbreviate_titles;
-use crate::geocode::{GeocodeLevel, GeocodeResult};
+use crate::geocode::{GeocodeLevel, GeocodeOptions, GeocodeResult};
 use crate::model::{Coord, RawAddress, NONE};
 
 /// Type factor when the query or the BAN street has no street type.
@@ -145,7 +146,7 @@ fn scan(
 }
 
 /// The BAN streets of a lookup value.
-fn streets_of(ban: &BanIndex, value: u32) -> Vec<u32> {
+pub(crate) fn streets_of(ban: &BanIndex, value: u32) -> Vec<u32> {
     if value & MULTI_FLAG != 0 {
         ban.data.multi[(value & !MULTI_FLAG) as usize].to_vec()
     } else {
@@ -217,6 +218,18 @@ pub(crate) fn geocode(ban: &BanIndex, addr: &RawAddress) -> GeocodeResult {
         }
         rejected = rejected.max(ranked.first().map_or(0.0, Ranked::score));
         ranked.clear();
+    }
+    if ranked.is_empty() && min <= GeocodeOptions::DEFAULT_MIN_STREET_SCORE {
+        // a typo that leaves one clear street (not under a stricter threshold)
+        if let Some(m) = q
+            .street
+            .as_ref()
+            .and_then(|sq| typo::forgiven(ban, commune, sq))
+        {
+            // no other street is close enough to be scored: the runner-up is a street of
+            // the same name only (another former commune)
+            ranked = answers(ban, &q, &[m]);
+        }
     }
     let Some(best) = ranked.first() else {
         return commune_answer(ban, commune, rejected);

@@ -600,3 +600,4 @@ fn too_many_distinct_indices_are_rejected() {
 }
 
 mod cascade;
+mod typos;
