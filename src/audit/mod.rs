@@ -301,7 +301,7 @@ fn bucket(x: f64, edges: &[(f64, &'static str)], last: &'static str) -> &'static
 }
 
 /// Audits a GeoPackage file (with the values of the absent « récents » rows of its
-/// programmes, bâtiments and cages when `absent_rows`, see [`audit_absent_rows`]).
+/// programmes, bâtiments and cages when `absent_rows`, see [`audit_with`]).
 pub fn audit_file(
     path: &Path,
     params: &SecrecySection,
@@ -317,19 +317,6 @@ pub fn audit_file(
 /// Audits what was read from a GeoPackage.
 pub fn audit(p: &Published, params: &SecrecySection) -> AuditReport {
     audit_with(p, params, None)
-}
-
-/// [`audit`], the values of every « récents » row absent from the file included. A reader
-/// knows every unit of an « ensemble » layer has a « récents » row, and that an absent one
-/// holds fewer than `min_units` dwellings, every value `secret_effectif`: the absent rows of
-/// the zones (région … IRIS, QPV, QVA) are always audited, those of the programmes, bâtiments
-/// and cages (most of them: 375,292 values on the demo, 412 s instead of 21 s) only here.
-pub fn audit_absent_rows(
-    p: &Published,
-    params: &SecrecySection,
-    certificates: Option<&Certificates>,
-) -> AuditReport {
-    audit_scope(p, params, certificates, true)
 }
 
 /// [`audit_file`] with the alternative tables of the run that wrote the file (candidate proofs
@@ -488,7 +475,11 @@ pub fn audit_with(
 }
 
 /// [`audit_with`], with the values of the absent « récents » rows of the programmes,
-/// bâtiments and cages when `absent_rows` (those of the zones always).
+/// bâtiments and cages when `absent_rows`. A reader knows every unit of an « ensemble » layer
+/// has a « récents » row, and that an absent one holds fewer than `min_units` dwellings, every
+/// value `secret_effectif`: the absent rows of the zones (région … IRIS, QPV, QVA) are always
+/// audited, those of the buildings (most of them: 375,292 values on the demo, 412 s instead of
+/// 21 s) only on request.
 fn audit_scope(
     p: &Published,
     params: &SecrecySection,
@@ -680,19 +671,16 @@ fn audit_scope(
             })
         })
     };
-    let found = |row: u32, k: usize, motif: String| match av.value_index[row as usize][k] {
-        Some(vi) => finding(&p.values[vi as usize], motif),
-        None => {
-            // a value of a « récents » row absent from the file
-            let (scale, population, zone, code) = &view.keys[row as usize];
-            Finding {
-                echelle: scale.key().to_string(),
-                code: code.clone(),
-                population: population.key().to_string(),
-                zone: zone.key().to_string(),
-                indicateur: def(row, k).field.to_string(),
-                motif,
-            }
+    // a target, present in the file or in an absent « récents » row, named by its row's key
+    let found = |row: u32, k: usize, motif: String| {
+        let (scale, population, zone, code) = &view.keys[row as usize];
+        Finding {
+            echelle: scale.key().to_string(),
+            code: code.clone(),
+            population: population.key().to_string(),
+            zone: zone.key().to_string(),
+            indicateur: def(row, k).field.to_string(),
+            motif,
         }
     };
     for (row, k) in targets {

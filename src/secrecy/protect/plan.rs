@@ -677,10 +677,7 @@ fn partial_twins(
     let mut top = first.0;
     let mut climbing = false;
     for n in &own[1..] {
-        let below = under(v, n.0 .0, target.0 .0);
-        if !below {
-            climbing = true;
-        }
+        climbing |= !under(v, n.0 .0, target.0 .0);
         let (t, absorbs) = twin(n)?;
         if climbing && absorbs {
             break;
