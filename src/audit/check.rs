@@ -65,8 +65,9 @@ pub fn sampled(cell: u32) -> bool {
     cell.is_multiple_of(SAMPLE)
 }
 
-/// Sizes of the neighbourhoods tried by the local linear programs, before the whole group.
-const LOCAL_CELLS: [usize; 2] = [24, 160];
+/// Sizes of the neighbourhoods tried by the local linear programs, before the whole group
+/// (the programs are small once their leaves are folded: see [`super::reduce`]).
+const LOCAL_CELLS: [usize; 5] = [24, 160, 480, 1200, 5000];
 
 /// Values of one group whose exact interval `opsgeo run` computes when no faster proof
 /// moved them; beyond, they count as determined without proof ([`LpStats::unproven`]).
@@ -173,10 +174,20 @@ pub fn measure_ranges(
                 stats.by_exchange += 1;
                 Some((t.min(v) as f64, t.max(v) as f64))
             };
+            // the sample wants both ends; a proof, a range at least this wide
+            let want = (!wants_exact(c)).then(|| width_wanted(c).unwrap_or(1.0).max(1.0));
             let local = |stats: &mut LpStats| {
                 let r = LOCAL_CELLS.iter().find_map(|&n| {
-                    stats.solves += 2;
-                    local_range(view, bounds, &truth.values, m, c, n)
+                    local_range(
+                        view,
+                        bounds,
+                        &truth.values,
+                        m,
+                        c,
+                        n,
+                        want,
+                        &mut stats.solves,
+                    )
                 })?;
                 stats.local += 1;
                 Some(r)

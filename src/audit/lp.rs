@@ -6,7 +6,9 @@
 //! audit widens every interval it reads by [`EPS`] before counting the whole numbers in it,
 //! which can only make it report a value as pinned more readily, never less.
 
-use microlp::{ComparisonOp, Error, LinearExpr, OptimizationDirection, Problem};
+use microlp::{ComparisonOp, Error, LinearExpr, OptimizationDirection, Problem, Variable};
+
+use super::reduce::reduce;
 
 /// Widening applied to LP bounds before counting whole numbers.
 pub const EPS: f64 = 1e-6;
@@ -56,6 +58,16 @@ impl System {
         weights: &[(usize, f64)],
         maximise: bool,
     ) -> Result<Optimum, Infeasible> {
+        self.solve(weights, maximise, true)
+    }
+
+    /// [`Self::optimise`], the unknowns held by one relation only folded first or not.
+    fn solve(
+        &self,
+        weights: &[(usize, f64)],
+        maximise: bool,
+        folded: bool,
+    ) -> Result<Optimum, Infeasible> {
         let dir = if maximise {
             OptimizationDirection::Maximize
         } else {
@@ -66,27 +78,47 @@ impl System {
         for &(v, w) in weights {
             obj[v] += w;
         }
-        let vars: Vec<_> = self
-            .bounds
-            .iter()
-            .zip(&obj)
-            .map(|(&b, &o)| p.add_var(o, b))
+        // the unknowns held by one relation only fold into bounds (exact: see `reduce`)
+        let keep: Vec<usize> = (0..obj.len())
+            .filter(|&v| !folded || obj[v] != 0.0)
             .collect();
-        for e in &self.equations {
-            let mut expr = LinearExpr::empty();
-            for &(v, c) in &e.terms {
-                expr.add(vars[v], c);
+        let red = reduce(&self.bounds, &self.equations, &keep)
+            .ok_or_else(|| Infeasible("bornes contraires aux relations".into()))?;
+        let vars: Vec<Option<Variable>> = (0..obj.len())
+            .map(|v| red.kept[v].then(|| p.add_var(obj[v], red.bounds[v])))
+            .collect();
+        for c in &red.constraints {
+            let expr = || {
+                let mut expr = LinearExpr::empty();
+                for &(v, k) in &c.terms {
+                    expr.add(vars[v].expect("kept"), k);
+                }
+                expr
+            };
+            if c.lo == c.hi {
+                p.add_constraint(expr(), ComparisonOp::Eq, c.lo);
+                continue;
             }
-            p.add_constraint(expr, ComparisonOp::Eq, e.rhs);
+            if c.lo.is_finite() {
+                p.add_constraint(expr(), ComparisonOp::Ge, c.lo);
+            }
+            if c.hi.is_finite() {
+                p.add_constraint(expr(), ComparisonOp::Le, c.hi);
+            }
         }
         let mut opts = microlp::SolveOptions::default();
         opts.presolve = false;
         opts.dual_fixing = false;
         match p.solve_with(opts) {
             Ok(outcome) => match outcome.into_solution() {
-                Ok(sol) => Ok(Optimum::Point(
-                    vars.iter().map(|&v| sol.var_value(v)).collect(),
-                )),
+                Ok(sol) => {
+                    let mut x: Vec<f64> = vars
+                        .iter()
+                        .map(|v| v.map_or(0.0, |v| sol.var_value(v)))
+                        .collect();
+                    red.complete(&mut x);
+                    Ok(Optimum::Point(x))
+                }
                 Err(_) => Err(Infeasible("résolution interrompue".into())),
             },
             Err(Error::Unbounded) => Ok(Optimum::Unbounded),
@@ -145,6 +177,91 @@ mod tests {
             }],
         };
         assert!(s.optimise(&[(0, 1.0)], true).is_err());
+    }
+}
+
+#[cfg(test)]
+mod folding {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A random forest of sums (each parent the sum of its children, plus a rest for some),
+    /// some rows known exactly or within a range: the optimum of every unknown is the same
+    /// whether the leaves are folded into bounds first or not.
+    fn system(parents: &[usize], known: &[(u8, u8)], rests: &[bool]) -> System {
+        let n = parents.len() + 1;
+        let mut s = System::default();
+        for (i, &(a, w)) in known.iter().take(n).enumerate() {
+            s.bounds.push(match (i % 3, a) {
+                (0, _) => (0.0, f64::INFINITY),
+                (1, _) => (a as f64, a as f64),
+                _ => (a as f64, (a + w % 5) as f64),
+            });
+        }
+        while s.bounds.len() < n {
+            s.bounds.push((0.0, f64::INFINITY));
+        }
+        // row i + 1 is a child of row parents[i] mod (i + 1)
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, &p) in parents.iter().enumerate() {
+            children[p % (i + 1)].push(i + 1);
+        }
+        for (p, ch) in children.iter().enumerate() {
+            if ch.is_empty() {
+                continue;
+            }
+            let mut terms = vec![(p, 1.0)];
+            terms.extend(ch.iter().map(|&c| (c, -1.0)));
+            if rests.get(p).copied().unwrap_or(false) {
+                s.bounds.push((0.0, f64::INFINITY));
+                terms.push((s.bounds.len() - 1, -1.0));
+            }
+            s.equations.push(Equation { terms, rhs: 0.0 });
+        }
+        s
+    }
+
+    fn value(o: Result<Optimum, Infeasible>, v: usize) -> Option<f64> {
+        match o {
+            Ok(Optimum::Point(x)) => Some(x[v]),
+            Ok(Optimum::Unbounded) => Some(f64::INFINITY),
+            Err(_) => None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn folding_leaves_keeps_every_optimum(
+            parents in proptest::collection::vec(0usize..1000, 1..40),
+            known in proptest::collection::vec((0u8..30, 0u8..10), 41),
+            rests in proptest::collection::vec(any::<bool>(), 41),
+            pick in 0usize..1000,
+        ) {
+            let s = system(&parents, &known, &rests);
+            let v = pick % s.bounds.len();
+            for maximise in [false, true] {
+                let a = value(s.solve(&[(v, 1.0)], maximise, true), v);
+                let b = value(s.solve(&[(v, 1.0)], maximise, false), v);
+                match (a, b) {
+                    (Some(a), Some(b)) => prop_assert!(
+                        (a - b).abs() < 1e-6 || (a.is_infinite() && b.is_infinite()),
+                        "folded {a} whole {b}"
+                    ),
+                    (a, b) => prop_assert!(a.is_none() && b.is_none(), "folded {a:?} whole {b:?}"),
+                }
+                // the point returned meets every relation and bound
+                if let Ok(Optimum::Point(x)) = s.solve(&[(v, 1.0)], maximise, true) {
+                    for e in &s.equations {
+                        let lhs: f64 = e.terms.iter().map(|&(k, c)| c * x[k]).sum();
+                        prop_assert!((lhs - e.rhs).abs() < 1e-6, "relation {lhs} ≠ {}", e.rhs);
+                    }
+                    for (k, &(lo, hi)) in s.bounds.iter().enumerate() {
+                        prop_assert!(x[k] >= lo - 1e-6 && x[k] <= hi + 1e-6, "x{k} = {} ∉ [{lo}, {hi}]", x[k]);
+                    }
+                }
+            }
+        }
     }
 }
 

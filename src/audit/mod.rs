@@ -18,6 +18,7 @@ pub mod check;
 pub mod lp;
 pub mod model;
 pub mod read;
+mod reduce;
 pub mod witness;
 
 use std::collections::BTreeMap;

@@ -20,7 +20,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::check::Bounds;
-use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System};
+use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System, EPS};
 use crate::secrecy::reader::View;
 use crate::secrecy::Certificates;
 
@@ -169,9 +169,10 @@ impl<'a> Witnesses<'a> {
 }
 
 /// Values of measure `m` of `row` reachable when at most `max_cells` rows around it move and
-/// every other row keeps its value in `point` (a solution: the true values, or a vertex of
-/// the group's program): `(lo, hi)`, part of the true interval, when it holds two whole
-/// numbers at least.
+/// every other row keeps its value in `truth` (a solution): `(lo, hi)`, part of the true
+/// interval, when it is at least `want` wide (`None`: when it holds two whole numbers, both
+/// ends computed). `solves` counts the linear programs.
+#[allow(clippy::too_many_arguments)]
 pub fn local_range(
     view: &View,
     bounds: &Bounds,
@@ -179,6 +180,8 @@ pub fn local_range(
     m: usize,
     row: u32,
     max_cells: usize,
+    want: Option<f64>,
+    solves: &mut u64,
 ) -> Option<(f64, f64)> {
     let exact = |c: u32| bounds[c as usize].exact();
     let rels_of = |c: u32| {
@@ -188,14 +191,16 @@ pub fn local_range(
             .copied()
             .filter(|&ri| view.relations[ri as usize].holds_for(m))
     };
-    // neighbourhood: breadth first through the relations, unknown rows only
+    // neighbourhood: the rows containing the target first (moving up costs nothing), then
+    // the members of their relations a step further down at a time (0-1 breadth first),
+    // unknown rows only: a change that cannot close nearby climbs to where a rounding or a
+    // rest leaves room
     let mut var_of: HashMap<u32, usize> = HashMap::default();
     let mut order = vec![row];
     var_of.insert(row, 0);
-    let mut i = 0;
-    'grow: while i < order.len() {
-        let c = order[i];
-        i += 1;
+    let mut queue: std::collections::VecDeque<(u32, u32)> = std::collections::VecDeque::new();
+    queue.push_back((row, 0));
+    'grow: while let Some((c, dist)) = queue.pop_front() {
         for ri in rels_of(c) {
             let r = &view.relations[ri as usize];
             // of a large relation, only the parent and the children holding the most (those
@@ -214,6 +219,11 @@ pub fn local_range(
                 }
                 var_of.insert(x, order.len());
                 order.push(x);
+                if x == r.parent {
+                    queue.push_front((x, dist));
+                } else {
+                    queue.push_back((x, dist + 1));
+                }
             }
         }
     }
@@ -238,14 +248,31 @@ pub fn local_range(
         }
         sys.equations.push(Equation { terms, rhs });
     }
-    let mut ends = [0.0; 2];
-    for (k, maximise) in [false, true].into_iter().enumerate() {
-        ends[k] = match sys.optimise(&[(0, 1.0)], maximise).ok()? {
+    let t = truth[row as usize] as f64;
+    let mut end = |maximise: bool| -> Option<f64> {
+        *solves += 1;
+        Some(match sys.optimise(&[(0, 1.0)], maximise).ok()? {
             Optimum::Point(x) => x[0],
             Optimum::Unbounded => f64::INFINITY,
-        };
+        })
+    };
+    match want {
+        // the true value is one end: the other one first, the second only if needed
+        Some(w) => {
+            let enough = |lo: f64, hi: f64| hi - lo >= w - EPS && whole_numbers(lo, hi) >= 2;
+            let hi = end(true)?;
+            if enough(t, hi) {
+                return Some((t, hi));
+            }
+            let lo = end(false)?;
+            enough(lo, hi).then_some((lo, hi))
+        }
+        None => {
+            let lo = end(false)?;
+            let hi = end(true)?;
+            (whole_numbers(lo, hi) >= 2).then_some((lo, hi))
+        }
     }
-    (whole_numbers(ends[0], ends[1]) >= 2).then_some((ends[0], ends[1]))
 }
 
 /// The true values of one measure, checked against the publication.

@@ -204,23 +204,22 @@ impl<'s, 't> Dfs<'s, 't> {
         let st = self.st;
         let v = self.view();
         let r = &v.relations[rel as usize];
-        // a cheap first look at every member: class, rough cost
-        let mut pre: Vec<Candidate> = Vec::new();
-        for x in r.members() {
+        // a cheap first look at a member: class, rough cost
+        let look = |x: u32| -> Option<Candidate> {
             let node = st.node_in(x, w);
             if node == self.delta[0].0 {
                 // the node to move keeps its change
-                continue;
+                return None;
             }
             let change = if x == r.parent { -imb } else { imb };
             let cur = self.delta_of(node);
             let new = cur + change;
             if x != self.delta[0].0 .0 && !st.may_move(x, new) {
-                continue;
+                return None;
             }
             if new.abs() > self.q || st.t(node) + (new as i64) < 0 || (cur != 0 && new == 0) {
                 // undoing an earlier change only reopens what it balanced
-                continue;
+                return None;
             }
             let mut c = Candidate {
                 class: 2,
@@ -249,17 +248,49 @@ impl<'s, 't> Dfs<'s, 't> {
                     }
                 }
             }
-            pre.push(c);
+            Some(c)
+        };
+        let keep = 4 * WIDTH;
+        let mut pre: Vec<Candidate> = Vec::new();
+        match st.wide.get(&rel) {
+            // a wide relation: its special members, the members already changed, then the
+            // smallest others until `keep` of each class (the same few the full look keeps:
+            // they are ranked by size within a class)
+            Some(wide) => {
+                let mut changed: Vec<u32> = self
+                    .delta
+                    .iter()
+                    .map(|&((x, _), _)| x)
+                    .filter(|&x| v.up[x as usize].contains(&rel))
+                    .filter(|&x| v.kinds[x as usize] == RowKind::Layer)
+                    .collect();
+                changed.sort_unstable();
+                changed.dedup();
+                pre.extend(wide.special.iter().chain(&changed).filter_map(|&x| look(x)));
+                let mut per = [0usize; 4];
+                for &x in &wide.by_size {
+                    if per[2] >= keep && per[3] >= keep {
+                        break;
+                    }
+                    if changed.contains(&x) {
+                        continue;
+                    }
+                    if let Some(c) = look(x) {
+                        per[c.class as usize] += 1;
+                        pre.push(c);
+                    }
+                }
+            }
+            None => pre.extend(r.members().filter_map(look)),
         }
         // members that close the most relations first (counted for small relations only)
-        if pre.len() <= 64 {
+        if !st.wide.contains_key(&rel) && pre.len() <= 64 {
             for c in pre.iter_mut() {
                 c.opens = self.opens(c.node, rel);
             }
         }
         // the few best of each class, without sorting a large relation whole
         let key = |c: &Candidate| (c.class, c.cost, c.opens, c.size, c.node);
-        let keep = 4 * WIDTH;
         if pre.len() > keep * 4 {
             let mut by_class: [Vec<Candidate>; 4] = Default::default();
             for c in pre.drain(..) {

@@ -1,6 +1,8 @@
 //! The publication being protected: the reader's view of it, the true value of every measure
 //! of every row, and what a reader knows of each (row, measure) as values get hidden.
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::indicators::{IndicatorDef, Kind, Measure, Measures, N_MEASURES};
 use crate::model::{Population, Scale};
 use crate::secrecy::reader::bounds::{alias, rest_bound};
@@ -59,6 +61,22 @@ pub struct State<'t> {
     /// cannot protect so is left to the audit —, any scale once the audit found values
     /// determined (see [`super::reinforce`]).
     pub ceiling: u64,
+    /// Relations with more than [`WIDE_RELATION`] members, by relation: their members that
+    /// are not layer rows with the parent, then their layer children smallest first (dwellings,
+    /// then row), for the search to look at the few smallest only.
+    pub wide: HashMap<u32, Wide>,
+}
+
+/// Members beyond which a relation is [`State::wide`].
+pub const WIDE_RELATION: usize = 64;
+
+/// The members of a wide relation, in the order the search looks at them.
+#[derive(Debug, Clone, Default)]
+pub struct Wide {
+    /// The parent and the children that are not layer rows (rests, totals).
+    pub special: Vec<u32>,
+    /// The layer children, fewest dwellings first (then by row).
+    pub by_size: Vec<u32>,
 }
 
 impl<'t> State<'t> {
@@ -110,7 +128,9 @@ impl<'t> State<'t> {
             known: Vec::new(),
             empty: Vec::new(),
             ceiling: u64::MAX,
+            wide: HashMap::default(),
         };
+        st.wide = wide_relations(&st.view, &st.truth);
         st.update_empty();
         st.known = (0..st.view.n_layer as u32)
             .map(|r| st.known_of(r))
@@ -398,4 +418,34 @@ pub fn hide_cells(cells: &mut [Cell], mask: Mask) {
             c.base = None;
         }
     }
+}
+
+/// The [`Wide`] members of every relation with more than [`WIDE_RELATION`] members whose layer
+/// children are all of one scale.
+fn wide_relations(view: &View, truth: &[Measures]) -> HashMap<u32, Wide> {
+    let mut out = HashMap::default();
+    for (ri, rel) in view.relations.iter().enumerate() {
+        if rel.children.len() < WIDE_RELATION {
+            continue;
+        }
+        let mut w = Wide {
+            special: vec![rel.parent],
+            by_size: Vec::new(),
+        };
+        for &c in &rel.children {
+            if view.kinds[c as usize] == RowKind::Layer {
+                w.by_size.push(c);
+            } else {
+                w.special.push(c);
+            }
+        }
+        let scale = |r: u32| view.keys[r as usize].0;
+        if w.by_size.iter().any(|&c| scale(c) != scale(w.by_size[0])) {
+            continue;
+        }
+        w.by_size
+            .sort_unstable_by_key(|&c| (truth[c as usize][0], c));
+        out.insert(ri as u32, w);
+    }
+    out
 }
