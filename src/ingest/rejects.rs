@@ -175,6 +175,11 @@ impl RejectLog {
         self.push_raw(file, line, column, MASKED, reason);
     }
 
+    /// Moves the rejects of `other` after these (another file read separately).
+    pub fn append(&mut self, mut other: RejectLog) {
+        self.rejects.append(&mut other.rejects);
+    }
+
     pub fn rejects(&self) -> &[Reject] {
         &self.rejects
     }

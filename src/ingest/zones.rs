@@ -553,6 +553,53 @@ fn linearize(g: &Geometry) -> Result<Geometry, String> {
     }
 }
 
+/// Fails when no zone of `layer` overlaps the extent of the communes: a layer whose
+/// coordinates are not in the coordinate system its source declares (a GeoJSON `crs` member or
+/// a `.prj` that does not match the coordinates, a wrong `assume_epsg`) lies far from the
+/// territory, and every dwelling would be published « sans IRIS » or « hors QPV » without a
+/// word. A layer covering more than the territory (national IRIS) is fine.
+pub fn check_overlaps_communes(layer: &ZoneLayer, communes: &ZoneLayer) -> Result<(), IngestError> {
+    use geo::BoundingRect;
+    let Some(extent) = communes
+        .zones
+        .iter()
+        .filter_map(|z| z.geometry.bounding_rect())
+        .reduce(|a, b| {
+            geo::Rect::new(
+                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        })
+    else {
+        return Ok(());
+    };
+    let overlaps = |r: geo::Rect<f64>| {
+        r.min().x <= extent.max().x
+            && r.max().x >= extent.min().x
+            && r.min().y <= extent.max().y
+            && r.max().y >= extent.min().y
+    };
+    if layer.zones.is_empty()
+        || layer
+            .zones
+            .iter()
+            .filter_map(|z| z.geometry.bounding_rect())
+            .any(overlaps)
+    {
+        return Ok(());
+    }
+    Err(IngestError::Data {
+        path: layer.source.clone(),
+        message: format!(
+            "aucune des {} entités de la couche ne recouvre l'emprise de la couche des communes : \
+             vérifiez le système de coordonnées (membre « crs » d'un GeoJSON, fichier .prj d'un \
+             shapefile, clé assume_epsg) ; système lu : {}",
+            layer.zones.len(),
+            layer.stats.format
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,9 @@ use crate::config::{Config, ConfigError};
 use crate::emit::{self, EmitError};
 use crate::geocode::{self, BanIndex, GeocodeError, GeocodeLevel};
 use crate::ingest::rejects::RejectLog;
-use crate::ingest::zones::{read_zone_layer, GeometryIssue, ZoneKind, ZoneLayer};
+use crate::ingest::zones::{
+    check_overlaps_communes, read_zone_layer, GeometryIssue, ZoneKind, ZoneLayer,
+};
 use crate::ingest::{ops, rpls, IngestError, InputStats};
 use crate::join::{self, ZoneSet};
 use crate::model::Household;
@@ -288,13 +290,18 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
         Ok(layer)
     };
     let communes = zone(&cfg.zones.communes, ZoneKind::Commune, rejects)?;
-    let iris = zone(&cfg.zones.iris, ZoneKind::Iris, rejects)?;
-    let qpv = zone(&cfg.zones.qpv, ZoneKind::Qpv, rejects)?;
+    // a layer read in the wrong coordinate system lies away from the communes
+    let overlapping = |layer: ZoneLayer| -> Result<ZoneLayer, PipelineError> {
+        check_overlaps_communes(&layer, &communes)?;
+        Ok(layer)
+    };
+    let iris = overlapping(zone(&cfg.zones.iris, ZoneKind::Iris, rejects)?)?;
+    let qpv = overlapping(zone(&cfg.zones.qpv, ZoneKind::Qpv, rejects)?)?;
     let qva = cfg
         .zones
         .qva
         .as_ref()
-        .map(|q| zone(q, ZoneKind::Qva, rejects))
+        .map(|q| zone(q, ZoneKind::Qva, rejects).and_then(overlapping))
         .transpose()?;
     let territory = Territory::build(&cfg.territory, &communes, rejects)?;
     territory.stats.check_reject_rate(max_rejects)?;
@@ -339,8 +346,8 @@ pub const BAN_MIN_REJECT_RATE: f64 = 0.20;
 
 /// Stops the run when a BAN file has lost too many rows (e.g. empty coordinates): every
 /// dwelling would be « non trouvé » without a word. BAN rows are counted by reason in the
-/// summary and the manifest, not listed in `rejets.csv` (national files).
-fn check_ban_rejects(ban: &BanIndex, max_reject_rate: f64) -> Result<(), PipelineError> {
+/// message, the summary and the manifest, and listed in `rejets.csv` like every other input.
+fn check_ban_rejects(ban: &BanIndex, max_reject_rate: f64) -> Result<(), IngestError> {
     let max = max_reject_rate.max(BAN_MIN_REJECT_RATE);
     for s in &ban.stats {
         if let Err(mut e) = s.check_reject_rate(max) {
@@ -353,30 +360,101 @@ fn check_ban_rejects(ban: &BanIndex, max_reject_rate: f64) -> Result<(), Pipelin
                     .collect();
                 *detail = format!(" ; motifs : {}", reasons.join(", "));
             }
-            return Err(e.into());
+            return Err(e);
         }
+        // a BAN file without any data row: every dwelling of its communes would be « non
+        // trouvé », exit 0
+        s.check_not_empty("adresse")?;
     }
     Ok(())
+}
+
+/// Largest distance (metres) between the addresses of a commune and the extent of the
+/// territory's commune polygons before the BAN is said to be in another coordinate system.
+const BAN_EXTENT_TOLERANCE_M: f64 = 5_000.0;
+
+/// Fails when the BAN addresses of most of the territory's communes lie outside the extent of
+/// the communes layer: x/y not in Lambert-93 (longitude/latitude, another projection, x and y
+/// swapped). Every dwelling would be geocoded away from its commune, and the run would stop
+/// later on a symptom (the secrecy audit) instead of naming the BAN.
+fn check_ban_extent(ban: &BanIndex, territory: &Territory) -> Result<(), IngestError> {
+    let Some(extent) = territory.extent else {
+        return Ok(());
+    };
+    let t = BAN_EXTENT_TOLERANCE_M;
+    let (mut inside, mut outside) = (0u64, 0u64);
+    for c in &territory.communes {
+        if let Some((x, y)) = ban.commune_point(&c.code) {
+            let ok = x >= extent.min().x - t
+                && x <= extent.max().x + t
+                && y >= extent.min().y - t
+                && y <= extent.max().y + t;
+            if ok {
+                inside += 1;
+            } else {
+                outside += 1;
+            }
+        }
+    }
+    if outside == 0 {
+        return Ok(());
+    }
+    let names: Vec<String> = ban
+        .files
+        .iter()
+        .map(|p| crate::ingest::source::file_label(p))
+        .collect();
+    let message = format!(
+        "les adresses de {outside} commune(s) du territoire sur {} sont à plus de {} km de \
+         l'emprise de la couche des communes : colonnes x/y en Lambert-93 (EPSG:2154) \
+         attendues (longitude/latitude, autre projection ou x et y inversés ?)",
+        inside + outside,
+        t / 1000.0
+    );
+    if outside < inside {
+        warn!("{} : {message}", names.join(", "));
+        return Ok(());
+    }
+    Err(IngestError::Data {
+        path: match ban.files.as_slice() {
+            [one] => one.clone(),
+            _ => PathBuf::from(names.join(", ")),
+        },
+        message,
+    })
+}
+
+/// Loads the BAN and moves its rejected rows into `rejects`.
+fn load_ban(cfg: &Config, rejects: &mut RejectLog) -> Result<BanIndex, PipelineError> {
+    let mut ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
+    rejects.append(std::mem::take(&mut ban.reject_log));
+    Ok(ban)
 }
 
 /// `opsgeo check`: reads and validates every input (BAN included), writes `rejets.csv` into
 /// `out_dir` when given, and returns the statistics of every file.
 pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, PipelineError> {
     let mut rejects = RejectLog::new();
-    let read = read_inputs(cfg, &mut rejects);
+    let outcome = check_inputs(cfg, &mut rejects);
     if let Some(dir) = out_dir {
         // written even when the reading stopped: the error message points to it
         std::fs::create_dir_all(dir).map_err(|e| publish_err(dir, e))?;
         let p = dir.join("rejets.csv");
         rejects.write_csv(&p).map_err(|e| publish_err(&p, e))?;
-        if let Err(PipelineError::Ingest(mut e)) = read {
+        if let Err(PipelineError::Ingest(mut e)) = outcome {
             e.set_rejects_detail(&p);
             return Err(e.into());
         }
     }
-    let inputs = read?;
-    let ban = BanIndex::load(&cfg.ban.paths)?;
+    outcome
+}
+
+/// Reads every input, the BAN included; the rejected rows of all of them go to `rejects`.
+fn check_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Vec<InputStats>, PipelineError> {
+    let inputs = read_inputs(cfg, rejects)?;
+    let ban = load_ban(cfg, rejects)?;
     check_ban_rejects(&ban, cfg.run.max_reject_rate)?;
+    check_ban_extent(&ban, &inputs.territory)?;
     let mut stats = inputs.stats();
     stats.extend(ban.stats.iter().cloned());
     Ok(stats)
@@ -424,8 +502,16 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
 
     // geocode
     let ban_start = Instant::now();
-    let ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
-    check_ban_rejects(&ban, cfg.run.max_reject_rate)?;
+    let ban = load_ban(cfg, &mut rejects)?;
+    if let Err(mut e) = check_ban_rejects(&ban, cfg.run.max_reject_rate) {
+        // the same promise as for the other inputs: the detail is written beside the
+        // previous publication
+        if let Some(p) = publication.write_stop_rejects(&rejects) {
+            e.set_rejects_detail(&p);
+        }
+        return Err(e.into());
+    }
+    check_ban_extent(&ban, &territory)?;
     let ban_index_seconds = ban_start.elapsed().as_secs_f64();
     timer.lap("index_ban", "géocodage des adresses");
     let stage = geocode::stage::run(
