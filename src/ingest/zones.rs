@@ -152,7 +152,20 @@ pub fn read_zone_layer(
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
         ..Default::default()
     };
-    let ds = Dataset::open_ex(path, options).map_err(|e| gdal_err(e.to_string()))?;
+    // GDAL says « returned a NULL pointer » when no driver recognises the source
+    let ds = Dataset::open_ex(path, options).map_err(|e| {
+        gdal_err(if path.is_dir() {
+            format!(
+                "aucune couche lisible dans ce dossier (dossier vide, ou sans shapefile ni autre \
+                 source reconnue par GDAL ; détail GDAL : {e})"
+            )
+        } else {
+            format!(
+                "format non reconnu par GDAL (shapefile, GeoPackage, GeoJSON… attendu ; détail \
+                 GDAL : {e})"
+            )
+        })
+    })?;
     let mut layer = if input.layer.is_empty() {
         if ds.layer_count() == 0 {
             return Err(gdal_err("aucune couche vectorielle".into()));
