@@ -807,3 +807,53 @@ fn an_optional_column_under_a_near_name_is_an_error() {
         );
     }
 }
+
+/// Regression: a BAN whose rows were all rejected (empty coordinates) had none of them in
+/// `rejets.csv`, and `opsgeo geocode` wrote every row « non_trouve », exit 0.
+#[test]
+fn a_ban_without_usable_rows_is_listed_and_stops_geocode_too() {
+    let set = synth();
+    let text = read_ban(&set);
+    let emptied: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return l.to_string();
+            }
+            let mut f: Vec<&str> = l.split(';').collect();
+            f[10] = "";
+            f[11] = "";
+            f.join(";")
+        })
+        .collect();
+    write_ban(&set, &(emptied.join("\n") + "\n"));
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    let listed = rejects
+        .lines()
+        .filter(|l| l.starts_with("adresses-00.csv.gz;"))
+        .count();
+    assert_eq!(listed, emptied.len() - 1, "{rejects}");
+    assert!(rejects.contains("adresses-00.csv.gz;2;x;;coordonnées x/y invalides"));
+    let out = set.root.join("geocode.csv");
+    let o = opsgeo(&[
+        "geocode",
+        "--ban",
+        path_str(&set.root.join("ban/adresses-00.csv.gz")),
+        "--input",
+        path_str(&set.root.join("rpls_2022.csv")),
+        "--output",
+        path_str(&out),
+        "--id",
+        "IDENT_REP",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("adresses-00.csv.gz") && e.contains("aucune adresse acceptée"),
+        "{e}"
+    );
+    assert!(!out.exists());
+}

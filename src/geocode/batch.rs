@@ -136,6 +136,24 @@ pub fn geocode_file(
 ) -> Result<BatchReport, GeocodeError> {
     let start = Instant::now();
     let ban = BanIndex::load(ban_paths)?;
+    // a BAN file whose rows are all rejected (empty coordinates…) would make every row
+    // « non_trouve », exit 0
+    if let Some(s) = ban.stats.iter().find(|s| s.accepted == 0) {
+        let why: Vec<String> = ban
+            .rejects
+            .iter()
+            .map(|(r, n)| format!("{r} : {n}"))
+            .collect();
+        return Err(crate::ingest::IngestError::Data {
+            path: s.path.clone(),
+            message: format!(
+                "aucune adresse acceptée sur {} ligne(s) lue(s) ; motifs : {}",
+                s.read,
+                why.join(", ")
+            ),
+        }
+        .into());
+    }
     let ban_seconds = start.elapsed().as_secs_f64();
     geocode_file_with(&ban, input, output, id_column, corrections).map(|mut r| {
         r.ban_seconds = ban_seconds;

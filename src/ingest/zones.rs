@@ -113,6 +113,12 @@ pub struct ZoneLayer {
 /// Longest zone code shown in `rejets.csv` (zone codes are public: INSEE, IRIS, QPV codes).
 const ZONE_CODE_CHARS: usize = 16;
 
+/// A zone code as it may appear in a log line: like in `rejets.csv`, only with the shape of a
+/// code (a code column mistakenly mapped to a free-text attribute is not echoed).
+fn shown_code(code: &str) -> String {
+    super::rejects::shown(ValueKind::Code(ZONE_CODE_CHARS), code)
+}
+
 /// Column label used in the rejects log for geometry problems.
 const GEOMETRY_COLUMN: &str = "géométrie";
 
@@ -380,8 +386,9 @@ pub fn read_zone_layer(
                 let key = shape_key(g);
                 match shapes.get(&key) {
                     Some((f, code)) => Some(format!(
-                        "polygone identique à celui de l'entité {f} (zone {code}) : \
-                         les logements ne peuvent pas être attribués à l'une plutôt qu'à l'autre"
+                        "polygone identique à celui de l'entité {f} (zone {}) : \
+                         les logements ne peuvent pas être attribués à l'une plutôt qu'à l'autre",
+                        shown_code(code)
                     )),
                     None => {
                         shapes.insert(key, (c.feature, c.code.clone()));
@@ -392,7 +399,7 @@ pub fn read_zone_layer(
             Verdict::Rejected { .. } => None,
         };
         if let Some(reason) = same_shape {
-            tracing::warn!(couche = kind.label(), zone = %c.code, "{reason}");
+            tracing::warn!(couche = kind.label(), zone = %shown_code(&c.code), "{reason}");
             pending.push(PendingReject {
                 feature: c.feature,
                 column: GEOMETRY_COLUMN.into(),
@@ -406,7 +413,7 @@ pub fn read_zone_layer(
             Verdict::Repaired { problem, geometry } => {
                 tracing::warn!(
                     couche = kind.label(),
-                    zone = %c.code,
+                    zone = %shown_code(&c.code),
                     probleme = %problem,
                     "polygone invalide réparé"
                 );
@@ -421,7 +428,7 @@ pub fn read_zone_layer(
             Verdict::Rejected { problem, detail } => {
                 tracing::warn!(
                     couche = kind.label(),
-                    zone = %c.code,
+                    zone = %shown_code(&c.code),
                     probleme = %problem,
                     detail = %detail,
                     "polygone invalide rejeté"

@@ -362,9 +362,6 @@ fn check_ban_rejects(ban: &BanIndex, max_reject_rate: f64) -> Result<(), IngestE
             }
             return Err(e);
         }
-        // a BAN file without any data row: every dwelling of its communes would be « non
-        // trouvé », exit 0
-        s.check_not_empty("adresse")?;
     }
     Ok(())
 }

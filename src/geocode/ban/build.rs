@@ -223,6 +223,16 @@ impl Builder {
             stats.accepted += 1;
             Ok::<(), GeocodeError>(())
         })?;
+        // a file without any data row: every address of its communes would be « non trouvé »,
+        // exit 0 (`opsgeo run` and `opsgeo geocode` alike). A file whose rows are all rejected
+        // is stopped by the caller, once its rejects are listed.
+        if stats.read == 0 {
+            return Err(crate::ingest::IngestError::Data {
+                path: path.to_path_buf(),
+                message: "aucune ligne de données (fichier réduit à son en-tête)".into(),
+            }
+            .into());
+        }
         Ok((b, stats, FileRejects { reasons, log }))
     }
 
