@@ -857,3 +857,57 @@ fn a_ban_without_usable_rows_is_listed_and_stops_geocode_too() {
     );
     assert!(!out.exists());
 }
+
+/// Keeps the first half of the lines of a file (cut at a line break).
+fn keep_first_half(p: &Path) {
+    let bytes = std::fs::read(p).unwrap();
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    std::fs::write(p, lines[..lines.len() / 2].concat()).unwrap();
+}
+
+/// Regression: files cut by a failed copy were read without a word. Cut in the middle of a
+/// line, the file itself is named (a BAN row would even keep a cut coordinate); cut at a line
+/// break, the households file was blamed for an RPLS cut in half, and an occupants file cut in
+/// half published mean occupants over half the households, exit 0.
+#[test]
+fn truncated_files_are_named() {
+    // cut in the middle of a line
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let bytes = std::fs::read(&p).unwrap();
+    std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("rpls_2022.csv, ligne") && e.contains("tronqué"),
+        "{e}"
+    );
+    set.assert_no_identifier("stderr", &e);
+    // the RPLS cut at a line break: the households file stops the run, naming the RPLS first
+    let set = synth();
+    keep_first_half(&set.root.join("rpls_2022.csv"));
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("ops_menages_2022.csv")
+            && e.contains("vérifiez d'abord")
+            && e.contains("rpls_2022.csv"),
+        "{e}"
+    );
+    // the households or the occupants cut at a line break
+    for (file, what) in [
+        ("ops_menages_2022.csv", "logement(s) loué(s)"),
+        ("ops_occupants_2022.csv", "ménage(s) répondant(s)"),
+    ] {
+        let set = synth();
+        keep_first_half(&set.root.join(file));
+        let o = set.check();
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", err(&o));
+        let e = err(&o);
+        let last = e.lines().last().unwrap();
+        assert!(last.contains(file) && last.contains(what), "{e}");
+        set.assert_no_identifier("stderr", &e);
+    }
+}

@@ -821,6 +821,7 @@ impl CsvSource {
                     if let Some(err) = self
                         .quote_open_at_end(&record, line)
                         .or_else(|| self.unterminated_quote(&record, line))
+                        .or_else(|| self.truncated_last_line(&record, line))
                     {
                         return Err(err.into());
                     }
@@ -867,6 +868,31 @@ impl CsvSource {
                 "{} : guillemet ouvrant jamais refermé : le champ court jusqu'à la fin du \
                  fichier",
                 self.column_label(field)
+            ),
+        })
+    }
+
+    /// The file ends in the middle of its last line: no line break after it, and fewer fields
+    /// than the header. A file cut by a failed copy or a full disk would otherwise lose its
+    /// last row among the rejects, or worse give it a cut value (`6693752` read `66937`). The
+    /// run stops, naming the file and the line.
+    fn truncated_last_line(&self, record: &csv::ByteRecord, line: u64) -> Option<IngestError> {
+        let w = self.quotes.get();
+        if !w.ended || w.last == b'\n' || record.len() >= self.headers.len() {
+            return None;
+        }
+        let embedded = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+        if line + embedded != w.line {
+            return None;
+        }
+        Some(IngestError::Csv {
+            path: self.path.clone(),
+            line,
+            message: format!(
+                "fichier tronqué ? sa dernière ligne est incomplète ({} champ(s) au lieu de {}) \
+                 et ne se termine pas par une fin de ligne",
+                record.len(),
+                self.headers.len()
             ),
         })
     }
@@ -928,6 +954,9 @@ struct QuoteWatch {
     opened: (u64, usize),
     /// The stream ended inside a quoted field.
     ended_quoted: bool,
+    /// The stream ended, and its last byte.
+    ended: bool,
+    last: u8,
 }
 
 impl Default for QuoteWatch {
@@ -938,6 +967,8 @@ impl Default for QuoteWatch {
             field: 0,
             opened: (0, 0),
             ended_quoted: false,
+            ended: false,
+            last: b'\n',
         }
     }
 }
@@ -991,11 +1022,13 @@ impl<R: Read> Read for QuoteWatcher<R> {
         let n = self.inner.read(buf)?;
         let mut w = self.state.get();
         if n == 0 {
-            if !buf.is_empty() && w.state == QuoteState::Quoted {
-                w.ended_quoted = true;
+            if !buf.is_empty() {
+                w.ended = true;
+                w.ended_quoted = w.state == QuoteState::Quoted;
             }
         } else {
             w.feed(&buf[..n], self.delimiter);
+            w.last = buf[n - 1];
         }
         self.state.set(w);
         Ok(n)
@@ -1287,6 +1320,33 @@ mod tests {
         let (_d, p) = write(b"A;\"B\n1;2\n");
         let e = CsvSource::open(&p, "auto", "auto").err().unwrap();
         assert!(e.to_string().contains("ligne 1"), "{e}");
+    }
+
+    /// Regression: a file cut in the middle of its last line lost that row among the rejects, or
+    /// gave it a cut value.
+    #[test]
+    fn a_file_cut_in_its_last_line_is_named() {
+        let (_d, p) = write(b"A;B;C\n1;x;y\n2;66937");
+        let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let mut seen = 0;
+        let e = s
+            .for_each_row(|_| {
+                seen += 1;
+                Ok::<(), IngestError>(())
+            })
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("f.csv, ligne 3") && e.to_string().contains("tronqué"),
+            "{e}"
+        );
+        assert_eq!(seen, 1);
+        // a complete last line without a line break, a short line followed by a line break:
+        // read as usual
+        for content in [&b"A;B;C\n1;x;y\n2;z;w"[..], b"A;B;C\n1;x\n2;z;w\n"] {
+            let (_d, p) = write(content);
+            let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+            assert_eq!(rows(&mut s).len(), 2);
+        }
     }
 
     /// Regression: a byte-order mark inside a file (two exports concatenated) became part of

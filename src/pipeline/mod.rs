@@ -310,11 +310,17 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     rp.stats.check_not_empty("logement")?;
     let (mut households, household_stats) =
         ops::read_households(&cfg.ops_households, &rp.ids, &rp.dwellings, rejects)?;
-    household_stats.check_reject_rate(max_rejects)?;
+    household_stats
+        .check_reject_rate(max_rejects)
+        .map_err(|e| blame_rpls_first(e, rejects, &rp.stats))?;
     household_stats.check_not_empty("ménage")?;
+    check_household_coverage(&rp.dwellings, &households, &household_stats, max_rejects)?;
     let occupant_stats =
         ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, rejects)?;
-    occupant_stats.check_reject_rate(max_rejects)?;
+    occupant_stats
+        .check_reject_rate(max_rejects)
+        .map_err(|e| blame_rpls_first(e, rejects, &rp.stats))?;
+    check_occupant_coverage(&households, &occupant_stats, max_rejects)?;
     let mut corrections = match &cfg.ban.corrections {
         Some(p) => geocode::corrections::Corrections::load(p)?,
         None => Default::default(),
@@ -336,6 +342,112 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
         corrections,
         dwelling_corrections,
         unused_idents,
+    })
+}
+
+/// Fails when too many let dwellings of the RPLS have no row at all in the households file:
+/// the survey covers every let dwelling (a household that did not answer has its row,
+/// `REPONSE` 2), so a file truncated at a line break, or one of another year or perimeter,
+/// would publish response rates and household indicators over the wrong base without a word.
+/// Rows of the households file that were rejected may have belonged to those dwellings: they
+/// are already counted against the threshold, and not twice.
+fn check_household_coverage(
+    dwellings: &[crate::model::Dwelling],
+    households: &[Household],
+    stats: &InputStats,
+    max_reject_rate: f64,
+) -> Result<(), IngestError> {
+    use crate::model::OccupancyMode;
+    let mut covered = vec![false; dwellings.len()];
+    for h in households {
+        if let Some(c) = covered.get_mut(h.dwelling as usize) {
+            *c = true;
+        }
+    }
+    let let_dwellings = dwellings
+        .iter()
+        .filter(|d| d.mode == OccupancyMode::Let)
+        .count() as u64;
+    let without = dwellings
+        .iter()
+        .zip(&covered)
+        .filter(|(d, c)| d.mode == OccupancyMode::Let && !**c)
+        .count() as u64;
+    let missing = without.saturating_sub(stats.rejected);
+    if let_dwellings == 0 || missing as f64 / let_dwellings as f64 <= max_reject_rate {
+        return Ok(());
+    }
+    Err(IngestError::Data {
+        path: stats.path.clone(),
+        message: format!(
+            "{missing} logement(s) loué(s) du RPLS sur {let_dwellings} ({:.1} %) n'ont aucune ligne \
+             dans ce fichier, au-delà du maximum autorisé ({:.1} %, clé run.max_reject_rate) : \
+             fichier tronqué, ou d'une autre année ou d'un autre périmètre que le RPLS ? (un \
+             ménage qui n'a pas répondu a sa ligne, REPONSE 2)",
+            missing as f64 * 100.0 / let_dwellings as f64,
+            max_reject_rate * 100.0
+        ),
+    })
+}
+
+/// An OPS file stopped on its reject threshold mostly for rows whose dwelling is not in the
+/// RPLS: the RPLS may be the culprit (truncated at a line break, another year), so the
+/// message says so and names it.
+fn blame_rpls_first(mut e: IngestError, rejects: &RejectLog, rpls: &InputStats) -> IngestError {
+    if let IngestError::TooManyRejects {
+        path,
+        rejected,
+        detail,
+        ..
+    } = &mut e
+    {
+        let file = crate::ingest::source::file_label(path);
+        let unknown = rejects
+            .rejects()
+            .iter()
+            .filter(|r| r.file == file && r.reason == ops::UNKNOWN_ID)
+            .count() as u64;
+        if unknown * 2 > *rejected {
+            detail.push_str(&format!(
+                " ; dont {unknown} ligne(s) dont le logement est introuvable parmi les {} \
+                 logement(s) accepté(s) du RPLS : vérifiez d'abord {} (fichier tronqué, d'une \
+                 autre année ou d'un autre périmètre ?)",
+                rpls.accepted,
+                rpls.path.display()
+            ));
+        }
+    }
+    e
+}
+
+/// Fails when too many households that answered have no occupant row at all: each has at
+/// least its lease holder, so an occupants file truncated at a line break would publish mean
+/// occupants, ages and employment over the wrong base without a word. Rejected occupant rows
+/// are already counted against the threshold, and not twice.
+fn check_occupant_coverage(
+    households: &[Household],
+    stats: &InputStats,
+    max_reject_rate: f64,
+) -> Result<(), IngestError> {
+    let responded = households.iter().filter(|h| h.responded).count() as u64;
+    let without = households
+        .iter()
+        .filter(|h| h.responded && h.occupants.persons == 0)
+        .count() as u64;
+    let missing = without.saturating_sub(stats.rejected);
+    if responded == 0 || missing as f64 / responded as f64 <= max_reject_rate {
+        return Ok(());
+    }
+    Err(IngestError::Data {
+        path: stats.path.clone(),
+        message: format!(
+            "{missing} ménage(s) répondant(s) sur {responded} ({:.1} %) n'ont aucun occupant dans \
+             ce fichier, au-delà du maximum autorisé ({:.1} %, clé run.max_reject_rate) : \
+             fichier tronqué, ou d'une autre année ou d'un autre périmètre que le fichier des \
+             ménages ? (un ménage répondant a au moins son titulaire du bail)",
+            missing as f64 * 100.0 / responded as f64,
+            max_reject_rate * 100.0
+        ),
     })
 }
 
