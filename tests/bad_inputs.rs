@@ -911,3 +911,41 @@ fn truncated_files_are_named() {
         set.assert_no_identifier("stderr", &e);
     }
 }
+
+/// Regression: a communes layer in longitude/latitude declared as Lambert-93 made the IRIS
+/// layer be blamed (« ne recouvre pas l'emprise de la couche des communes »): the layer at fault
+/// is the one outside the domain of Lambert-93.
+#[test]
+fn a_layer_outside_lambert93_is_the_one_named() {
+    let set = synth();
+    let p = set.root.join("zones/communes.geojson");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    // Lambert-93 metres turned into degree-sized numbers (~5, ~47), still declared EPSG:2154
+    fn shrink(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Array(a) if a.len() >= 2 && a[0].is_number() => {
+                let x = a[0].as_f64().unwrap();
+                let y = a[1].as_f64().unwrap();
+                a[0] = (x / 170_000.0).into();
+                a[1] = (y / 142_000.0).into();
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(shrink),
+            _ => {}
+        }
+    }
+    for f in doc["features"].as_array_mut().unwrap() {
+        shrink(&mut f["geometry"]["coordinates"]);
+    }
+    doc["crs"] =
+        serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}});
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    let last = e.lines().last().unwrap();
+    assert!(
+        last.contains("communes.geojson") && last.contains("Lambert-93"),
+        "{e}"
+    );
+}

@@ -21,7 +21,8 @@ use crate::emit::{self, EmitError};
 use crate::geocode::{self, BanIndex, GeocodeError, GeocodeLevel};
 use crate::ingest::rejects::RejectLog;
 use crate::ingest::zones::{
-    check_overlaps_communes, read_zone_layer, GeometryIssue, ZoneKind, ZoneLayer,
+    check_in_lambert93, check_overlaps_communes, read_zone_layer, GeometryIssue, ZoneKind,
+    ZoneLayer,
 };
 use crate::ingest::{ops, rpls, IngestError, InputStats};
 use crate::join::{self, ZoneSet};
@@ -287,6 +288,7 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
                 e
             })?;
         layer.stats.check_not_empty("entité")?;
+        check_in_lambert93(&layer)?;
         Ok(layer)
     };
     let communes = zone(&cfg.zones.communes, ZoneKind::Commune, rejects)?;
