@@ -58,8 +58,24 @@ impl Shortened<'_> {
 
 impl std::fmt::Display for Shortened<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&shorten(&self.0.to_string()))
+        f.write_str(&shorten(&self.0.to_string()))?;
+        if self.0.chain().any(|c| is_disk_full(&c.to_string())) {
+            f.write_str(DISK_FULL_HINT)?;
+        }
+        Ok(())
     }
+}
+
+/// Said after an error caused by a full disk (SQLite, GDAL and the system word it in English).
+const DISK_FULL_HINT: &str = " (disque plein : libérez de la place sur le disque de sortie puis \
+                              relancez ; une publication précédente reste en place)";
+
+/// The messages of a full disk: SQLite (« database or disk is full »), the system
+/// (`ENOSPC`, « No space left on device (os error 28) »), GDAL.
+fn is_disk_full(message: &str) -> bool {
+    message.contains("disk is full")
+        || message.contains("No space left on device")
+        || message.contains("os error 28")
 }
 
 /// GDAL's own messages (« ERROR 1: PROJ … ») go through the log, so that a JSON log stays one
@@ -155,6 +171,12 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                     println!(
                         "  temps processeur du géocodage : {cpu:.2} s, soit {:.0} adresses par seconde de processeur (un cœur)",
                         r.distinct_addresses as f64 / cpu
+                    );
+                }
+                if r.input.rejected > 0 {
+                    println!(
+                        "  {} ligne(s) rejetée(s), écrite(s) « non_trouve » (détail ci-dessus)",
+                        r.input.rejected
                     );
                 }
                 if r.corrections_unused > 0 {
@@ -302,5 +324,23 @@ mod tests {
         assert!(s.starts_with("opsgeo.gpkg : sqlite3_exec"));
         assert!(s.ends_with("database or disk is full"));
         assert_eq!(shorten("court"), "court");
+    }
+
+    /// A full disk is said in French, whichever library reported it.
+    #[test]
+    fn a_full_disk_is_named_as_such() {
+        for msg in [
+            "opsgeo.gpkg : écriture impossible : SQLite : database or disk is full",
+            "fgb/x.fgb : No space left on device (os error 28)",
+        ] {
+            let e = anyhow::anyhow!(msg.to_string());
+            let shown = Shortened(&e).to_string();
+            assert!(
+                shown.starts_with(msg) && shown.contains("disque plein"),
+                "{shown}"
+            );
+        }
+        let e = anyhow::anyhow!("autre erreur");
+        assert!(!Shortened(&e).to_string().contains("disque plein"));
     }
 }

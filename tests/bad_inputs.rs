@@ -502,3 +502,450 @@ fn two_zones_with_the_same_polygon_are_reported() {
         "{rejects}"
     );
 }
+
+/// Reads the (gzip) BAN file of a set.
+fn read_ban(set: &Set) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(
+        std::fs::File::open(set.root.join("ban/adresses-00.csv.gz")).unwrap(),
+    )
+    .read_to_string(&mut text)
+    .unwrap();
+    text
+}
+
+fn write_ban(set: &Set, text: &str) {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(set.root.join("ban/adresses-00.csv.gz")).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap();
+}
+
+/// Regression: BAN rows rejected (bad x, NUL byte) were counted but never listed in
+/// `rejets.csv`: every rejected row of every file must be listed there.
+#[test]
+fn rejected_ban_rows_are_listed_in_the_rejects_file() {
+    let set = synth();
+    let text = read_ban(&set);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for i in [3usize, 7] {
+        let mut f: Vec<&str> = lines[i].split(';').collect();
+        f[10] = "abc";
+        lines[i] = f.join(";");
+    }
+    let mut f: Vec<String> = lines[9].split(';').map(str::to_string).collect();
+    f[4].insert(1, '\0');
+    lines[9] = f.join(";");
+    write_ban(&set, &(lines.join("\n") + "\n"));
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    let ban: Vec<&str> = rejects
+        .lines()
+        .filter(|l| l.starts_with("adresses-00.csv.gz;"))
+        .collect();
+    assert_eq!(ban.len(), 3, "{rejects}");
+    // not a number: shown by its shape
+    assert!(
+        ban[0].starts_with("adresses-00.csv.gz;4;x;(valeur masquée : 3 caractères, lettres);"),
+        "{rejects}"
+    );
+    assert!(ban[1].starts_with("adresses-00.csv.gz;8;x;"), "{rejects}");
+    assert!(
+        ban[2].starts_with("adresses-00.csv.gz;10;nom_voie;;octet nul"),
+        "{rejects}"
+    );
+    // the summary reconciles: read = accepted + rejected
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| l.contains("adresses-00.csv.gz"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("3 rejetées"), "{line}");
+    set.assert_no_identifier("rejets.csv", &rejects);
+}
+
+/// Regression: a BAN reduced to its header line gave every dwelling « non trouvé », exit 0.
+#[test]
+fn a_ban_with_only_its_header_stops_the_run() {
+    let set = synth();
+    let text = read_ban(&set);
+    write_ban(&set, &format!("{}\n", text.lines().next().unwrap()));
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("adresses-00.csv.gz") && e.contains("aucune ligne de données"),
+        "{e}"
+    );
+}
+
+/// Regression: a quote opened on the last line of the RPLS ran to the end of the file; the row
+/// was only rejected for its number of fields (or accepted, in the last column).
+#[test]
+fn a_quote_opened_on_the_last_line_names_file_line_and_column() {
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let n = lines.len();
+    let mut f: Vec<String> = lines[n - 1].split(';').map(str::to_string).collect();
+    f[9] = format!("\"{}", f[9]);
+    lines[n - 1] = f.join(";");
+    write_latin1(&p, &(lines.join("\n") + "\n"));
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains(&format!("rpls_2022.csv, ligne {n}"))
+            && e.contains("colonne NOMVOIE")
+            && e.contains("guillemet"),
+        "{e}"
+    );
+    set.assert_no_identifier("stderr", &e);
+}
+
+/// Regression: `LOYERPRINC = 1.250` (a thousands separator read as a decimal one) was accepted
+/// as 1.25 €, lowering the published mean rents; lease and move-in dates in 1850 were counted
+/// « not recent » silently.
+#[test]
+fn thousands_separators_in_rents_and_dates_before_1901_are_rejected() {
+    let set = synth();
+    set_rpls_value(&set, &set.ids[20], "LOYERPRINC", "1.250");
+    set_rpls_value(&set, &set.ids[21], "LOYERPRINC", "12.500");
+    set_rpls_value(&set, &set.ids[22], "BAIL", "01/1850");
+    let p = set.root.join("ops_menages_2022.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let (i, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.split(';').nth(1) == Some("1") && l.split(';').nth(2) != Some(""))
+        .unwrap();
+    let mut f: Vec<&str> = line.split(';').collect();
+    f[2] = "03/1850";
+    let edited = f.join(";");
+    std::fs::write(&p, text.replacen(line, &edited, 1)).unwrap();
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    for (file, col, what) in [
+        ("rpls_2022.csv", "LOYERPRINC", "1.250;loyer"),
+        ("rpls_2022.csv", "LOYERPRINC", "12.500;loyer"),
+        ("rpls_2022.csv", "BAIL", "01/1850;date"),
+    ] {
+        assert!(
+            rejects
+                .lines()
+                .any(|l| l.starts_with(file) && l.contains(&format!(";{col};{what}"))),
+            "{col} {what}:\n{rejects}"
+        );
+    }
+    assert!(
+        rejects.contains(&format!(
+            "ops_menages_2022.csv;{};DATE_EMMENAGEMENT;03/1850;",
+            i + 1
+        )),
+        "{rejects}"
+    );
+    set.assert_no_identifier("rejets.csv", &rejects);
+}
+
+/// Regression: a byte-order mark in the middle of a file (two exports concatenated) became
+/// part of the identifier: the household was rejected as unknown, its occupants with it.
+#[test]
+fn a_byte_order_mark_inside_a_file_is_not_part_of_a_value() {
+    let set = synth();
+    let p = set.root.join("ops_menages_2022.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[50] = format!("\u{feff}{}", lines[50]);
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    assert!(!rejects.contains("ops_menages_2022.csv;51;"), "{rejects}");
+}
+
+/// Regression: `opsgeo geocode` geocoded a row that `opsgeo run` rejects (NUL byte, wrong
+/// number of fields): the same row must be treated the same by both.
+#[test]
+fn geocode_rejects_the_rows_run_rejects() {
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut f: Vec<String> = lines[5].split(';').map(str::to_string).collect();
+    f[9].push('\0');
+    lines[5] = f.join(";");
+    lines[6] = format!("{};surplus", lines[6]);
+    write_latin1(&p, &(lines.join("\n") + "\n"));
+    // `check` rejects both rows
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    assert!(
+        rejects.contains("rpls_2022.csv;6;NOMVOIE;;octet nul"),
+        "{rejects}"
+    );
+    assert!(
+        rejects.contains("rpls_2022.csv;7;;;nombre de champs"),
+        "{rejects}"
+    );
+    // so does `geocode`
+    let out = set.root.join("geocode.csv");
+    let o = opsgeo(&[
+        "geocode",
+        "--ban",
+        path_str(&set.root.join("ban/adresses-00.csv.gz")),
+        "--input",
+        path_str(&p),
+        "--output",
+        path_str(&out),
+        "--id",
+        "IDENT_REP",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("rpls_2022.csv, ligne 6, colonne NOMVOIE") && e.contains("octet nul"),
+        "{e}"
+    );
+    assert!(
+        e.contains("rpls_2022.csv, ligne 7") && e.contains("nombre de champs"),
+        "{e}"
+    );
+    set.assert_no_identifier("stderr", &e);
+    // the synthetic set holds rows `check` rejects for their number of fields too: the same
+    // rows, and the NUL byte
+    let short = rejects.matches(";;;nombre de champs").count();
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(&format!("{} ligne(s) rejetée(s)", short + 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let result = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = result.lines().collect();
+    assert_eq!(rows.len(), lines.len());
+    for r in [rows[5], rows[6]] {
+        let f: Vec<&str> = r.split(';').collect();
+        assert_eq!(f[1..4], ["", "", "non_trouve"], "{r}");
+    }
+}
+
+/// Regression: a GeoJSON whose `crs` member says Lambert-93 but whose coordinates are
+/// longitude/latitude was read without a word, every dwelling « hors QPV », exit 0.
+#[test]
+fn a_zone_layer_away_from_the_communes_stops_the_run() {
+    let set = synth();
+    let p = set.root.join("zones/qpv_2015.geojson");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    doc["crs"] =
+        serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}});
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    let last = e.lines().last().unwrap();
+    assert!(
+        last.contains("qpv_2015.geojson") && last.contains("système de coordonnées"),
+        "{e}"
+    );
+}
+
+/// Regression: a BAN with longitude/latitude in its x/y columns geocoded every dwelling far
+/// from its commune; the run then stopped on the secrecy audit, the BAN never named.
+#[test]
+fn a_ban_in_longitude_latitude_is_named() {
+    let set = synth();
+    let text = read_ban(&set);
+    let swapped: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return l.to_string();
+            }
+            let mut f: Vec<&str> = l.split(';').collect();
+            f.swap(10, 12);
+            f.swap(11, 13);
+            f.join(";")
+        })
+        .collect();
+    write_ban(&set, &(swapped.join("\n") + "\n"));
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    let last = e.lines().last().unwrap();
+    assert!(
+        last.contains("adresses-00.csv.gz") && last.contains("Lambert-93"),
+        "{e}"
+    );
+}
+
+/// Regression: an optional RPLS column under a near name (« LOYER PRINC », « SURFHÂB ») was
+/// silently absent: rents or surfaces left empty, exit 0.
+#[test]
+fn an_optional_column_under_a_near_name_is_an_error() {
+    for (from, to) in [("LOYERPRINC", "LOYER PRINC"), ("SURFHAB", "SURFHÂB")] {
+        let set = synth();
+        let p = set.root.join("rpls_2022.csv");
+        let text = read_latin1(&p);
+        write_latin1(&p, &text.replacen(from, to, 1));
+        let o = set.check();
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        let e = err(&o);
+        assert!(
+            e.contains("rpls_2022.csv")
+                && e.contains(&format!("« {from} »"))
+                && e.contains("nom voisin"),
+            "{e}"
+        );
+    }
+}
+
+/// Regression: a BAN whose rows were all rejected (empty coordinates) had none of them in
+/// `rejets.csv`, and `opsgeo geocode` wrote every row « non_trouve », exit 0.
+#[test]
+fn a_ban_without_usable_rows_is_listed_and_stops_geocode_too() {
+    let set = synth();
+    let text = read_ban(&set);
+    let emptied: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return l.to_string();
+            }
+            let mut f: Vec<&str> = l.split(';').collect();
+            f[10] = "";
+            f[11] = "";
+            f.join(";")
+        })
+        .collect();
+    write_ban(&set, &(emptied.join("\n") + "\n"));
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    let listed = rejects
+        .lines()
+        .filter(|l| l.starts_with("adresses-00.csv.gz;"))
+        .count();
+    assert_eq!(listed, emptied.len() - 1, "{rejects}");
+    assert!(rejects.contains("adresses-00.csv.gz;2;x;;coordonnées x/y invalides"));
+    let out = set.root.join("geocode.csv");
+    let o = opsgeo(&[
+        "geocode",
+        "--ban",
+        path_str(&set.root.join("ban/adresses-00.csv.gz")),
+        "--input",
+        path_str(&set.root.join("rpls_2022.csv")),
+        "--output",
+        path_str(&out),
+        "--id",
+        "IDENT_REP",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("adresses-00.csv.gz") && e.contains("aucune adresse acceptée"),
+        "{e}"
+    );
+    assert!(!out.exists());
+}
+
+/// Keeps the first half of the lines of a file (cut at a line break).
+fn keep_first_half(p: &Path) {
+    let bytes = std::fs::read(p).unwrap();
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    std::fs::write(p, lines[..lines.len() / 2].concat()).unwrap();
+}
+
+/// Regression: files cut by a failed copy were read without a word. Cut in the middle of a
+/// line, the file itself is named (a BAN row would even keep a cut coordinate); cut at a line
+/// break, the households file was blamed for an RPLS cut in half, and an occupants file cut in
+/// half published mean occupants over half the households, exit 0.
+#[test]
+fn truncated_files_are_named() {
+    // cut in the middle of a line
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let bytes = std::fs::read(&p).unwrap();
+    std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("rpls_2022.csv, ligne") && e.contains("tronqué"),
+        "{e}"
+    );
+    set.assert_no_identifier("stderr", &e);
+    // the RPLS cut at a line break: the households file stops the run, naming the RPLS first
+    let set = synth();
+    keep_first_half(&set.root.join("rpls_2022.csv"));
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("ops_menages_2022.csv")
+            && e.contains("vérifiez d'abord")
+            && e.contains("rpls_2022.csv"),
+        "{e}"
+    );
+    // the households or the occupants cut at a line break
+    for (file, what) in [
+        ("ops_menages_2022.csv", "logement(s) loué(s)"),
+        ("ops_occupants_2022.csv", "ménage(s) répondant(s)"),
+    ] {
+        let set = synth();
+        keep_first_half(&set.root.join(file));
+        let o = set.check();
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", err(&o));
+        let e = err(&o);
+        let last = e.lines().last().unwrap();
+        assert!(last.contains(file) && last.contains(what), "{e}");
+        set.assert_no_identifier("stderr", &e);
+    }
+}
+
+/// Regression: a communes layer in longitude/latitude declared as Lambert-93 made the IRIS
+/// layer be blamed (« ne recouvre pas l'emprise de la couche des communes »): the layer at fault
+/// is the one outside the domain of Lambert-93.
+#[test]
+fn a_layer_outside_lambert93_is_the_one_named() {
+    let set = synth();
+    let p = set.root.join("zones/communes.geojson");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    // Lambert-93 metres turned into degree-sized numbers (~5, ~47), still declared EPSG:2154
+    fn shrink(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Array(a) if a.len() >= 2 && a[0].is_number() => {
+                let x = a[0].as_f64().unwrap();
+                let y = a[1].as_f64().unwrap();
+                a[0] = (x / 170_000.0).into();
+                a[1] = (y / 142_000.0).into();
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(shrink),
+            _ => {}
+        }
+    }
+    for f in doc["features"].as_array_mut().unwrap() {
+        shrink(&mut f["geometry"]["coordinates"]);
+    }
+    doc["crs"] =
+        serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}});
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    let last = e.lines().last().unwrap();
+    assert!(
+        last.contains("communes.geojson") && last.contains("Lambert-93"),
+        "{e}"
+    );
+}

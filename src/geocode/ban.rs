@@ -6,8 +6,9 @@
 //! `code_insee_ancienne_commune` (the address is then found under both codes), `nom_afnor` and
 //! `alias` (other spellings of the street, also searchable). A row with an invalid INSEE code,
 //! house number or x/y, or an empty street name, is rejected: counted in [`BanIndex::stats`] and
-//! by reason in [`BanIndex::rejects`], and logged at `debug` level (BAN rows hold no personal
-//! data).
+//! by reason in [`BanIndex::rejects`], listed in [`BanIndex::reject_log`] (written to
+//! `rejets.csv` by `opsgeo run` and `opsgeo check`), and logged at `debug` level; values go
+//! through [`crate::ingest::rejects::shown`] like those of every other input.
 //!
 //! Addresses are grouped into streets: same INSEE code, former commune code, postcode and
 //! normalised street key ([`crate::geocode::normalize::normalize_street`]). Every spelling of a
@@ -165,6 +166,9 @@ pub struct BanIndex {
     pub stats: Vec<crate::ingest::InputStats>,
     /// Rejected rows per reason (French), all files together.
     pub rejects: BTreeMap<String, u64>,
+    /// Every rejected row (file, line, column, value when non-identifying, reason), for
+    /// `rejets.csv`.
+    pub reject_log: crate::ingest::rejects::RejectLog,
     /// Matching options (thresholds).
     pub options: GeocodeOptions,
     data: IndexData,
@@ -180,6 +184,7 @@ impl BanIndex {
             files: paths.to_vec(),
             stats: built.stats,
             rejects: built.rejects,
+            reject_log: built.reject_log,
             options: GeocodeOptions::default(),
             data: built.data,
         })
@@ -194,6 +199,14 @@ impl BanIndex {
     /// Geocodes one address (see [`lookup`] for the cascade).
     pub fn geocode(&self, addr: &RawAddress) -> GeocodeResult {
         lookup::geocode(self, addr)
+    }
+
+    /// Representative point of the addresses of an INSEE code (Lambert-93 metres), when the
+    /// index has any.
+    pub fn commune_point(&self, insee: &str) -> Option<(f64, f64)> {
+        let id = self.data.communes.get(insee)?;
+        let c = self.data.commune_info.get(id as usize)?;
+        Some((f64::from(c.x) / 100.0, f64::from(c.y) / 100.0))
     }
 
     /// Distinct streets indexed.

@@ -8,6 +8,10 @@
 //! `id;x;y;niveau;score;score_suivant;ban_id;libelle`: Lambert-93 `x`/`y` with two decimals
 //! (empty when not found), `niveau` = [`GeocodeLevel::key`], scores with two decimals.
 //!
+//! A row that `opsgeo run` would reject before reading it (wrong number of fields, NUL byte,
+//! invalid UTF-8) is rejected the same way here: not geocoded, written `non_trouve`, and named
+//! on stderr (file, line, column; never a value).
+//!
 //! Each distinct address is geocoded once. Manual corrections ([`Corrections`]) win: by address
 //! key for every row of the address, by identifier (the `IDENT_REP` column of the corrections
 //! file holds values of the `--id` column) for one row. The input is read twice (addresses, then identifiers
@@ -62,7 +66,9 @@ pub struct BatchReport {
     pub ban_index_bytes: u64,
     /// Per BAN file: rows read, accepted, rejected.
     pub ban_stats: Vec<InputStats>,
-    /// The input file (every row is accepted: an unusable address is "non_trouve").
+    /// The input file: a row is accepted (an unusable address is "non_trouve"), or rejected
+    /// like `opsgeo run` rejects an RPLS row it cannot read (wrong number of fields, NUL byte,
+    /// invalid UTF-8); a rejected row is written "non_trouve" and named on stderr.
     pub input: InputStats,
     /// Seconds spent loading the BAN.
     pub ban_seconds: f64,
@@ -130,6 +136,24 @@ pub fn geocode_file(
 ) -> Result<BatchReport, GeocodeError> {
     let start = Instant::now();
     let ban = BanIndex::load(ban_paths)?;
+    // a BAN file whose rows are all rejected (empty coordinates…) would make every row
+    // « non_trouve », exit 0
+    if let Some(s) = ban.stats.iter().find(|s| s.accepted == 0) {
+        let why: Vec<String> = ban
+            .rejects
+            .iter()
+            .map(|(r, n)| format!("{r} : {n}"))
+            .collect();
+        return Err(crate::ingest::IngestError::Data {
+            path: s.path.clone(),
+            message: format!(
+                "aucune adresse acceptée sur {} ligne(s) lue(s) ; motifs : {}",
+                s.read,
+                why.join(", ")
+            ),
+        }
+        .into());
+    }
     let ban_seconds = start.elapsed().as_secs_f64();
     geocode_file_with(&ban, input, output, id_column, corrections).map(|mut r| {
         r.ban_seconds = ban_seconds;
@@ -163,7 +187,29 @@ pub fn geocode_file_with(
     let mut stats = InputStats::new(input, src.describe());
     let mut book = AddressBook::default();
     let mut row_address: Vec<AddressId> = Vec::new();
+    let n_fields = src.headers().len();
+    let labels = src.column_labels();
+    let file = src.file_name();
     src.for_each_row(|row| {
+        stats.read += 1;
+        // rows `opsgeo run` rejects (wrong number of fields, NUL byte, invalid UTF-8) are
+        // rejected here too: not geocoded, written « non_trouve », named on stderr
+        if let Some((column, why)) = unreadable_row(&row, n_fields, &labels) {
+            stats.rejected += 1;
+            if stats.rejected <= MAX_REJECT_WARNINGS {
+                tracing::warn!(
+                    "{file}, ligne {}{} : ligne rejetée (non géocodée) : {why}",
+                    row.line(),
+                    if column.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", colonne {column}")
+                    }
+                );
+            }
+            row_address.push(REJECTED);
+            return Ok(());
+        }
         let f: Vec<_> = cols.iter().map(|&c| row.get(c)).collect();
         let lieu = row.get_opt(lieudit);
         let fields = AddressFields {
@@ -177,10 +223,15 @@ pub fn geocode_file_with(
             lieudit: &lieu,
         };
         row_address.push(book.intern(fields.to_raw()));
-        stats.read += 1;
         stats.accepted += 1;
         Ok::<(), GeocodeError>(())
     })?;
+    if stats.rejected > MAX_REJECT_WARNINGS {
+        tracing::warn!(
+            "{file} : {} ligne(s) rejetée(s) au total (seules les {MAX_REJECT_WARNINGS} premières sont détaillées)",
+            stats.rejected
+        );
+    }
     book.shrink();
     let read_seconds = start.elapsed().as_secs_f64();
     let t = Instant::now();
@@ -237,6 +288,34 @@ pub fn geocode_file_with(
     })
 }
 
+/// `row_address` value of a rejected row.
+const REJECTED: AddressId = crate::model::NONE;
+
+/// Rejected rows detailed on stderr; the others are counted.
+const MAX_REJECT_WARNINGS: u64 = 20;
+
+/// Why `opsgeo run` would reject the row before reading its values (the same checks as the
+/// RPLS reader): wrong number of fields, or an unreadable field (NUL byte, invalid UTF-8).
+/// Returns the column name as it may be shown (empty when the whole row is at fault) and the
+/// reason; never a value.
+fn unreadable_row(
+    row: &crate::ingest::source::Row<'_>,
+    n_fields: usize,
+    labels: &[String],
+) -> Option<(String, String)> {
+    if row.len() != n_fields {
+        return Some((
+            String::new(),
+            format!(
+                "nombre de champs incorrect : {} au lieu de {n_fields}",
+                row.len()
+            ),
+        ));
+    }
+    row.defect()
+        .map(|(i, why)| (labels.get(i).cloned().unwrap_or_default(), why.to_string()))
+}
+
 /// Processor time (user + system) of this process so far, from `/proc/self/stat` (clock ticks
 /// of 1/100 s, the Linux value of `CLK_TCK`); `None` elsewhere.
 fn process_cpu_seconds() -> Option<f64> {
@@ -282,11 +361,20 @@ fn write_results(
         };
         i += 1;
         let ident = row.get(id);
-        let corrected = corrections.for_ident(&ident).map(|c| {
-            ident_used.insert(ident.to_string());
-            c.result()
-        });
-        let r = corrected.as_ref().unwrap_or(&results[a as usize]);
+        let rejected = (a == REJECTED).then(super::GeocodeResult::not_found);
+        // a rejected row is not a dwelling of `opsgeo run`: no correction applies to it
+        let corrected = if rejected.is_some() {
+            None
+        } else {
+            corrections.for_ident(&ident).map(|c| {
+                ident_used.insert(ident.to_string());
+                c.result()
+            })
+        };
+        let r = rejected
+            .as_ref()
+            .or(corrected.as_ref())
+            .unwrap_or_else(|| &results[a as usize]);
         *by_level.entry(r.level).or_default() += 1;
         let (x, y) = r.point.map_or((String::new(), String::new()), |p| {
             (format!("{:.2}", p.x), format!("{:.2}", p.y))

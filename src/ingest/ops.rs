@@ -87,7 +87,8 @@ impl Rejecter<'_> {
 }
 
 const MISSING_ID: &str = "identifiant du logement manquant";
-const UNKNOWN_ID: &str =
+/// Reason of a row whose dwelling is not among the accepted RPLS dwellings.
+pub const UNKNOWN_ID: &str =
     "logement introuvable parmi les logements RPLS acceptés (absent du RPLS ou ligne RPLS rejetée)";
 
 /// Looks up the dwelling of a row; rejects the row (masked) when it has none.

@@ -129,6 +129,41 @@ proptest! {
         check_rpls(content.as_bytes(), &ids)?;
     }
 
+    /// A quote opened at the start of any field of the last line (with or without a final
+    /// line break) runs to the end of the file: always an error naming the file, the line and
+    /// the column, never a row silently accepted or rejected for its number of fields.
+    #[test]
+    fn a_quote_opened_on_the_last_line_is_always_named(field in 0usize..64, newline in any::<bool>()) {
+        let ids = ids(4);
+        let text = String::from_utf8(base_rpls(4)).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let last = lines.len() - 1;
+        let mut fields: Vec<String> = lines[last].split(';').map(str::to_string).collect();
+        let i = field % fields.len();
+        fields[i].insert(0, '"');
+        lines[last] = fields.join(";");
+        let mut content = lines.join("\n");
+        if newline {
+            content.push('\n');
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "rpls.csv", content.as_bytes());
+        let mut rejects = RejectLog::new();
+        let e = read_rpls(&input(path), &territory(), &mut rejects).err();
+        prop_assert!(e.is_some(), "quote in field {} accepted", i);
+        let msg = e.unwrap().to_string();
+        prop_assert!(
+            msg.contains(&format!("rpls.csv, ligne {}", last + 1))
+                && msg.contains("guillemet")
+                && msg.contains("colonne "),
+            "{}",
+            msg
+        );
+        for id in &ids {
+            prop_assert!(!msg.contains(&id[1..]), "{} shown in {}", id, msg);
+        }
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let dir = tempfile::tempdir().unwrap();

@@ -175,6 +175,11 @@ impl RejectLog {
         self.push_raw(file, line, column, MASKED, reason);
     }
 
+    /// Moves the rejects of `other` after these (another file read separately).
+    pub fn append(&mut self, mut other: RejectLog) {
+        self.rejects.append(&mut other.rejects);
+    }
+
     pub fn rejects(&self) -> &[Reject] {
         &self.rejects
     }
@@ -206,7 +211,22 @@ impl RejectLog {
     }
 
     /// Writes `rejets.csv` (UTF-8 with BOM so that spreadsheet software shows accents, `;`).
+    /// The file is written beside its destination then renamed: a failed write (full disk)
+    /// leaves no half-written rejects file, and a previous one stays as it was.
     pub fn write_csv(&self, path: &Path) -> std::io::Result<()> {
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".partiel");
+        let tmp = std::path::PathBuf::from(tmp);
+        let written = self
+            .write_csv_to(&tmp)
+            .and_then(|()| std::fs::rename(&tmp, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+
+    fn write_csv_to(&self, path: &Path) -> std::io::Result<()> {
         let mut file = std::fs::File::create(path)?;
         std::io::Write::write_all(&mut file, "\u{feff}".as_bytes())?;
         let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(file);
@@ -220,7 +240,8 @@ impl RejectLog {
                 r.reason.as_str(),
             ])?;
         }
-        w.flush()
+        w.flush()?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
     }
 }
 
@@ -255,6 +276,24 @@ mod tests {
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.starts_with("\u{feff}fichier;ligne;colonne;valeur;motif\n"));
         assert!(text.contains("f.csv;3;NBPIECE;(valeur masquée : 3 caractères, lettres);nombre de pièces non numérique"));
+    }
+
+    /// A rejects file that cannot be written completely (here: its destination is a folder,
+    /// as good as a full disk for the rename) leaves nothing half-written beside it.
+    #[test]
+    fn a_failed_write_leaves_no_partial_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("rejets.csv");
+        std::fs::create_dir(&dest).unwrap();
+        std::fs::write(dest.join("x"), "x").unwrap();
+        let mut log = RejectLog::new();
+        log.push_masked("f.csv", 2, "IDENT_REP", "identifiant en double");
+        assert!(log.write_csv(&dest).is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("rejets.csv")]);
     }
 
     /// Regression: with `IDENT_REP` and `DEPCOM` swapped in the header, `rejets.csv` held the

@@ -6,9 +6,10 @@
 //! Checks, in order: number of fields; `IDENT_REP` present and unique in the file (whatever
 //! happened to its first row); `DEPCOM` a commune of the territory; `NBPIECE` 1–20; `SURFHAB`
 //! 5–500 m² when given; `LOCAT` 1800–2100 when given; `FINAN` a RPLS financing code; `MODE` a
-//! RPLS occupancy code; `DPEENERGIE` A–G when given and a DPE exists; `BAIL` a date when given;
-//! `LOYERPRINC` ≥ 0 when given; `QPV` 1, 2 or empty; `IMMEU` present; `IDENT_ORG` present (both
-//! make the programme key `<IDENT_ORG>-<IMMEU>`).
+//! RPLS occupancy code; `DPEENERGIE` A–G when given and a DPE exists; `BAIL` a date from 1901
+//! to the latest month when given; `LOYERPRINC` 0, or 10 to 10,000 € and 0.5 to 60 €/m², when
+//! given; `QPV` 1, 2 or empty; `IMMEU` present; `IDENT_ORG` present (both make the programme
+//! key `<IDENT_ORG>-<IMMEU>`).
 //!
 //! Interning: landlords by `IDENT_ORG` (named by the first non-empty `RS`), programmes
 //! `<IDENT_ORG>-<IMMEU>`, buildings `<programme>-<BAT or 0>`, stairwells
@@ -82,6 +83,12 @@ pub const RENT_SENTINEL: f64 = 9999.0;
 pub const RENT_EUR: (f64, f64) = (0.0, 10_000.0);
 /// Largest accepted rent per m² of living area (when the area is given), euros per month.
 pub const RENT_PER_M2_MAX: f64 = 60.0;
+/// Smallest accepted rent other than 0, euros per month: below, a value is a thousands
+/// separator read as a decimal one (`1.250` for 1 250 €) or a unit error.
+pub const RENT_MIN_EUR: f64 = 10.0;
+/// Smallest accepted rent per m² of living area (when the area is given and the rent is not
+/// 0), euros per month (social rents are 3 to 15 €/m²).
+pub const RENT_PER_M2_MIN: f64 = 0.5;
 
 /// Column indices in the file.
 struct Cols {
@@ -120,6 +127,47 @@ struct Cols {
 
 impl Cols {
     fn find(src: &CsvSource, n: &RplsColumns) -> Result<Cols, IngestError> {
+        // an optional column given under a near name (accents, spaces) is an error
+        for name in [
+            &n.rs,
+            &n.codepostal,
+            &n.libcom,
+            &n.indrep,
+            &n.lieudit,
+            &n.bat,
+            &n.esc,
+            &n.entree,
+            &n.surfhab,
+            &n.locat,
+            &n.dpedate,
+            &n.dpeenergie,
+            &n.bail,
+            &n.loyerprinc,
+            &n.qpv,
+            &n.x,
+            &n.y,
+            &n.epsg,
+            &n.plg_qva,
+            &n.plg_qp15,
+            &n.plg_qp24,
+        ] {
+            src.optional_column_checked(name)?;
+        }
+        // indicators computed from optional columns: say which ones will stay empty
+        let absent: Vec<&str> = [&n.surfhab, &n.locat, &n.dpeenergie, &n.bail, &n.loyerprinc]
+            .into_iter()
+            .filter(|name| !name.is_empty() && src.optional_column(name).is_none())
+            .map(String::as_str)
+            .collect();
+        if !absent.is_empty() {
+            tracing::warn!(
+                "{} : colonne(s) facultative(s) absente(s) : {} ; les indicateurs qui en dépendent \
+                 (surface, année de mise en location, DPE, emménagés récents par le bail, loyers) \
+                 restent vides",
+                src.file_name(),
+                absent.join(", ")
+            );
+        }
         let o = |name: &str| src.optional_column(name);
         let (x, y) = match (o(&n.x), o(&n.y)) {
             (Some(x), Some(y)) => (Some(x), Some(y)),
@@ -346,7 +394,18 @@ fn validate<'n>(
                         RENT_EUR.1
                     )));
                 }
+                if r > 0.0 && r < RENT_MIN_EUR {
+                    return Err(rent_fail(format!(
+                        "loyer mensuel invraisemblable : moins de {RENT_MIN_EUR} € et plus de 0 \
+                         (séparateur des milliers lu comme une virgule décimale ?)"
+                    )));
+                }
                 if let Some(m2) = surface.filter(|&m2| m2 > 0.0) {
+                    if r > 0.0 && r / m2 < RENT_PER_M2_MIN {
+                        return Err(rent_fail(format!(
+                            "loyer invraisemblable pour la surface : moins de {RENT_PER_M2_MIN} € par m² et par mois (séparateur des milliers lu comme une virgule décimale ?)"
+                        )));
+                    }
                     if r / m2 > RENT_PER_M2_MAX {
                         return Err(rent_fail(format!(
                             "loyer invraisemblable pour la surface : plus de {RENT_PER_M2_MAX} € par m² et par mois"

@@ -23,9 +23,11 @@
 //! ```
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::IngestError;
 
@@ -90,6 +92,8 @@ pub struct CsvSource {
     /// The header line looks like a data row (missing header): never echoed.
     header_is_data: bool,
     reader: csv::Reader<Box<dyn Read>>,
+    /// Where the quoting of the byte stream stands (see [`QuoteWatcher`]).
+    quotes: Rc<Cell<QuoteWatch>>,
 }
 
 /// One data row. Field values are decoded and trimmed.
@@ -122,10 +126,12 @@ impl Row<'_> {
                     .0
             }
         };
+        // a byte-order mark inside the file (two exports concatenated) is not part of a value
+        let trim = |t: &str| -> usize { t.trim_matches(is_blank).len() };
         match s {
-            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-            Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
-            Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+            Cow::Borrowed(b) => Cow::Borrowed(b.trim_matches(is_blank)),
+            Cow::Owned(o) if trim(&o) == o.len() => Cow::Owned(o),
+            Cow::Owned(o) => Cow::Owned(o.trim_matches(is_blank).to_string()),
         }
     }
 
@@ -172,6 +178,11 @@ impl Row<'_> {
     pub fn is_empty(&self) -> bool {
         self.record.len() == 0
     }
+}
+
+/// White space, and the byte-order mark (U+FEFF): trimmed from every value.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
 }
 
 fn open_raw(path: &Path) -> Result<Box<dyn Read>, IngestError> {
@@ -585,7 +596,12 @@ impl CsvSource {
             .iter()
             .position(|&b| b == b'\r')
             .is_some_and(|i| i + 1 < first.len());
-        let input: Box<dyn Read> = Box::new(LineKeeper::new(open_raw(path)?, cr_only));
+        let quotes = Rc::new(Cell::new(QuoteWatch::default()));
+        let input: Box<dyn Read> = Box::new(QuoteWatcher {
+            inner: LineKeeper::new(open_raw(path)?, cr_only),
+            delimiter,
+            state: Rc::clone(&quotes),
+        });
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .terminator(csv::Terminator::Any(b'\n'))
@@ -596,6 +612,15 @@ impl CsvSource {
             .byte_headers()
             .map_err(|e| IngestError::csv(path, e))?
             .clone();
+        if let Some((1, _)) = quotes.get().unterminated() {
+            return Err(IngestError::Csv {
+                path: path.to_path_buf(),
+                line: 1,
+                message: "guillemet ouvrant jamais refermé dans la ligne d'en-tête : tout le \
+                          fichier serait lu comme un seul champ"
+                    .into(),
+            });
+        }
         let mut headers: Vec<String> = header_record
             .iter()
             .map(|h| {
@@ -644,6 +669,7 @@ impl CsvSource {
             headers,
             header_is_data,
             reader,
+            quotes,
         })
     }
 
@@ -701,11 +727,41 @@ impl CsvSource {
                 column: name.to_string(),
             }
         } else {
+            let mut available = self.available_columns();
+            if self.near_column(name).is_some() {
+                available.push_str(NEAR_COLUMN_HINT);
+            }
             IngestError::MissingColumn {
                 path: self.path.clone(),
                 column: name.to_string(),
-                available: self.available_columns(),
+                available,
             }
+        }
+    }
+
+    /// A column whose name is `name` once case, accents, spaces and punctuation are set
+    /// aside (« DATE_EMMÉNAGEMENT », « LOYER PRINC » for `LOYERPRINC`). Never used in place of
+    /// the column: only to say why it was not found.
+    pub fn near_column(&self, name: &str) -> Option<usize> {
+        let key = |h: &str| crate::geocode::normalize::fold(h).replace(' ', "");
+        let wanted = key(name);
+        if wanted.is_empty() || self.header_is_data {
+            return None;
+        }
+        self.headers.iter().position(|h| key(h) == wanted)
+    }
+
+    /// Index of an optional column; an error when it is absent but a column with a near name
+    /// is present ([`CsvSource::near_column`]): the file meant to give it, and reading on
+    /// without it would leave its indicators empty without a word.
+    pub fn optional_column_checked(&self, name: &str) -> Result<Option<usize>, IngestError> {
+        match self.optional_column(name) {
+            Some(i) => Ok(Some(i)),
+            None if self.near_column(name).is_some() => Err(IngestError::Data {
+                path: self.path.clone(),
+                message: format!("colonne facultative « {name} » absente{NEAR_COLUMN_HINT}"),
+            }),
+            None => Ok(None),
         }
     }
 
@@ -715,7 +771,7 @@ impl CsvSource {
         self.headers
             .iter()
             .map(|h| {
-                if looks_like_column_name(h) {
+                if !self.header_is_data && looks_like_column_name(h) {
                     h.clone()
                 } else {
                     String::new()
@@ -762,7 +818,11 @@ impl CsvSource {
                         continue;
                     }
                     let line = record.position().map_or(0, |p| p.line());
-                    if let Some(err) = self.unterminated_quote(&record, line) {
+                    if let Some(err) = self
+                        .quote_open_at_end(&record, line)
+                        .or_else(|| self.unterminated_quote(&record, line))
+                        .or_else(|| self.truncated_last_line(&record, line))
+                    {
                         return Err(err.into());
                     }
                     f(Row {
@@ -778,15 +838,74 @@ impl CsvSource {
 }
 
 impl CsvSource {
+    /// The name of column `i` as it may appear in a message: « colonne NOMVOIE » or
+    /// « colonne 10 » (its rank) when the header field does not have the shape of a name.
+    fn column_label(&self, i: usize) -> String {
+        let name = self.headers.get(i).filter(|h| {
+            // a header that looks like data is never echoed, even one field of it
+            !self.header_is_data && looks_like_column_name(h)
+        });
+        match name {
+            Some(h) => format!("colonne {h}"),
+            None => format!("colonne {}", i + 1),
+        }
+    }
+
+    /// The file ends inside a quoted field opened in this record (typically on the last line,
+    /// where no later quote can close it): the field would run to the end of the file. The
+    /// run stops, naming the file, the line and the column of the quote, instead of rejecting
+    /// the row for its number of fields or accepting a value that ends the file.
+    fn quote_open_at_end(&self, record: &csv::ByteRecord, line: u64) -> Option<IngestError> {
+        let (open_line, field) = self.quotes.get().unterminated()?;
+        let embedded = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+        if open_line < line || open_line > line + embedded {
+            return None;
+        }
+        Some(IngestError::Csv {
+            path: self.path.clone(),
+            line: open_line,
+            message: format!(
+                "{} : guillemet ouvrant jamais refermé : le champ court jusqu'à la fin du \
+                 fichier",
+                self.column_label(field)
+            ),
+        })
+    }
+
+    /// The file ends in the middle of its last line: no line break after it, and fewer fields
+    /// than the header. A file cut by a failed copy or a full disk would otherwise lose its
+    /// last row among the rejects, or worse give it a cut value (`6693752` read `66937`). The
+    /// run stops, naming the file and the line.
+    fn truncated_last_line(&self, record: &csv::ByteRecord, line: u64) -> Option<IngestError> {
+        let w = self.quotes.get();
+        if !w.ended || w.last == b'\n' || record.len() >= self.headers.len() {
+            return None;
+        }
+        let embedded = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+        if line + embedded != w.line {
+            return None;
+        }
+        Some(IngestError::Csv {
+            path: self.path.clone(),
+            line,
+            message: format!(
+                "fichier tronqué ? sa dernière ligne est incomplète ({} champ(s) au lieu de {}) \
+                 et ne se termine pas par une fin de ligne",
+                record.len(),
+                self.headers.len()
+            ),
+        })
+    }
+
     /// A quoted field that runs over a line break and then holds the delimiter has swallowed
     /// the following rows: an opening quote that is never closed. The run stops, naming the
-    /// file and the line of the quote, instead of losing the rows silently.
+    /// file, the line and the column of the quote, instead of losing the rows silently.
     fn unterminated_quote(&self, record: &csv::ByteRecord, line: u64) -> Option<IngestError> {
         let d = self.delimiter;
         if !record.as_slice().contains(&b'\n') {
             return None;
         }
-        for field in record.iter() {
+        for (i, field) in record.iter().enumerate() {
             let Some(nl) = field.iter().position(|&b| b == b'\n') else {
                 continue;
             };
@@ -799,8 +918,9 @@ impl CsvSource {
                     path: self.path.clone(),
                     line,
                     message: format!(
-                        "guillemet ouvrant jamais refermé : les {swallowed} ligne(s) suivante(s) \
-                         (jusqu'à la ligne {}) seraient lues comme un seul champ",
+                        "{} : guillemet ouvrant jamais refermé : les {swallowed} ligne(s) \
+                         suivante(s) (jusqu'à la ligne {}) seraient lues comme un seul champ",
+                        self.column_label(i),
                         line + swallowed
                     ),
                 });
@@ -809,6 +929,117 @@ impl CsvSource {
         None
     }
 }
+
+/// Quoting state of the byte stream, as the csv crate parses it (a quote opens a quoted field
+/// only at the start of a field; `""` inside it is an escaped quote; after the closing quote
+/// the field goes on unquoted up to the delimiter).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: the end of the field, or the first half of `""`.
+    QuoteInQuoted,
+}
+
+/// What [`QuoteWatcher`] has seen so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct QuoteWatch {
+    state: QuoteState,
+    /// 1-based line of the next byte, and 0-based field within its record.
+    line: u64,
+    field: usize,
+    /// Line and field of the last opening quote.
+    opened: (u64, usize),
+    /// The stream ended inside a quoted field.
+    ended_quoted: bool,
+    /// The stream ended, and its last byte.
+    ended: bool,
+    last: u8,
+}
+
+impl Default for QuoteWatch {
+    fn default() -> Self {
+        QuoteWatch {
+            state: QuoteState::FieldStart,
+            line: 1,
+            field: 0,
+            opened: (0, 0),
+            ended_quoted: false,
+            ended: false,
+            last: b'\n',
+        }
+    }
+}
+
+impl QuoteWatch {
+    /// Line and field of a quote never closed before the end of the file.
+    fn unterminated(&self) -> Option<(u64, usize)> {
+        self.ended_quoted.then_some(self.opened)
+    }
+
+    fn feed(&mut self, bytes: &[u8], delimiter: u8) {
+        use QuoteState::*;
+        for &b in bytes {
+            self.state = match (self.state, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, b'\n') => {
+                    self.line += 1;
+                    Quoted
+                }
+                (Quoted, _) => Quoted,
+                (FieldStart, b'"') => {
+                    self.opened = (self.line, self.field);
+                    Quoted
+                }
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, b'\n') => {
+                    self.line += 1;
+                    self.field = 0;
+                    FieldStart
+                }
+                (_, d) if d == delimiter => {
+                    self.field += 1;
+                    FieldStart
+                }
+                _ => Unquoted,
+            };
+        }
+    }
+}
+
+/// Follows the quoting of the bytes the csv reader gets, to tell where a quote that is never
+/// closed was opened (the csv crate just ends the last record at the end of the file).
+struct QuoteWatcher<R> {
+    inner: R,
+    delimiter: u8,
+    state: Rc<Cell<QuoteWatch>>,
+}
+
+impl<R: Read> Read for QuoteWatcher<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut w = self.state.get();
+        if n == 0 {
+            if !buf.is_empty() {
+                w.ended = true;
+                w.ended_quoted = w.state == QuoteState::Quoted;
+            }
+        } else {
+            w.feed(&buf[..n], self.delimiter);
+            w.last = buf[n - 1];
+        }
+        self.state.set(w);
+        Ok(n)
+    }
+}
+
+/// Said when a column is missing but one with a near name is present (never echoed: its name
+/// may not have the shape of a column name).
+const NEAR_COLUMN_HINT: &str = " ; une colonne au nom voisin est présente (accents, espaces, \
+                                casse ou ponctuation différents ?) : corrigez l'en-tête ou le \
+                                nom de colonne dans la configuration";
 
 /// How a path is shown in messages: its file name.
 pub fn file_label(path: &Path) -> String {
@@ -1045,6 +1276,87 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("f.csv, ligne 3"), "{msg}");
         assert!(msg.contains("guillemet"), "{msg}");
+    }
+
+    /// Regression: a quote opened on the last line ran to the end of the file; the row was only
+    /// rejected for its number of fields, or accepted when the quote was in the last column.
+    #[test]
+    fn a_quote_opened_on_the_last_line_names_line_and_column() {
+        for (content, line, column) in [
+            (&b"A;B;C\n1;x;y\n2;\"z;w\n"[..], 3, "colonne B"),
+            (b"A;B;C\n1;x;y\n2;z;\"w", 3, "colonne C"),
+            (b"A;B;C\r\n1;x;y\r\n2;z;\"w\r\n\r\n", 3, "colonne C"),
+            (b"A;B;C\n1;\"x\"\"\";y\n2;z;\"w\nv\n", 3, "colonne C"),
+            (b"A;9B;C\n1;x;y\n2;\"z;w\n", 3, "colonne 2"),
+        ] {
+            let (_d, p) = write(content);
+            let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+            let mut seen = 0;
+            let e = s
+                .for_each_row(|_| {
+                    seen += 1;
+                    Ok::<(), IngestError>(())
+                })
+                .unwrap_err();
+            let msg = e.to_string();
+            assert!(
+                msg.contains(&format!("f.csv, ligne {line}")) && msg.contains(column),
+                "{msg}"
+            );
+            assert!(msg.contains("guillemet"), "{msg}");
+            // the rows before it were read, not the row of the quote
+            assert_eq!(seen, 1, "{msg}");
+        }
+        // closed quotes, a quote inside an unquoted field: no error
+        for content in [
+            &b"A;B\n1;\"x;y\"\n2;\"a\"\"b\"\n"[..],
+            b"A;B\n1;5\"\n2;x\n",
+            b"A;B\n1;\"x\"\n2;\"\"",
+        ] {
+            let (_d, p) = write(content);
+            let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+            assert_eq!(rows(&mut s).len(), 2);
+        }
+        let (_d, p) = write(b"A;\"B\n1;2\n");
+        let e = CsvSource::open(&p, "auto", "auto").err().unwrap();
+        assert!(e.to_string().contains("ligne 1"), "{e}");
+    }
+
+    /// Regression: a file cut in the middle of its last line lost that row among the rejects, or
+    /// gave it a cut value.
+    #[test]
+    fn a_file_cut_in_its_last_line_is_named() {
+        let (_d, p) = write(b"A;B;C\n1;x;y\n2;66937");
+        let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let mut seen = 0;
+        let e = s
+            .for_each_row(|_| {
+                seen += 1;
+                Ok::<(), IngestError>(())
+            })
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("f.csv, ligne 3") && e.to_string().contains("tronqué"),
+            "{e}"
+        );
+        assert_eq!(seen, 1);
+        // a complete last line without a line break, a short line followed by a line break:
+        // read as usual
+        for content in [&b"A;B;C\n1;x;y\n2;z;w"[..], b"A;B;C\n1;x\n2;z;w\n"] {
+            let (_d, p) = write(content);
+            let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+            assert_eq!(rows(&mut s).len(), 2);
+        }
+    }
+
+    /// Regression: a byte-order mark inside a file (two exports concatenated) became part of
+    /// the first value of its line.
+    #[test]
+    fn a_byte_order_mark_inside_a_file_is_trimmed() {
+        let (_d, p) = write("\u{feff}A;B\n1;x\n\u{feff}2;é\n".as_bytes());
+        let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let r = rows(&mut s);
+        assert_eq!(r[1].1, vec!["2".to_string(), "é".to_string()]);
     }
 
     /// Regression (issue 14): a corrupt `.gz` was reported at « ligne 0 ».

@@ -113,6 +113,12 @@ pub struct ZoneLayer {
 /// Longest zone code shown in `rejets.csv` (zone codes are public: INSEE, IRIS, QPV codes).
 const ZONE_CODE_CHARS: usize = 16;
 
+/// A zone code as it may appear in a log line: like in `rejets.csv`, only with the shape of a
+/// code (a code column mistakenly mapped to a free-text attribute is not echoed).
+fn shown_code(code: &str) -> String {
+    super::rejects::shown(ValueKind::Code(ZONE_CODE_CHARS), code)
+}
+
 /// Column label used in the rejects log for geometry problems.
 const GEOMETRY_COLUMN: &str = "géométrie";
 
@@ -152,7 +158,20 @@ pub fn read_zone_layer(
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
         ..Default::default()
     };
-    let ds = Dataset::open_ex(path, options).map_err(|e| gdal_err(e.to_string()))?;
+    // GDAL says « returned a NULL pointer » when no driver recognises the source
+    let ds = Dataset::open_ex(path, options).map_err(|e| {
+        gdal_err(if path.is_dir() {
+            format!(
+                "aucune couche lisible dans ce dossier (dossier vide, ou sans shapefile ni autre \
+                 source reconnue par GDAL ; détail GDAL : {e})"
+            )
+        } else {
+            format!(
+                "format non reconnu par GDAL (shapefile, GeoPackage, GeoJSON… attendu ; détail \
+                 GDAL : {e})"
+            )
+        })
+    })?;
     let mut layer = if input.layer.is_empty() {
         if ds.layer_count() == 0 {
             return Err(gdal_err("aucune couche vectorielle".into()));
@@ -367,8 +386,9 @@ pub fn read_zone_layer(
                 let key = shape_key(g);
                 match shapes.get(&key) {
                     Some((f, code)) => Some(format!(
-                        "polygone identique à celui de l'entité {f} (zone {code}) : \
-                         les logements ne peuvent pas être attribués à l'une plutôt qu'à l'autre"
+                        "polygone identique à celui de l'entité {f} (zone {}) : \
+                         les logements ne peuvent pas être attribués à l'une plutôt qu'à l'autre",
+                        shown_code(code)
                     )),
                     None => {
                         shapes.insert(key, (c.feature, c.code.clone()));
@@ -379,7 +399,7 @@ pub fn read_zone_layer(
             Verdict::Rejected { .. } => None,
         };
         if let Some(reason) = same_shape {
-            tracing::warn!(couche = kind.label(), zone = %c.code, "{reason}");
+            tracing::warn!(couche = kind.label(), zone = %shown_code(&c.code), "{reason}");
             pending.push(PendingReject {
                 feature: c.feature,
                 column: GEOMETRY_COLUMN.into(),
@@ -393,7 +413,7 @@ pub fn read_zone_layer(
             Verdict::Repaired { problem, geometry } => {
                 tracing::warn!(
                     couche = kind.label(),
-                    zone = %c.code,
+                    zone = %shown_code(&c.code),
                     probleme = %problem,
                     "polygone invalide réparé"
                 );
@@ -408,7 +428,7 @@ pub fn read_zone_layer(
             Verdict::Rejected { problem, detail } => {
                 tracing::warn!(
                     couche = kind.label(),
-                    zone = %c.code,
+                    zone = %shown_code(&c.code),
                     probleme = %problem,
                     detail = %detail,
                     "polygone invalide rejeté"
@@ -551,6 +571,78 @@ fn linearize(g: &Geometry) -> Result<Geometry, String> {
         gdal_sys::OGR_G_DestroyGeometry(lin);
         Ok(owned)
     }
+}
+
+/// Fails when no zone of `layer` overlaps the extent of the communes: a layer whose
+/// coordinates are not in the coordinate system its source declares (a GeoJSON `crs` member or
+/// a `.prj` that does not match the coordinates, a wrong `assume_epsg`) lies far from the
+/// territory, and every dwelling would be published « sans IRIS » or « hors QPV » without a
+/// word. A layer covering more than the territory (national IRIS) is fine.
+pub fn check_overlaps_communes(layer: &ZoneLayer, communes: &ZoneLayer) -> Result<(), IngestError> {
+    match extent(communes) {
+        Some(e) => check_overlaps(layer, e, "de la couche des communes"),
+        None => Ok(()),
+    }
+}
+
+/// Fails when no zone of `layer` lies in the domain of Lambert-93 (metropolitan France), where
+/// every layer is once reprojected: longitude/latitude declared as Lambert-93 (a few units from
+/// the origin) is caught here, on the layer at fault, before other layers are compared with it.
+pub fn check_in_lambert93(layer: &ZoneLayer) -> Result<(), IngestError> {
+    use crate::geocode::corrections::{L93_X, L93_Y};
+    let domain = geo::Rect::new(
+        geo::coord! { x: L93_X.0, y: L93_Y.0 },
+        geo::coord! { x: L93_X.1, y: L93_Y.1 },
+    );
+    check_overlaps(
+        layer,
+        domain,
+        "du domaine du Lambert-93 (France métropolitaine)",
+    )
+}
+
+/// Union of the bounding boxes of the zones of a layer.
+fn extent(layer: &ZoneLayer) -> Option<geo::Rect<f64>> {
+    use geo::BoundingRect;
+    layer
+        .zones
+        .iter()
+        .filter_map(|z| z.geometry.bounding_rect())
+        .reduce(|a, b| {
+            geo::Rect::new(
+                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        })
+}
+
+fn check_overlaps(layer: &ZoneLayer, area: geo::Rect<f64>, what: &str) -> Result<(), IngestError> {
+    use geo::BoundingRect;
+    let overlaps = |r: geo::Rect<f64>| {
+        r.min().x <= area.max().x
+            && r.max().x >= area.min().x
+            && r.min().y <= area.max().y
+            && r.max().y >= area.min().y
+    };
+    if layer.zones.is_empty()
+        || layer
+            .zones
+            .iter()
+            .filter_map(|z| z.geometry.bounding_rect())
+            .any(overlaps)
+    {
+        return Ok(());
+    }
+    Err(IngestError::Data {
+        path: layer.source.clone(),
+        message: format!(
+            "aucune des {} entités de la couche ne recouvre l'emprise {what} : vérifiez le \
+             système de coordonnées (membre « crs » d'un GeoJSON, fichier .prj d'un shapefile, \
+             clé assume_epsg) ; système lu : {}",
+            layer.zones.len(),
+            layer.stats.format
+        ),
+    })
 }
 
 #[cfg(test)]

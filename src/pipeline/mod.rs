@@ -20,7 +20,10 @@ use crate::config::{Config, ConfigError};
 use crate::emit::{self, EmitError};
 use crate::geocode::{self, BanIndex, GeocodeError, GeocodeLevel};
 use crate::ingest::rejects::RejectLog;
-use crate::ingest::zones::{read_zone_layer, GeometryIssue, ZoneKind, ZoneLayer};
+use crate::ingest::zones::{
+    check_in_lambert93, check_overlaps_communes, read_zone_layer, GeometryIssue, ZoneKind,
+    ZoneLayer,
+};
 use crate::ingest::{ops, rpls, IngestError, InputStats};
 use crate::join::{self, ZoneSet};
 use crate::model::Household;
@@ -285,16 +288,22 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
                 e
             })?;
         layer.stats.check_not_empty("entité")?;
+        check_in_lambert93(&layer)?;
         Ok(layer)
     };
     let communes = zone(&cfg.zones.communes, ZoneKind::Commune, rejects)?;
-    let iris = zone(&cfg.zones.iris, ZoneKind::Iris, rejects)?;
-    let qpv = zone(&cfg.zones.qpv, ZoneKind::Qpv, rejects)?;
+    // a layer read in the wrong coordinate system lies away from the communes
+    let overlapping = |layer: ZoneLayer| -> Result<ZoneLayer, PipelineError> {
+        check_overlaps_communes(&layer, &communes)?;
+        Ok(layer)
+    };
+    let iris = overlapping(zone(&cfg.zones.iris, ZoneKind::Iris, rejects)?)?;
+    let qpv = overlapping(zone(&cfg.zones.qpv, ZoneKind::Qpv, rejects)?)?;
     let qva = cfg
         .zones
         .qva
         .as_ref()
-        .map(|q| zone(q, ZoneKind::Qva, rejects))
+        .map(|q| zone(q, ZoneKind::Qva, rejects).and_then(overlapping))
         .transpose()?;
     let territory = Territory::build(&cfg.territory, &communes, rejects)?;
     territory.stats.check_reject_rate(max_rejects)?;
@@ -303,11 +312,17 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     rp.stats.check_not_empty("logement")?;
     let (mut households, household_stats) =
         ops::read_households(&cfg.ops_households, &rp.ids, &rp.dwellings, rejects)?;
-    household_stats.check_reject_rate(max_rejects)?;
+    household_stats
+        .check_reject_rate(max_rejects)
+        .map_err(|e| blame_rpls_first(e, rejects, &rp.stats))?;
     household_stats.check_not_empty("ménage")?;
+    check_household_coverage(&rp.dwellings, &households, &household_stats, max_rejects)?;
     let occupant_stats =
         ops::read_occupants(&cfg.ops_occupants, &rp.ids, &mut households, rejects)?;
-    occupant_stats.check_reject_rate(max_rejects)?;
+    occupant_stats
+        .check_reject_rate(max_rejects)
+        .map_err(|e| blame_rpls_first(e, rejects, &rp.stats))?;
+    check_occupant_coverage(&households, &occupant_stats, max_rejects)?;
     let mut corrections = match &cfg.ban.corrections {
         Some(p) => geocode::corrections::Corrections::load(p)?,
         None => Default::default(),
@@ -332,6 +347,112 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     })
 }
 
+/// Fails when too many let dwellings of the RPLS have no row at all in the households file:
+/// the survey covers every let dwelling (a household that did not answer has its row,
+/// `REPONSE` 2), so a file truncated at a line break, or one of another year or perimeter,
+/// would publish response rates and household indicators over the wrong base without a word.
+/// Rows of the households file that were rejected may have belonged to those dwellings: they
+/// are already counted against the threshold, and not twice.
+fn check_household_coverage(
+    dwellings: &[crate::model::Dwelling],
+    households: &[Household],
+    stats: &InputStats,
+    max_reject_rate: f64,
+) -> Result<(), IngestError> {
+    use crate::model::OccupancyMode;
+    let mut covered = vec![false; dwellings.len()];
+    for h in households {
+        if let Some(c) = covered.get_mut(h.dwelling as usize) {
+            *c = true;
+        }
+    }
+    let let_dwellings = dwellings
+        .iter()
+        .filter(|d| d.mode == OccupancyMode::Let)
+        .count() as u64;
+    let without = dwellings
+        .iter()
+        .zip(&covered)
+        .filter(|(d, c)| d.mode == OccupancyMode::Let && !**c)
+        .count() as u64;
+    let missing = without.saturating_sub(stats.rejected);
+    if let_dwellings == 0 || missing as f64 / let_dwellings as f64 <= max_reject_rate {
+        return Ok(());
+    }
+    Err(IngestError::Data {
+        path: stats.path.clone(),
+        message: format!(
+            "{missing} logement(s) loué(s) du RPLS sur {let_dwellings} ({:.1} %) n'ont aucune ligne \
+             dans ce fichier, au-delà du maximum autorisé ({:.1} %, clé run.max_reject_rate) : \
+             fichier tronqué, ou d'une autre année ou d'un autre périmètre que le RPLS ? (un \
+             ménage qui n'a pas répondu a sa ligne, REPONSE 2)",
+            missing as f64 * 100.0 / let_dwellings as f64,
+            max_reject_rate * 100.0
+        ),
+    })
+}
+
+/// An OPS file stopped on its reject threshold mostly for rows whose dwelling is not in the
+/// RPLS: the RPLS may be the culprit (truncated at a line break, another year), so the
+/// message says so and names it.
+fn blame_rpls_first(mut e: IngestError, rejects: &RejectLog, rpls: &InputStats) -> IngestError {
+    if let IngestError::TooManyRejects {
+        path,
+        rejected,
+        detail,
+        ..
+    } = &mut e
+    {
+        let file = crate::ingest::source::file_label(path);
+        let unknown = rejects
+            .rejects()
+            .iter()
+            .filter(|r| r.file == file && r.reason == ops::UNKNOWN_ID)
+            .count() as u64;
+        if unknown * 2 > *rejected {
+            detail.push_str(&format!(
+                " ; dont {unknown} ligne(s) dont le logement est introuvable parmi les {} \
+                 logement(s) accepté(s) du RPLS : vérifiez d'abord {} (fichier tronqué, d'une \
+                 autre année ou d'un autre périmètre ?)",
+                rpls.accepted,
+                rpls.path.display()
+            ));
+        }
+    }
+    e
+}
+
+/// Fails when too many households that answered have no occupant row at all: each has at
+/// least its lease holder, so an occupants file truncated at a line break would publish mean
+/// occupants, ages and employment over the wrong base without a word. Rejected occupant rows
+/// are already counted against the threshold, and not twice.
+fn check_occupant_coverage(
+    households: &[Household],
+    stats: &InputStats,
+    max_reject_rate: f64,
+) -> Result<(), IngestError> {
+    let responded = households.iter().filter(|h| h.responded).count() as u64;
+    let without = households
+        .iter()
+        .filter(|h| h.responded && h.occupants.persons == 0)
+        .count() as u64;
+    let missing = without.saturating_sub(stats.rejected);
+    if responded == 0 || missing as f64 / responded as f64 <= max_reject_rate {
+        return Ok(());
+    }
+    Err(IngestError::Data {
+        path: stats.path.clone(),
+        message: format!(
+            "{missing} ménage(s) répondant(s) sur {responded} ({:.1} %) n'ont aucun occupant dans \
+             ce fichier, au-delà du maximum autorisé ({:.1} %, clé run.max_reject_rate) : \
+             fichier tronqué, ou d'une autre année ou d'un autre périmètre que le fichier des \
+             ménages ? (un ménage répondant a au moins son titulaire du bail)",
+            missing as f64 * 100.0 / responded as f64,
+            max_reject_rate * 100.0
+        ),
+    })
+}
+
 /// Smallest reject threshold applied to a BAN file: the BAN legitimately holds rows opsgeo
 /// cannot use (numbers above 9,999 for lieux-dits…), so its threshold is
 /// `max(run.max_reject_rate, BAN_MIN_REJECT_RATE)`.
@@ -339,8 +460,8 @@ pub const BAN_MIN_REJECT_RATE: f64 = 0.20;
 
 /// Stops the run when a BAN file has lost too many rows (e.g. empty coordinates): every
 /// dwelling would be « non trouvé » without a word. BAN rows are counted by reason in the
-/// summary and the manifest, not listed in `rejets.csv` (national files).
-fn check_ban_rejects(ban: &BanIndex, max_reject_rate: f64) -> Result<(), PipelineError> {
+/// message, the summary and the manifest, and listed in `rejets.csv` like every other input.
+fn check_ban_rejects(ban: &BanIndex, max_reject_rate: f64) -> Result<(), IngestError> {
     let max = max_reject_rate.max(BAN_MIN_REJECT_RATE);
     for s in &ban.stats {
         if let Err(mut e) = s.check_reject_rate(max) {
@@ -353,30 +474,98 @@ fn check_ban_rejects(ban: &BanIndex, max_reject_rate: f64) -> Result<(), Pipelin
                     .collect();
                 *detail = format!(" ; motifs : {}", reasons.join(", "));
             }
-            return Err(e.into());
+            return Err(e);
         }
     }
     Ok(())
+}
+
+/// Largest distance (metres) between the addresses of a commune and the extent of the
+/// territory's commune polygons before the BAN is said to be in another coordinate system.
+const BAN_EXTENT_TOLERANCE_M: f64 = 5_000.0;
+
+/// Fails when the BAN addresses of most of the territory's communes lie outside the extent of
+/// the communes layer: x/y not in Lambert-93 (longitude/latitude, another projection, x and y
+/// swapped). Every dwelling would be geocoded away from its commune, and the run would stop
+/// later on a symptom (the secrecy audit) instead of naming the BAN.
+fn check_ban_extent(ban: &BanIndex, territory: &Territory) -> Result<(), IngestError> {
+    let Some(extent) = territory.extent else {
+        return Ok(());
+    };
+    let t = BAN_EXTENT_TOLERANCE_M;
+    let (mut inside, mut outside) = (0u64, 0u64);
+    for c in &territory.communes {
+        if let Some((x, y)) = ban.commune_point(&c.code) {
+            let ok = x >= extent.min().x - t
+                && x <= extent.max().x + t
+                && y >= extent.min().y - t
+                && y <= extent.max().y + t;
+            if ok {
+                inside += 1;
+            } else {
+                outside += 1;
+            }
+        }
+    }
+    if outside == 0 {
+        return Ok(());
+    }
+    let names: Vec<String> = ban
+        .files
+        .iter()
+        .map(|p| crate::ingest::source::file_label(p))
+        .collect();
+    let message = format!(
+        "les adresses de {outside} commune(s) du territoire sur {} sont à plus de {} km de \
+         l'emprise de la couche des communes : colonnes x/y en Lambert-93 (EPSG:2154) \
+         attendues (longitude/latitude, autre projection ou x et y inversés ?)",
+        inside + outside,
+        t / 1000.0
+    );
+    if outside < inside {
+        warn!("{} : {message}", names.join(", "));
+        return Ok(());
+    }
+    Err(IngestError::Data {
+        path: match ban.files.as_slice() {
+            [one] => one.clone(),
+            _ => PathBuf::from(names.join(", ")),
+        },
+        message,
+    })
+}
+
+/// Loads the BAN and moves its rejected rows into `rejects`.
+fn load_ban(cfg: &Config, rejects: &mut RejectLog) -> Result<BanIndex, PipelineError> {
+    let mut ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
+    rejects.append(std::mem::take(&mut ban.reject_log));
+    Ok(ban)
 }
 
 /// `opsgeo check`: reads and validates every input (BAN included), writes `rejets.csv` into
 /// `out_dir` when given, and returns the statistics of every file.
 pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, PipelineError> {
     let mut rejects = RejectLog::new();
-    let read = read_inputs(cfg, &mut rejects);
+    let outcome = check_inputs(cfg, &mut rejects);
     if let Some(dir) = out_dir {
         // written even when the reading stopped: the error message points to it
         std::fs::create_dir_all(dir).map_err(|e| publish_err(dir, e))?;
         let p = dir.join("rejets.csv");
         rejects.write_csv(&p).map_err(|e| publish_err(&p, e))?;
-        if let Err(PipelineError::Ingest(mut e)) = read {
+        if let Err(PipelineError::Ingest(mut e)) = outcome {
             e.set_rejects_detail(&p);
             return Err(e.into());
         }
     }
-    let inputs = read?;
-    let ban = BanIndex::load(&cfg.ban.paths)?;
+    outcome
+}
+
+/// Reads every input, the BAN included; the rejected rows of all of them go to `rejects`.
+fn check_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Vec<InputStats>, PipelineError> {
+    let inputs = read_inputs(cfg, rejects)?;
+    let ban = load_ban(cfg, rejects)?;
     check_ban_rejects(&ban, cfg.run.max_reject_rate)?;
+    check_ban_extent(&ban, &inputs.territory)?;
     let mut stats = inputs.stats();
     stats.extend(ban.stats.iter().cloned());
     Ok(stats)
@@ -424,8 +613,16 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
 
     // geocode
     let ban_start = Instant::now();
-    let ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
-    check_ban_rejects(&ban, cfg.run.max_reject_rate)?;
+    let ban = load_ban(cfg, &mut rejects)?;
+    if let Err(mut e) = check_ban_rejects(&ban, cfg.run.max_reject_rate) {
+        // the same promise as for the other inputs: the detail is written beside the
+        // previous publication
+        if let Some(p) = publication.write_stop_rejects(&rejects) {
+            e.set_rejects_detail(&p);
+        }
+        return Err(e.into());
+    }
+    check_ban_extent(&ban, &territory)?;
     let ban_index_seconds = ban_start.elapsed().as_secs_f64();
     timer.lap("index_ban", "géocodage des adresses");
     let stage = geocode::stage::run(

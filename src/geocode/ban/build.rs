@@ -21,6 +21,7 @@ use crate::geocode::normalize::{
     normalize_index, normalize_insee, normalize_number, normalize_street, StreetKey,
 };
 use crate::geocode::GeocodeError;
+use crate::ingest::rejects::{shown, RejectLog, ValueKind};
 use crate::ingest::source::CsvSource;
 use crate::ingest::InputStats;
 use crate::model::NONE;
@@ -112,10 +113,9 @@ impl Builder {
         b
     }
 
-    /// Reads one BAN file. Rejected rows are counted in the returned stats and reasons.
-    pub fn read_file(
-        path: &Path,
-    ) -> Result<(Builder, InputStats, BTreeMap<String, u64>), GeocodeError> {
+    /// Reads one BAN file. Rejected rows are counted in the returned stats and reasons, and
+    /// listed (file, line, column, value through [`shown`], reason) for `rejets.csv`.
+    pub fn read_file(path: &Path) -> Result<(Builder, InputStats, FileRejects), GeocodeError> {
         let mut src = CsvSource::open(path, "auto", "auto")?;
         let c = Columns {
             id: src.column("id")?,
@@ -133,6 +133,8 @@ impl Builder {
         };
         let mut stats = InputStats::new(path, src.describe());
         let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+        let mut log = RejectLog::new();
+        let labels = src.column_labels();
         let mut b = Builder::new();
         let file = src.file_name();
         // consecutive rows of a BAN file mostly share their street
@@ -141,40 +143,43 @@ impl Builder {
         let mut last_street = NONE;
         src.for_each_row(|row| {
             stats.read += 1;
-            let mut reject = |column: &str, value: &str, why: &'static str| {
-                debug!(fichier = %file, ligne = row.line(), colonne = column, valeur = value, motif = why, "ligne BAN rejetée");
+            let line = row.line();
+            let mut reject = |column: &str, kind: ValueKind, value: &str, why: &'static str| {
+                debug!(fichier = %file, ligne = line, colonne = column, valeur = %shown(kind, value), motif = why, "ligne BAN rejetée");
+                log.push(&file, line, column, kind, value, why);
                 *reasons.entry(why.to_string()).or_default() += 1;
                 stats.rejected += 1;
             };
             // NUL bytes, invalid UTF-8: the row would index « � » street names
-            if let Some((_, why)) = row.defect() {
-                reject("", "", why);
+            if let Some((i, why)) = row.defect() {
+                let column = labels.get(i).map_or("", String::as_str);
+                reject(column, ValueKind::Private, "", why);
                 return Ok(());
             }
             let code_raw = row.get(c.code_insee);
             let Some(code) = normalize_insee(&code_raw) else {
-                reject("code_insee", &code_raw, reason::INSEE);
+                reject("code_insee", ValueKind::Commune, &code_raw, reason::INSEE);
                 return Ok(());
             };
             let numero = row.get(c.numero);
             let Some(number) = normalize_number(&numero) else {
-                reject("numero", &numero, reason::NUMERO);
+                reject("numero", ValueKind::Number, &numero, reason::NUMERO);
                 return Ok(());
             };
             if number > MAX_NUMBER {
-                reject("numero", &numero, reason::NUMERO_BIG);
+                reject("numero", ValueKind::Number, &numero, reason::NUMERO_BIG);
                 return Ok(());
             }
             let nom_voie = row.get(c.nom_voie);
             if nom_voie.is_empty() {
-                reject("nom_voie", "", reason::VOIE);
+                reject("nom_voie", ValueKind::Private, "", reason::VOIE);
                 return Ok(());
             }
             let (xs, ys) = (row.get(c.x), row.get(c.y));
             let (Some(x), Some(y)) = (parse_cm(&xs), parse_cm(&ys)) else {
                 let col = if parse_cm(&xs).is_none() { "x" } else { "y" };
                 let val = if col == "x" { &xs } else { &ys };
-                reject(col, val, reason::XY);
+                reject(col, ValueKind::Number, val, reason::XY);
                 return Ok(());
             };
             let rep_raw = row.get(c.rep);
@@ -182,7 +187,7 @@ impl Builder {
                 Some(r) => r,
                 None if b.reps.len() < MAX_REPS => b.reps.intern(&rep_raw),
                 None => {
-                    reject("rep", &rep_raw, reason::REP);
+                    reject("rep", ValueKind::Code(8), &rep_raw, reason::REP);
                     return Ok(());
                 }
             };
@@ -218,7 +223,17 @@ impl Builder {
             stats.accepted += 1;
             Ok::<(), GeocodeError>(())
         })?;
-        Ok((b, stats, reasons))
+        // a file without any data row: every address of its communes would be « non trouvé »,
+        // exit 0 (`opsgeo run` and `opsgeo geocode` alike). A file whose rows are all rejected
+        // is stopped by the caller, once its rejects are listed.
+        if stats.read == 0 {
+            return Err(crate::ingest::IngestError::Data {
+                path: path.to_path_buf(),
+                message: "aucune ligne de données (fichier réduit à son en-tête)".into(),
+            }
+            .into());
+        }
+        Ok((b, stats, FileRejects { reasons, log }))
     }
 
     /// The street of a row, created when new.
@@ -515,11 +530,19 @@ impl Builder {
     }
 }
 
+/// The rejected rows of one BAN file: counted by reason, and listed for `rejets.csv`.
+pub(crate) struct FileRejects {
+    reasons: BTreeMap<String, u64>,
+    log: RejectLog,
+}
+
 /// A loaded index with its load statistics.
 pub(crate) struct Built {
     pub data: IndexData,
     pub stats: Vec<InputStats>,
     pub rejects: BTreeMap<String, u64>,
+    /// Every rejected row, file by file in the given order.
+    pub reject_log: RejectLog,
     pub accepted: u64,
 }
 
@@ -529,6 +552,7 @@ pub(crate) fn build(paths: &[std::path::PathBuf]) -> Result<Built, GeocodeError>
     let mut global = Builder::new();
     let mut all_stats = Vec::with_capacity(paths.len());
     let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    let mut reject_log = RejectLog::new();
     // a few files at a time, so that at most that many partial indexes are alive at once
     let batch = rayon::current_num_threads().max(1);
     for chunk in paths.chunks(batch) {
@@ -537,9 +561,10 @@ pub(crate) fn build(paths: &[std::path::PathBuf]) -> Result<Built, GeocodeError>
             let (b, stats, r) = part?;
             global.absorb(b)?;
             all_stats.push(stats);
-            for (k, v) in r {
+            for (k, v) in r.reasons {
                 *reasons.entry(k).or_default() += v;
             }
+            reject_log.append(r.log);
         }
     }
     let accepted = global.accepted;
@@ -547,6 +572,7 @@ pub(crate) fn build(paths: &[std::path::PathBuf]) -> Result<Built, GeocodeError>
         data: global.finish(),
         stats: all_stats,
         rejects: reasons,
+        reject_log,
         accepted,
     })
 }

@@ -172,9 +172,15 @@ pub fn opt_year_month(s: &str) -> Result<Option<YearMonth>, Reason> {
         .ok_or_else(|| "date attendue au format MM/AAAA ou JJ/MM/AAAA (années 1800 à 2100)".into())
 }
 
-/// A date read from an input, refused when it is later than `latest` (a date in the future of
-/// the survey: 12/2099 for 12/2019…). `latest` comes from the configuration, never from
-/// today's clock, so that a run is reproducible.
+/// Earliest lease or move-in year accepted: a household that moved in before 1901 would have
+/// a lease holder older than the oldest accepted age (120 years); such a date is a typing
+/// error or a placeholder (01/1850, 01/1900…) that would be counted « not recent » silently.
+pub const EARLIEST_YEAR: u16 = 1901;
+
+/// A lease or move-in date read from an input, refused when it is later than `latest` (a date
+/// in the future of the survey: 12/2099 for 12/2019…) or earlier than [`EARLIEST_YEAR`].
+/// `latest` comes from the configuration, never from today's clock, so that a run is
+/// reproducible.
 pub fn not_after(
     d: Option<YearMonth>,
     latest: Option<YearMonth>,
@@ -182,6 +188,9 @@ pub fn not_after(
     match (d, latest) {
         (Some(d), Some(l)) if d > l => Err(format!(
             "date postérieure à {l}, dernier mois admis (date de référence de l'enquête + 1 an)"
+        )),
+        (Some(d), _) if d.year < EARLIEST_YEAR => Err(format!(
+            "date invraisemblable : antérieure à {EARLIEST_YEAR}"
         )),
         _ => Ok(d),
     }
