@@ -67,7 +67,7 @@ pub fn sampled(cell: u32) -> bool {
 
 /// Sizes of the neighbourhoods tried by the local linear programs, before the whole group
 /// (the programs are small once their leaves are folded: see [`super::reduce`]).
-const LOCAL_CELLS: [usize; 5] = [24, 160, 480, 1200, 5000];
+const LOCAL_CELLS: [usize; 6] = [24, 160, 480, 1200, 5000, 20_000];
 
 /// Values of one group whose exact interval `opsgeo run` computes when no faster proof
 /// moved them; beyond, they count as determined without proof ([`LpStats::unproven`]).
