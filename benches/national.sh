@@ -54,8 +54,9 @@ for pct in $SIZES; do
     rm -rf "$dir"
     echo
     echo "=== ${pct} % du profil national : $n logements ==="
-    /usr/bin/time -v "$OPSGEO" --quiet synth --profil france --dwellings "$n" --seed "$SEED" \
-        --out "$dir" 2> "$WORK/synth_${pct}.time"
+    /usr/bin/time -v -o "$WORK/synth_${pct}.time" "$OPSGEO" synth --profil france \
+        --dwellings "$n" --seed "$SEED" --out "$dir" > "$WORK/synth_${pct}.out"
+    cat "$WORK/synth_${pct}.out"
     echo "génération : $(wall_of "$WORK/synth_${pct}.time"), pic $(rss_of "$WORK/synth_${pct}.time") Gio, $(du -sh "$dir" | cut -f1) écrits"
     echo "charge avant le traitement : $(cut -d' ' -f1-3 /proc/loadavg)"
 
