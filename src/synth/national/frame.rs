@@ -131,7 +131,7 @@ impl Frame {
         let mut epcis: Vec<Epci> = Vec::new();
         let mut drafts: Vec<Draft> = Vec::new();
         let mut dep_communes: Vec<std::ops::Range<usize>> = Vec::new();
-        for (d, (code, _)) in deps.iter().enumerate() {
+        for d in 0..deps.len() {
             let n = (scale.communes_per_dep * lognormal(rng, 0.45)).round() as usize;
             let n = n.clamp(40, 899);
             let dep_weight = lognormal(rng, 0.6);
@@ -169,7 +169,6 @@ impl Frame {
                     });
                 }
             }
-            let _ = code;
             dep_communes.push(start..drafts.len());
         }
 

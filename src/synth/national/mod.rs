@@ -11,7 +11,8 @@
 //!
 //! Generation streams commune by commune, in code order: the commune's stock, households and
 //! addresses are drawn, written and dropped before the next one. Each commune draws from its own
-//! ChaCha8 stream, so its content depends only on the seed and on its quota.
+//! ChaCha8 stream (seed, 1000 + commune index); only the programme numbers (per landlord and
+//! région), the identifiers and the defects follow the running order.
 
 pub mod files;
 pub mod frame;
@@ -42,9 +43,16 @@ use super::names::{afnor, upper_ascii};
 use super::writers::{create, BAN_HEADER, HOUSEHOLDS_HEADER, OCCUPANTS_HEADER, RPLS_HEADER};
 use super::{households, io_err, stream, SynthError, SynthSummary, MIN_DWELLINGS};
 
-/// BAN addresses per inhabitant (about 26 M addresses for 67 M inhabitants), scaled like the
-/// dwellings.
-const BAN_PER_INHABITANT: f64 = 0.39;
+/// BAN addresses per inhabitant in a village; denser towns have fewer (flats).
+const BAN_PER_INHABITANT: f64 = 0.45;
+/// Inhabitants from which the addresses per inhabitant decrease.
+const DENSE_FROM: f64 = 20_000.0;
+
+/// BAN addresses of a commune of `inhabitants` at full scale: 0.45 per inhabitant up to 20,000
+/// inhabitants, then decreasing as `(20,000 / inhabitants)^0.35` (a city of 4 M: 0.07).
+pub fn ban_addresses(inhabitants: f64) -> f64 {
+    inhabitants * BAN_PER_INHABITANT * (DENSE_FROM / inhabitants.max(1.0)).powf(0.35).min(1.0)
+}
 /// Largest supported set: twice the country.
 pub const MAX_NATIONAL: usize = 2 * NATIONAL_DWELLINGS;
 
@@ -153,7 +161,7 @@ pub fn write_set(
         dirt.spoil_xy(&mut st, first);
         let hh = households::generate(&st, &mut rng);
         // The BAN's addresses without social housing, at the national density.
-        let want = fraction * commune.inhabitants * BAN_PER_INHABITANT;
+        let want = fraction * ban_addresses(commune.inhabitants);
         let mut have: usize = net
             .streets
             .iter()

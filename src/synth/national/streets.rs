@@ -79,6 +79,8 @@ pub struct CommuneNet<'a> {
     pub streets: Vec<Street>,
     by_zone: BTreeMap<ZoneTag, Vec<u32>>,
     names_used: BTreeSet<String>,
+    /// Last number given to a numbered street name.
+    numbered: u32,
     /// Spatial hash of the points (lookup only, never iterated).
     cells: HashMap<(i64, i64), Vec<Coord<f64>>>,
 }
@@ -101,6 +103,7 @@ impl<'a> CommuneNet<'a> {
             streets: Vec::new(),
             by_zone: BTreeMap::new(),
             names_used: BTreeSet::new(),
+            numbered: 0,
             cells: HashMap::new(),
         }
     }
@@ -183,13 +186,15 @@ impl<'a> CommuneNet<'a> {
                 let list = names::names_of(kinds[rng.gen_range(0..kinds.len())]);
                 (Some(t), list[rng.gen_range(0..list.len())].to_string())
             };
-            if attempt >= 30 {
+            if attempt >= 10 {
                 let q = names::QUALIFIERS[rng.gen_range(0..names::QUALIFIERS.len())];
                 name = format!("{name} {q}");
             }
-            if attempt >= 60 {
-                // Large cities: numbered names once the lists are used up.
-                name = format!("{name} {}", attempt - 58);
+            if attempt >= 20 {
+                // Large cities: numbered names once the lists are used up; the number only
+                // grows, so the name is new.
+                self.numbered += 1;
+                name = format!("{name} {}", self.numbered);
             }
             let full = match typ {
                 Some(t) => format!("{} {}", STREET_TYPES[t].full, name),
