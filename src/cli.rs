@@ -98,9 +98,14 @@ pub enum Command {
     },
     /// Écrit un jeu de données synthétique complet et sa configuration.
     Synth {
-        /// Nombre de logements RPLS.
+        /// Territoire : `metropole` (une métropole fictive de 12 communes) ou `france` (la
+        /// France métropolitaine, environ 5,3 millions de logements sociaux).
+        #[arg(long, value_enum, default_value_t = SynthProfile::Metropole)]
+        profil: SynthProfile,
+        /// Nombre de logements RPLS (obligatoire pour `metropole` ; pour `france`, par défaut
+        /// le pays entier, sinon la même structure nationale au prorata).
         #[arg(long)]
-        dwellings: usize,
+        dwellings: Option<usize>,
         /// Graine du générateur (même graine, mêmes fichiers).
         #[arg(long, default_value_t = 2022)]
         seed: u64,
@@ -108,4 +113,13 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Territory drawn by `opsgeo synth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SynthProfile {
+    /// Métropole fictive (12 communes, 5 QPV), le jeu de démonstration.
+    Metropole,
+    /// France métropolitaine : 13 régions, 96 départements, environ 35 000 communes.
+    France,
 }

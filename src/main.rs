@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use opsgeo::cli::{Cli, Command, LogFormat};
+use opsgeo::cli::{Cli, Command, LogFormat, SynthProfile};
 
 /// The embedded demo, used when no configuration is given.
 const DEMO_CONFIG: &str = "data/demo/opsgeo.toml";
@@ -245,17 +245,30 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Synth {
+            profil,
             dwellings,
             seed,
             out,
         } => {
-            let summary = opsgeo::synth::generate(
-                &opsgeo::synth::SynthParams {
-                    dwellings: *dwellings,
-                    seed: *seed,
-                },
-                out,
-            )
+            let summary = match (profil, dwellings) {
+                (SynthProfile::Metropole, None) => Err(opsgeo::synth::SynthError::Params(
+                    "--dwellings est obligatoire avec le profil metropole".to_string(),
+                )),
+                (SynthProfile::Metropole, Some(n)) => opsgeo::synth::generate(
+                    &opsgeo::synth::SynthParams {
+                        dwellings: *n,
+                        seed: *seed,
+                    },
+                    out,
+                ),
+                (SynthProfile::France, n) => opsgeo::synth::national::generate(
+                    &opsgeo::synth::national::NationalParams {
+                        dwellings: *n,
+                        seed: *seed,
+                    },
+                    out,
+                ),
+            }
             .with_context(|| format!("génération du jeu synthétique dans {}", out.display()))?;
             if !cli.quiet {
                 println!(

@@ -331,6 +331,11 @@ pub fn builtin_departement(code: &str) -> Option<(&'static str, &'static str)> {
         .map(|(_, n, r)| (*n, *r))
 }
 
+/// The built-in départements: (code, name, région code), in code order.
+pub fn builtin_departements() -> &'static [(&'static str, &'static str, &'static str)] {
+    DEPARTEMENTS
+}
+
 const REGIONS: &[(&str, &str)] = &[
     ("01", "Guadeloupe"),
     ("02", "Martinique"),

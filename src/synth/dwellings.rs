@@ -100,6 +100,14 @@ impl Programme {
     pub fn in_qpv(&self) -> bool {
         matches!(self.zone, ZoneTag::Qpv(_))
     }
+
+    /// Number of dwellings.
+    pub fn size(&self) -> u32 {
+        self.buildings
+            .iter()
+            .flat_map(|b| b.stairs.iter().map(|s| s.dwellings))
+            .sum()
+    }
 }
 
 /// X/Y written for a dwelling.
@@ -160,92 +168,105 @@ fn structures<R: Rng>(n: usize, geo: &Geography, rng: &mut R) -> Vec<Programme> 
     while total < n {
         let commune = pick_weighted(&commune_w, rng);
         let zone = pick_zone(geo, commune, rng);
-        let qpv = matches!(zone, ZoneTag::Qpv(_));
-        let slot = if qpv {
+        let slot = if matches!(zone, ZoneTag::Qpv(_)) {
             2
         } else if commune == 0 {
             0
         } else {
             1
         };
-        let lw: Vec<f64> = STYLES.iter().map(|s| s.weights[slot]).collect();
-        let landlord = pick_weighted(&lw, rng) as u8;
-        next_immeu[landlord as usize] += 1;
-        let immeu = format!("P{:04}", next_immeu[landlord as usize]);
-        let tiny = rng.gen::<f64>() < 0.08;
-        let individual = tiny && !qpv && rng.gen::<f64>() < 0.4;
-        let (locat, construct) = draw_years(qpv, individual, rng);
-        let mut buildings = Vec::new();
-        let bat_label = |b: usize| match landlord {
-            1 => format!("{:02}", b + 1),
-            2 => ((b'A' + (b % 26) as u8) as char).to_string(),
-            _ => (b + 1).to_string(),
+        let mut immeu = |landlord: u8| {
+            next_immeu[landlord as usize] += 1;
+            format!("P{:04}", next_immeu[landlord as usize])
         };
-        if individual {
-            for b in 0..rng.gen_range(2..=7usize) {
-                buildings.push(building(bat_label(b), vec![1], locat, rng));
-            }
-        } else if tiny {
-            buildings.push(building(
-                bat_label(0),
-                vec![rng.gen_range(3..=10u32)],
-                locat,
-                rng,
-            ));
-        } else {
-            let nb = 1 + pick_weighted(&[38.0, 28.0, 16.0, 9.0, 5.0, 4.0], rng);
-            for b in 0..nb {
-                let ns = 1 + pick_weighted(&[30.0, 35.0, 22.0, 13.0], rng);
-                let (floors, per) = if qpv {
-                    (rng.gen_range(4..=8u32), rng.gen_range(2..=3u32))
-                } else {
-                    (rng.gen_range(2..=4u32), rng.gen_range(2..=4u32))
-                };
-                let sizes = (0..ns)
-                    .map(|_| (floors * per).saturating_sub(rng.gen_range(0..=2)).max(2))
-                    .collect();
-                buildings.push(building(bat_label(b), sizes, locat, rng));
-            }
-        }
-        if !individual {
-            for b in buildings.iter_mut() {
-                for (si, s) in b.stairs.iter_mut().enumerate() {
-                    (s.esc, s.entree) = match landlord {
-                        1 => (format!("{}", si + 1), format!("{}", si + 1)),
-                        2 => (String::new(), format!("{}", si + 1)),
-                        4 => (format!("{:02}", si + 1), String::new()),
-                        _ => (((b'A' + si as u8) as char).to_string(), String::new()),
-                    };
-                }
-            }
-        }
-        let size: u32 = buildings
-            .iter()
-            .flat_map(|b| b.stairs.iter().map(|s| s.dwellings))
-            .sum();
-        total += size as usize;
-        let vacancy = if rng.gen::<f64>() < 0.15 {
-            rng.gen_range(2.0..4.0)
-        } else {
-            rng.gen_range(0.5..1.5)
-        };
-        out.push(Programme {
-            landlord,
-            immeu,
-            commune,
-            zone,
-            locat,
-            construct,
-            individual,
-            issue: AddrIssue::None,
-            xy: rng.gen::<f64>() < 0.33,
-            buildings,
-            vacancy,
-            works: rng.gen::<f64>() < 0.02,
-        });
+        let p = draw_structure(commune, zone, slot, &mut immeu, rng);
+        total += p.size() as usize;
+        out.push(p);
     }
     trim(&mut out, total - n);
     out
+}
+
+/// One programme's structure (landlord, years, buildings, stairwells) in `commune` and `zone`;
+/// `slot` picks the landlords' shares (0 central city, 1 other communes, 2 QPV) and `immeu`
+/// names the programme of a landlord.
+pub(crate) fn draw_structure<R: Rng>(
+    commune: usize,
+    zone: ZoneTag,
+    slot: usize,
+    immeu: &mut dyn FnMut(u8) -> String,
+    rng: &mut R,
+) -> Programme {
+    let qpv = matches!(zone, ZoneTag::Qpv(_));
+    let lw: Vec<f64> = STYLES.iter().map(|s| s.weights[slot]).collect();
+    let landlord = pick_weighted(&lw, rng) as u8;
+    let immeu = immeu(landlord);
+    let tiny = rng.gen::<f64>() < 0.08;
+    let individual = tiny && !qpv && rng.gen::<f64>() < 0.4;
+    let (locat, construct) = draw_years(qpv, individual, rng);
+    let mut buildings = Vec::new();
+    let bat_label = |b: usize| match landlord {
+        1 => format!("{:02}", b + 1),
+        2 => ((b'A' + (b % 26) as u8) as char).to_string(),
+        _ => (b + 1).to_string(),
+    };
+    if individual {
+        for b in 0..rng.gen_range(2..=7usize) {
+            buildings.push(building(bat_label(b), vec![1], locat, rng));
+        }
+    } else if tiny {
+        buildings.push(building(
+            bat_label(0),
+            vec![rng.gen_range(3..=10u32)],
+            locat,
+            rng,
+        ));
+    } else {
+        let nb = 1 + pick_weighted(&[38.0, 28.0, 16.0, 9.0, 5.0, 4.0], rng);
+        for b in 0..nb {
+            let ns = 1 + pick_weighted(&[30.0, 35.0, 22.0, 13.0], rng);
+            let (floors, per) = if qpv {
+                (rng.gen_range(4..=8u32), rng.gen_range(2..=3u32))
+            } else {
+                (rng.gen_range(2..=4u32), rng.gen_range(2..=4u32))
+            };
+            let sizes = (0..ns)
+                .map(|_| (floors * per).saturating_sub(rng.gen_range(0..=2)).max(2))
+                .collect();
+            buildings.push(building(bat_label(b), sizes, locat, rng));
+        }
+    }
+    if !individual {
+        for b in buildings.iter_mut() {
+            for (si, s) in b.stairs.iter_mut().enumerate() {
+                (s.esc, s.entree) = match landlord {
+                    1 => (format!("{}", si + 1), format!("{}", si + 1)),
+                    2 => (String::new(), format!("{}", si + 1)),
+                    4 => (format!("{:02}", si + 1), String::new()),
+                    _ => (((b'A' + si as u8) as char).to_string(), String::new()),
+                };
+            }
+        }
+    }
+    let vacancy = if rng.gen::<f64>() < 0.15 {
+        rng.gen_range(2.0..4.0)
+    } else {
+        rng.gen_range(0.5..1.5)
+    };
+    Programme {
+        landlord,
+        immeu,
+        commune,
+        zone,
+        locat,
+        construct,
+        individual,
+        issue: AddrIssue::None,
+        xy: rng.gen::<f64>() < 0.33,
+        buildings,
+        vacancy,
+        works: rng.gen::<f64>() < 0.02,
+    }
 }
 
 fn building<R: Rng>(bat: String, sizes: Vec<u32>, locat: u16, rng: &mut R) -> Building {
@@ -276,7 +297,7 @@ fn building<R: Rng>(bat: String, sizes: Vec<u32>, locat: u16, rng: &mut R) -> Bu
 }
 
 /// Removes `excess` dwellings from the end of the last programme.
-fn trim(programmes: &mut Vec<Programme>, mut excess: usize) {
+pub(crate) fn trim(programmes: &mut Vec<Programme>, mut excess: usize) {
     while excess > 0 {
         let Some(p) = programmes.last_mut() else {
             return;
@@ -489,7 +510,7 @@ fn rent_rate(finan: u8) -> f64 {
     }
 }
 
-fn draw_dwellings<R: Rng>(pi: u32, p: &Programme, rng: &mut R, out: &mut Vec<Dwelling>) {
+pub(crate) fn draw_dwellings<R: Rng>(pi: u32, p: &Programme, rng: &mut R, out: &mut Vec<Dwelling>) {
     let qpv = p.in_qpv();
     let room_w = if p.individual {
         &ROOM_W_HOUSE

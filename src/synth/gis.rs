@@ -16,14 +16,14 @@ use super::{io_err, SynthError};
 const CRS_L93: &str =
     "\"crs\": { \"type\": \"name\", \"properties\": { \"name\": \"urn:ogc:def:crs:EPSG::2154\" } },\n";
 
-fn gdal_err(path: &Path, e: gdal::errors::GdalError) -> SynthError {
+pub(crate) fn gdal_err(path: &Path, e: gdal::errors::GdalError) -> SynthError {
     SynthError::Gdal {
         path: path.to_path_buf(),
         message: e.to_string(),
     }
 }
 
-fn srs(epsg: u32, path: &Path) -> Result<SpatialRef, SynthError> {
+pub(crate) fn srs(epsg: u32, path: &Path) -> Result<SpatialRef, SynthError> {
     let mut s = SpatialRef::from_epsg(epsg).map_err(|e| gdal_err(path, e))?;
     s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     Ok(s)
@@ -40,11 +40,11 @@ pub fn to_wgs84(xs: &mut [f64], ys: &mut [f64], path: &Path) -> Result<(), Synth
         .map_err(|e| gdal_err(path, e))
 }
 
-fn json_str(s: &str) -> String {
+pub(crate) fn json_str(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
-fn ring_json(ring: &[Coord<f64>], decimals: usize) -> String {
+pub(crate) fn ring_json(ring: &[Coord<f64>], decimals: usize) -> String {
     let pts: Vec<String> = ring
         .iter()
         .map(|c| format!("[ {:.*}, {:.*} ]", decimals, c.x, decimals, c.y))
@@ -158,6 +158,26 @@ pub fn write_qpv(geo: &Geography, path: &Path) -> Result<(), SynthError> {
 
 /// `zones/iris/iris.shp` (+ .shx .dbf .prj .cpg) through GDAL, with a fixed DBF date.
 pub fn write_iris(geo: &Geography, path: &Path) -> Result<Vec<std::path::PathBuf>, SynthError> {
+    let features = geo.iris.iter().map(|iris| {
+        let c = &geo.communes[iris.commune];
+        let values = [
+            c.code.to_string(),
+            c.name.to_string(),
+            iris.code[5..].to_string(),
+            iris.code.clone(),
+            iris.name.clone(),
+            iris.typ.to_string(),
+        ];
+        (values, iris.polygon.clone())
+    });
+    write_iris_features(path, features)
+}
+
+/// An IRIS shapefile from `([INSEE_COM, NOM_COM, IRIS, CODE_IRIS, NOM_IRIS, TYP_IRIS], polygon)`.
+pub(crate) fn write_iris_features(
+    path: &Path,
+    features: impl Iterator<Item = ([String; 6], Polygon<f64>)>,
+) -> Result<Vec<std::path::PathBuf>, SynthError> {
     let dir = path.parent().expect("iris path has a folder");
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let files: Vec<std::path::PathBuf> = ["shp", "shx", "dbf", "prj", "cpg"]
@@ -194,21 +214,11 @@ pub fn write_iris(geo: &Geography, path: &Path) -> Result<Vec<std::path::PathBuf
         f.set_width(width);
         f.add_to_layer(&layer).map_err(g)?;
     }
-    for iris in &geo.iris {
-        let c = &geo.communes[iris.commune];
-        let values = [
-            c.code.to_string(),
-            c.name.to_string(),
-            iris.code[5..].to_string(),
-            iris.code.clone(),
-            iris.name.clone(),
-            iris.typ.to_string(),
-        ];
+    for (values, polygon) in features {
         let mut feature = Feature::new(layer.defn()).map_err(g)?;
         for (i, v) in values.iter().enumerate() {
             feature.set_field_string(i, v).map_err(g)?;
         }
-        let polygon: &Polygon<f64> = &iris.polygon;
         feature
             .set_geometry(polygon.to_gdal().map_err(g)?)
             .map_err(g)?;

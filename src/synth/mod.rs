@@ -26,6 +26,7 @@ pub mod geography;
 pub mod gis;
 pub mod households;
 pub mod names;
+pub mod national;
 pub mod writers;
 
 use std::path::{Path, PathBuf};
@@ -113,11 +114,11 @@ impl World {
     }
 }
 
-fn ident_number(i: u64, offset: u64) -> u64 {
+pub(crate) fn ident_number(i: u64, offset: u64) -> u64 {
     (i.wrapping_mul(387_420_489) + offset) % 1_000_000_000
 }
 
-fn stream(seed: u64, id: u64) -> ChaCha8Rng {
+pub(crate) fn stream(seed: u64, id: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(id);
     rng

@@ -21,7 +21,7 @@ pub const HOUSEHOLDS_HEADER: &str =
 pub const OCCUPANTS_HEADER: &str = "IDENT_REP,NUM_OCCUPANT,AGE,LIEN_TITULAIRE,SITUATION_EMPLOI";
 pub const BAN_HEADER: &str = "id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;libelle_acheminement;nom_afnor;source_position;source_nom_voie;certification_commune;cad_parcelles";
 
-fn create(path: &Path) -> Result<BufWriter<File>, SynthError> {
+pub(crate) fn create(path: &Path) -> Result<BufWriter<File>, SynthError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     }
@@ -48,7 +48,7 @@ fn join(fields: &[String], delim: char) -> String {
     out
 }
 
-fn ym(v: (u16, u8)) -> String {
+pub(crate) fn ym(v: (u16, u8)) -> String {
     format!("{:02}/{:04}", v.1, v.0)
 }
 
@@ -126,7 +126,7 @@ fn rpls_fields(w: &World, di: usize, ident: &str) -> Vec<String> {
     ]
 }
 
-fn spoil(mut f: Vec<String>, defect: RplsDefect) -> Vec<String> {
+pub(crate) fn spoil(mut f: Vec<String>, defect: RplsDefect) -> Vec<String> {
     match defect {
         RplsDefect::FieldsShort => {
             f.truncate(f.len() - 2);
