@@ -15,8 +15,9 @@
 //!
 //! # Which values go
 //! Everything the primary rules allow starts published. The values to protect are taken one
-//! by one, coarsest scale first; for each, the search ([`plan`]) looks for an alternative table
-//! through it, balancing each relation it touches by changing a rest or a member already
+//! by one, coarsest scale first; for each, the search (the simple tables of [`plan`], then the
+//! depth-first search of [`dfs`]) looks for an alternative table through it, balancing each
+//! relation it touches by changing a rest or a member already
 //! unknown whenever it can, and otherwise a member whose values must then be hidden — the
 //! cheapest: cages before bâtiments, bâtiments before programmes, then IRIS, QVA and QPV,
 //! communes last, the smallest row at equal scale (costs in [`state::weight`]); a whole
@@ -34,6 +35,7 @@
 //! on the codes of the units and the order of the catalogue: the same whatever the input order
 //! or the number of threads.
 
+mod dfs;
 mod plan;
 pub mod reinforce;
 pub mod state;
@@ -50,7 +52,8 @@ use super::{PublishedTable, SecondaryReport};
 use crate::aggregate::Aggregates;
 use crate::config::SecrecySection;
 use crate::indicators::{Kind, Measures};
-use plan::{sibling, structure_parent, through_parent, valid, Dfs, Plan};
+use dfs::Dfs;
+use plan::{sibling, structure_parent, through_parent, valid, Plan};
 use state::{Node, State};
 
 /// What protecting one node requires.

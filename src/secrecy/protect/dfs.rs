@@ -1,0 +1,393 @@
+//! The cheapest alternative table through one node: a change of the true values that keeps
+//! every relation of the reader's view, every published value and every fact the statuses
+//! state, and moves that node.
+//!
+//! A depth-first search: the change starts at the node; every relation it leaves unbalanced
+//! is balanced by changing one more member — a rest (always unknown), a member the reader does
+//! not know or knows only within a rounding that leaves room (no cost), or a member whose
+//! values would have to be hidden (their cost: finest scales, then smallest rows first).
+//! Members that share the most relations with the change so far are tried first, so that a
+//! change between two stairwells of one building closes without opening new relations.
+//! Short tables are looked for first (iterative deepening); the first that costs nothing ends
+//! the search, otherwise the cheapest found within the step budget is kept.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::plan::{instances, Inst, Plan};
+use super::state::{weight, Mask, Node, State};
+use crate::secrecy::reader::{RelKind, RowKind, View};
+
+/// Search budget (relations balanced) per node of a building-scale row.
+const MAX_STEPS: u32 = 400;
+/// Budget of a node of a zone (few, and their tables are longer).
+const ZONE_STEPS: u32 = 20_000;
+/// Deepest chain of balancing changes.
+const MAX_DEPTH: u32 = 28;
+/// Members tried per relation, for each kind of member.
+const WIDTH: usize = 3;
+
+/// One way to balance a relation.
+#[derive(Debug, Clone)]
+struct Candidate {
+    /// 0: reduces an earlier change, 1: a rest, 2: unknown (or room in a rounding), 3: to hide.
+    class: u8,
+    opens: u32,
+    cost: u64,
+    size: i64,
+    node: Node,
+    change: i32,
+    hide: Vec<(u32, Mask)>,
+}
+
+pub struct Dfs<'s, 't> {
+    st: &'s State<'t>,
+    /// Largest change allowed at a node.
+    q: i32,
+    delta: Vec<(Node, i32)>,
+    hides: Vec<(u32, Mask)>,
+    cost: u64,
+    best: Option<Plan>,
+    steps: u32,
+    max_steps: u32,
+    max_depth: u32,
+    /// Parent minus children of every relation touched so far, and the order they were
+    /// touched in (the latest unbalanced one is balanced next).
+    imb: HashMap<Inst, i32>,
+    touched: Vec<Inst>,
+}
+
+impl<'s, 't> Dfs<'s, 't> {
+    fn new(st: &'s State<'t>, q: i32, max_steps: u32) -> Self {
+        Dfs {
+            st,
+            q,
+            delta: Vec::new(),
+            hides: Vec::new(),
+            cost: 0,
+            best: None,
+            steps: 0,
+            max_steps,
+            max_depth: MAX_DEPTH,
+            imb: HashMap::default(),
+            touched: Vec::new(),
+        }
+    }
+
+    /// The cheapest plan moving `target` by `change` (its sign is the direction).
+    pub fn solve(st: &'s State<'t>, target: Node, change: i32) -> Option<Plan> {
+        let budget = if st.scale(target.0).is_point() {
+            MAX_STEPS
+        } else {
+            ZONE_STEPS
+        };
+        let mut d = Dfs::new(st, change.abs(), budget);
+        let t = st.t(target);
+        if !st.bound(target).contains(t + change as i64) {
+            // known from other published values: they go too
+            let masks = st.hide_mask(target);
+            if masks.is_empty() || !st.bound_with(target, &masks).contains(t + change as i64) {
+                return None;
+            }
+            d.cost = masks.iter().map(|&(r, m)| st.hide_cost(r, m)).sum();
+            d.hides = masks;
+        }
+        d.apply(target, change);
+        // short tables first: they touch fewer rows, and a dead end is found sooner
+        for depth in [6, 12, MAX_DEPTH] {
+            d.max_depth = depth;
+            d.steps = 0;
+            d.go(0);
+            if d.best.as_ref().is_some_and(|b| b.cost == 0) {
+                break;
+            }
+        }
+        d.best
+    }
+
+    fn view(&self) -> &'s View {
+        &self.st.view
+    }
+
+    fn delta_of(&self, node: Node) -> i32 {
+        self.delta
+            .iter()
+            .find(|(n, _)| *n == node)
+            .map(|&(_, d)| d)
+            .unwrap_or(0)
+    }
+
+    fn plan_mask(&self, row: u32) -> Mask {
+        self.hides
+            .iter()
+            .filter(|(r, _)| *r == row)
+            .fold(0, |a, &(_, m)| a | m)
+    }
+
+    /// Adds `d` to the change of `node`.
+    fn apply(&mut self, node: Node, d: i32) {
+        match self.delta.iter_mut().find(|(n, _)| *n == node) {
+            Some(e) => e.1 += d,
+            None => self.delta.push((node, d)),
+        }
+        for (inst, sign) in instances(self.view(), node) {
+            let e = self.imb.entry(inst).or_insert_with(|| {
+                self.touched.push(inst);
+                0
+            });
+            *e += sign * d;
+        }
+    }
+
+    /// Undoes [`Self::apply`] (the entry of a node added by it is removed when `fresh`).
+    fn unapply(&mut self, node: Node, d: i32, fresh: bool, touched: usize) {
+        if fresh {
+            let i = self
+                .delta
+                .iter()
+                .rposition(|(n, _)| *n == node)
+                .expect("applied");
+            self.delta.remove(i);
+        } else if let Some(e) = self.delta.iter_mut().find(|(n, _)| *n == node) {
+            e.1 -= d;
+        }
+        for (inst, sign) in instances(self.view(), node) {
+            if let Some(e) = self.imb.get_mut(&inst) {
+                *e -= sign * d;
+            }
+        }
+        for inst in self.touched.drain(touched..) {
+            self.imb.remove(&inst);
+        }
+    }
+
+    fn unbalanced(&self) -> Option<(u32, u8, i32)> {
+        self.touched
+            .iter()
+            .rev()
+            .find_map(|inst| match self.imb[inst] {
+                0 => None,
+                x => Some((inst.0, inst.1, x)),
+            })
+    }
+
+    /// Relations of `row` (either side) that no change touches yet.
+    fn opens(&self, node: Node, skip: u32) -> u32 {
+        instances(self.view(), node)
+            .filter(|&((r, _), _)| r != skip)
+            .filter(|(inst, _)| !self.imb.contains_key(inst))
+            .count() as u32
+    }
+
+    fn candidates(&self, rel: u32, w: u8, imb: i32) -> Vec<Candidate> {
+        let st = self.st;
+        let v = self.view();
+        let r = &v.relations[rel as usize];
+        // a cheap first look at a member: class, rough cost
+        let look = |x: u32| -> Option<Candidate> {
+            let node = st.node_in(x, w);
+            if node == self.delta[0].0 {
+                // the node to move keeps its change
+                return None;
+            }
+            let change = if x == r.parent { -imb } else { imb };
+            let cur = self.delta_of(node);
+            let new = cur + change;
+            if x != self.delta[0].0 .0 && !st.may_move(x, new) {
+                return None;
+            }
+            if new.abs() > self.q || st.t(node) + (new as i64) < 0 || (cur != 0 && new == 0) {
+                // undoing an earlier change only reopens what it balanced
+                return None;
+            }
+            let mut c = Candidate {
+                class: 2,
+                opens: 0,
+                cost: 0,
+                size: st.truth[x as usize][0],
+                node,
+                change,
+                hide: Vec::new(),
+            };
+            if cur != 0 && new.abs() < cur.abs() {
+                c.class = 0;
+            } else {
+                match v.kinds[x as usize] {
+                    RowKind::Rest(_) => c.class = 1,
+                    RowKind::Layer => {
+                        if st.known_exactly(node) && self.plan_mask(x) == 0 {
+                            c.class = 3;
+                            c.cost = weight(st.scale(x));
+                        }
+                    }
+                    RowKind::Total(t) => {
+                        if st.total_published[t as usize] {
+                            c.class = 3;
+                        }
+                    }
+                }
+            }
+            Some(c)
+        };
+        let keep = 4 * WIDTH;
+        let mut pre: Vec<Candidate> = Vec::new();
+        match st.wide.get(&rel) {
+            // a wide relation: its special members, the members already changed, then the
+            // smallest others until `keep` of each class (the same few the full look keeps:
+            // they are ranked by size within a class)
+            Some(wide) => {
+                let mut changed: Vec<u32> = self
+                    .delta
+                    .iter()
+                    .map(|&((x, _), _)| x)
+                    .filter(|&x| v.up[x as usize].contains(&rel))
+                    .filter(|&x| v.kinds[x as usize] == RowKind::Layer)
+                    .collect();
+                changed.sort_unstable();
+                changed.dedup();
+                pre.extend(wide.special.iter().chain(&changed).filter_map(|&x| look(x)));
+                let mut per = [0usize; 4];
+                for &x in &wide.by_size {
+                    if per[2] >= keep && per[3] >= keep {
+                        break;
+                    }
+                    if changed.contains(&x) {
+                        continue;
+                    }
+                    if let Some(c) = look(x) {
+                        per[c.class as usize] += 1;
+                        pre.push(c);
+                    }
+                }
+            }
+            None => pre.extend(r.members().filter_map(look)),
+        }
+        // members that close the most relations first (counted for small relations only)
+        if !st.wide.contains_key(&rel) && pre.len() <= 64 {
+            for c in pre.iter_mut() {
+                c.opens = self.opens(c.node, rel);
+            }
+        }
+        // the few best of each class, without sorting a large relation whole
+        let key = |c: &Candidate| (c.class, c.cost, c.opens, c.size, c.node);
+        if pre.len() > keep * 4 {
+            let mut by_class: [Vec<Candidate>; 4] = Default::default();
+            for c in pre.drain(..) {
+                by_class[c.class as usize].push(c);
+            }
+            for mut list in by_class {
+                if list.len() > keep {
+                    list.select_nth_unstable_by_key(keep, key);
+                    list.truncate(keep);
+                }
+                pre.extend(list);
+            }
+        }
+        pre.sort_unstable_by_key(key);
+        // then the exact check, in that order, of a few of each kind
+        let mut kept: Vec<Candidate> = Vec::new();
+        let mut per = [0usize; 4];
+        let mut tried3 = 0;
+        for mut c in pre {
+            let x = c.node.0;
+            let target = st.t(c.node) + (self.delta_of(c.node) + c.change) as i64;
+            if c.class == 0 {
+                kept.push(c);
+                continue;
+            }
+            if c.class <= 2 {
+                if per[c.class as usize] >= WIDTH {
+                    continue;
+                }
+                if st.bound_with(c.node, &self.hides).contains(target) {
+                    per[c.class as usize] += 1;
+                    kept.push(c);
+                    continue;
+                }
+                if v.kinds[x as usize] == RowKind::Rest(RelKind::Population) {
+                    continue;
+                }
+                // known within rounding, without room: its values would have to go
+                c.class = 3;
+            }
+            if per[3] >= WIDTH || tried3 >= 3 * WIDTH {
+                continue;
+            }
+            tried3 += 1;
+            let masks: Vec<(u32, Mask)> = st
+                .hide_mask(c.node)
+                .into_iter()
+                .map(|(r, m)| (r, m & !self.plan_mask(r)))
+                .filter(|&(_, m)| m != 0)
+                .collect();
+            if masks.is_empty() {
+                continue;
+            }
+            let mut all = self.hides.clone();
+            all.extend_from_slice(&masks);
+            if !st.bound_with(c.node, &all).contains(target) {
+                continue;
+            }
+            per[3] += 1;
+            c.cost = masks.iter().map(|&(r, m)| st.hide_cost(r, m)).sum();
+            c.hide = masks;
+            kept.push(c);
+        }
+        for c in kept.iter_mut() {
+            c.opens = self.opens(c.node, rel);
+        }
+        kept.sort_by_key(|c| (c.class, c.cost, c.opens, c.size, c.node));
+        kept
+    }
+
+    /// Returns `true` to stop the whole search (a free plan found, or the budget spent).
+    fn go(&mut self, depth: u32) -> bool {
+        self.steps += 1;
+        if self.steps > self.max_steps {
+            return true;
+        }
+        let Some((rel, w, imb)) = self.unbalanced() else {
+            if self.best.as_ref().is_none_or(|b| self.cost < b.cost) {
+                self.best = Some(Plan {
+                    delta: self
+                        .delta
+                        .iter()
+                        .copied()
+                        .filter(|&(_, d)| d != 0)
+                        .collect(),
+                    hides: self.hides.clone(),
+                    cost: self.cost,
+                });
+            }
+            return self.cost == 0;
+        };
+        if depth >= self.max_depth {
+            return false;
+        }
+        for c in self.candidates(rel, w, imb) {
+            if self
+                .best
+                .as_ref()
+                .is_some_and(|b| self.cost + c.cost >= b.cost)
+            {
+                continue;
+            }
+            let n_hides = self.hides.len();
+            let cost = self.cost;
+            let touched = self.touched.len();
+            let fresh = self.delta_of(c.node) == 0 && !self.delta.iter().any(|(n, _)| *n == c.node);
+            self.apply(c.node, c.change);
+            if c.class == 3 {
+                self.hides.extend_from_slice(&c.hide);
+                self.cost += c.cost;
+            }
+            let stop = self.go(depth + 1);
+            self.unapply(c.node, c.change, fresh, touched);
+            self.hides.truncate(n_hides);
+            self.cost = cost;
+            if stop {
+                return true;
+            }
+        }
+        false
+    }
+}
