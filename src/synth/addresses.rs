@@ -61,8 +61,6 @@ pub struct AddrPoint {
     pub in_ban: bool,
     /// Taken by a programme.
     pub used: bool,
-    /// Position along the street axis.
-    t: f64,
 }
 
 /// Which part of a commune a street lies in.
@@ -119,8 +117,7 @@ pub struct StreetNetwork {
     by_zone: BTreeMap<(usize, ZoneTag), Vec<u32>>,
     names_used: BTreeMap<usize, BTreeSet<String>>,
     next_fantoir: BTreeMap<usize, u32>,
-    /// Spatial hash of address points (lookup only, never iterated).
-    cells: HashMap<(i64, i64), Vec<Coord<f64>>>,
+    spacing: Spacing,
 }
 
 impl StreetNetwork {
@@ -296,7 +293,7 @@ impl StreetNetwork {
             let fantoir = self.next_fantoir.entry(commune).or_insert(0);
             *fantoir += 1;
             for p in sides.iter().flatten() {
-                self.cells.entry(cell(p.p)).or_default().push(p.p);
+                self.spacing.add(p.p);
             }
             let id = self.streets.len() as u32;
             self.streets.push(Street {
@@ -335,55 +332,26 @@ impl StreetNetwork {
         relax: bool,
         rng: &mut R,
     ) -> [Vec<AddrPoint>; 2] {
-        let (ux, uy) = (angle.cos(), angle.sin());
-        let (nx, ny) = (-uy, ux);
-        let mut sides: [Vec<AddrPoint>; 2] = [Vec::new(), Vec::new()];
-        let mut cut = f64::MAX;
-        let mut k = 0u32;
-        loop {
-            let base = 5.0 + k as f64 * spacing;
-            if base > len {
-                break;
-            }
-            for (side, points) in sides.iter_mut().enumerate() {
-                let t0 = base + if side == 1 { spacing / 2.0 } else { 0.0 };
-                let number = 2 * k + 1 + side as u32;
-                let mut reps = vec![(Rep::None, t0)];
-                if rng.gen::<f64>() < 0.04 {
-                    reps.push((Rep::Bis, t0 + 0.4 * spacing));
-                    if rng.gen::<f64>() < 0.25 {
-                        reps.push((Rep::Ter, t0 + 0.7 * spacing));
-                    }
-                }
-                let off = if side == 0 { SIDE_OFFSET } else { -SIDE_OFFSET };
-                for (rep, t) in reps {
-                    let p = Coord {
-                        x: round2(s.x + ux * t + nx * off),
-                        y: round2(s.y + uy * t + ny * off),
-                    };
-                    if t < cut && !self.acceptable(geo, commune, zone, p, relax) {
-                        cut = t;
-                    }
-                    points.push(AddrPoint {
-                        number,
-                        rep,
-                        p,
-                        in_ban: true,
-                        used: false,
-                        t,
-                    });
-                }
-            }
-            k += 1;
-        }
-        for side in &mut sides {
-            side.retain(|a| a.t < cut);
-            // A bis/ter must follow its plain number.
-            while side.first().is_some_and(|a| a.rep != Rep::None) {
-                side.remove(0);
-            }
-        }
-        sides
+        let axis = Axis {
+            start: s,
+            angle,
+            len,
+            spacing,
+        };
+        lay_sides(&axis, false, rng, |p| {
+            self.acceptable(geo, commune, zone, p, relax)
+        })
+        .map(|side| {
+            side.into_iter()
+                .map(|a| AddrPoint {
+                    number: a.number,
+                    rep: a.rep,
+                    p: a.p,
+                    in_ban: true,
+                    used: false,
+                })
+                .collect()
+        })
     }
 
     fn acceptable(
@@ -417,24 +385,120 @@ impl StreetNetwork {
         if relax {
             return true;
         }
-        let (cx, cy) = cell(p);
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                if let Some(v) = self.cells.get(&(cx + dx, cy + dy)) {
-                    if v.iter().any(|q| {
-                        (q.x - p.x).powi(2) + (q.y - p.y).powi(2) < MIN_SPACING * MIN_SPACING
-                    }) {
-                        return false;
-                    }
-                }
-            }
-        }
-        true
+        !self.spacing.crowded(p)
     }
 }
 
-fn cell(p: Coord<f64>) -> (i64, i64) {
-    ((p.x / 10.0).floor() as i64, (p.y / 10.0).floor() as i64)
+/// Address points already placed, hashed by 10 m cell (lookup only, never iterated), to keep
+/// a minimal spacing between points.
+#[derive(Default)]
+pub(crate) struct Spacing {
+    cells: HashMap<(i64, i64), Vec<Coord<f64>>>,
+}
+
+impl Spacing {
+    fn cell(p: Coord<f64>) -> (i64, i64) {
+        ((p.x / 10.0).floor() as i64, (p.y / 10.0).floor() as i64)
+    }
+
+    pub(crate) fn add(&mut self, p: Coord<f64>) {
+        self.cells.entry(Self::cell(p)).or_default().push(p);
+    }
+
+    /// Whether a point already placed is closer to `p` than [`MIN_SPACING`].
+    pub(crate) fn crowded(&self, p: Coord<f64>) -> bool {
+        let (cx, cy) = Self::cell(p);
+        (-1..=1).any(|dx| {
+            (-1..=1).any(|dy| {
+                self.cells.get(&(cx + dx, cy + dy)).is_some_and(|v| {
+                    v.iter().any(|q| {
+                        (q.x - p.x).powi(2) + (q.y - p.y).powi(2) < MIN_SPACING * MIN_SPACING
+                    })
+                })
+            })
+        })
+    }
+}
+
+/// The axis of a candidate street: from `start`, `len` metres at `angle`, one number every
+/// `spacing` metres on each side.
+pub(crate) struct Axis {
+    pub start: Coord<f64>,
+    pub angle: f64,
+    pub len: f64,
+    pub spacing: f64,
+}
+
+/// One address point laid along an [`Axis`].
+pub(crate) struct Laid {
+    pub number: u32,
+    pub rep: Rep,
+    pub p: Coord<f64>,
+}
+
+/// The address points of both sides of `axis` (odd numbers on the left, even on the right, a
+/// few `bis`/`ter`), cut before the first point `acceptable` refuses; with `stop_at_cut`, no
+/// number is drawn beyond the cut (fewer draws: another sequence than without).
+pub(crate) fn lay_sides<R: Rng>(
+    axis: &Axis,
+    stop_at_cut: bool,
+    rng: &mut R,
+    mut acceptable: impl FnMut(Coord<f64>) -> bool,
+) -> [Vec<Laid>; 2] {
+    let Axis {
+        start: s,
+        angle,
+        len,
+        spacing,
+    } = *axis;
+    let (ux, uy) = (angle.cos(), angle.sin());
+    let (nx, ny) = (-uy, ux);
+    let mut sides: [Vec<(Laid, f64)>; 2] = [Vec::new(), Vec::new()];
+    let mut cut = f64::MAX;
+    let mut k = 0u32;
+    loop {
+        let base = 5.0 + k as f64 * spacing;
+        if base > len || (stop_at_cut && base > cut) {
+            break;
+        }
+        for (side, points) in sides.iter_mut().enumerate() {
+            let t0 = base + if side == 1 { spacing / 2.0 } else { 0.0 };
+            let number = 2 * k + 1 + side as u32;
+            let mut reps = vec![(Rep::None, t0)];
+            if rng.gen::<f64>() < 0.04 {
+                reps.push((Rep::Bis, t0 + 0.4 * spacing));
+                if rng.gen::<f64>() < 0.25 {
+                    reps.push((Rep::Ter, t0 + 0.7 * spacing));
+                }
+            }
+            let off = if side == 0 { SIDE_OFFSET } else { -SIDE_OFFSET };
+            for (rep, t) in reps {
+                let p = Coord {
+                    x: round2(s.x + ux * t + nx * off),
+                    y: round2(s.y + uy * t + ny * off),
+                };
+                if t < cut && !acceptable(p) {
+                    cut = t;
+                }
+                points.push((Laid { number, rep, p }, t));
+            }
+        }
+        k += 1;
+    }
+    sides.map(|side| {
+        let mut side: Vec<Laid> = side
+            .into_iter()
+            .filter(|&(_, t)| t < cut)
+            .map(|(a, _)| a)
+            .collect();
+        // A bis/ter must follow its plain number.
+        let plain = side
+            .iter()
+            .position(|a| a.rep == Rep::None)
+            .unwrap_or(side.len());
+        side.drain(..plain);
+        side
+    })
 }
 
 fn round2(v: f64) -> f64 {

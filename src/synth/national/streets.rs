@@ -4,29 +4,27 @@
 //! Same rules as the métropole's network ([`crate::synth::addresses`]): straight streets inside
 //! one zone (a QPV, a QVA or the rest of the commune), odd numbers on the left, even on the
 //! right, a few `bis`/`ter`, clear margins from the commune's and the blobs' boundaries, and a
-//! minimal spacing between points. The blobs' rings are tested only when the point lies in their
+//! minimal spacing between points (the laying and the spacing are the métropole's:
+//! [`crate::synth::addresses::lay_sides`], [`crate::synth::addresses::Spacing`]). The blobs' rings are tested only when the point lies in their
 //! bounding box.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use geo::Coord;
 use rand::Rng;
 
-use crate::synth::addresses::{AddrRef, Rep, ZoneTag, ZONE_MARGIN};
+use crate::synth::addresses::{lay_sides, AddrRef, Axis, Rep, Spacing, ZoneTag, ZONE_MARGIN};
 use crate::synth::geography::{bbox, dist_to_ring, in_ring};
 use crate::synth::names::{self, STREET_TYPES};
 use crate::synth::{pick_weighted, SynthError};
 
 const COMMUNE_MARGIN: f64 = 25.0;
-const MIN_SPACING: f64 = 6.0;
-const SIDE_OFFSET: f64 = 7.0;
 
 pub struct Point {
     pub number: u32,
     pub rep: Rep,
     pub p: Coord<f64>,
     pub in_ban: bool,
-    t: f64,
 }
 
 pub struct Street {
@@ -81,8 +79,7 @@ pub struct CommuneNet<'a> {
     names_used: BTreeSet<String>,
     /// Last number given to a numbered street name.
     numbered: u32,
-    /// Spatial hash of the points (lookup only, never iterated).
-    cells: HashMap<(i64, i64), Vec<Coord<f64>>>,
+    spacing: Spacing,
 }
 
 fn zone_blob(z: ZoneTag) -> Option<usize> {
@@ -104,7 +101,7 @@ impl<'a> CommuneNet<'a> {
             by_zone: BTreeMap::new(),
             names_used: BTreeSet::new(),
             numbered: 0,
-            cells: HashMap::new(),
+            spacing: Spacing::default(),
         }
     }
 
@@ -237,7 +234,7 @@ impl<'a> CommuneNet<'a> {
             }
             let (typ, name) = self.new_name(hidden, rng);
             for p in sides.iter().flatten() {
-                self.cells.entry(cell(p.p)).or_default().push(p.p);
+                self.spacing.add(p.p);
             }
             let id = self.streets.len() as u32;
             self.streets.push(Street {
@@ -269,53 +266,22 @@ impl<'a> CommuneNet<'a> {
         relax: bool,
         rng: &mut R,
     ) -> [Vec<Point>; 2] {
-        let (ux, uy) = (angle.cos(), angle.sin());
-        let (nx, ny) = (-uy, ux);
-        let mut sides: [Vec<Point>; 2] = [Vec::new(), Vec::new()];
-        let mut cut = f64::MAX;
-        let mut k = 0u32;
-        loop {
-            let base = 5.0 + k as f64 * spacing;
-            if base > len || base > cut {
-                break;
-            }
-            for (side, points) in sides.iter_mut().enumerate() {
-                let t0 = base + if side == 1 { spacing / 2.0 } else { 0.0 };
-                let number = 2 * k + 1 + side as u32;
-                let mut reps = vec![(Rep::None, t0)];
-                if rng.gen::<f64>() < 0.04 {
-                    reps.push((Rep::Bis, t0 + 0.4 * spacing));
-                    if rng.gen::<f64>() < 0.25 {
-                        reps.push((Rep::Ter, t0 + 0.7 * spacing));
-                    }
-                }
-                let off = if side == 0 { SIDE_OFFSET } else { -SIDE_OFFSET };
-                for (rep, t) in reps {
-                    let p = Coord {
-                        x: round2(s.x + ux * t + nx * off),
-                        y: round2(s.y + uy * t + ny * off),
-                    };
-                    if t < cut && !self.acceptable(zone, p, relax) {
-                        cut = t;
-                    }
-                    points.push(Point {
-                        number,
-                        rep,
-                        p,
-                        in_ban: true,
-                        t,
-                    });
-                }
-            }
-            k += 1;
-        }
-        for side in &mut sides {
-            side.retain(|a| a.t < cut);
-            while side.first().is_some_and(|a| a.rep != Rep::None) {
-                side.remove(0);
-            }
-        }
-        sides
+        let axis = Axis {
+            start: s,
+            angle,
+            len,
+            spacing,
+        };
+        lay_sides(&axis, true, rng, |p| self.acceptable(zone, p, relax)).map(|side| {
+            side.into_iter()
+                .map(|a| Point {
+                    number: a.number,
+                    rep: a.rep,
+                    p: a.p,
+                    in_ban: true,
+                })
+                .collect()
+        })
     }
 
     fn acceptable(&self, zone: ZoneTag, p: Coord<f64>, relax: bool) -> bool {
@@ -339,26 +305,6 @@ impl<'a> CommuneNet<'a> {
         if relax {
             return true;
         }
-        let (cx, cy) = cell(p);
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                if let Some(v) = self.cells.get(&(cx + dx, cy + dy)) {
-                    if v.iter().any(|q| {
-                        (q.x - p.x).powi(2) + (q.y - p.y).powi(2) < MIN_SPACING * MIN_SPACING
-                    }) {
-                        return false;
-                    }
-                }
-            }
-        }
-        true
+        !self.spacing.crowded(p)
     }
-}
-
-fn cell(p: Coord<f64>) -> (i64, i64) {
-    ((p.x / 10.0).floor() as i64, (p.y / 10.0).floor() as i64)
-}
-
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }
