@@ -4,10 +4,12 @@
 //! them to the audit, which proves most of them protected by linear programming. When the audit
 //! finds one determined, the run hides, in every relation that holds the value's row, the same
 //! measure of the cheapest other member a reader still knows (for a zero: a member that is not
-//! zero, so that the value can rise), then writes and audits again. Hiding more never makes an
+//! zero, so that the value can rise) — for a share or a mean, of its numerator, and of its
+//! denominator unless the row publishes it — then writes and audits again. Hiding more never makes an
 //! alternative table of the search invalid, so the proofs already made stay valid.
 
 use super::state::{weight, Mask, Node, State};
+use crate::model::Split;
 use crate::secrecy::reader::RowKey;
 
 /// A value the audit found determined: its row and its field.
@@ -31,8 +33,12 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
             continue;
         };
         let mut nodes = vec![st.node_in(row, d.numerator as u8)];
-        if let Some(den) = d.denominator {
-            nodes.push(st.node_in(row, den as u8));
+        // a denominator the row publishes stays known whatever its partners: hiding them (for
+        // dwellings, the base of every distribution) would take values and protect nothing
+        if let Some(den) = d.denominator.map(|den| st.node_in(row, den as u8)) {
+            if !st.known_exactly(den) {
+                nodes.push(den);
+            }
         }
         for node in nodes {
             for (r, mask) in partners(st, node) {
@@ -44,8 +50,9 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
 }
 
 /// How a partner is chosen, smallest first: whether its value cannot give way (a zero for a
-/// zero), the weight of its scale, the cost of hiding it, its code.
-type Rank<'a> = (bool, u64, u64, &'a str);
+/// zero), the weight of its scale, whether it is a whole zone (a whole zone goes after its QPV
+/// and hors-QPV parts: it is what most maps show), the cost of hiding it, its code.
+type Rank<'a> = (bool, u64, bool, u64, &'a str);
 
 /// The cheapest known member of each relation holding `node`'s row, with what hiding its
 /// measure takes.
@@ -74,6 +81,7 @@ fn partners(st: &State<'_>, node: Node) -> Vec<(u32, Mask)> {
             let rank = (
                 zero && st.t(n) == 0,
                 weight(st.scale(member)),
+                v.keys[member as usize].2 == Split::Tout,
                 cost,
                 v.keys[member as usize].3.as_str(),
             );

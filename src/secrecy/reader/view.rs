@@ -241,6 +241,11 @@ impl View {
             if pop == &Population::Ensemble {
                 groups.entry((id, RelKind::Population, *scale)).or_default();
             }
+            // a commune without any IRIS row has all its dwellings in no IRIS: they are in the
+            // manifest's total of dwellings without IRIS
+            if scale == &Scale::Commune && zone == &Split::Tout {
+                groups.entry((id, RelKind::Iris, Scale::Iris)).or_default();
+            }
         }
         let mut gkeys: Vec<(u32, RelKind, Scale)> = groups.keys().copied().collect();
         gkeys.sort_unstable();
@@ -487,6 +492,29 @@ mod tests {
         v.ancestors(3, 0, &mut a);
         a.sort_unstable();
         assert_eq!(a, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_commune_without_iris_rows_has_all_its_dwellings_in_the_total_without_iris() {
+        let rows = vec![
+            key(Scale::Commune, Population::Ensemble, Split::Tout, "C"),
+            key(Scale::Commune, Population::Ensemble, Split::Tout, "D"),
+            key(Scale::Iris, Population::Ensemble, Split::Tout, "D1"),
+        ];
+        let km = keys(&[(Scale::Iris, "D1", &[("code_commune", "D")])]);
+        let v = View::build(rows, &km);
+        let iris_rest = |c: u32| {
+            let rel = v
+                .relations
+                .iter()
+                .find(|r| r.parent == c && r.kind == RelKind::Iris)
+                .expect("a relation commune = Σ IRIS + rest");
+            *rel.children.last().unwrap()
+        };
+        let (c, d) = (iris_rest(0), iris_rest(1));
+        let total = v.total_row(Total::SansIris);
+        let rel = v.relations.iter().find(|r| r.parent == total).unwrap();
+        assert_eq!(rel.children, vec![c, d]);
     }
 
     #[test]
