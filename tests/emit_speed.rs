@@ -10,9 +10,9 @@ use gdal::Dataset;
 use geo::{point, Geometry};
 use opsgeo::emit::fgb::write_fgb;
 use opsgeo::emit::gpkg::write_gpkg;
-use opsgeo::emit::tidy::tidy_rows;
 use opsgeo::emit::{GeometryKind, KeyField, Layer, LayerRow};
 use opsgeo::indicators::{Kind, CATALOGUE};
+use opsgeo::layout::tidy::tidy_rows;
 use opsgeo::model::{Population, Scale, Split};
 use opsgeo::secrecy::{Cell, Status};
 

@@ -256,7 +256,7 @@ fn demo_configuration_loads_and_builds_the_fictional_territory() {
         issues: vec![],
         stats: Default::default(),
     };
-    let t = opsgeo::territory::Territory::from_members(
+    let t = opsgeo::ingest::territory::Territory::from_members(
         members,
         Default::default(),
         &cfg.territory,

@@ -358,7 +358,7 @@ $opsgeo$;",
             stg_id = ident(&self.staging),
             prefix = lit(&format!("{SCHEMA_COMMENT_PREFIX}%")),
         );
-        if crate::pipeline::publish::fail_injected("postgis_echange") {
+        if crate::failpoint::fail_injected("postgis_echange") {
             sql.push_str(
                 "\nDO $$ BEGIN RAISE EXCEPTION 'panne simulée (OPSGEO_TEST_FAIL_AT=postgis_echange)'; END $$;",
             );

@@ -11,9 +11,7 @@ use super::{PipelineError, RunReport};
 use crate::config::Config;
 use crate::emit::{InputLineage, RunMetadata};
 use crate::ingest::InputStats;
-
-/// Version of the layer schema (field names and types). Bumped on any incompatible change.
-pub const SCHEMA_VERSION: &str = "1.0";
+use crate::layout::SCHEMA_VERSION;
 
 /// The metadata as recorded in the report.
 #[derive(Debug, Clone, Default, Serialize)]

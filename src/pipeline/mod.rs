@@ -20,6 +20,7 @@ use crate::config::{Config, ConfigError};
 use crate::emit::{self, EmitError};
 use crate::geocode::{self, BanIndex, GeocodeError, GeocodeLevel};
 use crate::ingest::rejects::RejectLog;
+use crate::ingest::territory::Territory;
 use crate::ingest::zones::{
     check_in_lambert93, check_overlaps_communes, read_zone_layer, GeometryIssue, ZoneKind,
     ZoneLayer,
@@ -28,7 +29,6 @@ use crate::ingest::{ops, rpls, IngestError, InputStats};
 use crate::join::{self, ZoneSet};
 use crate::model::Household;
 use crate::secrecy::{self, SecrecyReport};
-use crate::territory::Territory;
 
 /// Errors that stop `opsgeo run`.
 #[derive(Debug, Error)]
@@ -537,7 +537,8 @@ fn check_ban_extent(ban: &BanIndex, territory: &Territory) -> Result<(), IngestE
 
 /// Loads the BAN and moves its rejected rows into `rejects`.
 fn load_ban(cfg: &Config, rejects: &mut RejectLog) -> Result<BanIndex, PipelineError> {
-    let mut ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
+    let mut ban = BanIndex::load(&cfg.ban.paths)?
+        .with_options(crate::geocode::GeocodeOptions::from_config(&cfg.ban));
     rejects.append(std::mem::take(&mut ban.reject_log));
     Ok(ban)
 }
@@ -744,7 +745,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let mut repairs = 0;
     let (layers, staged) = loop {
         let layers = emit::layers::build_layers(&published, &layer_input);
-        let tidy = emit::tidy::tidy_rows(&layers);
+        let tidy = crate::layout::tidy::tidy_rows(&layers);
         report.layers = layers
             .iter()
             .map(|l| (l.name.clone(), l.rows.len() as u64))

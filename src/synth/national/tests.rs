@@ -91,7 +91,10 @@ fn hierarchy_is_consistent() {
         assert_eq!(epci.departement, c.departement);
         assert!(inside(c.cells, epci.cells) && inside(epci.cells, dep.cells));
         assert!(inside(dep.cells, f.regions[dep.region].cells));
-        assert_eq!(crate::territory::departement_of(&c.code), Some(dep.code));
+        assert_eq!(
+            crate::ingest::territory::departement_of(&c.code),
+            Some(dep.code)
+        );
         for i in &f.iris[c.iris.clone()] {
             assert_eq!(i.commune, k);
             assert!(i.code.starts_with(&c.code) && i.code.len() == 9);

@@ -4,6 +4,9 @@
 use super::Layer;
 use crate::secrecy::Status;
 
+/// Table name in the GeoPackage and in PostGIS.
+pub const TIDY_TABLE: &str = "indicateurs";
+
 /// One value in long format.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TidyRow {
