@@ -39,5 +39,4 @@ pub mod layout;
 pub mod model;
 pub mod pipeline;
 pub mod secrecy;
-pub mod synth;
 pub mod text;

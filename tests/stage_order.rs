@@ -44,7 +44,6 @@ const ORDER: &[(&str, u32)] = &[
     ("pipeline", 11),
     ("error", 12),
     ("cli", 12),
-    ("synth", 13),
 ];
 
 fn rank(module: &str) -> Option<u32> {

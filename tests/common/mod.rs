@@ -33,6 +33,13 @@ pub fn real(rel: &str) -> PathBuf {
     p
 }
 
+/// Writes the synthetic input set of `dwellings` dwellings and `seed` (and its `opsgeo.toml`)
+/// into `out`, as `opsgeo-synth --dwellings N --seed S --out DIR` does.
+pub fn synth(dwellings: usize, seed: u64, out: &Path) {
+    opsgeo_synth::generate(&opsgeo_synth::SynthParams { dwellings, seed }, out)
+        .unwrap_or_else(|e| panic!("opsgeo-synth {dwellings} {seed} {}: {e}", out.display()));
+}
+
 /// The opsgeo binary built by cargo for the integration tests.
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_opsgeo"))

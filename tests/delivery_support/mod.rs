@@ -22,20 +22,7 @@ fn small_inputs() -> &'static Path {
         let dir =
             std::env::temp_dir().join(format!("opsgeo-livraison-entrees-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let st = Command::new(bin())
-            .args([
-                "--quiet",
-                "synth",
-                "--dwellings",
-                "3000",
-                "--seed",
-                "2022",
-                "--out",
-            ])
-            .arg(&dir)
-            .status()
-            .expect("run opsgeo synth");
-        assert!(st.success(), "opsgeo synth failed");
+        crate::common::synth(3000, 2022, &dir);
         dir
     })
 }

@@ -1,5 +1,5 @@
 //! A large synthetic BAN and RPLS-style queries with their truth, for throughput and accuracy
-//! measurements (`opsgeo synth-ban`). Deterministic: the same parameters give the same bytes.
+//! measurements (`opsgeo-synth-ban`). Deterministic: the same parameters give the same bytes.
 //!
 //! * `adresses-99.csv`: the BAN `adresses-DEP.csv` layout (all columns, Lambert-93 `x`/`y` and
 //!   WGS84 `lon`/`lat`), communes of very different sizes (a few cities of thousands of
@@ -23,7 +23,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::names::{upper_ascii, CIVIC, NATURE, PERSONS, STREET_TYPES, TOWNS};
 use super::{io_err, SynthError};
-use crate::geocode::normalize::normalize_street;
+use opsgeo::geocode::normalize::normalize_street;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]

@@ -1,5 +1,5 @@
 //! The `opsgeo.toml` written next to a synthetic set. It doubles as the commented template
-//! users copy: every key of [`crate::config::Config`] is written explicitly, with its default
+//! users copy: every key of [`opsgeo::config::Config`] is written explicitly, with its default
 //! where the synthetic set does not need another value.
 
 use super::names;
@@ -7,7 +7,7 @@ use super::names;
 /// The configuration text for a set generated with `dwellings` and `seed`.
 pub fn render(dwellings: usize, seed: u64) -> String {
     let header = format!(
-        "# Jeu de données synthétique généré par : opsgeo synth --dwellings {dwellings} --seed {seed}\n\
+        "# Jeu de données synthétique généré par : opsgeo-synth --dwellings {dwellings} --seed {seed}\n\
          # Paramètres : logements = {dwellings}, graine = {seed}. Territoire FICTIF (codes « 00 »),\n\
          # voir docs/donnees_demo.md. Les mêmes paramètres redonnent exactement les mêmes fichiers.\n\
          #\n\
@@ -315,7 +315,7 @@ flatgeobuf = true
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use opsgeo::config::Config;
 
     #[test]
     fn template_parses_with_every_key() {
@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(cfg.zones.qpv.vintage, "2015");
         assert_eq!(cfg.zones.qva.as_ref().unwrap().code, "code_qva");
         assert!(render(1000, 7).starts_with(
-            "# Jeu de données synthétique généré par : opsgeo synth --dwellings 1000 --seed 7"
+            "# Jeu de données synthétique généré par : opsgeo-synth --dwellings 1000 --seed 7"
         ));
     }
 

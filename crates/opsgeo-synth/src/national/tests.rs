@@ -11,8 +11,8 @@ use super::frame::{iris_count, Frame, Scale, IRIS_FROM};
 use super::lattice::{Cells, Lattice};
 use super::zones::Zones;
 use super::{draw_frame, write_set};
-use crate::synth::geography::in_ring;
-use crate::synth::stream;
+use crate::geography::in_ring;
+use crate::stream;
 
 const SMALL: Scale = Scale {
     communes_per_dep: 45.0,
@@ -53,7 +53,7 @@ fn communes_tile_their_departements_and_iris_their_communes() {
         // Random points of the département fall in exactly one commune.
         let mut rng = stream(1, d as u64);
         let ring = l.ring(dep.cells);
-        let (lo, hi) = crate::synth::geography::bbox(&ring);
+        let (lo, hi) = crate::geography::bbox(&ring);
         let mut tested = 0;
         while tested < 300 {
             let p = geo::Coord {
@@ -92,7 +92,7 @@ fn hierarchy_is_consistent() {
         assert!(inside(c.cells, epci.cells) && inside(epci.cells, dep.cells));
         assert!(inside(dep.cells, f.regions[dep.region].cells));
         assert_eq!(
-            crate::ingest::territory::departement_of(&c.code),
+            opsgeo::ingest::territory::departement_of(&c.code),
             Some(dep.code)
         );
         for i in &f.iris[c.iris.clone()] {
@@ -189,7 +189,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-fn small_set(seed: u64, n: usize, out: &Path) -> (Frame, Zones, crate::synth::SynthSummary) {
+fn small_set(seed: u64, n: usize, out: &Path) -> (Frame, Zones, crate::SynthSummary) {
     let (f, z) = draw_frame(SMALL, seed).unwrap();
     let s = write_set(&f, &z, n, seed, out).unwrap();
     (f, z, s)
@@ -250,7 +250,7 @@ fn a_set_is_deterministic_and_its_dwellings_lie_in_their_zones() {
     }
     assert!(checked > 500 && in_qpv > 50, "{checked} {in_qpv}");
     // The configuration parses and names one BAN file per département.
-    let cfg = crate::config::Config::from_toml_str(
+    let cfg = opsgeo::config::Config::from_toml_str(
         std::str::from_utf8(&fa["opsgeo.toml"]).unwrap(),
         a.path(),
     )

@@ -15,7 +15,7 @@
 //! * [`dirt`]: the defects that must be rejected downstream;
 //! * [`writers`], [`gis`], [`config_template`]: the files;
 //! * [`ban_bench`]: a large BAN and RPLS-style queries for the geocoder's measurements
-//!   (`opsgeo synth-ban`), independent of the demo.
+//!   (`opsgeo-synth-ban`), independent of the demo.
 
 pub mod addresses;
 pub mod ban_bench;

@@ -1,13 +1,13 @@
-//! The committed demo (`data/demo/`) is exactly what `opsgeo synth` produces with the
+//! The committed demo (`data/demo/`) is exactly what `opsgeo-synth` produces with the
 //! parameters recorded in its `opsgeo.toml`, and generation is deterministic.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use opsgeo::synth::{generate, SynthParams};
+use opsgeo_synth::{generate, SynthParams};
 
 fn demo_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
 }
 
 /// Every regular file under `dir` (relative path → bytes), skipping hidden files (the demo's
@@ -75,9 +75,10 @@ fn demo_is_regenerated_byte_for_byte() {
     assert_same(&fresh, &committed, "data/demo vs regenerated");
 
     // The expected ingest balance documented in docs/donnees_demo.md matches the summary.
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/donnees_demo.md"))
-            .unwrap();
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/donnees_demo.md"),
+    )
+    .unwrap();
     let balance = |file: &str| -> [usize; 3] {
         let prefix = format!("| `{file}` | ");
         let line = doc

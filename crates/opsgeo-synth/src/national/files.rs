@@ -11,9 +11,9 @@ use geo::Coord;
 use super::frame::Frame;
 use super::lattice::Lattice;
 use super::zones::{Blob, Zones};
-use crate::synth::gis::{gdal_err, json_str, ring_json, srs, write_iris_features};
-use crate::synth::writers::create;
-use crate::synth::{config_template, io_err, SynthError};
+use crate::gis::{gdal_err, json_str, ring_json, srs, write_iris_features};
+use crate::writers::create;
+use crate::{config_template, io_err, SynthError};
 
 const CRS_L93: &str =
     "\"crs\": { \"type\": \"name\", \"properties\": { \"name\": \"urn:ogc:def:crs:EPSG::2154\" } },\n";
@@ -179,7 +179,7 @@ pub fn config(n: usize, seed: u64, ban: &[String]) -> String {
         .find("# Ce fichier sert aussi de modèle")
         .expect("template header");
     let header = format!(
-        "# Jeu de données synthétique généré par : opsgeo synth --profil france --dwellings {n} --seed {seed}\n\
+        "# Jeu de données synthétique généré par : opsgeo-synth --profil france --dwellings {n} --seed {seed}\n\
          # Paramètres : profil national, logements = {n}, graine = {seed}. Territoire FICTIF aux\n\
          # codes de départements et de régions réels, voir le README (« Profil national du\n\
          # générateur »). Les mêmes paramètres redonnent exactement les mêmes fichiers.\n\
@@ -200,7 +200,7 @@ pub fn config(n: usize, seed: u64, ban: &[String]) -> String {
         &format!("paths = [{}]", paths.join(", ")),
     )
     .replace(
-        &format!("territory_name = \"{}\"", crate::synth::names::EPCI_NAME),
+        &format!("territory_name = \"{}\"", crate::names::EPCI_NAME),
         "territory_name = \"France (profil national synthétique)\"",
     )
 }

@@ -1,11 +1,11 @@
 //! The streets and address points of one commune of the national profile, built while the
 //! commune is generated and dropped once it is written.
 //!
-//! Same rules as the métropole's network ([`crate::synth::addresses`]): straight streets inside
+//! Same rules as the métropole's network ([`crate::addresses`]): straight streets inside
 //! one zone (a QPV, a QVA or the rest of the commune), odd numbers on the left, even on the
 //! right, a few `bis`/`ter`, clear margins from the commune's and the blobs' boundaries, and a
 //! minimal spacing between points (the laying and the spacing are the métropole's:
-//! [`crate::synth::addresses::lay_sides`], [`crate::synth::addresses::Spacing`]). The blobs' rings are tested only when the point lies in their
+//! [`crate::addresses::lay_sides`], [`crate::addresses::Spacing`]). The blobs' rings are tested only when the point lies in their
 //! bounding box.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,10 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use geo::Coord;
 use rand::Rng;
 
-use crate::synth::addresses::{lay_sides, AddrRef, Axis, Rep, Spacing, ZoneTag, ZONE_MARGIN};
-use crate::synth::geography::{bbox, dist_to_ring, in_ring};
-use crate::synth::names::{self, STREET_TYPES};
-use crate::synth::{pick_weighted, SynthError};
+use crate::addresses::{lay_sides, AddrRef, Axis, Rep, Spacing, ZoneTag, ZONE_MARGIN};
+use crate::geography::{bbox, dist_to_ring, in_ring};
+use crate::names::{self, STREET_TYPES};
+use crate::{pick_weighted, SynthError};
 
 const COMMUNE_MARGIN: f64 = 25.0;
 
@@ -114,7 +114,7 @@ impl<'a> CommuneNet<'a> {
     }
 
     /// Takes `k` consecutive address points in `zone` (see
-    /// [`crate::synth::addresses::StreetNetwork::allocate`]).
+    /// [`crate::addresses::StreetNetwork::allocate`]).
     pub fn allocate<R: Rng>(
         &mut self,
         zone: ZoneTag,

@@ -13,7 +13,7 @@ use super::dirt::{HouseholdInsert, OccupantInsert, RplsDefect, RplsInsert};
 use super::dwellings::{Xy, STYLES};
 use super::names::{self, afnor, upper_ascii, LANDLORDS, STREET_TYPES};
 use super::{gis, io_err, World};
-use crate::synth::SynthError;
+use crate::SynthError;
 
 pub const RPLS_HEADER: &str = "IDENT_REP;IDENT_ORG;RS;DEPCOM;CODEPOSTAL;LIBCOM;NUMVOIE;INDREP;TYPVOIE;NOMVOIE;LIEUDIT;IMMEU;BAT;ESC;ENTREE;NBPIECE;SURFHAB;CONSTRUCT;LOCAT;FINAN;DPEDATE;DPEENERGIE;DPESERRE;MODE;BAIL;LOYERPRINC;QPV;X;Y;EPSG;PLG_QVA";
 pub const HOUSEHOLDS_HEADER: &str =

@@ -1,14 +1,14 @@
 //! The social-housing stock of one commune of the national profile: programmes drawn with the
-//! métropole's rules ([`crate::synth::dwellings`]) until the commune's quota is reached, placed
+//! métropole's rules ([`crate::dwellings`]) until the commune's quota is reached, placed
 //! on the commune's streets, then their dwellings.
 
 use geo::Coord;
 use rand::Rng;
 
 use super::streets::CommuneNet;
-use crate::synth::addresses::ZoneTag;
-use crate::synth::dwellings::{draw_dwellings, draw_structure, trim, AddrIssue, Programme, Stock};
-use crate::synth::{pick_weighted, SynthError};
+use crate::addresses::ZoneTag;
+use crate::dwellings::{draw_dwellings, draw_structure, trim, AddrIssue, Programme, Stock};
+use crate::{pick_weighted, SynthError};
 
 /// Full-scale dwellings from which a commune counts as a central city for the landlords' mix.
 const CITY_FROM: f64 = 20_000.0;

@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::lattice::{split, Cells, GRID};
 use super::names;
-use crate::synth::normal;
+use crate::normal;
 
 /// Social dwellings of the whole country.
 pub const NATIONAL_DWELLINGS: usize = 5_300_000;
@@ -111,7 +111,7 @@ impl Frame {
     /// Draws the frame; `None` only if the lattice cannot hold it (never for the built-in
     /// scales).
     pub fn build(scale: Scale, rng: &mut ChaCha8Rng) -> Option<Frame> {
-        let mut deps: Vec<(&'static str, &'static str)> = crate::model::builtin_departements()
+        let mut deps: Vec<(&'static str, &'static str)> = opsgeo::model::builtin_departements()
             .iter()
             .filter(|(code, _, _)| code.len() == 2 && !code.starts_with("97"))
             .map(|(code, _, region)| (*code, *region))

@@ -1,5 +1,5 @@
 //! CSV rows of the national profile, written commune by commune, and the streaming version of
-//! the métropole's defects ([`crate::synth::dirt`]): the same kinds and counts, placed at
+//! the métropole's defects ([`crate::dirt`]): the same kinds and counts, placed at
 //! dwelling positions drawn in advance; a defect that needs a particular kind of household
 //! (respondent, non-respondent) goes to the first such household at or after its position.
 
@@ -9,13 +9,13 @@ use std::fmt::Write as _;
 use rand::Rng;
 
 use super::streets::CommuneNet;
-use crate::synth::addresses::ZoneTag;
-use crate::synth::dirt::{ident_base, per_kind, RplsDefect};
-use crate::synth::dwellings::{Stock, Xy, STYLES};
-use crate::synth::households::Household;
-use crate::synth::names::{upper_ascii, LANDLORDS, STREET_TYPES};
-use crate::synth::writers::{spoil, ym};
-use crate::synth::{ident_number, DirtCount};
+use crate::addresses::ZoneTag;
+use crate::dirt::{ident_base, per_kind, RplsDefect};
+use crate::dwellings::{Stock, Xy, STYLES};
+use crate::households::Household;
+use crate::names::{upper_ascii, LANDLORDS, STREET_TYPES};
+use crate::writers::{spoil, ym};
+use crate::{ident_number, DirtCount};
 
 /// Labels of the defects, as in the métropole profile.
 const LABELS: [(&str, &str); 12] = [
@@ -63,7 +63,7 @@ impl Dirt {
                 sorted_positions(k, n, rng)
             })
             .collect();
-        let k = crate::synth::dwellings::xy_spoiled_per_kind(n);
+        let k = crate::dwellings::xy_spoiled_per_kind(n);
         Dirt {
             queues,
             xy: [sorted_positions(k, n, rng), sorted_positions(k, n, rng)],
@@ -360,9 +360,8 @@ pub fn flush(
     out: &mut impl std::io::Write,
     buf: &mut Vec<u8>,
     path: &std::path::Path,
-) -> Result<(), crate::synth::SynthError> {
-    out.write_all(buf)
-        .map_err(|e| crate::synth::io_err(path, e))?;
+) -> Result<(), crate::SynthError> {
+    out.write_all(buf).map_err(|e| crate::io_err(path, e))?;
     buf.clear();
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! The national profile of the generator (`opsgeo synth --profil france`): metropolitan France
+//! The national profile of the generator (`opsgeo-synth --profil france`): metropolitan France
 //! at once, about 5.3 M social dwellings, or the same national structure carrying `N`
 //! dwellings in proportion.
 //!

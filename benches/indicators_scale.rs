@@ -1,12 +1,14 @@
 //! Speed and memory of the aggregation at a larger scale (run explicitly, in release):
-//! `cargo test --release --test indicators_scale -- --ignored --nocapture`
+//! `cargo bench --bench indicators_scale`
 //!
 //! 100,000 stairwells (48,000 buildings, 22,000 programmes: the demo's proportions) holding
 //! 500,000 dwellings, 470,000 households with occupants. Prints the time of `aggregate()` and
 //! the memory of its tables, and extrapolates to 1 million stairwells (the tables grow
 //! linearly with the number of units).
 
+#[path = "../tests/indicators_support/mod.rs"]
 mod indicators_support;
+#[path = "../tests/ingest_support/mod.rs"]
 mod ingest_support;
 
 use std::time::Instant;
@@ -53,8 +55,6 @@ fn structure() -> Structure {
     }
 }
 
-#[test]
-#[ignore = "measurement: run explicitly in release"]
 fn aggregation_speed_and_table_memory() {
     let territory = ingest_support::territory();
     let s = structure();
@@ -163,4 +163,14 @@ fn aggregation_speed_and_table_memory() {
         structure_cells * per_cell as f64 * (1_000_000.0 / STAIRWELLS as f64) / 1e9
     );
     assert!(bytes >= structure_cells * per_cell as f64);
+}
+
+fn main() {
+    // `cargo test --benches` starts every bench once without `--bench`: a measurement only
+    // runs under `cargo bench`
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("mesure non lancée : cargo bench --bench indicators_scale");
+        return;
+    }
+    aggregation_speed_and_table_memory();
 }

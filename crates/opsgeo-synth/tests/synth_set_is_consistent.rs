@@ -9,9 +9,9 @@ use std::path::Path;
 
 use gdal::vector::LayerAccess;
 use geo::{Area, Contains, Intersects, Validation};
-use opsgeo::synth::geography::Geography;
-use opsgeo::synth::names::{self, STREET_TYPES};
-use opsgeo::synth::{generate, SynthParams, SynthSummary};
+use opsgeo_synth::geography::Geography;
+use opsgeo_synth::names::{self, STREET_TYPES};
+use opsgeo_synth::{generate, SynthParams, SynthSummary};
 use unicode_normalization::UnicodeNormalization;
 
 const N: usize = 3000;
@@ -78,7 +78,7 @@ fn generated_set_is_consistent() {
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&raw);
     assert!(text.contains("\r\n"));
     let all = rows(&text, b';');
-    assert_eq!(all[0].join(";"), opsgeo::synth::writers::RPLS_HEADER);
+    assert_eq!(all[0].join(";"), opsgeo_synth::writers::RPLS_HEADER);
     let data = &all[1..];
     assert_eq!(data.len(), s.rows_written[0]);
     let communes: BTreeSet<&str> = names::COMMUNES.iter().map(|c| c.code).collect();
@@ -118,7 +118,7 @@ fn generated_set_is_consistent() {
     let raw = std::fs::read_to_string(dir.join("ops_menages_2022.csv")).unwrap();
     let body = raw.strip_prefix('\u{feff}').expect("BOM");
     let hh = rows(body, b';');
-    assert_eq!(hh[0].join(";"), opsgeo::synth::writers::HOUSEHOLDS_HEADER);
+    assert_eq!(hh[0].join(";"), opsgeo_synth::writers::HOUSEHOLDS_HEADER);
     let let_ids: BTreeSet<&String> = dwellings
         .iter()
         .filter(|(_, r)| r[23] == "1")
@@ -158,7 +158,7 @@ fn generated_set_is_consistent() {
     let raw = std::fs::read_to_string(dir.join("ops_occupants_2022.csv")).unwrap();
     assert!(!raw.starts_with('\u{feff}'));
     let occ = rows(&raw, b',');
-    assert_eq!(occ[0].join(","), opsgeo::synth::writers::OCCUPANTS_HEADER);
+    assert_eq!(occ[0].join(","), opsgeo_synth::writers::OCCUPANTS_HEADER);
     let (mut unk_o, mut bad_age, mut nonresp) = (0, 0, 0);
     let mut persons: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     for r in &occ[1..] {
@@ -202,7 +202,7 @@ fn generated_set_is_consistent() {
         .read_to_string(&mut text)
         .unwrap();
     let ban = rows(&text, b';');
-    assert_eq!(ban[0].join(";"), opsgeo::synth::writers::BAN_HEADER);
+    assert_eq!(ban[0].join(";"), opsgeo_synth::writers::BAN_HEADER);
     assert_eq!(ban.len() - 1, s.ban_addresses);
     let mut numbers = BTreeSet::new();
     let mut streets = BTreeSet::new();
@@ -282,7 +282,7 @@ fn generated_set_is_consistent() {
     assert!((0.2..0.5).contains(&share), "X/Y share {share}");
     assert_eq!(
         unusable,
-        2 * opsgeo::synth::dwellings::xy_spoiled_per_kind(N)
+        2 * opsgeo_synth::dwellings::xy_spoiled_per_kind(N)
     );
 }
 

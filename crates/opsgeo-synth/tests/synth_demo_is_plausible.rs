@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 fn demo(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/demo")
+        .join("../../data/demo")
         .join(name)
 }
 
@@ -238,7 +238,7 @@ fn demo_configuration_loads_and_builds_the_fictional_territory() {
         .into_iter()
         .map(|r| (r[0].clone(), r[1].clone(), r[2].clone()))
         .collect();
-    let geo = opsgeo::synth::geography::Geography::build();
+    let geo = opsgeo_synth::geography::Geography::build();
     let layer = ZoneLayer {
         kind: ZoneKind::Commune,
         source: cfg.zones.communes.path.clone(),
