@@ -40,3 +40,35 @@ pub(crate) fn describe(e: &gdal::errors::GdalError) -> String {
         format!("{own} ({msg})")
     }
 }
+
+/// A failed GDAL call, kept as the source of the error that reports it: GDAL's error with
+/// GDAL's own last message (see [`describe`]) when it adds something.
+#[derive(Debug)]
+pub struct GdalFailure {
+    // boxed: GDAL's error is large, and error enums are returned on every path
+    source: Box<gdal::errors::GdalError>,
+    detail: String,
+}
+
+impl GdalFailure {
+    /// Reads GDAL's last message now (before the next GDAL call overwrites it).
+    pub fn new(source: gdal::errors::GdalError) -> Self {
+        let detail = describe(&source);
+        GdalFailure {
+            source: Box::new(source),
+            detail,
+        }
+    }
+}
+
+impl std::fmt::Display for GdalFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for GdalFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}

@@ -218,7 +218,7 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            let code = opsgeo::error::exit_code_for(&err) as u8;
+            let code = opsgeo::error::exit_code(err.as_ref()) as u8;
             let err = Shortened(&err);
             match cli.log_format {
                 // one JSON object, like every other line of a JSON log

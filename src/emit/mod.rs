@@ -26,6 +26,13 @@ pub use crate::layout::{GeometryKind, KeyField, Layer, LayerRow, SECRET_SUFFIX};
 pub enum EmitError {
     #[error("{path} : écriture impossible : {message}")]
     Write { path: PathBuf, message: String },
+    /// A GDAL call failed (GDAL's error kept as the source).
+    #[error("{path} : écriture impossible : {step} : {source}")]
+    Gdal {
+        path: PathBuf,
+        step: String,
+        source: crate::gdal_errors::GdalFailure,
+    },
     #[error("{path} : {source}")]
     Io {
         path: PathBuf,

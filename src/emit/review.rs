@@ -13,6 +13,7 @@ use super::gpkg::ogr::{self, describe, FieldSpec};
 use super::gpkg::sql_text;
 use super::styles::classes::Rgb;
 use super::EmitError;
+use crate::gdal_errors::GdalFailure;
 use crate::geocode::corrections::address_key;
 use crate::geocode::review::{ReviewRow, REVIEW_LAYER};
 use crate::geocode::GeocodeLevel;
@@ -106,6 +107,11 @@ pub fn write_review_layer(
         path: path.to_path_buf(),
         message: format!("couche « {REVIEW_LAYER} » : {message}"),
     };
+    let gdal_fail = |source: gdal::errors::GdalError| EmitError::Gdal {
+        path: path.to_path_buf(),
+        step: format!("couche « {REVIEW_LAYER} »"),
+        source: GdalFailure::new(source),
+    };
     ogr::reset_error();
     let mut ds = Dataset::open_ex(
         path,
@@ -115,7 +121,7 @@ pub fn write_review_layer(
             ..Default::default()
         },
     )
-    .map_err(|e| fail(describe(&e)))?;
+    .map_err(gdal_fail)?;
     write(&mut ds, rows, items).map_err(fail)?;
     let qml = style_qml();
     super::gpkg::layer_styles::insert(
@@ -131,13 +137,13 @@ pub fn write_review_layer(
     )
     .map_err(fail)?;
     ogr::reset_error();
-    ds.flush_cache().map_err(|e| fail(describe(&e)))?;
+    ds.flush_cache().map_err(gdal_fail)?;
     // SAFETY: thread-local error state, no arguments.
     let ty = unsafe { gdal_sys::CPLGetLastErrorType() };
     if ty == gdal_sys::CPLErr::CE_Failure || ty == gdal_sys::CPLErr::CE_Fatal {
         return Err(fail(ogr::last_error()));
     }
-    ds.close().map_err(|e| fail(describe(&e)))
+    ds.close().map_err(gdal_fail)
 }
 
 fn write(ds: &mut Dataset, rows: &[ReviewRow<'_>], items: &[(&str, String)]) -> Result<(), String> {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{PipelineError, RunReport};
+use super::{io_error, PipelineError, RunReport};
 use crate::config::Config;
 use crate::emit::{InputLineage, RunMetadata};
 use crate::ingest::InputStats;
@@ -47,10 +47,7 @@ pub fn metadata(cfg: &Config, inputs: &[InputStats]) -> Result<RunMetadata, Pipe
     let s = &cfg.secrecy;
     let mut lineage = Vec::with_capacity(inputs.len());
     for i in inputs {
-        let sha256 = sha256_file(&i.path).map_err(|e| PipelineError::Publish {
-            path: i.path.clone(),
-            message: e.to_string(),
-        })?;
+        let sha256 = sha256_file(&i.path).map_err(|e| io_error(&i.path, e))?;
         lineage.push(InputLineage {
             fichier: i.file.clone(),
             format: i.format.clone(),
@@ -165,10 +162,7 @@ pub fn digest_outputs(dir: &Path, rels: &[PathBuf]) -> Result<Vec<OutputDigest>,
     rels.iter()
         .map(|rel| {
             let p = dir.join(rel);
-            let err = |e: std::io::Error| PipelineError::Publish {
-                path: p.clone(),
-                message: e.to_string(),
-            };
+            let err = |e: std::io::Error| io_error(&p, e);
             let sha256 = sha256_file(&p).map_err(err)?;
             let f = std::fs::File::open(&p).map_err(err)?;
             f.sync_all().map_err(err)?;
@@ -192,10 +186,7 @@ pub fn write_manifest(
     meta: &RunMetadata,
     outputs: &[OutputDigest],
 ) -> Result<(), PipelineError> {
-    let err = |p: &Path, e: std::io::Error| PipelineError::Publish {
-        path: p.to_path_buf(),
-        message: e.to_string(),
-    };
+    let err = io_error;
     let mut inputs = Vec::new();
     for (s, l) in report.inputs.iter().zip(&meta.inputs) {
         let sha = &l.sha256;

@@ -46,8 +46,6 @@ pub enum PipelineError {
     /// The audit of the staged GeoPackage failed: nothing is published.
     #[error("publication refusée : {0}\n{1}")]
     AuditFailed(crate::audit::AuditFailed, String),
-    #[error("{path} : {message}")]
-    Publish { path: PathBuf, message: String },
     #[error(transparent)]
     Publication(#[from] publish::PublishError),
     #[error(transparent)]
@@ -550,9 +548,9 @@ pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, Pi
     let outcome = check_inputs(cfg, &mut rejects);
     if let Some(dir) = out_dir {
         // written even when the reading stopped: the error message points to it
-        std::fs::create_dir_all(dir).map_err(|e| publish_err(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
         let p = dir.join("rejets.csv");
-        rejects.write_csv(&p).map_err(|e| publish_err(&p, e))?;
+        rejects.write_csv(&p).map_err(|e| io_error(&p, e))?;
         if let Err(PipelineError::Ingest(mut e)) = outcome {
             e.set_rejects_detail(&p);
             return Err(e.into());
@@ -884,9 +882,10 @@ fn count_levels(levels: impl Iterator<Item = GeocodeLevel>) -> BTreeMap<String, 
     m
 }
 
-fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
-    PipelineError::Publish {
+/// A failed read or write of a file of the publication (the io error kept as its source).
+pub(crate) fn io_error(path: &Path, source: std::io::Error) -> PipelineError {
+    PipelineError::Publication(publish::PublishError::Io {
         path: path.to_path_buf(),
-        message: e.to_string(),
-    }
+        source,
+    })
 }

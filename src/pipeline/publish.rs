@@ -29,7 +29,7 @@ use serde::Serialize;
 use thiserror::Error;
 use tracing::{info, warn};
 
-use super::{manifest, PipelineError, RunReport, Timer};
+use super::{io_error, manifest, PipelineError, RunReport, Timer};
 use crate::config::Config;
 use crate::emit::fgb::check::FgbExpectation;
 use crate::emit::gpkg::columns::layer_columns;
@@ -263,13 +263,6 @@ pub struct Staged {
     pub digests: Vec<manifest::OutputDigest>,
 }
 
-fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
-    PipelineError::Publish {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
-
 /// What a run publishes.
 pub(super) struct StageOutputs<'a> {
     pub layers: &'a [Layer],
@@ -298,7 +291,7 @@ fn write_flatgeobuf(
     meta: &RunMetadata,
 ) -> Result<FgbWritten, PipelineError> {
     let fgb_dir = staging.join("fgb");
-    std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
+    std::fs::create_dir_all(&fgb_dir).map_err(|e| io_error(&fgb_dir, e))?;
     let mut out = FgbWritten {
         outputs: Vec::new(),
         without_geometry: Vec::new(),
@@ -322,7 +315,7 @@ fn write_flatgeobuf(
         if let Some(style) = emit::styles::layer_styles(l).into_iter().next() {
             let qml = PathBuf::from("fgb").join(format!("{}.qml", l.name));
             std::fs::write(staging.join(&qml), style.qml)
-                .map_err(|e| publish_err(&staging.join(&qml), e))?;
+                .map_err(|e| io_error(&staging.join(&qml), e))?;
             out.outputs.push(qml);
         }
     }
@@ -363,7 +356,7 @@ pub(super) fn stage(
         checkpoint("ecriture");
         rejects
             .write_csv(&staging.join("rejets.csv"))
-            .map_err(|e| publish_err(&staging.join("rejets.csv"), e))?;
+            .map_err(|e| io_error(&staging.join("rejets.csv"), e))?;
         emit::project::write_project(
             &staging.join(emit::project::PROJECT_FILE),
             layers,
