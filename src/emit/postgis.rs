@@ -73,6 +73,7 @@ const SCHEMA_COMMENT_PREFIX: &str = "opsgeo ";
 pub struct PostgisReport {
     pub schema: String,
     pub tables: u64,
+    #[serde(rename = "lignes")]
     pub rows: u64,
 }
 

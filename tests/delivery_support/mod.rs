@@ -198,7 +198,10 @@ pub fn check_publication(out: &Path) -> Published {
     }
     Published {
         manifest_sha: opsgeo::pipeline::manifest::sha256_file(&manifest_path).unwrap(),
-        secrecy: doc["metadonnees"]["secrecy"].as_str().unwrap().to_string(),
+        secrecy: doc["metadonnees"]["secret_statistique"]
+            .as_str()
+            .unwrap()
+            .to_string(),
         files: listed.len(),
     }
 }
