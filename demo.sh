@@ -9,5 +9,11 @@ cargo build --release --quiet
 echo "[démonstration] opsgeo run --config data/demo/opsgeo.toml --out out"
 ./target/release/opsgeo run --config data/demo/opsgeo.toml --out out "$@"
 echo
-echo "Couches écrites (ogrinfo) :"
-ogrinfo -ro -so -q out/opsgeo.gpkg | head -50
+echo "Sorties dans $(pwd)/out :"
+echo "  opsgeo.gpkg    couches, table « indicateurs », couche « geocodage_a_verifier », styles"
+echo "  opsgeo.qgs     projet QGIS (couches groupées et stylées, mise en page « Carte A4 »)"
+echo "  fgb/           les mêmes couches en FlatGeobuf, avec leur style .qml"
+echo "  manifest.json  entrées, sorties, contrôles, secret, durées"
+echo "  rejets.csv     lignes d'entrée rejetées et leur motif"
+echo
+echo "Pour ouvrir le projet : qgis out/opsgeo.qgs"

@@ -8,12 +8,12 @@ scripts/setup.sh --tests
 export QT_QPA_PLATFORM=offscreen
 echo "[vérification] cargo fmt --check"
 cargo fmt --all -- --check
-echo "[vérification] cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets --quiet -- -D warnings
-echo "[tests] cargo test --release (bibliothèque, binaire, tests d'intégration)"
-cargo test --release --lib --bins --tests
+echo "[vérification] cargo clippy --workspace --all-targets --all-features -- -D warnings"
+cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
+echo "[tests] cargo test --release (bibliothèque, binaires, tests d'intégration, tier complet)"
+cargo test --release --workspace --features opsgeo/tests-complets --lib --bins --tests
 echo "[tests] benchmarks en mode test (une itération chacun)"
-cargo test --release --benches
+cargo test --release --workspace --features opsgeo/tests-complets --benches
 echo "[tests] doctests"
-cargo test --release --doc --quiet
+cargo test --release --workspace --features opsgeo/tests-complets --doc --quiet
 echo "Tous les tests sont passés."

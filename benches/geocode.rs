@@ -1,4 +1,4 @@
-//! Geocoding throughput on the synthetic BAN of `opsgeo synth-ban` (fixed seed).
+//! Geocoding throughput on the synthetic BAN of `opsgeo-synth-ban` (fixed seed).
 //!
 //! `cargo bench --bench geocode`: 200 000 BAN addresses and 100 000 RPLS-style queries
 //! (`OPSGEO_BENCH_ADDRESSES` / `OPSGEO_BENCH_QUERIES` change the sizes). Prints the index build
@@ -13,7 +13,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use opsgeo::geocode::batch::AddressFields;
 use opsgeo::geocode::{geocode_addresses, BanIndex, GeocodeLevel};
 use opsgeo::model::AddressBook;
-use opsgeo::synth::ban_bench::{write_ban_bench, BanBenchParams};
+use opsgeo_synth::ban_bench::{write_ban_bench, BanBenchParams};
 
 fn size(var: &str, bench: usize, test: usize) -> usize {
     let benching = std::env::args().any(|a| a == "--bench");

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Throughput target of the geocoder: 1 000 000 RPLS-style queries against a synthetic BAN of
-# 1 000 000 addresses (opsgeo synth-ban, seed 2022), on one thread and on two; index build
+# 1 000 000 addresses (opsgeo-synth-ban, seed 2022), on one thread and on two; index build
 # time; peak memory of the index alone and of the whole run (/usr/bin/time); accuracy of the
 # answers (score_geocode.py). Generated files go to target/bench-1m/ (never committed).
 set -eu
@@ -12,7 +12,7 @@ N=${OPSGEO_BENCH_ADDRESSES:-1000000}
 Q=${OPSGEO_BENCH_QUERIES:-1000000}
 BIN="$ROOT/target/release/opsgeo"
 (cd "$ROOT" && cargo build --release -q)
-"$BIN" synth-ban --addresses "$N" --queries "$Q" --seed 2022 --out "$DIR"
+"$ROOT/target/release/opsgeo-synth-ban" --addresses "$N" --queries "$Q" --seed 2022 --out "$DIR"
 head -1 "$DIR/requetes.csv" > "$DIR/vide.csv"
 echo "== index seul (aucune requête)"
 /usr/bin/time -f "pic mémoire %M Ko, %e s" "$BIN" geocode --ban "$DIR/adresses-99.csv" \

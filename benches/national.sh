@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mesure du profil national (hors CI) : génère 10 %, 30 % et 100 % du profil « france »
-# (opsgeo synth --profil france --dwellings N), lance opsgeo run sur chacun et affiche, par
+# (opsgeo-synth --profil france --dwellings N), lance opsgeo run sur chacun et affiche, par
 # taille, la durée de chaque étape (lignes « étape terminée etape=… secondes=… » du journal),
 # le pic de mémoire (RSS) du traitement entier et, à ± 1 s près, le pic atteint à la fin de
 # chaque étape (VmHWM relevé chaque seconde).
@@ -54,7 +54,7 @@ for pct in $SIZES; do
     rm -rf "$dir"
     echo
     echo "=== ${pct} % du profil national : $n logements ==="
-    /usr/bin/time -v -o "$WORK/synth_${pct}.time" "$OPSGEO" synth --profil france \
+    /usr/bin/time -v -o "$WORK/synth_${pct}.time" "${OPSGEO}-synth" --profil france \
         --dwellings "$n" --seed "$SEED" --out "$dir" > "$WORK/synth_${pct}.out"
     cat "$WORK/synth_${pct}.out"
     echo "génération : $(wall_of "$WORK/synth_${pct}.time"), pic $(rss_of "$WORK/synth_${pct}.time") Gio, $(du -sh "$dir" | cut -f1) écrits"

@@ -9,7 +9,7 @@
 //! The stage times of a run (`secret`, `audit`) are in its manifest; this bench measures them
 //! end to end. Run with `cargo bench --bench secrecy`.
 //! For the 300,000-dwelling figure:
-//! `opsgeo synth --dwellings 300000 --seed 7 --out /tmp/s300k && opsgeo run --config
+//! `opsgeo-synth --dwellings 300000 --seed 7 --out /tmp/s300k && opsgeo run --config
 //! /tmp/s300k/opsgeo.toml --out /tmp/s300k-out` (see `durees_secondes` in the manifest).
 
 use std::path::Path;
@@ -19,7 +19,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 use opsgeo::config::{Config, SecrecySection};
 use opsgeo::pipeline::{run, RunOptions};
-use opsgeo::synth::{generate, SynthParams};
+use opsgeo_synth::{generate, SynthParams};
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

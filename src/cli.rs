@@ -66,22 +66,6 @@ pub enum Command {
         #[arg(long)]
         corrections: Option<PathBuf>,
     },
-    /// Écrit une BAN synthétique (adresses-99.csv) et des requêtes au format RPLS avec leur
-    /// vérité (requetes.csv), pour mesurer le géocodeur.
-    SynthBan {
-        /// Nombre d'adresses BAN.
-        #[arg(long, default_value_t = 1_000_000)]
-        addresses: usize,
-        /// Nombre de requêtes.
-        #[arg(long, default_value_t = 1_000_000)]
-        queries: usize,
-        /// Graine du générateur.
-        #[arg(long, default_value_t = 2022)]
-        seed: u64,
-        /// Dossier de sortie.
-        #[arg(long)]
-        out: PathBuf,
-    },
     /// Audit du secret statistique d'un GeoPackage publié : aucune valeur non publiée ne doit
     /// pouvoir être retrouvée à partir des valeurs publiées (code de retour 1 sinon).
     Audit {
@@ -96,30 +80,4 @@ pub enum Command {
         #[arg(long)]
         lignes_absentes: bool,
     },
-    /// Écrit un jeu de données synthétique complet et sa configuration.
-    Synth {
-        /// Territoire : `metropole` (une métropole fictive de 12 communes) ou `france` (la
-        /// France métropolitaine, environ 5,3 millions de logements sociaux).
-        #[arg(long, value_enum, default_value_t = SynthProfile::Metropole)]
-        profil: SynthProfile,
-        /// Nombre de logements RPLS (obligatoire pour `metropole` ; pour `france`, par défaut
-        /// le pays entier, sinon la même structure nationale au prorata).
-        #[arg(long)]
-        dwellings: Option<usize>,
-        /// Graine du générateur (même graine, mêmes fichiers).
-        #[arg(long, default_value_t = 2022)]
-        seed: u64,
-        /// Dossier de sortie.
-        #[arg(long)]
-        out: PathBuf,
-    },
-}
-
-/// Territory drawn by `opsgeo synth`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SynthProfile {
-    /// Métropole fictive (12 communes, 5 QPV), le jeu de démonstration.
-    Metropole,
-    /// France métropolitaine : 13 régions, 96 départements, environ 35 000 communes.
-    France,
 }

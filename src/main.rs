@@ -4,9 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Parser;
-use opsgeo::cli::{Cli, Command, LogFormat, SynthProfile};
+use opsgeo::cli::{Cli, Command, LogFormat};
 
 /// The embedded demo, used when no configuration is given.
 const DEMO_CONFIG: &str = "data/demo/opsgeo.toml";
@@ -188,40 +187,6 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::SynthBan {
-            addresses,
-            queries,
-            seed,
-            out,
-        } => {
-            let s = opsgeo::synth::ban_bench::write_ban_bench(
-                &opsgeo::synth::ban_bench::BanBenchParams {
-                    addresses: *addresses,
-                    queries: *queries,
-                    seed: *seed,
-                },
-                out,
-            )
-            .with_context(|| format!("génération de la BAN synthétique dans {}", out.display()))?;
-            if !cli.quiet {
-                println!(
-                    "BAN synthétique : {} adresses ({} numéros retenus hors BAN), {} voies, {} communes → {}",
-                    s.addresses,
-                    s.withheld,
-                    s.streets,
-                    s.communes,
-                    s.ban.display()
-                );
-                println!(
-                    "Requêtes : {} numero_present, {} numero_absent, {} voie_inconnue → {}",
-                    s.queries[0],
-                    s.queries[1],
-                    s.queries[2],
-                    s.queries_file.display()
-                );
-            }
-            Ok(())
-        }
         Command::Audit {
             file,
             config,
@@ -244,45 +209,6 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Synth {
-            profil,
-            dwellings,
-            seed,
-            out,
-        } => {
-            let summary = match (profil, dwellings) {
-                (SynthProfile::Metropole, None) => Err(opsgeo::synth::SynthError::Params(
-                    "--dwellings est obligatoire avec le profil metropole".to_string(),
-                )),
-                (SynthProfile::Metropole, Some(n)) => opsgeo::synth::generate(
-                    &opsgeo::synth::SynthParams {
-                        dwellings: *n,
-                        seed: *seed,
-                    },
-                    out,
-                ),
-                (SynthProfile::France, n) => opsgeo::synth::national::generate(
-                    &opsgeo::synth::national::NationalParams {
-                        dwellings: *n,
-                        seed: *seed,
-                    },
-                    out,
-                ),
-            }
-            .with_context(|| format!("génération du jeu synthétique dans {}", out.display()))?;
-            if !cli.quiet {
-                println!(
-                    "Jeu synthétique écrit dans {} : {} logements, {} ménages, {} occupants, {} adresses BAN ({} fichiers).",
-                    out.display(),
-                    summary.dwellings,
-                    summary.households,
-                    summary.occupants,
-                    summary.ban_addresses,
-                    summary.files.len()
-                );
-            }
-            Ok(())
-        }
     }
 }
 
@@ -292,7 +218,7 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            let code = opsgeo::error::exit_code_for(&err) as u8;
+            let code = opsgeo::error::exit_code(err.as_ref()) as u8;
             let err = Shortened(&err);
             match cli.log_format {
                 // one JSON object, like every other line of a JSON log

@@ -23,16 +23,7 @@ struct Set {
 fn synth() -> Set {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("set");
-    let o = opsgeo(&[
-        "synth",
-        "--dwellings",
-        "400",
-        "--seed",
-        "5",
-        "--out",
-        path_str(&root),
-    ]);
-    assert!(o.status.success(), "{}", err(&o));
+    common::synth(400, 5, &root);
     let text = read_latin1(&root.join("rpls_2022.csv"));
     let ids: Vec<String> = text
         .lines()

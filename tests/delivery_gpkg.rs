@@ -16,8 +16,8 @@ use opsgeo::emit::fgb::check::{check_fgb, FgbExpectation};
 use opsgeo::emit::gpkg::check::check_gpkg;
 use opsgeo::emit::gpkg::write_gpkg;
 use opsgeo::emit::styles::{self, Family};
-use opsgeo::emit::tidy::tidy_rows;
 use opsgeo::emit::EmitError;
+use opsgeo::layout::tidy::tidy_rows;
 
 fn rows(ds: &Dataset, sql: &str) -> Vec<Vec<Option<String>>> {
     let mut rs = ds

@@ -17,7 +17,7 @@ use gdal::vector::{LayerAccess, OGRFieldType, OGRwkbGeometryType};
 use gdal::Dataset;
 use opsgeo::emit::fgb::write_fgb;
 use opsgeo::emit::Layer;
-use opsgeo::pipeline::manifest::SCHEMA_VERSION;
+use opsgeo::layout::SCHEMA_VERSION;
 
 fn write(dir: &Path, layer: &Layer) -> (PathBuf, usize) {
     let p = dir.join(format!("{}.fgb", layer.name));

@@ -11,9 +11,9 @@ use gdal::vector::sql::Dialect;
 use gdal::vector::{LayerAccess, OGRFieldType, OGRwkbGeometryType};
 use gdal::{Dataset, Metadata};
 use opsgeo::emit::gpkg::write_gpkg;
-use opsgeo::emit::tidy::{tidy_rows, COLUMNS};
 use opsgeo::emit::{EmitError, GeometryKind};
-use opsgeo::pipeline::manifest::SCHEMA_VERSION;
+use opsgeo::layout::tidy::{tidy_rows, COLUMNS};
+use opsgeo::layout::SCHEMA_VERSION;
 
 const VALIDATOR: &str = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
 

@@ -37,6 +37,9 @@ const POINT_LEVELS: [&str; 4] = ["numero", "numero_sans_indice", "interpolation"
 
 #[test]
 fn dev_set_scores() {
+    if common::without_shared() {
+        return;
+    }
     let dir = data();
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("out.csv");
@@ -164,6 +167,9 @@ fn geocode_rows(rows: &[String]) -> Vec<HashMap<String, String>> {
 /// Issue 14: three held-out typos fell to the commune level, each leaving one clear street.
 #[test]
 fn held_out_typos_find_their_street() {
+    if common::without_shared() {
+        return;
+    }
     let rows = [
         "t1;10;;;RSE DU NORD;21000;DIJON;21231",
         "t2;34;;CRS;DU EARC;21000;DIJON;21231",
@@ -197,6 +203,9 @@ fn held_out_typos_find_their_street() {
 /// threshold) with two letters of its last word changed.
 #[test]
 fn invented_streets_stay_unmatched() {
+    if common::without_shared() {
+        return;
+    }
     let mut rows: Vec<String> = [
         "RSE;DU NARD",
         "CRS;DU EARK",

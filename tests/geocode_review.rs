@@ -92,9 +92,9 @@ fn review_layer_lists_addresses_below_numero_without_identifiers() {
         assert!(f.f64_of("score_suivant").is_some());
     }
     assert!(rows > 0);
-    assert_eq!(rows, m["geocodage"]["review_rows"].as_u64().unwrap());
+    assert_eq!(rows, m["geocodage"]["lignes_a_verifier"].as_u64().unwrap());
     // every dwelling located below numero by its address is behind a row
-    let by_level = &m["geocodage"]["dwellings_by_level"];
+    let by_level = &m["geocodage"]["logements_par_niveau"];
     let below: i64 = [
         "numero_sans_indice",
         "interpolation",
@@ -109,7 +109,7 @@ fn review_layer_lists_addresses_below_numero_without_identifiers() {
     // a dwelling located at the commune only is never put in an IRIS (nor a QPV) by that point
     let at_commune = by_level["commune"].as_u64().unwrap();
     assert!(at_commune > 0);
-    match m["agregation"]["iris_unknown"].as_u64() {
+    match m["agregation"]["iris_inconnu"].as_u64() {
         Some(n) => assert!(n >= at_commune),
         // the secrecy redacts this total when it would reveal a hidden value
         None => assert!(m["secret"]["secondaire"]["totaux_masques"]
@@ -119,7 +119,7 @@ fn review_layer_lists_addresses_below_numero_without_identifiers() {
             .any(|t| t == "total_sans_iris")),
     }
     // per commune counts add up to the dwellings
-    let per_commune: u64 = m["geocodage"]["dwellings_by_commune"]
+    let per_commune: u64 = m["geocodage"]["logements_par_commune"]
         .as_object()
         .unwrap()
         .values()
@@ -196,10 +196,10 @@ fn a_point_moved_in_the_review_layer_is_a_correction_at_the_next_runs() {
 
     let first = run_with(&edited, &dir.path().join("a"));
     let m = manifest(&first);
-    assert_eq!(m["geocodage"]["corrected_addresses"], 1);
-    assert_eq!(m["geocodage"]["corrections_unused"], 0);
+    assert_eq!(m["geocodage"]["adresses_corrigees"], 1);
+    assert_eq!(m["geocodage"]["corrections_sans_correspondance"], 0);
     assert!(
-        m["geocodage"]["dwellings_by_level"]["correction"]
+        m["geocodage"]["logements_par_niveau"]["correction"]
             .as_u64()
             .unwrap()
             > 0
@@ -230,7 +230,7 @@ fn a_point_moved_in_the_review_layer_is_a_correction_at_the_next_runs() {
     };
     check(&first);
     let second = run_with(&first.join("opsgeo.gpkg"), &dir.path().join("b"));
-    assert_eq!(manifest(&second)["geocodage"]["corrected_addresses"], 1);
+    assert_eq!(manifest(&second)["geocodage"]["adresses_corrigees"], 1);
     check(&second);
 }
 
@@ -257,9 +257,9 @@ fn csv_corrections_by_address_key_and_by_identifier() {
     .unwrap();
     let out = run_with(&csv, dir.path());
     let g = &manifest(&out)["geocodage"];
-    assert_eq!(g["corrected_addresses"], 1);
-    assert_eq!(g["corrected_dwellings"], 1);
-    assert_eq!(g["corrections_unused"], 1);
+    assert_eq!(g["adresses_corrigees"], 1);
+    assert_eq!(g["logements_corriges"], 1);
+    assert_eq!(g["corrections_sans_correspondance"], 1);
     // the manifest never names the identifier
     let text = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(!text.contains(&ident));

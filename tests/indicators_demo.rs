@@ -55,27 +55,27 @@ fn manifest_and_summary_report_checks_and_move_in_sources() {
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     let j = &m["jointure"];
     for k in [
-        "located",
-        "commune_mismatch",
-        "outside_communes",
-        "qpv_flag_mismatch",
-        "plg_qp_compared",
-        "plg_qp_mismatch",
+        "localises",
+        "commune_differente",
+        "hors_communes",
+        "indicateur_qpv_different",
+        "plg_qp_compares",
+        "plg_qp_differents",
     ] {
         assert!(j[k].is_u64(), "jointure.{k}");
     }
     // the demo RPLS has no PLG_QP15 / PLG_QP24 column
-    assert!(j["plg_qp_column"].is_null());
+    assert!(j["colonne_plg_qp"].is_null());
     let a = &m["agregation"];
-    assert_eq!(a["recent_window"], "01/2020 – 12/2021");
+    assert_eq!(a["fenetre_recents"], "01/2020 – 12/2021");
     let n = |k: &str| a[k].as_u64().unwrap_or_else(|| panic!("agregation.{k}"));
     assert_eq!(
-        n("move_in_from_ops") + n("move_in_from_lease") + n("move_in_unknown"),
+        n("emmenagement_par_ops") + n("emmenagement_par_bail") + n("emmenagement_inconnu"),
         m["menages"].as_u64().unwrap()
     );
-    assert!(n("recent_from_ops") <= n("move_in_from_ops"));
-    assert!(n("recent_from_lease") <= n("move_in_from_lease"));
-    assert!(n("tables_bytes") > 0);
+    assert!(n("recents_par_ops") <= n("emmenagement_par_ops"));
+    assert!(n("recents_par_bail") <= n("emmenagement_par_bail"));
+    assert!(n("tables_octets") > 0);
     let stdout = String::from_utf8_lossy(&demo_run().1.stdout);
     assert!(
         stdout.contains("bail RPLS (BAIL) pour"),

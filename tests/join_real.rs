@@ -99,6 +99,9 @@ fn interior_points_land_in_their_zone(layer: &ZoneLayer) {
 
 #[test]
 fn qpv_interior_points() {
+    if common::without_shared() {
+        return;
+    }
     let layer = qpv();
     assert_eq!(layer.zones.len(), 105);
     interior_points_land_in_their_zone(&layer);
@@ -106,6 +109,9 @@ fn qpv_interior_points() {
 
 #[test]
 fn iris_interior_points() {
+    if common::without_shared() {
+        return;
+    }
     let layer = iris();
     assert_eq!(layer.zones.len(), 849);
     interior_points_land_in_their_zone(&layer);
@@ -113,6 +119,9 @@ fn iris_interior_points() {
 
 #[test]
 fn iris_shared_vertices_go_to_the_smaller_code() {
+    if common::without_shared() {
+        return;
+    }
     let layer = iris();
     let index = ZoneIndex::new(&layer);
     // Vertices shared by exactly two IRIS (the same coordinates in both rings).
@@ -168,6 +177,9 @@ fn iris_shared_vertices_go_to_the_smaller_code() {
 
 #[test]
 fn random_points_match_brute_force_on_iris() {
+    if common::without_shared() {
+        return;
+    }
     use rand::{Rng, SeedableRng};
     let layer = iris();
     let index = ZoneIndex::new(&layer);
@@ -187,6 +199,9 @@ fn random_points_match_brute_force_on_iris() {
 
 #[test]
 fn place_all_on_real_layers() {
+    if common::without_shared() {
+        return;
+    }
     let iris = iris();
     let qpv = qpv();
     // Communes: the IRIS layer stands in (one zone per IRIS is enough to exercise the join).

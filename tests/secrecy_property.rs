@@ -74,19 +74,9 @@ fn random_territories_pass_the_audit_and_suppress_the_same_whatever_threads_and_
     // Seed 3 with 500 dwellings has a commune without any IRIS row: until 2026-12-05 its
     // dwellings were in the manifest's total « sans IRIS » but in no relation, the audit found
     // the publication contradicting its relations and nothing was published.
-    for (seed, dwellings) in [(11u64, "800"), (29, "650"), (3, "500")] {
+    for (seed, dwellings) in [(11u64, 800), (29, 650), (3, 500)] {
         let data = tmp.path().join(format!("data-{seed}"));
-        let o = opsgeo(&[
-            "--quiet",
-            "synth",
-            "--dwellings",
-            dwellings,
-            "--seed",
-            &seed.to_string(),
-            "--out",
-            path_str(&data),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        synth(dwellings, seed, &data);
         let config = data.join("opsgeo.toml");
         let a = run(&config, &tmp.path().join(format!("a-{seed}")), "1");
         let b = run(&config, &tmp.path().join(format!("b-{seed}")), "2");
@@ -126,17 +116,7 @@ fn random_territories_pass_the_audit_and_suppress_the_same_whatever_threads_and_
 fn repairs_keep_the_region_ensemble_rows_of_a_small_territory_published() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let o = opsgeo(&[
-        "--quiet",
-        "synth",
-        "--dwellings",
-        "3000",
-        "--seed",
-        "5",
-        "--out",
-        path_str(&data),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    synth(3000, 5, &data);
     let st = run(&data.join("opsgeo.toml"), &tmp.path().join("out"), "2");
     let region: Vec<(&String, &String)> = st
         .iter()

@@ -86,6 +86,9 @@ fn check_layer(layer: &ZoneLayer, rejects: &RejectLog, features: u64, invalid: &
 
 #[test]
 fn qpv_2015_occitanie() {
+    if common::without_shared() {
+        return;
+    }
     let input = zone_input(real(QPV), "code_qp", "nom_qp", "");
     let (layer, rejects) = read(&input, ZoneKind::Qpv);
     check_layer(&layer, &rejects, 105, &QPV_INVALID_L93);
@@ -120,6 +123,9 @@ fn qpv_2015_occitanie() {
 
 #[test]
 fn qpv_invalid_list_matches_geos_when_available() {
+    if common::without_shared() {
+        return;
+    }
     let script = r#"
 import sys
 from osgeo import ogr, osr
@@ -154,6 +160,9 @@ for f in lyr:
 
 #[test]
 fn iris_toulouse_geojson() {
+    if common::without_shared() {
+        return;
+    }
     let input = zone_input(real(IRIS), "CODE_IRIS", "NOM_IRIS", "INSEE_COM");
     let (layer, rejects) = read(&input, ZoneKind::Iris);
     check_layer(&layer, &rejects, 849, &IRIS_INVALID);
@@ -170,6 +179,9 @@ fn iris_toulouse_geojson() {
 
 #[test]
 fn iris_toulouse_as_shapefile_and_geopackage() {
+    if common::without_shared() {
+        return;
+    }
     if Command::new("ogr2ogr").arg("--version").output().is_err() {
         eprintln!("ogr2ogr absent : conversion shapefile / GeoPackage non testée");
         return;
@@ -232,6 +244,9 @@ fn iris_toulouse_as_shapefile_and_geopackage() {
 
 #[test]
 fn dijon_metropole_communes_reprojected() {
+    if common::without_shared() {
+        return;
+    }
     let input = zone_input(real(DIJON), "code", "nom", "");
     let (layer, rejects) = read(&input, ZoneKind::Commune);
     check_layer(&layer, &rejects, 23, &[]);

@@ -36,7 +36,7 @@ trap 'kill "$(cat "$WORK/redis.pid")" 2>/dev/null || true' EXIT INT TERM
 sleep 1
 
 (cd "$ROOT" && cargo build --release -q)
-"$ROOT/target/release/opsgeo" -q synth-ban --addresses "$ADDRESSES" --queries "$QUERIES" \
+"$ROOT/target/release/opsgeo-synth-ban" -q --addresses "$ADDRESSES" --queries "$QUERIES" \
     --seed 2022 --out "$WORK/synth"
 
 DIJON="$SHARED/data/real/ban_extrait_dijon"

@@ -34,11 +34,11 @@ pub use contribution::{contribution, is_recent, HOLDER_AGE_BANDS};
 
 use crate::geocode::Location;
 use crate::indicators::{Measure, Measures, N_MEASURES};
+use crate::ingest::territory::Territory;
 use crate::join::Placement;
 use crate::model::{
     Coord, Dwelling, Household, MoveInSource, Population, Scale, Split, Structure, YearMonth, NONE,
 };
-use crate::territory::Territory;
 
 /// Where the QVA unit of a dwelling comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

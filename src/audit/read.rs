@@ -7,8 +7,8 @@ use gdal::vector::LayerAccess;
 use gdal::Dataset;
 
 use super::AuditError;
-use crate::emit::layers::layer_name;
 use crate::indicators::{self, IndicatorDef};
+use crate::layout::layer_name;
 use crate::model::{Population, Scale, Split};
 use crate::secrecy::Status;
 
@@ -83,7 +83,7 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
         let Ok(mut layer) = ds.layer_by_name(&name) else {
             continue;
         };
-        let key0 = crate::emit::layers::key_fields(scale)[0].name;
+        let key0 = crate::layout::key_fields(scale)[0].name;
         let i0 = layer
             .defn()
             .field_index(key0)
@@ -113,7 +113,7 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
 /// the two halves of the table on two connections at once.
 fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
     let conn = open_read_only(path)?;
-    let table = crate::emit::gpkg::TIDY_TABLE;
+    let table = crate::layout::tidy::TIDY_TABLE;
     let present: bool = conn
         .query_row(
             "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
@@ -155,9 +155,9 @@ fn open_read_only(path: &Path) -> Result<rusqlite::Connection, String> {
 
 /// The rows of the `indicateurs` table whose `fid` is in `lo..=hi`, in `fid` order.
 fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
-    use crate::emit::tidy::COLUMNS;
+    use crate::layout::tidy::COLUMNS;
     let conn = open_read_only(path)?;
-    let table = crate::emit::gpkg::TIDY_TABLE;
+    let table = crate::layout::tidy::TIDY_TABLE;
     let mut stmt = conn
         .prepare(&format!(
             "SELECT fid, {} FROM \"{table}\" WHERE fid BETWEEN ?1 AND ?2 ORDER BY fid",
@@ -220,9 +220,9 @@ fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
 }
 
 /// What a GeoPackage written from `layers` would hold, without writing it (tests, checks).
-pub fn from_layers(layers: &[crate::emit::Layer]) -> Published {
+pub fn from_layers(layers: &[crate::layout::Layer]) -> Published {
     let mut out = Published::default();
-    for r in crate::emit::tidy::tidy_rows(layers) {
+    for r in crate::layout::tidy::tidy_rows(layers) {
         let scale = scale_of(r.scale).expect("known scale");
         out.values.push(Value {
             scale,

@@ -38,9 +38,11 @@ use thiserror::Error;
 use crate::model::YearMonth;
 
 mod columns;
+mod encoding;
 mod postgis;
 
 pub use columns::*;
+pub use encoding::{Delimiter, Encoding};
 pub use postgis::*;
 
 /// Configuration errors: always exit code 2.
@@ -216,17 +218,11 @@ pub struct BanSection {
     pub min_street_score: f64,
 }
 
-fn default_min_street_score() -> f64 {
-    f64::from(crate::geocode::GeocodeOptions::DEFAULT_MIN_STREET_SCORE)
-}
+/// Default `[ban] min_street_score`.
+pub const DEFAULT_MIN_STREET_SCORE: f32 = 0.8;
 
-impl BanSection {
-    /// The geocoder's matching options.
-    pub fn options(&self) -> crate::geocode::GeocodeOptions {
-        crate::geocode::GeocodeOptions {
-            min_street_score: self.min_street_score as f32,
-        }
-    }
+fn default_min_street_score() -> f64 {
+    f64::from(DEFAULT_MIN_STREET_SCORE)
 }
 
 /// `[zones.*]`: polygon layers read through GDAL.
@@ -482,9 +478,8 @@ impl Config {
                 (&self.territory.encoding, &self.territory.delimiter),
             ),
         ] {
-            crate::ingest::source::Encoding::from_config(v.0)
-                .map_err(|m| self.invalid(&format!("{key}.encoding"), m))?;
-            crate::ingest::source::Delimiter::from_config(v.1)
+            Encoding::from_config(v.0).map_err(|m| self.invalid(&format!("{key}.encoding"), m))?;
+            Delimiter::from_config(v.1)
                 .map_err(|m| self.invalid(&format!("{key}.delimiter"), m))?;
         }
         if let Some(pg) = &self.output.postgis {
@@ -494,7 +489,7 @@ impl Config {
         }
         for (code, d) in &self.territory.departements {
             if !self.territory.regions.contains_key(&d.region)
-                && crate::territory::builtin_region_name(&d.region).is_none()
+                && crate::model::builtin_region_name(&d.region).is_none()
             {
                 return Err(self.invalid(
                     &format!("territory.departements.{code}.region"),

@@ -4,10 +4,10 @@
 
 use std::fmt::Write;
 
-use super::layers::{key_fields, layer_name, scale_plural};
-use super::tidy::COLUMNS;
 use super::SECRET_SUFFIX;
 use crate::indicators::{self, IndicatorDef, Kind, Measure, Rule, CATALOGUE};
+use crate::layout::tidy::COLUMNS;
+use crate::layout::{key_fields, layer_name, scale_plural};
 use crate::model::{Population, Scale, Split};
 use crate::secrecy::Status;
 
@@ -183,13 +183,13 @@ pub fn render() -> String {
         s,
         "\n## Couche `{}` ({})\n",
         crate::geocode::review::REVIEW_LAYER,
-        crate::geocode::review::REVIEW_TITLE
+        super::review::REVIEW_TITLE
     );
-    let _ = writeln!(s, "{}\n", crate::geocode::review::REVIEW_DESCRIPTION);
+    let _ = writeln!(s, "{}\n", super::review::REVIEW_DESCRIPTION);
     let _ = writeln!(s, "Points en Lambert-93 (EPSG:2154).\n");
     let _ = writeln!(s, "| champ | titre | description |");
     let _ = writeln!(s, "|---|---|---|");
-    for (name, title, description) in crate::geocode::review::review_fields() {
+    for (name, title, description) in super::review::review_fields() {
         let _ = writeln!(s, "| `{name}` | {title} | {description} |");
     }
     let _ = writeln!(

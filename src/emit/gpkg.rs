@@ -40,12 +40,12 @@ use gdal::{Dataset, DriverManager, Metadata};
 
 use self::columns::{cell_output, ColumnSpec, Role, Value};
 use self::ogr::{describe, FieldSpec};
-use super::tidy::TidyRow;
 use super::{EmitError, GeometryKind, Layer, LayerRow, RunMetadata};
+use crate::layout::tidy::TidyRow;
 use crate::model::EPSG_LAMBERT93;
 use crate::secrecy::Status;
 
-pub use self::tidy_table::TIDY_TABLE;
+use crate::layout::tidy::TIDY_TABLE;
 
 /// Columns of the long `indicateurs` table: name, French title, description.
 pub fn tidy_columns() -> Vec<(&'static str, &'static str, &'static str)> {
@@ -68,10 +68,7 @@ pub(crate) fn metadata_items(meta: &RunMetadata) -> Vec<(&'static str, String)> 
         ("date_ban", meta.ban_date.clone()),
         ("secret_statistique", meta.secrecy.clone()),
         ("version_opsgeo", meta.opsgeo_version.clone()),
-        (
-            "version_schema",
-            crate::pipeline::manifest::SCHEMA_VERSION.to_string(),
-        ),
+        ("version_schema", crate::layout::SCHEMA_VERSION.to_string()),
         ("version_gdal", meta.gdal_version.clone()),
         ("territoire", meta.territory.clone()),
         (

@@ -1,9 +1,9 @@
 //! Outputs: the GeoPackage, FlatGeobuf copies, their QGIS/SLD styles, the QGIS project and the
 //! optional PostGIS publication.
 //!
-//! [`layers`] turns the published tables into [`Layer`]s (keys, geometry, values);
-//! [`gpkg`] and [`fgb`] write them (and check them before publication); [`tidy`] builds the
-//! long `indicateurs` table; [`styles`] generates the styles from the indicator catalogue;
+//! [`layers`] turns the published tables into [`Layer`]s (keys, geometry, values; the layout of
+//! the outputs, shared with the audit, is in [`crate::layout`]);
+//! [`gpkg`] and [`fgb`] write them (and check them before publication); [`styles`] generates the styles from the indicator catalogue;
 //! [`project`] writes `opsgeo.qgs`; [`postgis`] loads and swaps the PostGIS schema.
 
 pub mod dictionary;
@@ -12,22 +12,27 @@ pub mod gpkg;
 pub mod layers;
 pub mod postgis;
 pub mod project;
+pub mod review;
 pub mod styles;
-pub mod tidy;
 
 use std::path::PathBuf;
 
 use thiserror::Error;
 
-use crate::indicators::IndicatorDef;
-use crate::model::{Population, Scale, Split};
-use crate::secrecy::Cell;
+pub use crate::layout::{GeometryKind, KeyField, Layer, LayerRow, SECRET_SUFFIX};
 
 /// Errors writing outputs (exit code 1).
 #[derive(Debug, Error)]
 pub enum EmitError {
     #[error("{path} : écriture impossible : {message}")]
     Write { path: PathBuf, message: String },
+    /// A GDAL call failed (GDAL's error kept as the source).
+    #[error("{path} : écriture impossible : {step} : {source}")]
+    Gdal {
+        path: PathBuf,
+        step: String,
+        source: crate::gdal_errors::GdalFailure,
+    },
     #[error("{path} : {source}")]
     Io {
         path: PathBuf,
@@ -40,58 +45,6 @@ pub enum EmitError {
         problems: Vec<String>,
     },
 }
-
-/// Geometry type of a layer (one per layer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GeometryKind {
-    MultiPolygon,
-    Point,
-    /// Attribute table without geometry (e.g. QVA known only by RPLS codes).
-    None,
-}
-
-/// A key (business identifier or attribute) column of a layer. Keys are text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyField {
-    /// ASCII snake_case French name (`code_commune`).
-    pub name: &'static str,
-    /// French title.
-    pub title: &'static str,
-    /// Declared NOT NULL (business keys).
-    pub not_null: bool,
-}
-
-/// One row of a layer.
-#[derive(Debug, Clone)]
-pub struct LayerRow {
-    /// One value per [`Layer::keys`] entry.
-    pub keys: Vec<Option<String>>,
-    /// Lambert-93 geometry; `None` only in [`GeometryKind::None`] layers.
-    pub geometry: Option<geo::Geometry<f64>>,
-    /// One cell per [`Layer::indicators`] entry.
-    pub cells: Vec<Cell>,
-}
-
-/// A layer ready to be written: one scale × population × QPV split.
-#[derive(Debug, Clone)]
-pub struct Layer {
-    /// ASCII layer name (`communes_ensemble_qpv`).
-    pub name: String,
-    /// French title.
-    pub title: String,
-    /// French description.
-    pub description: String,
-    pub scale: Scale,
-    pub population: Population,
-    pub split: Split,
-    pub geometry: GeometryKind,
-    pub keys: Vec<KeyField>,
-    pub indicators: Vec<&'static IndicatorDef>,
-    pub rows: Vec<LayerRow>,
-}
-
-/// Suffix of the companion column holding the reason code of an unpublished value.
-pub const SECRET_SUFFIX: &str = "_secret";
 
 /// Metadata written into every output.
 #[derive(Debug, Clone, Default)]

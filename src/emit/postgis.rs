@@ -21,14 +21,17 @@ use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use serde::Serialize;
 use thiserror::Error;
 
-use super::gpkg::ogr::describe;
 use crate::config::PostgisSection;
+use crate::gdal_errors::GdalFailure;
 
 /// Errors of the PostGIS publication (exit code 1): the previous publication stays in place.
 #[derive(Debug, Error)]
 pub enum PostgisError {
-    #[error("PostGIS ({connection}) : connexion impossible : {message}")]
-    Connect { connection: String, message: String },
+    #[error("PostGIS ({connection}) : connexion impossible : {source}")]
+    Connect {
+        connection: String,
+        source: GdalFailure,
+    },
     #[error("PostGIS ({connection}) : l'extension postgis est absente de la base (un administrateur doit exécuter CREATE EXTENSION postgis)")]
     NoPostgis { connection: String },
     #[error("PostGIS : une autre exécution publie déjà dans le schéma « {schema} »")]
@@ -38,6 +41,12 @@ pub enum PostgisError {
         connection: String,
         step: String,
         message: String,
+    },
+    #[error("PostGIS ({connection}) : {step} : {source}")]
+    Gdal {
+        connection: String,
+        step: String,
+        source: GdalFailure,
     },
     #[error("PostGIS : le schéma « {schema} » existe et contient des objets qu'opsgeo n'a pas créés : opsgeo ne le remplacera pas (choisissez un schéma réservé à opsgeo)")]
     Foreign { schema: String },
@@ -64,6 +73,7 @@ const SCHEMA_COMMENT_PREFIX: &str = "opsgeo ";
 pub struct PostgisReport {
     pub schema: String,
     pub tables: u64,
+    #[serde(rename = "lignes")]
     pub rows: u64,
 }
 
@@ -120,7 +130,7 @@ impl Session {
         )
         .map_err(|e| PostgisError::Connect {
             connection: connection.clone(),
-            message: describe(&e),
+            source: GdalFailure::new(e),
         })?;
         let s = Session {
             ds,
@@ -181,6 +191,14 @@ impl Session {
         &self.schema
     }
 
+    fn gdal_err(&self, step: &str, source: gdal::errors::GdalError) -> PostgisError {
+        PostgisError::Gdal {
+            connection: self.connection.clone(),
+            step: step.to_string(),
+            source: GdalFailure::new(source),
+        }
+    }
+
     fn sql_err(&self, step: &str, message: String) -> PostgisError {
         PostgisError::Sql {
             connection: self.connection.clone(),
@@ -194,7 +212,7 @@ impl Session {
         self.ds
             .execute_sql(sql, None, Dialect::DEFAULT)
             .map(|_| ())
-            .map_err(|e| self.sql_err(step, describe(&e)))
+            .map_err(|e| self.gdal_err(step, e))
     }
 
     fn one(&self, step: &str, sql: &str) -> Result<Option<String>, PostgisError> {
@@ -202,7 +220,7 @@ impl Session {
         let rs = self
             .ds
             .execute_sql(sql, None, Dialect::DEFAULT)
-            .map_err(|e| self.sql_err(step, describe(&e)))?;
+            .map_err(|e| self.gdal_err(step, e))?;
         let Some(mut rs) = rs else {
             return Ok(None);
         };
@@ -240,7 +258,7 @@ impl Session {
                 ..Default::default()
             },
         )
-        .map_err(|e| self.sql_err("lecture de la GeoPackage", describe(&e)))?;
+        .map_err(|e| self.gdal_err("lecture de la GeoPackage", e))?;
         let mut args: Vec<String> = [
             "-f",
             "PostgreSQL",
@@ -358,7 +376,7 @@ $opsgeo$;",
             stg_id = ident(&self.staging),
             prefix = lit(&format!("{SCHEMA_COMMENT_PREFIX}%")),
         );
-        if crate::pipeline::publish::fail_injected("postgis_echange") {
+        if crate::failpoint::fail_injected("postgis_echange") {
             sql.push_str(
                 "\nDO $$ BEGIN RAISE EXCEPTION 'panne simulée (OPSGEO_TEST_FAIL_AT=postgis_echange)'; END $$;",
             );

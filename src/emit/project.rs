@@ -139,7 +139,7 @@ pub fn lineage(meta: &RunMetadata) -> Vec<String> {
         format!(
             "Traitement : opsgeo {} (schéma {}), GDAL {}",
             meta.opsgeo_version,
-            crate::pipeline::manifest::SCHEMA_VERSION,
+            crate::layout::SCHEMA_VERSION,
             meta.gdal_version
         ),
     ];

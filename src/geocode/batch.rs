@@ -28,7 +28,7 @@ use super::corrections::Corrections;
 use super::{geocode_addresses, BanIndex, GeocodeError, GeocodeLevel};
 use crate::ingest::source::CsvSource;
 use crate::ingest::InputStats;
-use crate::model::{AddressBook, AddressId, RawAddress};
+use crate::model::{AddressBook, AddressId};
 
 /// Header of the output file.
 pub const OUTPUT_HEADER: [&str; 8] = [
@@ -76,54 +76,7 @@ pub struct BatchReport {
     pub seconds: f64,
 }
 
-/// The address fields of one RPLS row, as read.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AddressFields<'a> {
-    pub numvoie: &'a str,
-    pub indrep: &'a str,
-    pub typvoie: &'a str,
-    pub nomvoie: &'a str,
-    pub codepostal: &'a str,
-    pub libcom: &'a str,
-    pub depcom: &'a str,
-    pub lieudit: &'a str,
-}
-
-impl AddressFields<'_> {
-    /// The [`RawAddress`] of these fields: trimmed, number without leading zeros, the RPLS
-    /// sentinels INDREP `9` and TYPVOIE `99` removed. Spelling is otherwise kept (normalisation
-    /// happens when matching).
-    pub fn to_raw(&self) -> RawAddress {
-        let n = self.numvoie.trim();
-        let end = n
-            .bytes()
-            .position(|b| !b.is_ascii_digit())
-            .unwrap_or(n.len());
-        let (digits, rest) = n.split_at(end);
-        let digits = match digits.trim_start_matches('0') {
-            "" if !digits.is_empty() => "0",
-            d => d,
-        };
-        let index = match self.indrep.trim() {
-            "9" => "",
-            s => s,
-        };
-        let street_type = match self.typvoie.trim() {
-            "99" => "",
-            s => s,
-        };
-        RawAddress {
-            depcom: self.depcom.trim().to_string(),
-            postcode: self.codepostal.trim().to_string(),
-            commune_name: self.libcom.trim().to_string(),
-            number: format!("{digits}{rest}"),
-            index: index.to_string(),
-            street_type: street_type.to_string(),
-            street_name: self.nomvoie.trim().to_string(),
-            locality: self.lieudit.trim().to_string(),
-        }
-    }
-}
+pub use crate::ingest::rpls::address::AddressFields;
 
 /// Geocodes `input` against the BAN files and writes `output`; a correction (by address key,
 /// or by the value of `id_column` in its `IDENT_REP` column) replaces the geocoder's answer.
@@ -402,6 +355,3 @@ fn write_results(
     w.flush().map_err(|e| write_err(&e))?;
     Ok((by_level, ident_used.len() as u64))
 }
-
-#[cfg(test)]
-mod tests;

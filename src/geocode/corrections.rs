@@ -23,7 +23,7 @@ use super::normalize::{
 };
 use super::{GeocodeError, GeocodeLevel, GeocodeResult};
 use crate::ingest::source::CsvSource;
-use crate::model::{AddressBook, Coord, RawAddress};
+use crate::model::{AddressBook, Coord, RawAddress, L93_X, L93_Y};
 
 /// Column of the address key.
 pub const KEY_COLUMN: &str = "cle_adresse";
@@ -31,9 +31,6 @@ pub const KEY_COLUMN: &str = "cle_adresse";
 pub const IDENT_COLUMN: &str = "IDENT_REP";
 /// A review-layer point moved by more than this (metres) is a correction.
 pub const MOVED_M: f64 = 0.5;
-/// Accepted Lambert-93 extent (metropolitan France with a margin): x, then y.
-pub const L93_X: (f64, f64) = (50_000.0, 1_350_000.0);
-pub const L93_Y: (f64, f64) = (6_000_000.0, 7_150_000.0);
 
 /// One manual point.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +155,7 @@ impl Corrections {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
         let mut c = if gpkg {
-            super::review::read_moved_points(path)?
+            review_layer::read_moved_points(path)?
         } else {
             Self::load_csv(path)?
         };
@@ -319,5 +316,6 @@ impl Corrections {
     }
 }
 
+mod review_layer;
 #[cfg(test)]
 mod tests;

@@ -62,7 +62,14 @@ pub struct GeocodeOptions {
 
 impl GeocodeOptions {
     /// Default [`GeocodeOptions::min_street_score`].
-    pub const DEFAULT_MIN_STREET_SCORE: f32 = 0.8;
+    pub const DEFAULT_MIN_STREET_SCORE: f32 = crate::config::DEFAULT_MIN_STREET_SCORE;
+
+    /// The matching options of the `[ban]` section.
+    pub fn from_config(ban: &crate::config::BanSection) -> Self {
+        GeocodeOptions {
+            min_street_score: ban.min_street_score as f32,
+        }
+    }
 }
 
 impl Default for GeocodeOptions {

@@ -4,6 +4,7 @@
 //! * [`rpls`]: RPLS dwellings → [`crate::model::Dwelling`], addresses and the programme hierarchy;
 //! * [`ops`]: OPS households and occupants, matched to dwellings by `IDENT_REP`;
 //! * [`zones`]: zone polygon layers through GDAL, reprojected to Lambert-93, validated and repaired;
+//! * [`territory`]: the administrative frame (communes, EPCI, départements, régions);
 //! * [`rejects`]: the rejects log written to `rejets.csv`.
 //!
 //! Every row read is either accepted or rejected with a reason: [`InputStats`] reconciles
@@ -15,6 +16,7 @@ mod property_tests;
 pub mod rejects;
 pub mod rpls;
 pub mod source;
+pub mod territory;
 pub mod validity;
 pub mod zones;
 

@@ -64,7 +64,7 @@ pub fn shown(kind: ValueKind, value: &str) -> String {
     }
     let b = value.as_bytes();
     let ok = match kind {
-        ValueKind::Commune => crate::territory::is_insee_code(value),
+        ValueKind::Commune => crate::ingest::territory::is_insee_code(value),
         ValueKind::Code(max) => b.len() <= max && b.iter().all(u8::is_ascii_alphanumeric),
         ValueKind::Number => {
             let body = value.strip_prefix(['+', '-']).unwrap_or(value).as_bytes();

@@ -20,6 +20,7 @@
 //! DPE: the class is ignored). Ready-made `X`/`Y` are handled by [`xy`]: an unusable point is
 //! not a reject, the dwelling is geocoded from its address instead.
 
+pub mod address;
 pub mod fields;
 pub mod intern;
 pub mod keys;
@@ -37,17 +38,17 @@ use self::fields::{
     int_in, not_after, opt_decimal_in, opt_int_in, opt_non_negative, opt_year_month, parse_code,
     parse_year_month,
 };
-use self::intern::{AddressParts, Interner};
+use self::intern::Interner;
 use self::keys::KeyTable;
 use self::xy::{XyField, XyResolver};
 use super::rejects::{RejectLog, ValueKind};
 use super::source::{CsvSource, Row};
 use super::{IngestError, InputStats};
 use crate::config::{CsvInput, RplsColumns};
+use crate::ingest::territory::{is_insee_code, Territory};
 use crate::model::{
     AddressBook, DpeClass, Dwelling, Financing, OccupancyMode, Structure, YearMonth,
 };
-use crate::territory::{is_insee_code, Territory};
 
 /// The accepted RPLS dwellings and what was interned while reading them.
 #[derive(Debug, Default)]
@@ -709,17 +710,15 @@ fn intern_address(row: &Row<'_>, c: &Cols, interner: &mut Interner, book: &mut A
     let street_type = row.get(c.typvoie);
     let street_name = row.get(c.nomvoie);
     let locality = row.get_opt(c.lieudit);
-    interner.address(
-        book,
-        AddressParts {
-            depcom: &depcom,
-            postcode: &postcode,
-            commune_name: &commune_name,
-            number: house_number(&number),
-            index: without_sentinel(&index, "9"),
-            street_type: without_sentinel(&street_type, "99"),
-            street_name: &street_name,
-            locality: &locality,
-        },
-    )
+    let fields = address::AddressFields {
+        numvoie: &number,
+        indrep: &index,
+        typvoie: &street_type,
+        nomvoie: &street_name,
+        codepostal: &postcode,
+        libcom: &commune_name,
+        depcom: &depcom,
+        lieudit: &locality,
+    };
+    interner.address(book, fields.parts())
 }

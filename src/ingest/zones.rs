@@ -589,7 +589,7 @@ pub fn check_overlaps_communes(layer: &ZoneLayer, communes: &ZoneLayer) -> Resul
 /// every layer is once reprojected: longitude/latitude declared as Lambert-93 (a few units from
 /// the origin) is caught here, on the layer at fault, before other layers are compared with it.
 pub fn check_in_lambert93(layer: &ZoneLayer) -> Result<(), IngestError> {
-    use crate::geocode::corrections::{L93_X, L93_Y};
+    use crate::model::{L93_X, L93_Y};
     let domain = geo::Rect::new(
         geo::coord! { x: L93_X.0, y: L93_Y.0 },
         geo::coord! { x: L93_X.1, y: L93_Y.1 },

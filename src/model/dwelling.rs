@@ -10,7 +10,7 @@ pub type AddressId = u32;
 pub struct Dwelling {
     /// Index of the landlord in [`Structure::landlords`].
     pub landlord: u16,
-    /// Index of the commune (`DEPCOM`) in [`crate::territory::Territory::communes`].
+    /// Index of the commune (`DEPCOM`) in [`crate::ingest::territory::Territory::communes`].
     pub commune: u32,
     /// Index of the postal address in [`AddressBook`].
     pub address: AddressId,

@@ -5,6 +5,7 @@
 //! than by owned strings. Record identifiers (`IDENT_REP`) are only kept while the OPS files are
 //! matched to dwellings (see [`crate::ingest`]); they never reach an output.
 
+mod admin;
 mod codes;
 mod dwelling;
 mod household;
@@ -12,6 +13,7 @@ mod scale;
 
 use std::fmt;
 
+pub use admin::*;
 pub use codes::*;
 pub use dwelling::*;
 pub use household::*;
@@ -22,6 +24,10 @@ pub type Coord = geo::Coord<f64>;
 
 /// The one CRS used inside the pipeline.
 pub const EPSG_LAMBERT93: u32 = 2154;
+
+/// Accepted Lambert-93 extent (metropolitan France with a margin): x, then y.
+pub const L93_X: (f64, f64) = (50_000.0, 1_350_000.0);
+pub const L93_Y: (f64, f64) = (6_000_000.0, 7_150_000.0);
 
 /// Sentinel index meaning "none" in compact `u32` references.
 pub const NONE: u32 = u32::MAX;

@@ -14,9 +14,9 @@ use super::JoinReport;
 use crate::geocode::Location;
 use crate::ingest::rpls::qp::{QpCodes, QpGeneration, QpValue};
 use crate::ingest::rpls::RplsData;
+use crate::ingest::territory::Territory;
 use crate::ingest::zones::ZoneLayer;
 use crate::join::Placement;
-use crate::territory::Territory;
 
 /// What the cross-checks read.
 pub struct CrossCheckInput<'a> {

@@ -7,25 +7,116 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{PipelineError, RunReport};
+use super::{io_error, PipelineError, RunReport};
 use crate::config::Config;
 use crate::emit::{InputLineage, RunMetadata};
 use crate::ingest::InputStats;
-
-/// Version of the layer schema (field names and types). Bumped on any incompatible change.
-pub const SCHEMA_VERSION: &str = "1.0";
+use crate::layout::SCHEMA_VERSION;
 
 /// The metadata as recorded in the report.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MetadataReport {
+    #[serde(rename = "citation_source")]
     pub source_citation: String,
+    #[serde(rename = "date_reference")]
     pub reference_date: String,
+    #[serde(rename = "millesime_qpv")]
     pub qpv_vintage: String,
+    #[serde(rename = "millesime_iris")]
     pub iris_vintage: String,
+    #[serde(rename = "date_ban")]
     pub ban_date: String,
+    #[serde(rename = "secret_statistique")]
     pub secrecy: String,
+    #[serde(rename = "version_opsgeo")]
     pub opsgeo_version: String,
+    #[serde(rename = "version_schema")]
     pub schema_version: String,
+}
+
+/// French keys of the manifest for the fields of the stage reports written as they are
+/// (`geocodage`, `jointure`, `agregation`): section, field of the report, key in the manifest.
+/// Every key of `manifest.json` is French; `tests/manifest_keys.rs` keeps the list.
+pub const FRENCH_KEYS: &[(&str, &str, &str)] = &[
+    ("geocodage", "addresses", "adresses"),
+    ("geocodage", "addresses_by_level", "adresses_par_niveau"),
+    ("geocodage", "ban_addresses", "adresses_ban"),
+    ("geocodage", "ban_index_bytes", "index_ban_octets"),
+    ("geocodage", "ban_index_seconds", "index_ban_secondes"),
+    ("geocodage", "corrected_addresses", "adresses_corrigees"),
+    ("geocodage", "corrected_dwellings", "logements_corriges"),
+    ("geocodage", "corrections_file", "fichier_corrections"),
+    (
+        "geocodage",
+        "corrections_unused",
+        "corrections_sans_correspondance",
+    ),
+    ("geocodage", "dwellings_by_commune", "logements_par_commune"),
+    ("geocodage", "dwellings_by_level", "logements_par_niveau"),
+    ("geocodage", "min_street_score", "score_voie_minimal"),
+    ("geocodage", "review_rows", "lignes_a_verifier"),
+    ("geocodage", "rpls_xy_ignored", "xy_rpls_ignores"),
+    ("geocodage", "rpls_xy_used", "xy_rpls_utilises"),
+    ("jointure", "commune_mismatch", "commune_differente"),
+    ("jointure", "geometry_issues", "problemes_geometrie"),
+    ("jointure", "feature", "entite"),
+    ("jointure", "problem", "probleme"),
+    ("jointure", "in_qpv", "en_qpv"),
+    ("jointure", "located", "localises"),
+    ("jointure", "outside_communes", "hors_communes"),
+    ("jointure", "plg_qp_column", "colonne_plg_qp"),
+    ("jointure", "plg_qp_compared", "plg_qp_compares"),
+    ("jointure", "plg_qp_mismatch", "plg_qp_differents"),
+    ("jointure", "qpv_flag_mismatch", "indicateur_qpv_different"),
+    (
+        "agregation",
+        "buildings_multi_communes",
+        "batiments_multi_communes",
+    ),
+    ("agregation", "in_qva", "en_qva"),
+    ("agregation", "iris_other_commune", "iris_autre_commune"),
+    ("agregation", "iris_unknown", "iris_inconnu"),
+    ("agregation", "let_without_household", "loues_sans_menage"),
+    ("agregation", "move_in_from_lease", "emmenagement_par_bail"),
+    ("agregation", "move_in_from_ops", "emmenagement_par_ops"),
+    ("agregation", "move_in_unknown", "emmenagement_inconnu"),
+    ("agregation", "recent_from_lease", "recents_par_bail"),
+    ("agregation", "recent_from_ops", "recents_par_ops"),
+    ("agregation", "recent_window", "fenetre_recents"),
+    (
+        "agregation",
+        "split_from_rpls_flag",
+        "partie_qpv_par_indicateur_rpls",
+    ),
+    ("agregation", "split_unknown", "partie_qpv_inconnue"),
+    ("agregation", "tables_bytes", "tables_octets"),
+];
+
+/// Renames, in the sections of [`FRENCH_KEYS`], the keys of the objects (at any depth) that
+/// are report fields; data keys (commune codes, level names) are left as they are.
+fn frenchify(doc: &mut serde_json::Value) {
+    fn walk(v: &mut serde_json::Value, section: &str) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let old = std::mem::take(map);
+                for (k, mut x) in old {
+                    walk(&mut x, section);
+                    let key = FRENCH_KEYS
+                        .iter()
+                        .find(|(s, f, _)| *s == section && *f == k)
+                        .map_or(k, |(_, _, fr)| fr.to_string());
+                    map.insert(key, x);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|x| walk(x, section)),
+            _ => {}
+        }
+    }
+    for section in ["geocodage", "jointure", "agregation"] {
+        if let Some(v) = doc.get_mut(section) {
+            walk(v, section);
+        }
+    }
 }
 
 impl From<&RunMetadata> for MetadataReport {
@@ -49,10 +140,7 @@ pub fn metadata(cfg: &Config, inputs: &[InputStats]) -> Result<RunMetadata, Pipe
     let s = &cfg.secrecy;
     let mut lineage = Vec::with_capacity(inputs.len());
     for i in inputs {
-        let sha256 = sha256_file(&i.path).map_err(|e| PipelineError::Publish {
-            path: i.path.clone(),
-            message: e.to_string(),
-        })?;
+        let sha256 = sha256_file(&i.path).map_err(|e| io_error(&i.path, e))?;
         lineage.push(InputLineage {
             fichier: i.file.clone(),
             format: i.format.clone(),
@@ -100,10 +188,10 @@ pub fn versions() -> serde_json::Value {
 
 /// Where each territory-wide total of the secrecy model sits in the manifest.
 pub const TOTAL_FIELDS: [(&str, &str, &str); 4] = [
-    ("total_sans_partie_qpv", "agregation", "split_unknown"),
-    ("total_sans_iris", "agregation", "iris_unknown"),
-    ("total_en_qpv", "jointure", "in_qpv"),
-    ("total_en_qva", "agregation", "in_qva"),
+    ("total_sans_partie_qpv", "agregation", "partie_qpv_inconnue"),
+    ("total_sans_iris", "agregation", "iris_inconnu"),
+    ("total_en_qpv", "jointure", "en_qpv"),
+    ("total_en_qva", "agregation", "en_qva"),
 ];
 
 /// The totals the manifest publishes (`None`: left out by the secondary suppression), in the
@@ -167,10 +255,7 @@ pub fn digest_outputs(dir: &Path, rels: &[PathBuf]) -> Result<Vec<OutputDigest>,
     rels.iter()
         .map(|rel| {
             let p = dir.join(rel);
-            let err = |e: std::io::Error| PipelineError::Publish {
-                path: p.clone(),
-                message: e.to_string(),
-            };
+            let err = |e: std::io::Error| io_error(&p, e);
             let sha256 = sha256_file(&p).map_err(err)?;
             let f = std::fs::File::open(&p).map_err(err)?;
             f.sync_all().map_err(err)?;
@@ -194,10 +279,18 @@ pub fn write_manifest(
     meta: &RunMetadata,
     outputs: &[OutputDigest],
 ) -> Result<(), PipelineError> {
-    let err = |p: &Path, e: std::io::Error| PipelineError::Publish {
-        path: p.to_path_buf(),
-        message: e.to_string(),
-    };
+    let doc = manifest_doc(cfg, report, meta, outputs);
+    let text = serde_json::to_string_pretty(&doc).expect("serialisable");
+    std::fs::write(path, text).map_err(|e| io_error(path, e))
+}
+
+/// The manifest as a JSON document (French keys, the left-out totals `null`).
+pub fn manifest_doc(
+    cfg: &Config,
+    report: &RunReport,
+    meta: &RunMetadata,
+    outputs: &[OutputDigest],
+) -> serde_json::Value {
     let mut inputs = Vec::new();
     for (s, l) in report.inputs.iter().zip(&meta.inputs) {
         let sha = &l.sha256;
@@ -248,7 +341,73 @@ pub fn write_manifest(
         "duree_totale_secondes": report.total_seconds,
     });
     let mut doc = doc;
+    frenchify(&mut doc);
     redact_totals(&mut doc, &report.secrecy.secondaire.totaux_masques);
-    let text = serde_json::to_string_pretty(&doc).expect("serialisable");
-    std::fs::write(path, text).map_err(|e| err(path, e))
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of the manifest, with its path (`section.key`; `[]` for array items).
+    fn keys(v: &serde_json::Value, path: &str, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, x) in map {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    out.insert(p.clone());
+                    keys(x, &p, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for x in items {
+                    keys(x, &format!("{path}[]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The keys of `manifest.json` are French and only change on purpose: this snapshot
+    /// (`manifest_keys.txt`, beside this file) lists them; on a deliberate change, write the
+    /// list printed by the failure into it.
+    #[test]
+    fn manifest_keys_are_french_and_kept() {
+        let cfg = Config::from_toml_str(
+            "[rpls]\npath = \"r.csv\"\n[ops_households]\npath = \"m.csv\"\n\
+             [ops_occupants]\npath = \"o.csv\"\n[ban]\npaths = [\"b.csv\"]\n\
+             [territory]\nepci_table = \"e.csv\"\n[zones.communes]\npath = \"c.gpkg\"\n\
+             [zones.iris]\npath = \"i.gpkg\"\n[zones.qpv]\npath = \"q.gpkg\"\n",
+            Path::new("/x"),
+        )
+        .unwrap();
+        let mut report = RunReport::default();
+        report
+            .join
+            .geometry_issues
+            .push(crate::ingest::zones::GeometryIssue {
+                zone: String::new(),
+                feature: 0,
+                problem: String::new(),
+                action: String::new(),
+            });
+        report.publication.postgis = Some(Default::default());
+        let doc = manifest_doc(&cfg, &report, &RunMetadata::default(), &[]);
+        let mut found = std::collections::BTreeSet::new();
+        keys(&doc, "", &mut found);
+        let found: Vec<String> = found.into_iter().collect();
+        let snapshot = include_str!("manifest_keys.txt");
+        let expected: Vec<&str> = snapshot.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            found,
+            expected,
+            "manifest keys changed; new list:\n{}",
+            found.join("\n")
+        );
+    }
 }

@@ -20,6 +20,7 @@ use crate::config::{Config, ConfigError};
 use crate::emit::{self, EmitError};
 use crate::geocode::{self, BanIndex, GeocodeError, GeocodeLevel};
 use crate::ingest::rejects::RejectLog;
+use crate::ingest::territory::Territory;
 use crate::ingest::zones::{
     check_in_lambert93, check_overlaps_communes, read_zone_layer, GeometryIssue, ZoneKind,
     ZoneLayer,
@@ -28,7 +29,6 @@ use crate::ingest::{ops, rpls, IngestError, InputStats};
 use crate::join::{self, ZoneSet};
 use crate::model::Household;
 use crate::secrecy::{self, SecrecyReport};
-use crate::territory::Territory;
 
 /// Errors that stop `opsgeo run`.
 #[derive(Debug, Error)]
@@ -46,8 +46,6 @@ pub enum PipelineError {
     /// The audit of the staged GeoPackage failed: nothing is published.
     #[error("publication refusée : {0}\n{1}")]
     AuditFailed(crate::audit::AuditFailed, String),
-    #[error("{path} : {message}")]
-    Publish { path: PathBuf, message: String },
     #[error(transparent)]
     Publication(#[from] publish::PublishError),
     #[error(transparent)]
@@ -537,7 +535,8 @@ fn check_ban_extent(ban: &BanIndex, territory: &Territory) -> Result<(), IngestE
 
 /// Loads the BAN and moves its rejected rows into `rejects`.
 fn load_ban(cfg: &Config, rejects: &mut RejectLog) -> Result<BanIndex, PipelineError> {
-    let mut ban = BanIndex::load(&cfg.ban.paths)?.with_options(cfg.ban.options());
+    let mut ban = BanIndex::load(&cfg.ban.paths)?
+        .with_options(crate::geocode::GeocodeOptions::from_config(&cfg.ban));
     rejects.append(std::mem::take(&mut ban.reject_log));
     Ok(ban)
 }
@@ -549,9 +548,9 @@ pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, Pi
     let outcome = check_inputs(cfg, &mut rejects);
     if let Some(dir) = out_dir {
         // written even when the reading stopped: the error message points to it
-        std::fs::create_dir_all(dir).map_err(|e| publish_err(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
         let p = dir.join("rejets.csv");
-        rejects.write_csv(&p).map_err(|e| publish_err(&p, e))?;
+        rejects.write_csv(&p).map_err(|e| io_error(&p, e))?;
         if let Err(PipelineError::Ingest(mut e)) = outcome {
             e.set_rejects_detail(&p);
             return Err(e.into());
@@ -744,7 +743,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let mut repairs = 0;
     let (layers, staged) = loop {
         let layers = emit::layers::build_layers(&published, &layer_input);
-        let tidy = emit::tidy::tidy_rows(&layers);
+        let tidy = crate::layout::tidy::tidy_rows(&layers);
         report.layers = layers
             .iter()
             .map(|l| (l.name.clone(), l.rows.len() as u64))
@@ -883,9 +882,10 @@ fn count_levels(levels: impl Iterator<Item = GeocodeLevel>) -> BTreeMap<String, 
     m
 }
 
-fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
-    PipelineError::Publish {
+/// A failed read or write of a file of the publication (the io error kept as its source).
+pub(crate) fn io_error(path: &Path, source: std::io::Error) -> PipelineError {
+    PipelineError::Publication(publish::PublishError::Io {
         path: path.to_path_buf(),
-        message: e.to_string(),
-    }
+        source,
+    })
 }

@@ -17,7 +17,7 @@
 //! folder missing, and the next run puts the previous publication back before anything else.
 //!
 //! For tests only, `OPSGEO_TEST_STOP_AT=<point>` stops the run at a named point (it waits to be
-//! killed) and `OPSGEO_TEST_FAIL_AT=<point>` makes a step fail; see [`checkpoint`].
+//! killed) and `OPSGEO_TEST_FAIL_AT=<point>` makes a step fail; see [`crate::failpoint`].
 
 pub mod dir;
 
@@ -29,14 +29,15 @@ use serde::Serialize;
 use thiserror::Error;
 use tracing::{info, warn};
 
-use super::{manifest, PipelineError, RunReport, Timer};
+use super::{io_error, manifest, PipelineError, RunReport, Timer};
 use crate::config::Config;
 use crate::emit::fgb::check::FgbExpectation;
 use crate::emit::gpkg::columns::layer_columns;
 use crate::emit::postgis::{PostgisReport, Session, TableComments};
-use crate::emit::tidy::TidyRow;
 use crate::emit::{self, Layer, RunMetadata};
+use crate::failpoint::{checkpoint, fail_injected};
 use crate::ingest::rejects::RejectLog;
+use crate::layout::tidy::TidyRow;
 
 /// Errors of the publication itself.
 #[derive(Debug, Error)]
@@ -64,26 +65,6 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
         path: path.to_path_buf(),
         source,
     }
-}
-
-/// Test hook: when `OPSGEO_TEST_STOP_AT` names this point, says so on stderr and waits to be
-/// killed (at most two minutes, then aborts). Points: `ecriture`, `validation`,
-/// `postgis_chargement`, `avant_echange`, `postgis_echange`, `apres_echange`,
-/// `entre_renommages` (publication by renames only).
-pub fn checkpoint(point: &str) {
-    if std::env::var("OPSGEO_TEST_STOP_AT").ok().as_deref() == Some(point) {
-        eprintln!("opsgeo : arrêt de test au point « {point} »");
-        let _ = std::io::stderr().flush();
-        std::thread::sleep(std::time::Duration::from_secs(120));
-        std::process::abort();
-    }
-}
-
-/// Test hook: whether `OPSGEO_TEST_FAIL_AT` names this point (`postgis_echange`: the swap
-/// transaction fails after renaming the schemas; `echange`: the folder exchange fails;
-/// `echange_atomique`: behave as on a file system without atomic exchange).
-pub fn fail_injected(point: &str) -> bool {
-    std::env::var("OPSGEO_TEST_FAIL_AT").ok().as_deref() == Some(point)
 }
 
 /// What the publication did, for the manifest and the summary.
@@ -282,13 +263,6 @@ pub struct Staged {
     pub digests: Vec<manifest::OutputDigest>,
 }
 
-fn publish_err(path: &Path, e: std::io::Error) -> PipelineError {
-    PipelineError::Publish {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
-
 /// What a run publishes.
 pub(super) struct StageOutputs<'a> {
     pub layers: &'a [Layer],
@@ -317,7 +291,7 @@ fn write_flatgeobuf(
     meta: &RunMetadata,
 ) -> Result<FgbWritten, PipelineError> {
     let fgb_dir = staging.join("fgb");
-    std::fs::create_dir_all(&fgb_dir).map_err(|e| publish_err(&fgb_dir, e))?;
+    std::fs::create_dir_all(&fgb_dir).map_err(|e| io_error(&fgb_dir, e))?;
     let mut out = FgbWritten {
         outputs: Vec::new(),
         without_geometry: Vec::new(),
@@ -341,7 +315,7 @@ fn write_flatgeobuf(
         if let Some(style) = emit::styles::layer_styles(l).into_iter().next() {
             let qml = PathBuf::from("fgb").join(format!("{}.qml", l.name));
             std::fs::write(staging.join(&qml), style.qml)
-                .map_err(|e| publish_err(&staging.join(&qml), e))?;
+                .map_err(|e| io_error(&staging.join(&qml), e))?;
             out.outputs.push(qml);
         }
     }
@@ -378,19 +352,15 @@ pub(super) fn stage(
         emit::gpkg::write_gpkg(&gpkg, layers, tidy, meta)?;
         // extra layers (the geocoding answers to review) are added to the GeoPackage here: the
         // checks below accept them, and PostGIS receives them too
-        crate::geocode::review::write_review_layer(
-            &gpkg,
-            review_rows,
-            &emit::gpkg::metadata_items(meta),
-        )?;
+        emit::review::write_review_layer(&gpkg, review_rows, &emit::gpkg::metadata_items(meta))?;
         checkpoint("ecriture");
         rejects
             .write_csv(&staging.join("rejets.csv"))
-            .map_err(|e| publish_err(&staging.join("rejets.csv"), e))?;
+            .map_err(|e| io_error(&staging.join("rejets.csv"), e))?;
         emit::project::write_project(
             &staging.join(emit::project::PROJECT_FILE),
             layers,
-            &[(emit::gpkg::TIDY_TABLE, "Indicateurs (format long)")],
+            &[(crate::layout::tidy::TIDY_TABLE, "Indicateurs (format long)")],
             "opsgeo.gpkg",
             meta,
         )?;
@@ -415,7 +385,10 @@ pub(super) fn stage(
         .iter()
         .map(|l| (l.name.clone(), l.rows.len() as u64))
         .collect();
-    expected.push((emit::gpkg::TIDY_TABLE.to_string(), tidy.len() as u64));
+    expected.push((
+        crate::layout::tidy::TIDY_TABLE.to_string(),
+        tidy.len() as u64,
+    ));
     let found = emit::gpkg::check::check_gpkg(&gpkg, &expected)?;
     report.publication.tables_controlees = found.tables.len() as u64;
     report.publication.styles_qgis = found.styles;
@@ -453,7 +426,7 @@ fn table_comments(layers: &[Layer]) -> Vec<TableComments> {
         })
         .collect();
     out.push(TableComments {
-        table: emit::gpkg::TIDY_TABLE.into(),
+        table: crate::layout::tidy::TIDY_TABLE.into(),
         comment: "Indicateurs (format long) : une ligne par valeur de chaque couche".into(),
         columns: emit::gpkg::tidy_columns()
             .into_iter()

@@ -12,17 +12,27 @@ pub fn root() -> PathBuf {
 
 /// `../shared` beside the checkout (or `$OPSGEO_SHARED`), holding the real public test data.
 pub fn shared_dir() -> PathBuf {
-    if let Ok(p) = std::env::var("OPSGEO_SHARED") {
-        return PathBuf::from(p);
-    }
-    let beside = root().join("../shared");
-    if beside.exists() {
-        return beside;
-    }
-    PathBuf::from("/work/shared")
+    std::env::var_os("OPSGEO_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"))
 }
 
-/// A file of the real data set; panics with a clear message if it is missing.
+/// True, with a message, when the real test data (`../shared`) is absent: the calling test
+/// then returns early (a clone without the shared folder still runs every other test).
+pub fn without_shared() -> bool {
+    let dir = shared_dir();
+    if dir.is_dir() {
+        return false;
+    }
+    eprintln!(
+        "test sauté : données réelles absentes ({} ; OPSGEO_SHARED pour un autre dossier)",
+        dir.display()
+    );
+    true
+}
+
+/// A file of the real data set (see [`without_shared`]); panics if the shared folder is there
+/// but the file is not.
 pub fn real(rel: &str) -> PathBuf {
     let p = shared_dir().join("data/real").join(rel);
     assert!(
@@ -31,6 +41,13 @@ pub fn real(rel: &str) -> PathBuf {
         p.display()
     );
     p
+}
+
+/// Writes the synthetic input set of `dwellings` dwellings and `seed` (and its `opsgeo.toml`)
+/// into `out`, as `opsgeo-synth --dwellings N --seed S --out DIR` does.
+pub fn synth(dwellings: usize, seed: u64, out: &Path) {
+    opsgeo_synth::generate(&opsgeo_synth::SynthParams { dwellings, seed }, out)
+        .unwrap_or_else(|e| panic!("opsgeo-synth {dwellings} {seed} {}: {e}", out.display()));
 }
 
 /// The opsgeo binary built by cargo for the integration tests.

@@ -22,20 +22,7 @@ fn small_inputs() -> &'static Path {
         let dir =
             std::env::temp_dir().join(format!("opsgeo-livraison-entrees-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let st = Command::new(bin())
-            .args([
-                "--quiet",
-                "synth",
-                "--dwellings",
-                "3000",
-                "--seed",
-                "2022",
-                "--out",
-            ])
-            .arg(&dir)
-            .status()
-            .expect("run opsgeo synth");
-        assert!(st.success(), "opsgeo synth failed");
+        crate::common::synth(3000, 2022, &dir);
         dir
     })
 }
@@ -211,7 +198,10 @@ pub fn check_publication(out: &Path) -> Published {
     }
     Published {
         manifest_sha: opsgeo::pipeline::manifest::sha256_file(&manifest_path).unwrap(),
-        secrecy: doc["metadonnees"]["secrecy"].as_str().unwrap().to_string(),
+        secrecy: doc["metadonnees"]["secret_statistique"]
+            .as_str()
+            .unwrap()
+            .to_string(),
         files: listed.len(),
     }
 }

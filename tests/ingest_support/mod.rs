@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use geo::{LineString, MultiPolygon, Polygon};
 use opsgeo::config::{CsvInput, EpciColumns, TerritorySection};
+use opsgeo::ingest::territory::Territory;
 use opsgeo::ingest::zones::{Zone, ZoneKind, ZoneLayer};
 use opsgeo::ingest::InputStats;
-use opsgeo::territory::Territory;
 
 pub fn territory() -> Territory {
     let zone = |code: &str, name: &str, y0: f64| Zone {

@@ -11,6 +11,7 @@ use opsgeo::config::{DepartementDef, RegionDef, SecrecySection, TerritorySection
 use opsgeo::emit::layers::{build_layers, LayerInput};
 use opsgeo::emit::Layer;
 use opsgeo::geocode::{GeocodeLevel, Location};
+use opsgeo::ingest::territory::Territory;
 use opsgeo::ingest::zones::{Zone, ZoneKind, ZoneLayer};
 use opsgeo::ingest::InputStats;
 use opsgeo::join::Placement;
@@ -19,7 +20,6 @@ use opsgeo::model::{
     Population, Programme, Scale, Split, Stairwell, Structure, YearMonth,
 };
 use opsgeo::secrecy::{self, PublishedTable, SecondaryInput, Status, UnitCodes};
-use opsgeo::territory::Territory;
 
 fn square(x: f64, y: f64, s: f64) -> geo::MultiPolygon<f64> {
     geo::MultiPolygon(vec![geo::Polygon::new(

@@ -9,8 +9,9 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use super::layer_styles::{self, StyleRow};
-use super::tidy_table::{self, TIDY_TABLE};
-use crate::emit::tidy::TidyRow;
+use super::tidy_table;
+use crate::layout::tidy::TidyRow;
+use crate::layout::tidy::TIDY_TABLE;
 
 /// What [`write`] stores.
 pub(super) struct Rows<'a> {

@@ -14,7 +14,7 @@ use super::ogr::describe;
 use super::sql_text;
 use crate::emit::styles::xml::esc;
 use crate::emit::RunMetadata;
-use crate::pipeline::manifest::SCHEMA_VERSION;
+use crate::layout::SCHEMA_VERSION;
 
 /// Standard URI of the record.
 pub const ISO_19139_URI: &str = "http://www.isotc211.org/2005/gmd";

@@ -9,47 +9,10 @@ use gdal::Dataset;
 use gdal_sys::{OGRErr, OGRFieldSubType, OGRFieldType};
 
 use super::columns::ColumnKind;
+pub(crate) use crate::gdal_errors::{describe, failure, last_error, reset_error};
 
 fn cstring(s: &str) -> Result<CString, String> {
     CString::new(s).map_err(|_| format!("caractère NUL dans « {} »", s.replace('\0', "")))
-}
-
-/// The last GDAL error message, or an empty string.
-pub(crate) fn last_error() -> String {
-    // SAFETY: CPLGetLastErrorMsg returns a pointer to a thread-local, NUL-terminated buffer
-    // owned by GDAL (never NULL), valid until the next GDAL call on this thread.
-    unsafe {
-        let p = gdal_sys::CPLGetLastErrorMsg();
-        if p.is_null() {
-            String::new()
-        } else {
-            CStr::from_ptr(p).to_string_lossy().into_owned()
-        }
-    }
-}
-
-/// Clears GDAL's last error, so that [`last_error`] then tells about the next call only.
-pub(crate) fn reset_error() {
-    // SAFETY: no arguments, thread-local state.
-    unsafe { gdal_sys::CPLErrorReset() }
-}
-
-/// GDAL's last error message if the last error was a failure (since [`reset_error`]).
-pub(crate) fn failure() -> Option<String> {
-    // SAFETY: thread-local error state, no arguments.
-    let ty = unsafe { gdal_sys::CPLGetLastErrorType() };
-    (ty == gdal_sys::CPLErr::CE_Failure || ty == gdal_sys::CPLErr::CE_Fatal).then(last_error)
-}
-
-/// A GDAL error with GDAL's own last message appended when it adds something.
-pub(crate) fn describe(e: &gdal::errors::GdalError) -> String {
-    let msg = last_error();
-    let own = e.to_string();
-    if msg.is_empty() || own.contains(&msg) {
-        own
-    } else {
-        format!("{own} ({msg})")
-    }
 }
 
 /// An owned `OGRFieldDefnH`, destroyed on drop.

@@ -9,11 +9,8 @@ use rusqlite::OptionalExtension;
 use super::columns::ColumnKind;
 use super::ogr::{self, describe, FieldSpec};
 use super::STATUS_DOMAIN;
-use crate::emit::tidy::{TidyRow, COLUMNS};
+use crate::layout::tidy::{TidyRow, COLUMNS, TIDY_TABLE};
 use crate::secrecy::Status;
-
-/// Table name.
-pub const TIDY_TABLE: &str = "indicateurs";
 
 /// Table title (`gpkg_contents.identifier`).
 pub(crate) const TIDY_TITLE: &str = "Indicateurs (format long)";

@@ -16,8 +16,7 @@ use crate::model::{
 
 const SEP: char = '\u{1f}';
 
-/// The parts of a postal address, already normalised as RPLS ingest wants them (see
-/// [`super::house_number`] and [`super::without_sentinel`]).
+/// The parts of a postal address, cleaned by [`super::address::AddressFields::parts`].
 #[derive(Debug, Clone, Copy)]
 pub struct AddressParts<'a> {
     pub depcom: &'a str,
@@ -31,7 +30,7 @@ pub struct AddressParts<'a> {
 }
 
 impl AddressParts<'_> {
-    fn to_raw(self) -> RawAddress {
+    pub fn to_raw(self) -> RawAddress {
         RawAddress {
             depcom: self.depcom.to_string(),
             postcode: self.postcode.to_string(),

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use geo::{LineString, MultiPolygon, Polygon};
 
 use crate::config::{CsvInput, EpciColumns, TerritorySection};
+use crate::ingest::territory::Territory;
 use crate::ingest::zones::{Zone, ZoneKind, ZoneLayer};
 use crate::ingest::InputStats;
-use crate::territory::Territory;
 
 /// Axis-aligned square polygon.
 pub fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {

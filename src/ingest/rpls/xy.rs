@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
 
 use super::fields::parse_decimal;
+use crate::ingest::territory::Territory;
 use crate::model::{Coord, Dwelling, EPSG_LAMBERT93};
-use crate::territory::Territory;
 
 /// Points transformed per GDAL call.
 const BATCH: usize = 4096;

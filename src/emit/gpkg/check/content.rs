@@ -8,7 +8,8 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{ident, lit};
-use crate::emit::gpkg::tidy_table::{self, TIDY_TABLE};
+use crate::emit::gpkg::tidy_table;
+use crate::layout::tidy::TIDY_TABLE;
 
 fn open(path: &Path) -> Result<Connection, String> {
     Connection::open_with_flags(

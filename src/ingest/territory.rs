@@ -1,0 +1,336 @@
+//! The administrative frame: communes of the territory, their EPCI, département and région.
+//!
+//! The communes of the territory are those listed in the EPCI membership table; each must have a
+//! polygon in the communes layer. The département derives from the INSEE code (two characters,
+//! three for the overseas départements 97x), the région from the built-in table of the 2016
+//! régions, which `[territory.departements]` / `[territory.regions]` extend (fictional or future
+//! codes).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::rejects::{RejectLog, ValueKind};
+use super::source::CsvSource;
+use super::zones::ZoneLayer;
+use super::{IngestError, InputStats};
+use crate::config::TerritorySection;
+use crate::model::{builtin_departement, builtin_region_name};
+
+/// One row of the EPCI table: commune code, EPCI code, EPCI name.
+pub type EpciMember = (String, String, String);
+
+/// Tolerance around the territory's extent for RPLS X/Y, in metres.
+pub const XY_TOLERANCE_M: f64 = 1000.0;
+
+/// A commune of the territory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commune {
+    pub code: String,
+    pub name: String,
+    /// Index in [`Territory::epcis`].
+    pub epci: u32,
+    /// Index in [`Territory::departements`].
+    pub departement: u32,
+    /// Index of its polygon in the communes [`ZoneLayer`].
+    pub zone: u32,
+}
+
+/// A code and its name (EPCI, région).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Departement {
+    pub code: String,
+    pub name: String,
+    /// Index in [`Territory::regions`].
+    pub region: u32,
+}
+
+/// Communes, EPCI, départements and régions of the run, each in code order.
+#[derive(Debug, Clone, Default)]
+pub struct Territory {
+    pub communes: Vec<Commune>,
+    pub epcis: Vec<Named>,
+    pub departements: Vec<Departement>,
+    pub regions: Vec<Named>,
+    commune_index: HashMap<String, u32>,
+    /// Bounding box of the territory's commune polygons (Lambert-93); RPLS X/Y outside it,
+    /// widened by [`XY_TOLERANCE_M`], are not trusted.
+    pub extent: Option<geo::Rect<f64>>,
+    /// Stats of the EPCI table.
+    pub stats: InputStats,
+}
+
+impl Territory {
+    /// Builds the territory from the EPCI table and the communes layer.
+    pub fn build(
+        cfg: &TerritorySection,
+        communes_layer: &ZoneLayer,
+        rejects: &mut RejectLog,
+    ) -> Result<Territory, IngestError> {
+        let members = read_epci_table(cfg, rejects)?;
+        Self::from_members(members.0, members.1, cfg, communes_layer)
+    }
+
+    /// Builds the territory from `(commune, epci, epci_name)` rows already read.
+    pub fn from_members(
+        members: Vec<EpciMember>,
+        stats: InputStats,
+        cfg: &TerritorySection,
+        communes_layer: &ZoneLayer,
+    ) -> Result<Territory, IngestError> {
+        let zone_by_code: HashMap<&str, u32> = communes_layer
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.code.as_str(), i as u32))
+            .collect();
+        let mut members = members;
+        members.sort();
+        let mut t = Territory {
+            stats,
+            ..Default::default()
+        };
+        let mut epci_idx: HashMap<String, u32> = HashMap::new();
+        let mut epcis: Vec<Named> = members
+            .iter()
+            .map(|(_, e, n)| Named {
+                code: e.clone(),
+                name: n.clone(),
+            })
+            .collect();
+        epcis.sort_by(|a, b| a.code.cmp(&b.code));
+        epcis.dedup_by(|a, b| a.code == b.code);
+        for (i, e) in epcis.iter().enumerate() {
+            epci_idx.insert(e.code.clone(), i as u32);
+        }
+        t.epcis = epcis;
+
+        let mut dep_codes: Vec<String> = members
+            .iter()
+            .filter_map(|(c, _, _)| departement_of(c).map(str::to_string))
+            .collect();
+        dep_codes.sort();
+        dep_codes.dedup();
+        let mut region_codes = Vec::new();
+        let mut deps = Vec::new();
+        for d in &dep_codes {
+            let (name, region) = if let Some(def) = cfg.departements.get(d) {
+                (def.name.clone(), def.region.clone())
+            } else if let Some((name, region)) = builtin_departement(d) {
+                (name.to_string(), region.to_string())
+            } else {
+                return Err(IngestError::Data {
+                    path: cfg.epci_table.clone(),
+                    message: format!(
+                        "département « {d} » inconnu : déclarez-le dans [territory.departements] de la configuration"
+                    ),
+                });
+            };
+            region_codes.push(region.clone());
+            deps.push((d.clone(), name, region));
+        }
+        region_codes.sort();
+        region_codes.dedup();
+        for r in &region_codes {
+            let name = cfg
+                .regions
+                .get(r)
+                .map(|d| d.name.clone())
+                .or_else(|| builtin_region_name(r).map(str::to_string))
+                .ok_or_else(|| IngestError::Data {
+                    path: cfg.epci_table.clone(),
+                    message: format!(
+                        "région « {r} » inconnue : déclarez-la dans [territory.regions] de la configuration"
+                    ),
+                })?;
+            t.regions.push(Named {
+                code: r.clone(),
+                name,
+            });
+        }
+        for (code, name, region) in deps {
+            let region = region_codes.binary_search(&region).expect("collected") as u32;
+            t.departements.push(Departement { code, name, region });
+        }
+        for (code, epci, _) in &members {
+            if t.commune_index.contains_key(code) {
+                continue;
+            }
+            let Some(&zone) = zone_by_code.get(code.as_str()) else {
+                return Err(IngestError::Data {
+                    path: communes_layer.source.clone(),
+                    message: format!(
+                        "la commune {code} de la table des EPCI n'a pas de contour dans cette couche"
+                    ),
+                });
+            };
+            let dep = departement_of(code).expect("checked above");
+            let departement = t
+                .departements
+                .iter()
+                .position(|d| d.code == dep)
+                .expect("collected") as u32;
+            t.commune_index
+                .insert(code.clone(), t.communes.len() as u32);
+            t.communes.push(Commune {
+                code: code.clone(),
+                name: communes_layer.zones[zone as usize].name.clone(),
+                epci: epci_idx[epci],
+                departement,
+                zone,
+            });
+        }
+        t.extent = t
+            .communes
+            .iter()
+            .fold(None, |acc: Option<geo::Rect<f64>>, c| {
+                use geo::BoundingRect;
+                let r = communes_layer.zones[c.zone as usize]
+                    .geometry
+                    .bounding_rect()?;
+                Some(match acc {
+                    None => r,
+                    Some(a) => geo::Rect::new(
+                        geo::coord! { x: a.min().x.min(r.min().x), y: a.min().y.min(r.min().y) },
+                        geo::coord! { x: a.max().x.max(r.max().x), y: a.max().y.max(r.max().y) },
+                    ),
+                })
+            });
+        if t.communes.is_empty() {
+            return Err(IngestError::Data {
+                path: cfg.epci_table.clone(),
+                message: "aucune commune dans la table des EPCI".into(),
+            });
+        }
+        Ok(t)
+    }
+
+    /// Index of commune `code`, if it belongs to the territory.
+    pub fn commune(&self, code: &str) -> Option<u32> {
+        self.commune_index.get(code).copied()
+    }
+
+    /// Whether a Lambert-93 point lies within the territory's extent (plus tolerance).
+    pub fn contains_xy(&self, p: crate::model::Coord) -> bool {
+        self.extent.is_some_and(|r| {
+            p.x >= r.min().x - XY_TOLERANCE_M
+                && p.x <= r.max().x + XY_TOLERANCE_M
+                && p.y >= r.min().y - XY_TOLERANCE_M
+                && p.y <= r.max().y + XY_TOLERANCE_M
+        })
+    }
+
+    /// Région index of a commune.
+    pub fn region_of(&self, commune: u32) -> u32 {
+        self.departements[self.communes[commune as usize].departement as usize].region
+    }
+}
+
+/// Reads the EPCI membership table: `(commune, epci, epci_name)` rows.
+fn read_epci_table(
+    cfg: &TerritorySection,
+    rejects: &mut RejectLog,
+) -> Result<(Vec<EpciMember>, InputStats), IngestError> {
+    let path: &Path = &cfg.epci_table;
+    let mut src = CsvSource::open(path, &cfg.encoding, &cfg.delimiter)?;
+    let c_com = src.column(&cfg.epci_columns.commune)?;
+    let c_epci = src.column(&cfg.epci_columns.epci)?;
+    let c_name = src.optional_column(&cfg.epci_columns.epci_name);
+    let mut stats = InputStats::new(path, src.describe());
+    let file = src.file_name();
+    let labels = src.column_labels();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut rows = Vec::new();
+    src.for_each_row(|row| {
+        stats.read += 1;
+        if let Some((i, why)) = row.defect() {
+            let column = labels.get(i).map_or("", String::as_str);
+            rejects.push(&file, row.line(), column, ValueKind::Private, "", why);
+            stats.rejected += 1;
+            return Ok(());
+        }
+        let commune = row.get(c_com).to_string();
+        let epci = row.get(c_epci).to_string();
+        let name = row.get_opt(c_name).to_string();
+        if !is_insee_code(&commune) {
+            rejects.push(
+                &file,
+                row.line(),
+                &cfg.epci_columns.commune,
+                ValueKind::Commune,
+                &commune,
+                "code commune INSEE invalide (5 caractères attendus)",
+            );
+            stats.rejected += 1;
+        } else if epci.is_empty() {
+            rejects.push(
+                &file,
+                row.line(),
+                &cfg.epci_columns.epci,
+                ValueKind::Private,
+                "",
+                "code EPCI manquant",
+            );
+            stats.rejected += 1;
+        } else if let Some(first) = seen.get(&commune) {
+            rejects.push(
+                &file,
+                row.line(),
+                &cfg.epci_columns.commune,
+                ValueKind::Commune,
+                &commune,
+                format!("commune déjà présente ligne {first}"),
+            );
+            stats.rejected += 1;
+        } else {
+            seen.insert(commune.clone(), row.line());
+            let name = if name.is_empty() { epci.clone() } else { name };
+            rows.push((commune, epci, name));
+            stats.accepted += 1;
+        }
+        Ok::<(), IngestError>(())
+    })?;
+    Ok((rows, stats))
+}
+
+/// True for a syntactically valid INSEE commune code: 5 characters, digits, or `2A`/`2B` + 3
+/// digits (Corsica).
+pub fn is_insee_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5
+        && (b.iter().all(u8::is_ascii_digit)
+            || ((&b[..2] == b"2A" || &b[..2] == b"2B") && b[2..].iter().all(u8::is_ascii_digit)))
+}
+
+/// The département code of an INSEE commune code.
+pub fn departement_of(commune: &str) -> Option<&str> {
+    if !is_insee_code(commune) {
+        return None;
+    }
+    if commune.starts_with("97") || commune.starts_with("98") {
+        Some(&commune[..3])
+    } else {
+        Some(&commune[..2])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insee_codes() {
+        assert!(is_insee_code("21231"));
+        assert!(is_insee_code("2A004"));
+        assert!(!is_insee_code("2123"));
+        assert!(!is_insee_code("2C004"));
+        assert_eq!(departement_of("21231"), Some("21"));
+        assert_eq!(departement_of("97411"), Some("974"));
+        assert_eq!(departement_of("2B033"), Some("2B"));
+    }
+}
