@@ -317,6 +317,8 @@ pub fn read_occupants(
         household_of[h.dwelling as usize] = i as u32;
     }
     let mut seen: FastMap<(u32, u8), u32> = FastMap::default();
+    // occupants flagged « titulaire du bail » per household (co-holders are legitimate)
+    let mut holders: Vec<u8> = vec![0; households.len()];
     src.for_each_row(|row| {
         rj.stats.read += 1;
         let line = row.line();
@@ -389,10 +391,29 @@ pub fn read_occupants(
                 return Ok(());
             }
         };
+        if link == Link::Holder {
+            holders[h as usize] = holders[h as usize].saturating_add(1);
+        }
         add_occupant(&mut households[h as usize].occupants, age, link, employment);
         rj.stats.accepted += 1;
         Ok::<(), IngestError>(())
     })?;
+    // Several holders in one household: co-holders of the lease (spouses and partners are
+    // co-holders by law, a shared lease names every tenant). Each is a real occupant and is
+    // counted once as a person; the household is counted once, and the holder's age comes from
+    // the households file: no indicator counts holders from this file. Said, not rejected
+    // (rejecting one would publish the household one person short).
+    let co_held = holders.iter().filter(|&&n| n > 1).count();
+    if co_held > 0 {
+        tracing::warn!(
+            "{} : {co_held} ménage(s) avec plusieurs occupants « titulaire du bail » ({} = 1) : \
+             lus comme cotitulaires (conjoints, partenaires, colocataires) ; chaque occupant est \
+             compté une fois, le ménage une fois, l'âge du titulaire est celui du fichier des \
+             ménages",
+            rj.file,
+            n.link
+        );
+    }
     debug_assert!(rj.stats.reconciles());
     Ok(rj.stats)
 }
