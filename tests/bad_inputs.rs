@@ -1281,3 +1281,21 @@ fn a_zone_layer_away_from_the_communes_stops_and_a_near_one_passes() {
         }
     }
 }
+
+/// Regression: the header line repeated in the middle of a file (two exports put end to end)
+/// was rejected as « code INSEE invalide » on its DEPCOM: the reason now says what it is.
+#[test]
+fn a_header_repeated_mid_file_is_said_so() {
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header = lines[0].clone();
+    lines.insert(100, header);
+    write_latin1(&p, &(lines.join("\n") + "\n"));
+    let rejects = check_rejects(&set);
+    assert!(
+        rejects.contains("rpls_2022.csv;101;IDENT_REP;;ligne d'en-tête répétée"),
+        "{rejects}"
+    );
+}

@@ -104,6 +104,8 @@ pub struct Row<'a> {
     line: u64,
     record: &'a csv::ByteRecord,
     encoding: Encoding,
+    /// The row repeats the header line (two exports concatenated).
+    repeated_header: bool,
 }
 
 impl Row<'_> {
@@ -148,6 +150,12 @@ impl Row<'_> {
     /// file read as UTF-8 (the row would be published with « � »). The value itself is never
     /// part of the reason.
     pub fn defect(&self) -> Option<(usize, &'static str)> {
+        if self.repeated_header {
+            return Some((
+                0,
+                "ligne d'en-tête répétée au milieu du fichier (deux exports mis bout à bout ?)",
+            ));
+        }
         // fast path on the whole record (`contains` on bytes is a memchr)
         let all = self.record.as_slice();
         if !all.contains(&0) && (self.encoding != Encoding::Utf8 || all.is_ascii()) {
@@ -896,10 +904,15 @@ impl CsvSource {
                     {
                         return Err(err.into());
                     }
+                    let repeated_header = record.len() == self.headers.len()
+                        && record.iter().zip(&self.headers).all(|(f, h)| {
+                            std::str::from_utf8(f).is_ok_and(|f| f.trim().eq_ignore_ascii_case(h))
+                        });
                     f(Row {
                         line,
                         record: &record,
                         encoding: self.encoding,
+                        repeated_header,
                     })?;
                 }
                 Err(e) => return Err(IngestError::csv(&self.path, e).into()),
