@@ -1299,3 +1299,22 @@ fn a_header_repeated_mid_file_is_said_so() {
         "{rejects}"
     );
 }
+
+/// Regression: a misspelt configuration key was reported in English (« unknown field
+/// `max_rejet_rate`, expected one of … »): the line, the key and the keys expected are said in
+/// French.
+#[test]
+fn a_misspelt_config_key_is_said_in_french() {
+    let set = synth();
+    set.set_config("max_reject_rate = 0.05", "max_rejet_rate = 0.05");
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("opsgeo.toml, ligne")
+            && e.contains("clé inconnue « max_rejet_rate »")
+            && e.contains("max_reject_rate")
+            && !e.contains("unknown field"),
+        "{e}"
+    );
+}
