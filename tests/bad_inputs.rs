@@ -940,3 +940,372 @@ fn a_layer_outside_lambert93_is_the_one_named() {
         "{e}"
     );
 }
+
+/// Regression: `DPEENERGIE = NC` (« non concerné », a legitimate RPLS value) rejected the
+/// dwelling; it is now read as « sans DPE ».
+#[test]
+fn dpe_not_concerned_is_read_as_no_dpe() {
+    let set = synth();
+    for i in 30..40 {
+        set_rpls_value(&set, &set.ids[i], "DPEENERGIE", "NC");
+    }
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    assert!(!rejects.contains(";DPEENERGIE;"), "{rejects}");
+}
+
+/// Two occupants « titulaire du bail » in one household (co-holders: spouses, partners, a
+/// shared lease) were accepted without a word. Chosen behaviour: both are counted as
+/// occupants (rejecting one would publish the household one person short), the household
+/// once, and the log says how many households have several holders.
+#[test]
+fn co_holders_are_counted_once_and_said() {
+    let set = synth();
+    let p = set.root.join("ops_occupants_2022.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // the second occupant of the first household with two
+    let i = (2..lines.len())
+        .find(|&i| {
+            lines[i].split(',').next() == lines[i - 1].split(',').next()
+                && lines[i].split(',').nth(3) != Some("1")
+        })
+        .unwrap();
+    let mut f: Vec<&str> = lines[i].split(',').collect();
+    f[3] = "1";
+    lines[i] = f.join(",");
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("ops_occupants_2022.csv : 1 ménage(s) avec plusieurs occupants"),
+        "{e}"
+    );
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    assert!(
+        !rejects.contains(&format!("ops_occupants_2022.csv;{};", i + 1)),
+        "{rejects}"
+    );
+    set.assert_no_identifier("stderr", &e);
+}
+
+/// The rejects file of `check` on a set, without its header.
+fn check_rejects(set: &Set) -> String {
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    std::fs::read_to_string(set.out().join("rejets.csv")).unwrap()
+}
+
+/// Regression: a file saved by a spreadsheet with empty trailing columns (« ;;; » after the
+/// last column, on every line or on the data rows only) had every row rejected for its
+/// number of fields. A short row whose padding makes up for its missing fields is still
+/// rejected.
+#[test]
+fn spreadsheet_padding_is_not_data() {
+    let set = synth();
+    let expected = check_rejects(&set);
+    // CRLF and « ;;; » on every line of the RPLS
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p).replace("\r\n", "\n");
+    let padded: String = text.lines().map(|l| format!("{l};;;\r\n")).collect();
+    write_latin1(&p, &padded);
+    // « ; » after the data rows only of the households, « ;; » after the occupants' header
+    let p = set.root.join("ops_menages_2022.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let padded: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.to_string()
+            } else {
+                format!("{l};")
+            }
+        })
+        .collect();
+    std::fs::write(&p, padded.join("\n") + "\n").unwrap();
+    let p = set.root.join("ops_occupants_2022.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replacen('\n', ",,\n", 1)).unwrap();
+    // the same rows rejected for the same column (the short row counts its padding)
+    let key = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| l.split(';').take(3).collect::<Vec<_>>().join(";"))
+            .collect()
+    };
+    assert_eq!(key(&check_rejects(&set)), key(&expected));
+}
+
+/// Regression: a ZIP archive (or an .xlsx workbook) given for a CSV was reported as « en-tête
+/// absent ou illisible » after a warning on absent optional columns; a gzip file named `.csv`
+/// was unreadable. The archive is named for what it is; gzip is read whatever its name.
+#[test]
+fn archives_are_named_and_gzip_is_read_whatever_its_name() {
+    use std::io::Write;
+    let set = synth();
+    let expected = check_rejects(&set);
+    let p = set.root.join("ops_occupants_2022.csv");
+    let text = std::fs::read(&p).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&text).unwrap();
+    std::fs::write(&p, gz.finish().unwrap()).unwrap();
+    assert_eq!(check_rejects(&set), expected);
+    let p = set.root.join("rpls_2022.csv");
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.extend_from_slice(&[0u8; 200]);
+    std::fs::write(&p, zip).unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("rpls_2022.csv") && e.contains("archive ZIP"),
+        "{e}"
+    );
+    assert!(!e.contains("facultative"), "{e}");
+}
+
+/// Regression: the IRIS commune attribute mapped to a name column (`commune = "NOM_IRIS"`)
+/// published every IRIS outside its commune, exit 0. Each zone is now rejected, the layer
+/// stops on its threshold, and the message names the attribute, not the coordinate system.
+#[test]
+fn a_zone_commune_attribute_that_is_not_a_code_is_rejected() {
+    let set = synth();
+    set.set_config(
+        "commune = \"INSEE_COM\"\n# Millésime des IRIS",
+        "commune = \"NOM_IRIS\"\n# Millésime des IRIS",
+    );
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    let last = e.lines().last().unwrap();
+    assert!(
+        last.contains("iris.shp")
+            && last.contains("colonne NOM_IRIS, code commune de la zone invalide"),
+        "{e}"
+    );
+    assert!(!last.contains("système de coordonnées"), "{e}");
+}
+
+/// Regression: a run stopped on its reject threshold said only « détail dans … »: the
+/// operator had to open the rejects file to learn that every DEPCOM had lost its leading
+/// zeros in a spreadsheet. The most frequent reason and its column are in the message.
+#[test]
+fn a_threshold_stop_names_the_most_frequent_reason() {
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    let stripped: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return l.to_string();
+            }
+            let mut f: Vec<String> = l.split(';').map(str::to_string).collect();
+            if f.len() > 3 {
+                f[3] = f[3].trim_start_matches('0').to_string();
+            }
+            f.join(";")
+        })
+        .collect();
+    write_latin1(&p, &(stripped.join("\n") + "\n"));
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("rpls_2022.csv")
+            && e.contains("motif le plus fréquent")
+            && e.contains("colonne DEPCOM, code commune : code INSEE invalide"),
+        "{e}"
+    );
+    set.assert_no_identifier("stderr", &e);
+}
+
+/// Removes the rows of `file` (a CSV with the identifier first) whose identifier is one of
+/// the first `n` distinct identifiers kept by `pick`.
+fn remove_rows_of(set: &Set, file: &str, n: usize, pick: impl Fn(&str) -> bool) {
+    let p = set.root.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let sep = if file.contains("occupants") { ',' } else { ';' };
+    let mut chosen: Vec<String> = Vec::new();
+    for l in text.lines().skip(1) {
+        let id = l.split(sep).next().unwrap().to_string();
+        if chosen.len() < n && pick(l) && !chosen.contains(&id) {
+            chosen.push(id);
+        }
+    }
+    assert_eq!(chosen.len(), n);
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || !chosen.iter().any(|c| l.split(sep).next() == Some(c)))
+        .map(|(_, l)| l)
+        .collect();
+    std::fs::write(&p, kept.join("\n") + "\n").unwrap();
+}
+
+/// Stop rule (issue 14): let dwellings without any household row obey `max_reject_rate`
+/// (5 %): 60 of ~380 missing stop the run naming the households file; 6 missing pass.
+#[test]
+fn dwellings_without_household_stop_above_the_threshold_only() {
+    let set = synth();
+    remove_rows_of(&set, "ops_menages_2022.csv", 60, |_| true);
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let last = err(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("ops_menages_2022.csv")
+            && last.contains("logement(s) loué(s)")
+            && last.contains("run.max_reject_rate"),
+        "{last}"
+    );
+    let set = synth();
+    remove_rows_of(&set, "ops_menages_2022.csv", 6, |_| true);
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+}
+
+/// Stop rule (issue 14): responding households without any occupant row obey
+/// `max_reject_rate`: 50 of ~300 stop the run naming the occupants file; 5 pass.
+#[test]
+fn respondents_without_occupant_stop_above_the_threshold_only() {
+    let set = synth();
+    remove_rows_of(&set, "ops_occupants_2022.csv", 50, |_| true);
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let last = err(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("ops_occupants_2022.csv")
+            && last.contains("ménage(s) répondant(s)")
+            && last.contains("run.max_reject_rate"),
+        "{last}"
+    );
+    set.assert_no_identifier("stderr", &err(&o));
+    let set = synth();
+    remove_rows_of(&set, "ops_occupants_2022.csv", 5, |_| true);
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+}
+
+/// Moves the BAN points (x) of the rows `pick` keeps by `dx` metres.
+fn shift_ban(set: &Set, dx: f64, pick: impl Fn(&[&str]) -> bool) {
+    let text = read_ban(set);
+    let out: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut f: Vec<String> = l.split(';').map(str::to_string).collect();
+            if i > 0 && pick(&l.split(';').collect::<Vec<_>>()) {
+                let x: f64 = f[10].parse().unwrap();
+                f[10] = format!("{:.2}", x + dx);
+            }
+            f.join(";")
+        })
+        .collect();
+    write_ban(set, &(out.join("\n") + "\n"));
+}
+
+/// Stop rule (issue 14): BAN points more than 5 km outside the extent of the communes stop
+/// the run, naming the BAN, when they are those of most communes (another coordinate
+/// system); the points of a few communes are a warning; points moved by less than 5 km pass.
+#[test]
+fn ban_points_away_from_the_communes_stop_for_most_communes_only() {
+    let set = synth();
+    shift_ban(&set, 60_000.0, |_| true);
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let last = err(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("adresses-00.csv.gz") && last.contains("à plus de 5 km"),
+        "{last}"
+    );
+    let set = synth();
+    shift_ban(&set, 60_000.0, |f| f[6] == "00001");
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("adresses-00.csv.gz : les adresses de 1 commune(s)"),
+        "{}",
+        err(&o)
+    );
+    let set = synth();
+    shift_ban(&set, 1_000.0, |_| true);
+    let o = set.check();
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(!err(&o).contains("à plus de 5 km"), "{}", err(&o));
+}
+
+/// Stop rule (issue 14): a zone layer none of whose features overlaps the communes stops the
+/// run naming that layer; a layer moved by a few metres (within the communes) passes.
+#[test]
+fn a_zone_layer_away_from_the_communes_stops_and_a_near_one_passes() {
+    fn shift(v: &mut serde_json::Value, dx: f64) {
+        match v {
+            serde_json::Value::Array(a) if a.len() >= 2 && a[0].is_number() => {
+                a[0] = (a[0].as_f64().unwrap() + dx).into();
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| shift(x, dx)),
+            _ => {}
+        }
+    }
+    for (dx, stops) in [(3.0, true), (0.0001, false)] {
+        let set = synth();
+        let p = set.root.join("zones/qpv_2015.geojson");
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        for f in doc["features"].as_array_mut().unwrap() {
+            shift(&mut f["geometry"]["coordinates"], dx);
+        }
+        std::fs::write(&p, doc.to_string()).unwrap();
+        let o = set.check();
+        if stops {
+            assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+            let last = err(&o).lines().last().unwrap().to_string();
+            assert!(
+                last.contains("qpv_2015.geojson") && last.contains("ne recouvre l'emprise"),
+                "{last}"
+            );
+        } else {
+            assert!(o.status.success(), "{}", err(&o));
+        }
+    }
+}
+
+/// Regression: the header line repeated in the middle of a file (two exports put end to end)
+/// was rejected as « code INSEE invalide » on its DEPCOM: the reason now says what it is.
+#[test]
+fn a_header_repeated_mid_file_is_said_so() {
+    let set = synth();
+    let p = set.root.join("rpls_2022.csv");
+    let text = read_latin1(&p);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header = lines[0].clone();
+    lines.insert(100, header);
+    write_latin1(&p, &(lines.join("\n") + "\n"));
+    let rejects = check_rejects(&set);
+    assert!(
+        rejects.contains("rpls_2022.csv;101;IDENT_REP;;ligne d'en-tête répétée"),
+        "{rejects}"
+    );
+}
+
+/// Regression: a misspelt configuration key was reported in English (« unknown field
+/// `max_rejet_rate`, expected one of … »): the line, the key and the keys expected are said in
+/// French.
+#[test]
+fn a_misspelt_config_key_is_said_in_french() {
+    let set = synth();
+    set.set_config("max_reject_rate = 0.05", "max_rejet_rate = 0.05");
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("opsgeo.toml, ligne")
+            && e.contains("clé inconnue « max_rejet_rate »")
+            && e.contains("max_reject_rate")
+            && !e.contains("unknown field"),
+        "{e}"
+    );
+}

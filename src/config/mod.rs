@@ -379,7 +379,7 @@ impl Config {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: e.message().to_string(),
+                message: french_toml_message(e.message()),
             }
         })
     }
@@ -546,6 +546,41 @@ pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// The TOML reader's most common messages in French (a key misspelt, missing, or of the wrong
+/// type); other messages are kept as they are.
+fn french_toml_message(message: &str) -> String {
+    let names = |list: &str| list.replace('`', "");
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((key, expected)) = rest.split_once("`, expected one of ") {
+            return format!(
+                "clé inconnue « {key} » (clés possibles : {})",
+                names(expected)
+            );
+        }
+        if let Some((key, expected)) = rest.split_once("`, expected ") {
+            return format!(
+                "clé inconnue « {key} » (clé possible : {})",
+                names(expected)
+            );
+        }
+        if let Some((key, _)) = rest.split_once("`, there are no fields") {
+            return format!("clé inconnue « {key} » (aucune clé attendue ici)");
+        }
+    }
+    if let Some(key) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        return format!("clé obligatoire « {key} » absente");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return format!("type de valeur invalide : {found} (attendu : {expected})");
+        }
+    }
+    message.to_string()
 }
 
 #[cfg(test)]

@@ -317,6 +317,11 @@ pub fn read_occupants(
         household_of[h.dwelling as usize] = i as u32;
     }
     let mut seen: FastMap<(u32, u8), u32> = FastMap::default();
+    // occupants flagged « titulaire du bail » per household (co-holders are legitimate)
+    let mut holders: Vec<u8> = vec![0; households.len()];
+    // households one of whose occupant rows was rejected for a value: their summary would
+    // miss that person
+    let mut incomplete: Vec<bool> = vec![false; households.len()];
     src.for_each_row(|row| {
         rj.stats.read += 1;
         let line = row.line();
@@ -349,6 +354,7 @@ pub fn read_occupants(
             Ok(r) => r as u8,
             Err(e) => {
                 rj.value(line, &n.rank, ValueKind::Number, &rank_s, format!("numéro d'occupant : {e}"));
+                incomplete[h as usize] = true;
                 return Ok(());
             }
         };
@@ -357,7 +363,8 @@ pub fn read_occupants(
                 "numéro d'occupant : occupant en double dans ce ménage (même numéro déjà présent ligne {first})"
             );
             rj.value(line, &n.rank, ValueKind::Number, &rank_s, msg);
-            return Ok(());
+            incomplete[h as usize] = true;
+                return Ok(());
         }
         seen.insert((h, rank), u32::try_from(line).unwrap_or(u32::MAX));
         let age_s = row.get(c_age);
@@ -365,6 +372,7 @@ pub fn read_occupants(
             Ok(a) => a as u8,
             Err(e) => {
                 rj.value(line, &n.age, ValueKind::Number, &age_s, format!("âge : {e}"));
+                incomplete[h as usize] = true;
                 return Ok(());
             }
         };
@@ -373,6 +381,7 @@ pub fn read_occupants(
             Ok(l) => l,
             Err(e) => {
                 rj.value(line, &n.link, ValueKind::Code(2), &link_s, format!("lien avec le titulaire du bail : {e}"));
+                incomplete[h as usize] = true;
                 return Ok(());
             }
         };
@@ -386,13 +395,54 @@ pub fn read_occupants(
             Ok(e) => e,
             Err(e) => {
                 rj.value(line, &n.employment, ValueKind::Code(2), &emp_s, format!("situation d'emploi : {e}"));
+                incomplete[h as usize] = true;
                 return Ok(());
             }
         };
+        if link == Link::Holder {
+            holders[h as usize] = holders[h as usize].saturating_add(1);
+        }
         add_occupant(&mut households[h as usize].occupants, age, link, employment);
         rj.stats.accepted += 1;
         Ok::<(), IngestError>(())
     })?;
+    // Several holders in one household: co-holders of the lease (spouses and partners are
+    // co-holders by law, a shared lease names every tenant). Each is a real occupant and is
+    // counted once as a person; the household is counted once, and the holder's age comes from
+    // the households file: no indicator counts holders from this file. Said, not rejected
+    // (rejecting one would publish the household one person short).
+    // A household one of whose occupants was rejected is left out of the occupant indicators,
+    // like a respondent without occupant rows, rather than published one person short (its
+    // mean size, ages and employment would be wrong); its other answers still count.
+    let mut left_out = 0usize;
+    for (household, _) in households
+        .iter_mut()
+        .zip(&incomplete)
+        .filter(|(_, &incomplete)| incomplete)
+    {
+        household.occupants = OccupantSummary::default();
+        left_out += 1;
+    }
+    if left_out > 0 {
+        tracing::warn!(
+            "{} : {left_out} ménage(s) répondant(s) dont une ligne d'occupant est rejetée \
+             (voir rejets.csv) : leurs occupants ne sont pas comptés dans les indicateurs \
+             d'occupants (plutôt qu'un ménage publié avec une personne de moins) ; leurs autres \
+             réponses restent comptées",
+            rj.file
+        );
+    }
+    let co_held = holders.iter().filter(|&&n| n > 1).count();
+    if co_held > 0 {
+        tracing::warn!(
+            "{} : {co_held} ménage(s) avec plusieurs occupants « titulaire du bail » ({} = 1) : \
+             lus comme cotitulaires (conjoints, partenaires, colocataires) ; chaque occupant est \
+             compté une fois, le ménage une fois, l'âge du titulaire est celui du fichier des \
+             ménages",
+            rj.file,
+            n.link
+        );
+    }
     debug_assert!(rj.stats.reconciles());
     Ok(rj.stats)
 }

@@ -6,7 +6,8 @@
 //! Checks, in order: number of fields; `IDENT_REP` present and unique in the file (whatever
 //! happened to its first row); `DEPCOM` a commune of the territory; `NBPIECE` 1–20; `SURFHAB`
 //! 5–500 m² when given; `LOCAT` 1800–2100 when given; `FINAN` a RPLS financing code; `MODE` a
-//! RPLS occupancy code; `DPEENERGIE` A–G when given and a DPE exists; `BAIL` a date from 1901
+//! RPLS occupancy code; `DPEENERGIE` A–G when given and a DPE exists (`NC`, « non concerné »,
+//! counts as no DPE); `BAIL` a date from 1901
 //! to the latest month when given; `LOYERPRINC` 0, or 10 to 10,000 € and 0.5 to 60 €/m², when
 //! given; `QPV` 1, 2 or empty; `IMMEU` present; `IDENT_ORG` present (both make the programme
 //! key `<IDENT_ORG>-<IMMEU>`).
@@ -359,7 +360,7 @@ fn validate<'n>(
     let dpe_energy = match c.dpeenergie {
         Some(i) if !no_dpe => {
             let v = row.get(i);
-            if v.is_empty() {
+            if v.is_empty() || dpe_not_concerned(&v) {
                 None
             } else {
                 Some(dpe_class(&v).ok_or_else(|| {
@@ -368,7 +369,7 @@ fn validate<'n>(
                         &n.dpeenergie,
                         ValueKind::Code(1),
                         "classe DPE énergie",
-                        "lettre A à G attendue",
+                        "lettre A à G attendue (ou NC, non concerné)",
                     )
                 })?)
             }
@@ -465,6 +466,17 @@ fn validate<'n>(
         rent: rent.map(|r| r as f32),
         rpls_qpv,
     })
+}
+
+/// `NC` (« non concerné », a legitimate RPLS value: the dwelling is not subject to a DPE),
+/// whatever its case, dots, slash or spacing (`N.C.`, `n/c`, `Non concerné`): counted « sans
+/// DPE », like an empty class.
+fn dpe_not_concerned(s: &str) -> bool {
+    let folded: String = crate::geocode::normalize::fold(s)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    folded.eq_ignore_ascii_case("NC") || folded.eq_ignore_ascii_case("NONCONCERNE")
 }
 
 /// A DPE class letter, either case (like [`DpeClass::from_letter`], without allocating).

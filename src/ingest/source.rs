@@ -46,6 +46,9 @@ pub struct CsvSource {
     reader: csv::Reader<Box<dyn Read>>,
     /// Where the quoting of the byte stream stands (see [`QuoteWatcher`]).
     quotes: Rc<Cell<QuoteWatch>>,
+    /// Number of empty fields a spreadsheet appends to every line after the last named column
+    /// (from the header, else from the first data row; `None` until known).
+    padding: Option<usize>,
 }
 
 /// One data row. Field values are decoded and trimmed.
@@ -53,6 +56,8 @@ pub struct Row<'a> {
     line: u64,
     record: &'a csv::ByteRecord,
     encoding: Encoding,
+    /// The row repeats the header line (two exports concatenated).
+    repeated_header: bool,
 }
 
 impl Row<'_> {
@@ -97,6 +102,12 @@ impl Row<'_> {
     /// file read as UTF-8 (the row would be published with « � »). The value itself is never
     /// part of the reason.
     pub fn defect(&self) -> Option<(usize, &'static str)> {
+        if self.repeated_header {
+            return Some((
+                0,
+                "ligne d'en-tête répétée au milieu du fichier (deux exports mis bout à bout ?)",
+            ));
+        }
         // fast path on the whole record (`contains` on bytes is a memchr)
         let all = self.record.as_slice();
         if !all.contains(&0) && (self.encoding != Encoding::Utf8 || all.is_ascii()) {
@@ -142,10 +153,16 @@ fn open_raw(path: &Path) -> Result<Box<dyn Read>, IngestError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let buf = BufReader::with_capacity(1 << 20, file);
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+    let mut buf = BufReader::with_capacity(1 << 20, file);
+    // gzip by its magic number as well as by its name: a `.csv` that is really compressed
+    // (renamed, or saved by a tool that compresses) is read, not reported as binary data
+    let gzip_magic = std::io::BufRead::fill_buf(&mut buf)
+        .map(|head| head.starts_with(&[0x1f, 0x8b]))
+        .unwrap_or(false);
+    if gzip_magic
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
     {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(buf)))
     } else {
@@ -434,6 +451,33 @@ fn listable_columns(headers: &[String]) -> String {
     text
 }
 
+/// What a file starting with `head` is when it is a known archive, spreadsheet or compressed
+/// format other than gzip (gzip is read): its first bytes would otherwise be reported as a
+/// missing or unreadable header.
+fn container_format(head: &[u8]) -> Option<&'static str> {
+    // bzip2: « BZh », the block size digit, then the block magic
+    if head.len() >= 10 && head.starts_with(b"BZh") && head[4..10] == *b"1AY&SY" {
+        return Some("fichier compressé bzip2 non pris en charge");
+    }
+    const FORMATS: [(&[u8], &str); 5] = [
+        (
+            b"PK\x03\x04",
+            "archive ZIP (ou classeur .xlsx / .ods) non prise en charge",
+        ),
+        (b"PK\x05\x06", "archive ZIP vide non prise en charge"),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "classeur Excel .xls (format binaire) non pris en charge",
+        ),
+        (b"\xFD7zXZ", "fichier compressé xz non pris en charge"),
+        (b"7z\xBC\xAF", "archive 7z non prise en charge"),
+    ];
+    FORMATS
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .map(|&(_, what)| what)
+}
+
 /// Picks the most frequent candidate delimiter outside double quotes in `line`.
 fn sniff_delimiter(line: &[u8]) -> u8 {
     let mut counts = [0usize; 4];
@@ -480,6 +524,15 @@ impl CsvSource {
                 Ok(_) => first.push(byte[0]),
                 Err(e) => return Err(read_error(path, &e)),
             }
+        }
+        if let Some(what) = container_format(&first) {
+            return Err(IngestError::Encoding {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{what} : opsgeo lit des fichiers texte délimités (CSV), éventuellement \
+                     compressés en gzip (.gz) ; extrayez ou enregistrez le fichier en CSV"
+                ),
+            });
         }
         let nuls = first.iter().filter(|&&b| b == 0).count();
         if first.starts_with(&[0xFF, 0xFE])
@@ -593,6 +646,13 @@ impl CsvSource {
                 .trim_start_matches("ï»¿")
                 .to_string();
         }
+        // trailing empty header fields (a spreadsheet's « ;;; » after the last column) are not
+        // columns: rows that stop before them, or leave them empty, are read normally
+        let raw_width = headers.len();
+        while headers.len() > 1 && headers.last().is_some_and(|h| h.is_empty()) {
+            headers.pop();
+        }
+        let padding = (raw_width > headers.len()).then(|| raw_width - headers.len());
         let header_is_data = header_looks_like_data(&headers);
         if !header_is_data {
             let mut seen: Vec<String> = Vec::new();
@@ -622,6 +682,7 @@ impl CsvSource {
             header_is_data,
             reader,
             quotes,
+            padding,
         })
     }
 
@@ -770,6 +831,24 @@ impl CsvSource {
                         continue;
                     }
                     let line = record.position().map_or(0, |p| p.line());
+                    // empty fields after the last named column (a spreadsheet's trailing
+                    // « ;;; », on the data rows only or on every line) are not data
+                    // The width of that padding is the header's, else the first data row's:
+                    // a short row whose padding makes up for its missing fields keeps another
+                    // width and is still rejected for its number of fields.
+                    let named = self.headers.len();
+                    let extra = record.len().saturating_sub(named);
+                    let blank_extra = extra > 0
+                        && record
+                            .iter()
+                            .skip(named)
+                            .all(|f| f.iter().all(u8::is_ascii_whitespace));
+                    let padding = *self
+                        .padding
+                        .get_or_insert(if blank_extra { extra } else { 0 });
+                    if blank_extra && extra == padding {
+                        record.truncate(named);
+                    }
                     if let Some(err) = self
                         .quote_open_at_end(&record, line)
                         .or_else(|| self.unterminated_quote(&record, line))
@@ -777,10 +856,15 @@ impl CsvSource {
                     {
                         return Err(err.into());
                     }
+                    let repeated_header = record.len() == self.headers.len()
+                        && record.iter().zip(&self.headers).all(|(f, h)| {
+                            std::str::from_utf8(f).is_ok_and(|f| f.trim().eq_ignore_ascii_case(h))
+                        });
                     f(Row {
                         line,
                         record: &record,
                         encoding: self.encoding,
+                        repeated_header,
                     })?;
                 }
                 Err(e) => return Err(IngestError::csv(&self.path, e).into()),

@@ -324,6 +324,20 @@ pub fn read_zone_layer(
         if commune.is_empty() && kind == ZoneKind::Iris && code.len() == 9 {
             commune = code[..5].to_string();
         }
+        // the commune attribute joins zones to their commune (IRIS → commune): a value that is
+        // not an INSEE code (the attribute mapped to a name column…) would publish every zone
+        // outside its commune without a word
+        if !commune.is_empty() && !crate::territory::is_insee_code(&commune) {
+            pending.push(PendingReject {
+                feature: index,
+                column: input.commune.clone(),
+                value: String::new(),
+                reason: "code commune de la zone invalide (code INSEE à 5 caractères attendu) : \
+                         vérifiez l'attribut de la commune dans la configuration (clé commune)"
+                    .into(),
+            });
+            continue;
+        }
         // SAFETY: only reads the handle; gdal wraps a null geometry in a `Geometry`.
         let geometry = match feature.geometry() {
             Some(g) if !unsafe { g.c_geometry() }.is_null() => {

@@ -264,6 +264,8 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
     // would publish every dwelling « sans zone » without a word
     let zone = |input, kind, rejects: &mut RejectLog| -> Result<ZoneLayer, PipelineError> {
         let layer = read_zone_layer(input, kind, rejects)?;
+        let geometry_first = most_frequent_reason(rejects, &layer.stats.file)
+            .is_some_and(|(column, _, _)| column == "géométrie");
         layer
             .stats
             .check_reject_rate(max_rejects)
@@ -275,7 +277,7 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
                     ..
                 } = &mut e
                 {
-                    if read == rejected {
+                    if read == rejected && geometry_first {
                         detail.push_str(
                             " ; aucune entité utilisable : vérifiez le système de coordonnées (un \
                          GeoJSON sans membre « crs » est lu en longitude/latitude WGS84, un \
@@ -343,6 +345,54 @@ pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, Pipe
         dwelling_corrections,
         unused_idents,
     })
+}
+
+/// The most frequent (column, reason) among the rejects of `file`, and its count. Reasons
+/// never hold a value read from the file (see [`RejectLog`]).
+fn most_frequent_reason(rejects: &RejectLog, file: &str) -> Option<(String, String, u64)> {
+    // « … ligne 1060 » and « … ligne 2 » are the same reason
+    let general = |reason: &str| -> String {
+        let mut out = String::with_capacity(reason.len());
+        let mut rest = reason;
+        while let Some(i) = rest.find("ligne ") {
+            out.push_str(&rest[..i + 6]);
+            rest = &rest[i + 6..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                out.push('N');
+                rest = &rest[digits..];
+            }
+        }
+        out.push_str(rest);
+        out
+    };
+    let mut counts: BTreeMap<(&str, String), u64> = BTreeMap::new();
+    for r in rejects.rejects().iter().filter(|r| r.file == file) {
+        *counts.entry((&r.column, general(&r.reason))).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(_, n)| n)
+        .map(|((c, r), n)| (c.to_string(), r, n))
+}
+
+/// A run stopped on a reject threshold says what was rejected most, so that the operator knows
+/// the column at fault (codes stripped of their zeros by a spreadsheet, a column mapped to the
+/// wrong name…) without opening the rejects file first.
+fn add_main_reason(e: &mut IngestError, rejects: &RejectLog) {
+    if let IngestError::TooManyRejects { path, detail, .. } = e {
+        let file = crate::ingest::source::file_label(path);
+        if let Some((column, reason, n)) = most_frequent_reason(rejects, &file) {
+            let column = if column.is_empty() {
+                String::new()
+            } else {
+                format!("colonne {column}, ")
+            };
+            detail.push_str(&format!(
+                " ; motif le plus fréquent ({n} ligne(s)) : {column}{reason}"
+            ));
+        }
+    }
 }
 
 /// Fails when too many let dwellings of the RPLS have no row at all in the households file:
@@ -545,7 +595,10 @@ fn load_ban(cfg: &Config, rejects: &mut RejectLog) -> Result<BanIndex, PipelineE
 /// `out_dir` when given, and returns the statistics of every file.
 pub fn check(cfg: &Config, out_dir: Option<&Path>) -> Result<Vec<InputStats>, PipelineError> {
     let mut rejects = RejectLog::new();
-    let outcome = check_inputs(cfg, &mut rejects);
+    let mut outcome = check_inputs(cfg, &mut rejects);
+    if let Err(PipelineError::Ingest(e)) = &mut outcome {
+        add_main_reason(e, &rejects);
+    }
     if let Some(dir) = out_dir {
         // written even when the reading stopped: the error message points to it
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
@@ -585,6 +638,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let inputs = match read_inputs(cfg, &mut rejects) {
         Ok(inputs) => inputs,
         Err(PipelineError::Ingest(mut e @ IngestError::TooManyRejects { .. })) => {
+            add_main_reason(&mut e, &rejects);
             // the message promises the detail: write it beside the previous publication,
             // without publishing anything else
             if let Some(p) = publication.write_stop_rejects(&rejects) {

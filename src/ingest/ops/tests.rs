@@ -280,12 +280,9 @@ fn occupants_fill_the_summary() {
     );
     let s = r.occ_stats.unwrap();
     assert_eq!((s.read, s.accepted, s.rejected), (16, 7, 9));
-    let o = &r.households[0].occupants;
-    assert_eq!(o.persons, 6);
-    assert_eq!((o.adults, o.minors, o.children), (4, 2, 3));
-    assert_eq!(o.age_bands, [2, 1, 1, 1, 0, 1]);
-    assert_eq!(o.adult_employment, [1, 0, 1, 0, 1, 0]);
-    assert_eq!(o.adult_employment_unknown, 1);
+    // LOG01 had occupant rows rejected for their values: its 6 accepted occupants are left
+    // out rather than published as a household one person short (issue 14)
+    assert_eq!(r.households[0].occupants, OccupantSummary::default());
     assert_eq!(r.households[1].occupants, OccupantSummary::default());
     assert_eq!(
         r.households[2].occupants.adult_employment,
@@ -388,4 +385,42 @@ fn a_move_in_date_after_the_reference_year_is_rejected() {
         assert!(r.reason.contains("postérieure à 12/2023"), "{}", r.reason);
     }
     assert_eq!(rejects.rejects()[0].value, "12/2099");
+}
+
+/// Regression (issue 14): an occupant rejected for its age left its household published one
+/// person short (mean occupants, ages, employment over an incomplete household). The
+/// household is left out of the occupant indicators; a household whose occupant is rejected
+/// for its identifier (not that household's row) and the others keep their summary.
+#[test]
+fn a_household_with_a_rejected_occupant_is_left_out_of_occupant_indicators() {
+    let r = run(
+        &file(HH_HEADER, &["LOG01;1;;4;40;;;", "LOG04;1;;1;30;;;"]),
+        Some(&file(
+            OCC_HEADER,
+            &[
+                "LOG01;1;40;1;1",
+                "LOG01;2;150;2;1",
+                "LOG01;3;10;3;",
+                "LOG04;1;30;1;2",
+                "LOG04;2;31;2;1",
+                "LOG99;1;30;1;2",
+            ],
+        )),
+    );
+    let s = r.occ_stats.unwrap();
+    assert_eq!((s.read, s.accepted, s.rejected), (6, 4, 2));
+    assert_eq!(r.households[0].occupants, OccupantSummary::default());
+    assert_eq!(r.households[1].occupants.persons, 2);
+}
+
+/// Two occupants « titulaire du bail » (co-holders) are both counted, the household once.
+#[test]
+fn co_holders_are_both_counted() {
+    let r = run(
+        &file(HH_HEADER, &["LOG01;1;;3;40;;;"]),
+        Some(&file(OCC_HEADER, &["LOG01;1;40;1;1", "LOG01;2;38;1;1"])),
+    );
+    assert_eq!(r.occ_stats.unwrap().rejected, 0);
+    assert_eq!(r.households.len(), 1);
+    assert_eq!(r.households[0].occupants.persons, 2);
 }

@@ -606,3 +606,21 @@ fn one_stray_byte_does_not_turn_a_utf8_file_into_latin1() {
         "{names:?}"
     );
 }
+
+/// Regression (issue 14): `DPEENERGIE = NC` (« non concerné », a legitimate RPLS value)
+/// rejected the dwelling; it now counts « sans DPE », like an empty class. Any other word is
+/// still rejected.
+#[test]
+fn dpe_not_concerned_counts_as_no_dpe() {
+    let rows: Vec<String> = ["NC", "nc", "N.C.", "n/c", "Non concerné"]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| rpls_row(&format!("{}", i + 1), &[("DPEENERGIE", v)]))
+        .chain([rpls_row("9", &[("DPEENERGIE", "NCX")])])
+        .collect();
+    let (d, r) = read_rows(&rows);
+    assert_eq!(d.dwellings.len(), 5, "{:?}", r.rejects());
+    assert!(d.dwellings.iter().all(|w| w.dpe_energy.is_none()));
+    assert_eq!(r.rejects().len(), 1);
+    assert_eq!(r.rejects()[0].column, "DPEENERGIE");
+}
