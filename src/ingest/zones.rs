@@ -327,7 +327,7 @@ pub fn read_zone_layer(
         // the commune attribute joins zones to their commune (IRIS → commune): a value that is
         // not an INSEE code (the attribute mapped to a name column…) would publish every zone
         // outside its commune without a word
-        if !commune.is_empty() && !crate::territory::is_insee_code(&commune) {
+        if !commune.is_empty() && !crate::ingest::territory::is_insee_code(&commune) {
             pending.push(PendingReject {
                 feature: index,
                 column: input.commune.clone(),
