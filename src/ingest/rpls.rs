@@ -472,7 +472,7 @@ fn validate<'n>(
 /// whatever its case, dots, slash or spacing (`N.C.`, `n/c`, `Non concerné`): counted « sans
 /// DPE », like an empty class.
 fn dpe_not_concerned(s: &str) -> bool {
-    let folded: String = crate::geocode::normalize::fold(s)
+    let folded: String = crate::text::fold(s)
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
