@@ -10,7 +10,7 @@ want_tests=0
 
 packages=(pkg-config libgdal-dev libsqlite3-dev gdal-bin python3-gdal)
 if [ "$want_tests" = 1 ]; then
-  packages+=(qgis python3-qgis xauth postgresql postgresql-15-postgis-3)
+  packages+=(qgis python3-qgis python3-scipy xauth postgresql postgresql-15-postgis-3)
 fi
 
 missing=()

@@ -111,7 +111,8 @@ fn layers_geometry_srs_and_field_types() {
         ),
         ("batiments_ensemble", 3, Some(OGRwkbGeometryType::wkbPoint)),
         ("qva_ensemble", 2, None),
-        ("indicateurs", 3 * 3 + 3 * 2 + 2 * 2, None),
+        // QVA021002 has only `secret_effectif` values: its feature, not its rows
+        ("indicateurs", 3 * 3 + 3 * 2 + 2, None),
     ] {
         let l = ds.layer_by_name(name).unwrap();
         assert_eq!(l.feature_count(), count, "{name}");
@@ -601,4 +602,92 @@ fn bulk_inserted_long_table_keeps_gdal_bookkeeping() {
     );
     let l = ds.layer_by_name("indicateurs").unwrap();
     assert_eq!(l.feature_count().to_string(), rows);
+}
+
+/// An entity whose values are all `secret_effectif` has no row in the long table (issue 13: on
+/// the demo, 202,066 of 422,707 rows said nothing else); its feature stays in its layer, and the
+/// audit's reader restores its values in the layer's order, so that it reads the file exactly as
+/// the layers were built.
+#[test]
+fn small_rows_are_left_out_of_the_long_table_and_restored_by_the_reader() {
+    use opsgeo::secrecy::{Cell, Status};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("opsgeo.gpkg");
+    let mut layers = layers();
+    let l = layers
+        .iter_mut()
+        .find(|l| l.name == "communes_ensemble")
+        .expect("communes_ensemble");
+    assert!(l.rows.len() >= 3);
+    // the middle row: the rows after it must keep their place
+    let small = &mut l.rows[1];
+    let code = small.keys[0].clone().expect("code");
+    for c in &mut small.cells {
+        *c = Cell {
+            value: None,
+            base: None,
+            status: Status::SecretEffectif,
+        };
+    }
+    write_gpkg(&path, &layers, &tidy_rows(&layers), &meta()).expect("written");
+    let ds = Dataset::open(&path).unwrap();
+    let n = |sql: &str| one(&ds, sql).unwrap().parse::<usize>().unwrap();
+    assert_eq!(
+        n(&format!(
+            "SELECT count(*) FROM indicateurs WHERE echelle = 'commune' AND code = '{code}'"
+        )),
+        0,
+        "small row written"
+    );
+    assert!(features(&ds, "communes_ensemble").contains_key(&code));
+    assert_eq!(
+        n("SELECT count(*) FROM indicateurs"),
+        tidy_rows(&layers).len()
+    );
+    assert!(tidy_rows(&layers).len() < opsgeo::layout::tidy::all_rows(&layers).len());
+
+    // the writer leaves unpublished values and bases out (the sample's cells keep numbers)
+    let key = |v: &opsgeo::audit::read::Value| {
+        let (value, base) = match v.status.is_published() {
+            true => (v.value, v.base),
+            false => (None, None),
+        };
+        format!(
+            "{:?}|{}|{:?}|{:?}|{}|{:?}|{:?}|{:?}",
+            v.scale, v.code, v.population, v.zone, v.indicator, value, base, v.status
+        )
+    };
+    let read: Vec<String> = opsgeo::audit::read::read(&path)
+        .expect("read")
+        .values
+        .iter()
+        .map(key)
+        .collect();
+    let built: Vec<String> = opsgeo::audit::read::from_layers(&layers)
+        .values
+        .iter()
+        .map(key)
+        .collect();
+    let mut sorted = (read.clone(), built.clone());
+    sorted.0.sort();
+    sorted.1.sort();
+    assert_eq!(sorted.0, sorted.1, "the reader restores every value");
+    // and each layer's rows in the layer's order
+    let rows_of = |v: &[String], seg: &str| -> Vec<String> {
+        let mut o: Vec<String> = Vec::new();
+        for k in v
+            .iter()
+            .filter(|k| k.starts_with(seg) && k.contains("|Ensemble|Tout|"))
+        {
+            let code = k.split('|').nth(1).unwrap().to_string();
+            if o.last() != Some(&code) {
+                o.push(code);
+            }
+        }
+        o
+    };
+    let seg = "Commune|";
+    let in_read = rows_of(&read, seg);
+    assert!(in_read.contains(&code));
+    assert_eq!(in_read, rows_of(&built, seg));
 }

@@ -94,6 +94,36 @@ fn random_territories_pass_the_audit_and_suppress_the_same_whatever_threads_and_
             "seed {seed}: audit failed\n{}",
             String::from_utf8_lossy(&o.stdout)
         );
+        // an independent attack that knows what opsgeo's reader model leaves out (the shares of
+        // a distribution sum to 100 %) finds nothing either
+        for population in ["ensemble", "recents"] {
+            distribution_sums_attack(&gpkg, population, &format!("seed {seed}"), true);
+        }
+        if seed == 11 {
+            // the attack can fail: hiding one share of a fully published distribution leaves
+            // it readable as 100 % minus the others
+            let leaky = tmp.path().join("leaky.gpkg");
+            std::fs::copy(&gpkg, &leaky).unwrap();
+            let hidden = rusqlite::Connection::open(&leaky)
+                .unwrap()
+                .execute(
+                    "UPDATE indicateurs SET valeur = NULL, effectif = NULL, \
+                     statut = 'secret_secondaire' WHERE fid = (SELECT fid FROM indicateurs i \
+                     WHERE echelle = 'programme' AND population = 'ensemble' \
+                     AND indicateur = 'part_plus' AND statut = 'publie' AND valeur > 0 \
+                     AND NOT EXISTS (SELECT 1 FROM indicateurs j WHERE j.echelle = i.echelle \
+                     AND j.code = i.code AND j.population = i.population AND j.zone = i.zone \
+                     AND j.indicateur IN ('part_plai', 'part_pls', 'part_pli', 'part_fin_autre') \
+                     AND j.statut != 'publie') ORDER BY code LIMIT 1)",
+                    [],
+                )
+                .unwrap();
+            assert_eq!(
+                hidden, 1,
+                "no fully published financing of a programme to hide"
+            );
+            distribution_sums_attack(&leaky, "ensemble", "planted leak", false);
+        }
         // same pattern with the RPLS and OPS rows in reverse order
         for f in std::fs::read_dir(&data).unwrap() {
             let p = f.unwrap().path();
@@ -129,4 +159,31 @@ fn repairs_keep_the_region_ensemble_rows_of_a_small_territory_published() {
         .map(|(k, _)| k)
         .collect();
     assert!(secondary.is_empty(), "région values hidden: {secondary:?}");
+}
+
+/// Runs `tests/attack/distribution_sums.py` (linear programs over each programme, its bâtiments
+/// and cages, with the sums of the distributions; SciPy's HiGHS) on a published file and fails
+/// on a disclosure or when the attack's model contradicts the file.
+/// With `clean == false`, the file holds a planted disclosure that the attack must find.
+fn distribution_sums_attack(gpkg: &Path, population: &str, what: &str, clean: bool) {
+    let o = Command::new("/usr/bin/python3")
+        .arg(root().join("tests/attack/distribution_sums.py"))
+        .arg(gpkg)
+        .arg(population)
+        .output()
+        .expect("run tests/attack/distribution_sums.py (apt-get install python3-scipy)");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    if !clean {
+        assert_eq!(o.status.code(), Some(1), "{what}: not found\n{stdout}");
+        assert!(stdout.contains("disclosed: 1"), "{what}: {stdout}");
+        return;
+    }
+    assert!(
+        o.status.success(),
+        "{what}, {population}: the distribution-sum attack found a disclosure or a \
+         contradiction (exit {:?})\n{stdout}\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("disclosed: 0"), "{what}: {stdout}");
 }

@@ -69,8 +69,9 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
         path: path.to_path_buf(),
         message,
     };
+    let written = read_tidy(path).map_err(err)?;
     let mut out = Published {
-        values: read_tidy(path).map_err(err)?,
+        values: restore_small_rows(path, written).map_err(err)?,
         ..Default::default()
     };
     let ds = Dataset::open(path).map_err(|e| err(e.to_string()))?;
@@ -103,6 +104,115 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
                 }
             }
             out.keys.insert((scale, code), m);
+        }
+    }
+    Ok(out)
+}
+
+/// The values of the rows that the table leaves out ([`crate::layout::tidy::is_small_row`]:
+/// every value `secret_effectif`), restored from the layers: each layer's features, in `fid`
+/// order, are its rows in the table's order; a feature without rows in the table is a row whose
+/// values (one per `<indicator>_secret` column of the layer) are all `secret_effectif`.
+fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, String> {
+    type Segment = (Scale, Population, Split);
+    // the written rows: segments in table order, each a list of (code, values) in table order
+    let mut order: Vec<Segment> = Vec::new();
+    let mut segments: HashMap<Segment, Vec<(String, Vec<Value>)>> = HashMap::new();
+    for v in written {
+        let seg = (v.scale, v.population, v.zone);
+        let rows = segments.entry(seg).or_insert_with(|| {
+            order.push(seg);
+            Vec::new()
+        });
+        match rows.last_mut() {
+            Some((code, values)) if *code == v.code => values.push(v),
+            _ => rows.push((v.code.clone(), vec![v])),
+        }
+    }
+    for scale in Scale::ALL {
+        for population in Population::ALL {
+            for zone in Split::ALL {
+                let seg = (scale, population, zone);
+                if !segments.contains_key(&seg) {
+                    order.push(seg);
+                }
+            }
+        }
+    }
+    let conn = open_read_only(path)?;
+    let mut out = Vec::new();
+    for seg @ (scale, population, zone) in order {
+        let rows = segments.remove(&seg).unwrap_or_default();
+        let layer = layer_name(scale, population, zone);
+        let exists: bool = conn
+            .query_row(
+                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [&layer],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        if !exists {
+            if !rows.is_empty() {
+                return Err(format!(
+                    "{} ligne(s) de la table « {} » sans couche « {layer} »",
+                    rows.len(),
+                    crate::layout::tidy::TIDY_TABLE
+                ));
+            }
+            continue;
+        }
+        // the layer's indicators: its `<indicator>_secret` columns, in column order
+        let fields: Vec<&'static IndicatorDef> = {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT name FROM pragma_table_info('{layer}') ORDER BY cid"
+                ))
+                .map_err(sql)?;
+            let names = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(sql)?
+                .collect::<Result<Vec<String>, _>>()
+                .map_err(sql)?;
+            names
+                .iter()
+                .filter_map(|n| n.strip_suffix(crate::layout::SECRET_SUFFIX))
+                .filter_map(indicators::by_field)
+                .collect()
+        };
+        let key = crate::layout::key_fields(scale)[0].name;
+        let mut stmt = conn
+            .prepare(&format!("SELECT \"{key}\" FROM \"{layer}\" ORDER BY fid"))
+            .map_err(|e| format!("{layer} : {}", sql(e)))?;
+        let codes = stmt
+            .query_map([], |r| r.get::<_, Option<String>>(0))
+            .map_err(sql)?;
+        let mut rows = rows.into_iter().peekable();
+        for code in codes {
+            let Some(code) = code.map_err(sql)? else {
+                continue;
+            };
+            match rows.peek() {
+                Some((c, _)) if *c == code => out.extend(rows.next().expect("peeked").1),
+                _ => out.extend(fields.iter().map(|&d| Value {
+                    scale,
+                    code: code.clone(),
+                    population,
+                    zone,
+                    indicator: d.field.to_string(),
+                    def: Some(d),
+                    value: None,
+                    base: None,
+                    status: Status::SecretEffectif,
+                })),
+            }
+        }
+        let left = rows.count();
+        if left > 0 {
+            return Err(format!(
+                "{left} entité(s) de la table « {} » absentes de la couche « {layer} » ou dans un \
+                 autre ordre",
+                crate::layout::tidy::TIDY_TABLE
+            ));
         }
     }
     Ok(out)
@@ -222,7 +332,7 @@ fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
 /// What a GeoPackage written from `layers` would hold, without writing it (tests, checks).
 pub fn from_layers(layers: &[crate::layout::Layer]) -> Published {
     let mut out = Published::default();
-    for r in crate::layout::tidy::tidy_rows(layers) {
+    for r in crate::layout::tidy::all_rows(layers) {
         let scale = scale_of(r.scale).expect("known scale");
         out.values.push(Value {
             scale,

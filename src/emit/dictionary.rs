@@ -210,7 +210,7 @@ pub fn render() -> String {
     let _ = writeln!(s, "\n## Table `indicateurs` (format long)\n");
     let _ = writeln!(
         s,
-        "Une ligne par valeur de chaque couche, colonnes : {}.",
+        "Une ligne par valeur de chaque couche, colonnes : {}. Une entité dont toutes les valeurs sont `secret_effectif` (moins de 11 logements : la plupart des cages d'escalier et des petits bâtiments) n'y a pas de lignes : son entité figure dans sa couche, chaque champ `_secret` à `secret_effectif`.",
         COLUMNS
             .iter()
             .map(|c| format!("`{c}`"))

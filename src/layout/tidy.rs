@@ -1,5 +1,10 @@
 //! The tidy `indicateurs` table: one row per value of every layer, for database imports and for
 //! the secrecy audit.
+//!
+//! An entity whose values are all `secret_effectif` (fewer than `min_units` dwellings: most
+//! stairwells and small buildings) has no row in the table: its layer feature is there, with
+//! every `_secret` field at `secret_effectif`, and a reader (or the audit, [`is_small_row`])
+//! restores its values from that rule. On the demo this leaves out 202,066 of 422,707 rows.
 
 use super::Layer;
 use crate::secrecy::Status;
@@ -43,11 +48,30 @@ pub const COLUMNS: [&str; 9] = [
     "statut",
 ];
 
-/// Flattens layers (their first key is the unit code).
+/// Whether a layer row is left out of the table: it has values and all are `secret_effectif`.
+pub fn is_small_row(cells: &[crate::secrecy::Cell]) -> bool {
+    !cells.is_empty() && cells.iter().all(|c| c.status == Status::SecretEffectif)
+}
+
+/// The rows of the table (their first key is the unit code): every value of every layer row but
+/// those of the rows that [`is_small_row`] leaves out.
 pub fn tidy_rows(layers: &[Layer]) -> Vec<TidyRow> {
+    flatten(layers, false)
+}
+
+/// Every value of every layer row, small rows included: what a reader knows once the rows left
+/// out are restored.
+pub fn all_rows(layers: &[Layer]) -> Vec<TidyRow> {
+    flatten(layers, true)
+}
+
+fn flatten(layers: &[Layer], small_rows: bool) -> Vec<TidyRow> {
     let mut out = Vec::new();
     for l in layers {
         for r in &l.rows {
+            if !small_rows && is_small_row(&r.cells) {
+                continue;
+            }
             let code = r.keys.first().cloned().flatten().unwrap_or_default();
             for (d, c) in l.indicators.iter().zip(&r.cells) {
                 out.push(TidyRow {
