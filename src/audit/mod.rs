@@ -19,6 +19,7 @@ pub mod lp;
 pub mod model;
 pub mod read;
 mod reduce;
+pub mod sums;
 pub mod witness;
 
 use std::collections::BTreeMap;
@@ -137,6 +138,11 @@ pub struct AuditReport {
     /// Of the values determined, those taken as determined without proof: in a large group,
     /// beyond the exact intervals `opsgeo run` computes (the run hides their partners).
     pub sans_preuve: u64,
+    /// Unpublished shares of the zone rows determined by the sums of their distributions
+    /// (counted in `valeurs_determinees` too; see [`sums`]).
+    pub determinees_par_les_sommes: u64,
+    /// Distributions whose sums the publication contradicts (not checked by [`sums`]).
+    pub sommes_incoherentes: u64,
     pub largeurs: Widths,
     pub secondes: f64,
 }
@@ -684,10 +690,12 @@ fn audit_scope(
             motif,
         }
     };
-    for (row, k) in targets {
+    let mut decided: FxHashSet<(u32, usize)> = FxHashSet::default();
+    for &(row, k) in &targets {
         let d = def(row, k);
         let num = d.numerator as usize;
         let Some(rn) = range_of(&ranges, view, row, num) else {
+            decided.insert((row, k));
             continue; // group without proof, counted in groupes_incoherents
         };
         let den = d.denominator.map(|x| x as usize);
@@ -702,10 +710,12 @@ fn audit_scope(
                 why
             };
             rep.valeurs_determinees.push(found(row, k, why));
+            decided.insert((row, k));
             continue;
         }
         if num_zero || den_zero {
             rep.zeros_impliques += 1;
+            decided.insert((row, k));
             continue;
         }
         // widths of the sample
@@ -768,6 +778,19 @@ fn audit_scope(
                 }
             }
         }
+    }
+    // the shares of the zone rows against the sums of their distributions
+    let open: Vec<(u32, usize)> = targets
+        .iter()
+        .copied()
+        .filter(|t| !decided.contains(t))
+        .collect();
+    let by_sums = sums::check(&av, &open, &mut zero_above);
+    rep.programmes_lineaires += by_sums.solves;
+    rep.sommes_incoherentes = by_sums.inconsistent;
+    rep.determinees_par_les_sommes = by_sums.determined.len() as u64;
+    for (row, k, why) in by_sums.determined {
+        rep.valeurs_determinees.push(found(row, k, why));
     }
     rep.secondes = start.elapsed().as_secs_f64();
     rep

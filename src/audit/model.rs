@@ -169,7 +169,13 @@ impl AuditView {
                 self.facts.as_ref().expect("facts"),
             ),
             RowKind::Rest(kind) => {
-                rest_bound(kind, pop, m, self.view.empty_rest(row, &self.totals))
+                let dw = crate::indicators::Measure::Dwellings as usize;
+                let empty = self.view.empty_rest(row, &self.totals)
+                    || self.view.rest_pinned_empty(row, |x| {
+                        let b = self.bound(x, dw);
+                        (b.lo == b.hi).then_some(b.lo)
+                    });
+                rest_bound(kind, pop, m, empty)
             }
             RowKind::Total(t) => match self.totals[t as usize] {
                 Some(v) if m == crate::indicators::Measure::Dwellings as usize => Bound {

@@ -24,7 +24,7 @@ from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 GROUPS = {
  'financement': (['part_plai','part_plus','part_pls','part_pli','part_fin_autre'], 'nb_logements'),
- 'mel': (['part_mel_avant_1949','part_mel_1949_1974','part_mel_1975_1981','part_mel_1982_1989','part_mel_1990_2000','part_mel_apres_2000'], 'nb_logements'),
+ 'mel': (['part_mel_avant_1949','part_mel_1949_1974','part_mel_1975_1981','part_mel_1982_1989','part_mel_1990_2000','part_mel_apres_2000'], None),  # base: dwellings whose year is known
  'dpe': (['part_dpe_a','part_dpe_b','part_dpe_c','part_dpe_d','part_dpe_e','part_dpe_f','part_dpe_g','part_dpe_non_realise'], 'nb_logements'),
  'typo': (['part_t1','part_t2','part_t3','part_t4','part_t5_plus'], 'nb_logements'),
  'compo': (['part_personne_seule','part_monoparentale','part_couple_sans_enfant','part_couple_avec_enfants','part_autre_menage'], None),

@@ -422,6 +422,43 @@ impl View {
         }
     }
 
+    /// Whether a reader knows from published dwelling counts that the rest `row` holds no
+    /// dwelling (so nothing at all): its relation's parent and every other child have their
+    /// dwellings known exactly (`dwellings`) and they balance. A commune whose only IRIS holds
+    /// all its dwellings has an empty rest « sans IRIS » even when the manifest's total is not
+    /// 0 (regression: with the rest free, a commune's hidden financing shares were taken as
+    /// protected although its only IRIS published the same shares, 10,000 dwellings seed 3).
+    /// The relation « ensemble » = « récents » + rest is left out.
+    pub fn rest_pinned_empty(&self, row: u32, dwellings: impl Fn(u32) -> Option<i64>) -> bool {
+        let RowKind::Rest(kind) = self.kinds[row as usize] else {
+            return false;
+        };
+        if kind == RelKind::Population {
+            return false;
+        }
+        let m = Measure::Dwellings as usize;
+        self.up[row as usize].iter().any(|&ri| {
+            let rel = &self.relations[ri as usize];
+            if rel.kind != kind
+                || !rel.holds_for(m)
+                || !matches!(self.kinds[rel.parent as usize], RowKind::Layer)
+            {
+                return false;
+            }
+            let Some(parent) = dwellings(rel.parent) else {
+                return false;
+            };
+            let mut sum = 0i64;
+            for &c in rel.children.iter().filter(|&&c| c != row) {
+                match (self.kinds[c as usize], dwellings(c)) {
+                    (RowKind::Layer, Some(n)) => sum += n,
+                    _ => return false,
+                }
+            }
+            parent == sum
+        })
+    }
+
     /// Population of a row (rest rows: the parent's; totals: « ensemble »).
     pub fn population(&self, row: u32) -> Population {
         self.keys[row as usize].1
@@ -515,6 +552,45 @@ mod tests {
         let total = v.total_row(Total::SansIris);
         let rel = v.relations.iter().find(|r| r.parent == total).unwrap();
         assert_eq!(rel.children, vec![c, d]);
+    }
+
+    #[test]
+    fn a_commune_whose_only_iris_holds_all_its_dwellings_has_an_empty_rest_without_iris() {
+        // regression (10,000 dwellings, seed 3): commune 86 dwellings, its only IRIS 86, both
+        // published; the rest « sans IRIS » was free and the commune's hidden financing shares
+        // were taken as protected although the IRIS published the same shares
+        let rows = vec![
+            key(Scale::Commune, Population::Ensemble, Split::Tout, "C"),
+            key(Scale::Iris, Population::Ensemble, Split::Tout, "C1"),
+        ];
+        let km = keys(&[(Scale::Iris, "C1", &[("code_commune", "C")])]);
+        let v = View::build(rows, &km);
+        let rest = {
+            let rel = v
+                .relations
+                .iter()
+                .find(|r| r.parent == 0 && r.kind == RelKind::Iris)
+                .expect("commune = Σ IRIS + rest");
+            *rel.children.last().unwrap()
+        };
+        assert_eq!(v.kinds[rest as usize], RowKind::Rest(RelKind::Iris));
+        let known = |c: i64, i: Option<i64>| {
+            move |r: u32| match r {
+                0 => Some(c),
+                1 => i,
+                _ => None,
+            }
+        };
+        assert!(v.rest_pinned_empty(rest, known(86, Some(86))));
+        assert!(
+            !v.rest_pinned_empty(rest, known(86, Some(80))),
+            "6 without IRIS"
+        );
+        assert!(
+            !v.rest_pinned_empty(rest, known(86, None)),
+            "IRIS count hidden"
+        );
+        assert!(!v.rest_pinned_empty(0, known(86, Some(86))), "not a rest");
     }
 
     #[test]
