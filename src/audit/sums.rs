@@ -205,3 +205,105 @@ pub fn check(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::read::{Published, Value};
+    use crate::config::SecrecySection;
+    use crate::indicators::by_field;
+    use crate::model::Split;
+    use crate::secrecy::reader::Facts;
+    use crate::secrecy::Status;
+
+    /// A commune of 100 dwellings, 40 in its QPV part, 60 outside; financing published but
+    /// PLAI in both parts. One measure at a time, PLAI of the parts is free (it only sums to
+    /// the commune's 10); with the sums of the distribution, each part's PLAI is its base
+    /// minus the other shares: 4 and 6.
+    fn published() -> Published {
+        let rows = [
+            (Split::Tout, 100, [10, 50, 20, 10, 10], false),
+            (Split::Qpv, 40, [4, 20, 8, 4, 4], true),
+            (Split::HorsQpv, 60, [6, 30, 12, 6, 6], true),
+        ];
+        let fields = [
+            "part_plai",
+            "part_plus",
+            "part_pls",
+            "part_pli",
+            "part_fin_autre",
+        ];
+        let mut values = Vec::new();
+        let value = |zone, field: &str, v: Option<f64>, base: Option<i64>, status| Value {
+            scale: Scale::Commune,
+            code: "C".into(),
+            population: Population::Ensemble,
+            zone,
+            indicator: field.to_string(),
+            def: by_field(field),
+            value: v,
+            base,
+            status,
+        };
+        for (zone, n, counts, plai_hidden) in rows {
+            values.push(value(
+                zone,
+                "nb_logements",
+                Some(n as f64),
+                Some(n),
+                Status::Publie,
+            ));
+            for (k, (f, c)) in fields.iter().zip(counts).enumerate() {
+                if k == 0 && plai_hidden {
+                    values.push(value(zone, f, None, None, Status::SecretSecondaire));
+                } else {
+                    let shown = (1000.0 * c as f64 / n as f64).round() / 10.0;
+                    values.push(value(zone, f, Some(shown), Some(n), Status::Publie));
+                }
+            }
+        }
+        Published {
+            values,
+            keys: Default::default(),
+            // no dwelling of unknown QPV part; the others left out (this commune has no IRIS)
+            totals: [Some(0), None, None, None],
+        }
+    }
+
+    #[test]
+    fn a_share_pinned_by_the_other_shares_of_its_distribution_is_determined() {
+        let p = published();
+        let av = AuditView::build(&p, Facts::from(&SecrecySection::default()));
+        let plai = |zone| {
+            let row = av.view.index[&(Scale::Commune, Population::Ensemble, zone, "C".into())];
+            let k = av
+                .defs(row)
+                .iter()
+                .position(|d| d.field == "part_plai")
+                .unwrap();
+            (row, k)
+        };
+        let targets = [plai(Split::Qpv), plai(Split::HorsQpv)];
+        // one measure at a time, nothing pins them: the parts' PLAI sum to the commune's
+        let b = av.bound(targets[0].0, Measure::FinPlai as usize);
+        assert!(!b.exact(), "{b:?}");
+        let out = check(&av, &targets, |_, _| false);
+        assert_eq!(out.inconsistent, 0);
+        let found: Vec<(u32, usize)> = out.determined.iter().map(|&(r, k, _)| (r, k)).collect();
+        assert_eq!(found, targets.to_vec(), "{:?}", out.determined);
+        assert!(out.determined[0].2.contains("somme de sa distribution"));
+
+        // one more hidden share in each part: PLAI and PLUS of a part move together
+        let mut p2 = p.clone();
+        for v in &mut p2.values {
+            if v.zone != Split::Tout && v.indicator == "part_plus" {
+                v.value = None;
+                v.base = None;
+                v.status = Status::SecretSecondaire;
+            }
+        }
+        let av2 = AuditView::build(&p2, Facts::from(&SecrecySection::default()));
+        let out = check(&av2, &targets, |_, _| false);
+        assert!(out.determined.is_empty(), "{:?}", out.determined);
+    }
+}
