@@ -84,35 +84,49 @@ impl Table {
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct AggregateReport {
     /// Recent movers decided by the OPS move-in date.
+    #[serde(rename = "recents_par_ops")]
     pub recent_from_ops: u64,
     /// Recent movers decided by the RPLS lease date (OPS date missing).
+    #[serde(rename = "recents_par_bail")]
     pub recent_from_lease: u64,
     /// Households with neither date (not counted as recent movers).
+    #[serde(rename = "emmenagement_inconnu")]
     pub move_in_unknown: u64,
     /// Dwellings placed in a QPV part by the RPLS QPV flag (not located).
+    #[serde(rename = "partie_qpv_par_indicateur_rpls")]
     pub split_from_rpls_flag: u64,
     /// Dwellings in neither the QPV nor the hors-QPV part (not located, no flag).
+    #[serde(rename = "partie_qpv_inconnue")]
     pub split_unknown: u64,
     /// Dwellings without an IRIS (not located, outside every IRIS, or in an IRIS of another
     /// commune than their `DEPCOM`).
+    #[serde(rename = "iris_inconnu")]
     pub iris_unknown: u64,
     /// Of those, located in an IRIS of another commune than their `DEPCOM`.
+    #[serde(rename = "iris_autre_commune")]
     pub iris_other_commune: u64,
     /// Dwellings in a QVA.
+    #[serde(rename = "en_qva")]
     pub in_qva: u64,
     /// Let dwellings (MODE 1) with no OPS household.
+    #[serde(rename = "loues_sans_menage")]
     pub let_without_household: u64,
     /// Households whose move-in date is the OPS date (recent movers or not).
+    #[serde(rename = "emmenagement_par_ops")]
     pub move_in_from_ops: u64,
     /// Households whose move-in date is the RPLS lease date `BAIL` (no OPS date).
+    #[serde(rename = "emmenagement_par_bail")]
     pub move_in_from_lease: u64,
     /// Move-in months counted as recent (`MM/AAAA – MM/AAAA`).
+    #[serde(rename = "fenetre_recents")]
     pub recent_window: String,
     /// Programmes whose dwellings lie in more than one commune (`DEPCOM`).
     pub programmes_multi_communes: u64,
     /// Buildings whose dwellings lie in more than one commune.
+    #[serde(rename = "batiments_multi_communes")]
     pub buildings_multi_communes: u64,
     /// Heap memory of the aggregation tables, bytes (units × populations × splits × measures).
+    #[serde(rename = "tables_octets")]
     pub tables_bytes: u64,
 }
 

@@ -88,8 +88,10 @@ pub struct GeometryIssue {
     /// Zone code (or `entité N` when the code is missing).
     pub zone: String,
     /// 1-based feature index in reading order (the `ligne` of `rejets.csv` for the same layer).
+    #[serde(rename = "entite")]
     pub feature: u64,
     /// Why it is invalid, in French (e.g. « anneau auto-intersecté »), from the validity check.
+    #[serde(rename = "probleme")]
     pub problem: String,
     /// `reparee` or `rejetee`.
     pub action: String,

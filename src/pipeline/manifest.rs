@@ -34,91 +34,6 @@ pub struct MetadataReport {
     pub schema_version: String,
 }
 
-/// French keys of the manifest for the fields of the stage reports written as they are
-/// (`geocodage`, `jointure`, `agregation`): section, field of the report, key in the manifest.
-/// Every key of `manifest.json` is French; `tests/manifest_keys.rs` keeps the list.
-pub const FRENCH_KEYS: &[(&str, &str, &str)] = &[
-    ("geocodage", "addresses", "adresses"),
-    ("geocodage", "addresses_by_level", "adresses_par_niveau"),
-    ("geocodage", "ban_addresses", "adresses_ban"),
-    ("geocodage", "ban_index_bytes", "index_ban_octets"),
-    ("geocodage", "ban_index_seconds", "index_ban_secondes"),
-    ("geocodage", "corrected_addresses", "adresses_corrigees"),
-    ("geocodage", "corrected_dwellings", "logements_corriges"),
-    ("geocodage", "corrections_file", "fichier_corrections"),
-    (
-        "geocodage",
-        "corrections_unused",
-        "corrections_sans_correspondance",
-    ),
-    ("geocodage", "dwellings_by_commune", "logements_par_commune"),
-    ("geocodage", "dwellings_by_level", "logements_par_niveau"),
-    ("geocodage", "min_street_score", "score_voie_minimal"),
-    ("geocodage", "review_rows", "lignes_a_verifier"),
-    ("geocodage", "rpls_xy_ignored", "xy_rpls_ignores"),
-    ("geocodage", "rpls_xy_used", "xy_rpls_utilises"),
-    ("jointure", "commune_mismatch", "commune_differente"),
-    ("jointure", "geometry_issues", "problemes_geometrie"),
-    ("jointure", "feature", "entite"),
-    ("jointure", "problem", "probleme"),
-    ("jointure", "in_qpv", "en_qpv"),
-    ("jointure", "located", "localises"),
-    ("jointure", "outside_communes", "hors_communes"),
-    ("jointure", "plg_qp_column", "colonne_plg_qp"),
-    ("jointure", "plg_qp_compared", "plg_qp_compares"),
-    ("jointure", "plg_qp_mismatch", "plg_qp_differents"),
-    ("jointure", "qpv_flag_mismatch", "indicateur_qpv_different"),
-    (
-        "agregation",
-        "buildings_multi_communes",
-        "batiments_multi_communes",
-    ),
-    ("agregation", "in_qva", "en_qva"),
-    ("agregation", "iris_other_commune", "iris_autre_commune"),
-    ("agregation", "iris_unknown", "iris_inconnu"),
-    ("agregation", "let_without_household", "loues_sans_menage"),
-    ("agregation", "move_in_from_lease", "emmenagement_par_bail"),
-    ("agregation", "move_in_from_ops", "emmenagement_par_ops"),
-    ("agregation", "move_in_unknown", "emmenagement_inconnu"),
-    ("agregation", "recent_from_lease", "recents_par_bail"),
-    ("agregation", "recent_from_ops", "recents_par_ops"),
-    ("agregation", "recent_window", "fenetre_recents"),
-    (
-        "agregation",
-        "split_from_rpls_flag",
-        "partie_qpv_par_indicateur_rpls",
-    ),
-    ("agregation", "split_unknown", "partie_qpv_inconnue"),
-    ("agregation", "tables_bytes", "tables_octets"),
-];
-
-/// Renames, in the sections of [`FRENCH_KEYS`], the keys of the objects (at any depth) that
-/// are report fields; data keys (commune codes, level names) are left as they are.
-fn frenchify(doc: &mut serde_json::Value) {
-    fn walk(v: &mut serde_json::Value, section: &str) {
-        match v {
-            serde_json::Value::Object(map) => {
-                let old = std::mem::take(map);
-                for (k, mut x) in old {
-                    walk(&mut x, section);
-                    let key = FRENCH_KEYS
-                        .iter()
-                        .find(|(s, f, _)| *s == section && *f == k)
-                        .map_or(k, |(_, _, fr)| fr.to_string());
-                    map.insert(key, x);
-                }
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|x| walk(x, section)),
-            _ => {}
-        }
-    }
-    for section in ["geocodage", "jointure", "agregation"] {
-        if let Some(v) = doc.get_mut(section) {
-            walk(v, section);
-        }
-    }
-}
-
 impl From<&RunMetadata> for MetadataReport {
     fn from(m: &RunMetadata) -> Self {
         MetadataReport {
@@ -341,7 +256,6 @@ pub fn manifest_doc(
         "duree_totale_secondes": report.total_seconds,
     });
     let mut doc = doc;
-    frenchify(&mut doc);
     redact_totals(&mut doc, &report.secrecy.secondaire.totaux_masques);
     doc
 }
