@@ -2,7 +2,7 @@
 //! ([`crate::secrecy::reader`]) of its rows, with their values in catalogue order, and what
 //! they say about each measure of each row.
 
-use crate::indicators::{self, IndicatorDef, N_MEASURES};
+use crate::indicators::{self, IndicatorDef, Measure, N_MEASURES};
 use crate::model::{Population, Scale, Split};
 use crate::secrecy::reader::bounds::rest_bound;
 use crate::secrecy::reader::{row_bounds, Bound, Facts, RowKey, RowKind, Total, View};
@@ -31,6 +31,8 @@ pub struct AuditView {
     /// Totals of the manifest, when known.
     pub totals: [Option<i64>; 4],
     pub facts: Option<Facts>,
+    /// Rests a reader knows to be empty ([`View::empty_rest`]).
+    pub empty: Vec<bool>,
 }
 
 fn defs(p: Population) -> &'static [&'static IndicatorDef] {
@@ -147,14 +149,26 @@ impl AuditView {
             }
         }
         let view = View::build(keys, &p.keys);
-        AuditView {
+        let mut av = AuditView {
             view,
             cells,
             value_index,
             phantom,
             totals: p.totals,
             facts: Some(facts),
-        }
+            empty: Vec::new(),
+        };
+        // rests known empty, once (bounds of rests are asked for every measure of every group)
+        let dw = Measure::Dwellings as usize;
+        av.empty = (0..av.view.len() as u32)
+            .map(|r| {
+                av.view.empty_rest(r, &av.totals, |x| {
+                    let b = av.bound(x, dw);
+                    b.exact().then_some(b.lo)
+                })
+            })
+            .collect();
+        av
     }
 
     /// What the publication says of measure `m` of `row`.
@@ -168,17 +182,14 @@ impl AuditView {
                 m,
                 self.facts.as_ref().expect("facts"),
             ),
-            RowKind::Rest(kind) => {
-                let dw = crate::indicators::Measure::Dwellings as usize;
-                let empty = self.view.empty_rest(row, &self.totals)
-                    || self.view.rest_pinned_empty(row, |x| {
-                        let b = self.bound(x, dw);
-                        (b.lo == b.hi).then_some(b.lo)
-                    });
-                rest_bound(kind, pop, m, empty)
-            }
+            RowKind::Rest(kind) => rest_bound(
+                kind,
+                pop,
+                m,
+                self.empty.get(row as usize).copied().unwrap_or(false),
+            ),
             RowKind::Total(t) => match self.totals[t as usize] {
-                Some(v) if m == crate::indicators::Measure::Dwellings as usize => Bound {
+                Some(v) if m == Measure::Dwellings as usize => Bound {
                     lo: v,
                     hi: v,
                     published: true,

@@ -386,21 +386,16 @@ impl<'t> State<'t> {
 
     fn update_empty(&mut self) {
         let totals = self.published_totals();
-        // a rest pinned empty by published dwelling counts stays so for the search even when
-        // one of those counts is hidden later: a table that keeps it empty is still valid
+        // the dwelling counts known now (a count hidden later leaves the tables found with the
+        // rest empty valid: they only keep more than the reader knows)
         let dw = Measure::Dwellings as usize;
         let dwellings = |x: u32| -> Option<i64> {
             let known = (x as usize) < self.known.len() && self.known[x as usize].0 >> dw & 1 == 1;
             known.then(|| self.truth[x as usize][dw])
         };
-        let empty: Vec<bool> = (0..self.view.len() as u32)
-            .map(|r| {
-                self.view.empty_rest(r, &totals)
-                    || self.empty.get(r as usize).copied().unwrap_or(false)
-                    || self.view.rest_pinned_empty(r, dwellings)
-            })
+        self.empty = (0..self.view.len() as u32)
+            .map(|r| self.view.empty_rest(r, &totals, dwellings))
             .collect();
-        self.empty = empty;
     }
 
     /// The totals of the manifest as published (`None`: left out).
