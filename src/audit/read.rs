@@ -144,14 +144,7 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
     for seg @ (scale, population, zone) in order {
         let rows = segments.remove(&seg).unwrap_or_default();
         let layer = layer_name(scale, population, zone);
-        let exists: bool = conn
-            .query_row(
-                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                [&layer],
-                |r| r.get(0),
-            )
-            .map_err(sql)?;
-        if !exists {
+        if !table_exists(&conn, &layer)? {
             if !rows.is_empty() {
                 return Err(format!(
                     "{} ligne(s) de la table « {} » sans couche « {layer} »",
@@ -224,14 +217,7 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
 fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
     let conn = open_read_only(path)?;
     let table = crate::layout::tidy::TIDY_TABLE;
-    let present: bool = conn
-        .query_row(
-            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-            [table],
-            |r| r.get(0),
-        )
-        .map_err(sql)?;
-    if !present {
+    if !table_exists(&conn, table)? {
         return Err(format!("table « {table} » absente"));
     }
     let (lo, hi): (Option<i64>, Option<i64>) = conn
@@ -249,6 +235,15 @@ fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
     let mut out = first?;
     out.extend(second?);
     Ok(out)
+}
+
+fn table_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool, String> {
+    conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get(0),
+    )
+    .map_err(sql)
 }
 
 fn sql(e: rusqlite::Error) -> String {

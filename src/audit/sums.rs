@@ -12,7 +12,7 @@
 //!
 //! The independent attack `tests/attack/zone_sums.py` does the same with SciPy; on the demo and
 //! on 10,000 dwellings (seed 3) neither finds a share determined this way once the rests pinned
-//! empty by published dwelling counts are modelled ([`crate::secrecy::reader::View::rest_pinned_empty`]).
+//! empty by published dwelling counts are modelled ([`crate::secrecy::reader::View::empty_rest`]).
 //! The programmes, bâtiments and cages are left to the attack `tests/attack/distribution_sums.py`
 //! (none found on the demo).
 
@@ -82,6 +82,7 @@ pub fn check(
 ) -> SumsOutcome {
     let view = &av.view;
     let mut out = SumsOutcome::default();
+    let distributions = distributions();
     for population in Population::ALL {
         // the zone rows of this population, and the rests of their relations
         let in_set = |r: u32| {
@@ -123,7 +124,7 @@ pub fn check(
         if mine.is_empty() {
             continue;
         }
-        for dist in distributions() {
+        for dist in &distributions {
             let measures: Vec<usize> = dist
                 .parts
                 .iter()
