@@ -14,7 +14,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::plan::{instances, Inst, Plan};
-use super::state::{weight, Mask, Node, State};
+use super::state::{weight, Mask, Node, State, WIDE_LOOK};
 use crate::secrecy::reader::{RelKind, RowKind, View};
 
 /// Search budget (relations balanced) per node of a building-scale row.
@@ -93,7 +93,7 @@ impl<'s, 't> Dfs<'s, 't> {
         }
         d.apply(target, change);
         // short tables first: they touch fewer rows, and a dead end is found sooner
-        for depth in [6, 12, MAX_DEPTH] {
+        for depth in [12, MAX_DEPTH] {
             d.max_depth = depth;
             d.steps = 0;
             d.go(0);
@@ -246,11 +246,19 @@ impl<'s, 't> Dfs<'s, 't> {
                 changed.dedup();
                 pre.extend(wide.special.iter().chain(&changed).filter_map(|&x| look(x)));
                 let mut per = [0usize; 4];
-                for &x in &wide.by_size {
-                    if per[2] >= keep && per[3] >= keep {
+                for (looked, &x) in wide.by_size.iter().enumerate() {
+                    // enough of both kinds, or enough free ones among the smallest members
+                    // (a member to hide further on would only be a costlier way round)
+                    if per[2] >= keep && (per[3] >= keep || looked >= WIDE_LOOK) {
                         break;
                     }
                     if changed.contains(&x) {
+                        continue;
+                    }
+                    // most members of a wide relation cannot give a unit of a rare measure:
+                    // skip them before the full look (same test as in `look`)
+                    let node = st.node_in(x, w);
+                    if st.t(node) + i64::from(self.delta_of(node) + imb) < 0 {
                         continue;
                     }
                     if let Some(c) = look(x) {

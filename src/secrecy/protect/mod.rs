@@ -272,6 +272,9 @@ pub fn suppress(
                             .then(|| Dfs::solve(&st, need.node, -need.q))
                             .flatten()
                     });
+                    if searched.as_ref().is_some_and(|p| p.cost == 0) {
+                        return searched;
+                    }
                     let greedy = [need.q, -need.q]
                         .into_iter()
                         .filter(|&c| c > 0 || !need.up)

@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::state::{Mask, Node, State};
+use super::state::{Mask, Node, State, WIDE_LOOK};
 use crate::model::Population;
 use crate::secrecy::reader::{RelKind, RowKind, View};
 
@@ -159,18 +159,33 @@ fn swap_at(
         {
             continue;
         }
-        // the siblings best able to give (or take) a unit first
-        let mut sibs: Vec<(i64, u32)> = rel
-            .children
-            .iter()
-            .filter(|&&s| {
-                s != level.0 && v.kinds[s as usize] == RowKind::Layer && st.may_move(s, -change)
-            })
-            .map(|&s| {
-                let t = st.t(st.node_in(s, level.1));
-                (if change > 0 { -t } else { t }, s)
-            })
-            .collect();
+        // the siblings best able to give (or take) a unit first; in a wide relation, among
+        // the largest members (to give) or the smallest (to take) only
+        let able = |&&s: &&u32| {
+            s != level.0 && v.kinds[s as usize] == RowKind::Layer && st.may_move(s, -change)
+        };
+        let key = |&s: &u32| {
+            let t = st.t(st.node_in(s, level.1));
+            (if change > 0 { -t } else { t }, s)
+        };
+        let mut sibs: Vec<(i64, u32)> = match st.wide.get(&ri) {
+            Some(w) if change > 0 => w
+                .by_size
+                .iter()
+                .rev()
+                .filter(able)
+                .take(WIDE_LOOK)
+                .map(key)
+                .collect(),
+            Some(w) => w
+                .by_size
+                .iter()
+                .filter(able)
+                .take(WIDE_LOOK)
+                .map(key)
+                .collect(),
+            None => rel.children.iter().filter(able).map(key).collect(),
+        };
         if sibs.len() > 16 {
             sibs.select_nth_unstable(16);
             sibs.truncate(16);

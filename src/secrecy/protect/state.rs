@@ -65,10 +65,21 @@ pub struct State<'t> {
     /// are not layer rows with the parent, then their layer children smallest first (dwellings,
     /// then row), for the search to look at the few smallest only.
     pub wide: HashMap<u32, Wide>,
+    /// What a reader knows of every measure of every layer row from its own values as they
+    /// stand (`N_MEASURES` per row, after [`alias`]): [`row_bounds`] read once per row and
+    /// again when the row's values are hidden, not on every look of the search.
+    bounds: Vec<Bound>,
+    /// The [`Self::row_hide_mask`] of every measure of every layer row, kept like `bounds`.
+    hide_masks: Vec<Mask>,
 }
 
 /// Members beyond which a relation is [`State::wide`].
 pub const WIDE_RELATION: usize = 64;
+
+/// Members of a wide relation the search looks at, at most, for one balancing step (once
+/// enough free ones are found, see [`super::dfs`]) or one sibling swap ([`super::plan`]): the
+/// cost of a step stays bounded however many members a relation has.
+pub const WIDE_LOOK: usize = 128;
 
 /// The members of a wide relation, in the order the search looks at them.
 #[derive(Debug, Clone, Default)]
@@ -129,13 +140,34 @@ impl<'t> State<'t> {
             empty: Vec::new(),
             ceiling: u64::MAX,
             wide: HashMap::default(),
+            bounds: Vec::new(),
+            hide_masks: Vec::new(),
         };
         st.wide = wide_relations(&st.view, &st.truth);
         st.known = (0..st.view.n_layer as u32)
             .map(|r| st.known_of(r))
             .collect();
+        st.bounds = vec![Bound::FREE; st.view.n_layer * N_MEASURES];
+        st.hide_masks = vec![0; st.view.n_layer * N_MEASURES];
+        for r in 0..st.view.n_layer as u32 {
+            st.refresh_bounds(r);
+        }
         st.update_empty();
         st
+    }
+
+    /// Recomputes the cached bounds of layer row `row` from its values.
+    fn refresh_bounds(&mut self, row: u32) {
+        let pop = self.pop(row);
+        let (defs, cells) = self.cells(row);
+        let fresh: Vec<Bound> = (0..N_MEASURES)
+            .map(|m| row_bounds(defs, cells, pop, m, &self.facts))
+            .collect();
+        let at = row as usize * N_MEASURES;
+        self.bounds[at..at + N_MEASURES].copy_from_slice(&fresh);
+        for m in 0..N_MEASURES {
+            self.hide_masks[at + m] = self.row_hide_mask(row, m);
+        }
     }
 
     /// The measures the published values of a layer row give, exactly and within rounding.
@@ -217,10 +249,10 @@ impl<'t> State<'t> {
         let pop = self.pop(row);
         match self.view.kinds[row as usize] {
             RowKind::Layer => {
-                let (defs, cells) = self.cells(row);
                 if extra == 0 {
-                    row_bounds(defs, cells, pop, m, &self.facts)
+                    self.bounds[row as usize * N_MEASURES + alias(pop, m)]
                 } else {
+                    let (defs, cells) = self.cells(row);
                     let mut tmp = cells.to_vec();
                     hide_cells(&mut tmp, extra);
                     row_bounds(defs, &tmp, pop, m, &self.facts)
@@ -280,7 +312,7 @@ impl<'t> State<'t> {
         for (row, m) in self.faces(node).into_iter().flatten() {
             match self.view.kinds[row as usize] {
                 RowKind::Layer => {
-                    let mask = self.row_hide_mask(row, m);
+                    let mask = self.hide_masks[row as usize * N_MEASURES + m];
                     if mask != 0 {
                         if weight(self.scale(row)) > self.ceiling {
                             return Vec::new();
@@ -361,6 +393,7 @@ impl<'t> State<'t> {
                 hide_cells(cells, mask);
                 let after = cells.iter().filter(|c| c.status.is_published()).count();
                 self.known[row as usize] = self.known_of(row);
+                self.refresh_bounds(row);
                 (before - after) as u64
             }
             RowKind::Rest(_) => 0,
