@@ -143,6 +143,9 @@ pub struct AuditReport {
     pub determinees_par_les_sommes: u64,
     /// Distributions whose sums the publication contradicts (not checked by [`sums`]).
     pub sommes_incoherentes: u64,
+    /// Shares the sums check left free without solving: two feasible points it had already
+    /// found hold their numerator and base a whole unit apart (see [`sums`]).
+    pub sommes_libres_par_temoins: u64,
     pub largeurs: Widths,
     pub secondes: f64,
 }
@@ -788,6 +791,7 @@ fn audit_scope(
     let by_sums = sums::check(&av, &open, &mut zero_above);
     rep.programmes_lineaires += by_sums.solves;
     rep.sommes_incoherentes = by_sums.inconsistent;
+    rep.sommes_libres_par_temoins = by_sums.skipped;
     rep.determinees_par_les_sommes = by_sums.determined.len() as u64;
     for (row, k, why) in by_sums.determined {
         rep.valeurs_determinees.push(found(row, k, why));

@@ -61,6 +61,51 @@ fn zone_scale(s: Scale) -> bool {
     )
 }
 
+/// The smallest and largest value of each unknown over the feasible points the solver returned:
+/// an unknown that two of them set a whole unit apart cannot be pinned, whatever the next
+/// program would say (the polytope is convex), so its programs need not be solved.
+struct Seen {
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+}
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        Seen {
+            lo: vec![f64::INFINITY; n],
+            hi: vec![f64::NEG_INFINITY; n],
+        }
+    }
+
+    /// Takes in `x` if it meets every bound and equation of `sys` (within the solver's
+    /// tolerance): only a true point of the polytope is a witness.
+    fn add(&mut self, sys: &System, x: &[f64]) {
+        const TOL: f64 = 1e-6;
+        let in_bounds = sys
+            .bounds
+            .iter()
+            .zip(x)
+            .all(|(&(l, h), &v)| v >= l - TOL && v <= h + TOL);
+        let balanced = sys.equations.iter().all(|e| {
+            let s: f64 = e.terms.iter().map(|&(v, c)| c * x[v]).sum();
+            (s - e.rhs).abs() <= TOL * (1.0 + e.terms.len() as f64)
+        });
+        if !(in_bounds && balanced) {
+            return;
+        }
+        for (v, &xv) in x.iter().enumerate() {
+            self.lo[v] = self.lo[v].min(xv);
+            self.hi[v] = self.hi[v].max(xv);
+        }
+    }
+
+    /// Whether feasible points seen hold `v` at two whole numbers at least (with a margin
+    /// over the tolerances, so that round-off never makes a pinned unknown look free).
+    fn free(&self, v: usize) -> bool {
+        self.hi[v] - self.lo[v] >= 1.0 + 1e-3
+    }
+}
+
 /// What the check found.
 #[derive(Debug, Default)]
 pub struct SumsOutcome {
@@ -68,6 +113,9 @@ pub struct SumsOutcome {
     pub determined: Vec<(u32, usize, String)>,
     /// Linear programs solved.
     pub solves: u64,
+    /// Unpublished shares left without a program: feasible points already found hold both
+    /// their numerator and base at two whole numbers at least.
+    pub skipped: u64,
     /// Programs the publication contradicts (a distribution that does not sum to its base in
     /// the data): the values of that distribution are left to the other checks.
     pub inconsistent: u64,
@@ -167,12 +215,16 @@ pub fn check(
                     sys.equations.push(Equation { terms, rhs: 0.0 });
                 }
             }
-            let mut solve = |v: usize| -> Option<Range> {
+            let mut seen = Seen::new(sys.bounds.len());
+            let mut solve = |v: usize, seen: &mut Seen| -> Option<Range> {
                 let mut ends = [0.0f64; 2];
                 for (i, maximise) in [false, true].into_iter().enumerate() {
                     out.solves += 1;
                     match sys.optimise(&[(v, 1.0)], maximise) {
-                        Ok(Optimum::Point(x)) => ends[i] = x[v],
+                        Ok(Optimum::Point(x)) => {
+                            ends[i] = x[v];
+                            seen.add(&sys, &x);
+                        }
                         Ok(Optimum::Unbounded) => ends[i] = f64::INFINITY,
                         Err(_) => return None,
                     }
@@ -185,15 +237,35 @@ pub fn check(
                     pinned,
                 })
             };
+            // the base's range, once per row
+            let mut bases: HashMap<u32, Range> = HashMap::default();
             for (r, k, part) in asked {
                 let d = av.defs(r)[k];
-                let Some(rn) = solve(var(r, part)) else {
+                let (vn, vd) = (var(r, part), var(r, n - 1));
+                if seen.free(vn) && seen.free(vd) {
+                    // two feasible points already differ by a whole unit in both: neither
+                    // can be pinned (see `determined`)
+                    out.skipped += 1;
+                    continue;
+                }
+                let Some(rn) = solve(vn, &mut seen) else {
                     out.inconsistent += 1;
                     break;
                 };
-                let Some(rd) = solve(var(r, n - 1)) else {
-                    out.inconsistent += 1;
-                    break;
+                if rn.pinned.is_none() && seen.free(vd) {
+                    out.skipped += 1;
+                    continue;
+                }
+                let rd = match bases.get(&r) {
+                    Some(rd) => *rd,
+                    None => {
+                        let Some(rd) = solve(vd, &mut seen) else {
+                            out.inconsistent += 1;
+                            break;
+                        };
+                        bases.insert(r, rd);
+                        rd
+                    }
                 };
                 let num_zero = rn.pinned == Some(0) && zero_above(r, d.numerator as usize);
                 let den_zero = rd.pinned == Some(0) && zero_above(r, dist.base as usize);
@@ -269,6 +341,26 @@ mod tests {
             // no dwelling of unknown QPV part; the others left out (this commune has no IRIS)
             totals: [Some(0), None, None, None],
         }
+    }
+
+    #[test]
+    fn only_points_of_the_polytope_witness_that_an_unknown_is_free() {
+        // x0 + x1 = 10, x0 in [0, 10], x1 in [0, 3]
+        let sys = System {
+            bounds: vec![(0.0, 10.0), (0.0, 3.0)],
+            equations: vec![Equation {
+                terms: vec![(0, 1.0), (1, 1.0)],
+                rhs: 10.0,
+            }],
+        };
+        let mut seen = Seen::new(2);
+        seen.add(&sys, &[10.0, 0.0]);
+        assert!(!seen.free(0), "one point");
+        seen.add(&sys, &[5.0, 5.0]);
+        seen.add(&sys, &[9.0, 0.0]);
+        assert!(!seen.free(0), "out of bounds, then off the equation: not points");
+        seen.add(&sys, &[7.0, 3.0]);
+        assert!(seen.free(0) && seen.free(1));
     }
 
     #[test]
