@@ -358,7 +358,10 @@ mod tests {
         assert!(!seen.free(0), "one point");
         seen.add(&sys, &[5.0, 5.0]);
         seen.add(&sys, &[9.0, 0.0]);
-        assert!(!seen.free(0), "out of bounds, then off the equation: not points");
+        assert!(
+            !seen.free(0),
+            "out of bounds, then off the equation: not points"
+        );
         seen.add(&sys, &[7.0, 3.0]);
         assert!(seen.free(0) && seen.free(1));
     }
