@@ -325,7 +325,7 @@ fn absent_recents_row_of_a_small_commune_is_audited() {
             .iter()
             .any(|v| v.scale == Scale::Commune
                 && v.population == Population::Recents
-                && v.code == "00002"),
+                && &*v.code == "00002"),
         "commune 2's « récents » row is written: the test no longer covers an absent row"
     );
 }

@@ -294,10 +294,10 @@ impl AuditReport {
 fn finding(v: &read::Value, motif: String) -> Finding {
     Finding {
         echelle: v.scale.key().to_string(),
-        code: v.code.clone(),
+        code: v.code.to_string(),
         population: v.population.key().to_string(),
         zone: v.zone.key().to_string(),
-        indicateur: v.indicator.clone(),
+        indicateur: v.indicator.to_string(),
         motif,
     }
 }

@@ -54,18 +54,18 @@ impl AuditView {
             let pos = match &last {
                 Some((k, pos))
                     if (k.0, k.1, k.2, k.3.as_str())
-                        == (v.scale, v.population, v.zone, v.code.as_str()) =>
+                        == (v.scale, v.population, v.zone, &*v.code) =>
                 {
                     *pos
                 }
                 _ => {
-                    let key = (v.scale, v.population, v.zone, v.code.clone());
+                    let key = (v.scale, v.population, v.zone, v.code.to_string());
                     let seg = segments.entry(seg_key).or_default();
                     let pos = match at.get(&key) {
                         Some(&(_, pos)) => pos,
                         None => {
                             let n = defs(v.population).len();
-                            seg.push((v.code.clone(), (vec![ABSENT; n], vec![None; n])));
+                            seg.push((v.code.to_string(), (vec![ABSENT; n], vec![None; n])));
                             at.insert(key.clone(), (0, seg.len() - 1));
                             seg.len() - 1
                         }

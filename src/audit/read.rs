@@ -1,7 +1,9 @@
 //! Reading a published GeoPackage: the `indicateurs` table and the hierarchy keys of the layers.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use gdal::vector::LayerAccess;
 use gdal::Dataset;
@@ -16,10 +18,12 @@ use crate::secrecy::Status;
 #[derive(Debug, Clone)]
 pub struct Value {
     pub scale: Scale,
-    pub code: String,
+    /// Shared by the values of one row (read once per row, not once per value).
+    pub code: Arc<str>,
     pub population: Population,
     pub zone: Split,
-    pub indicator: String,
+    /// The catalogue's own name when the indicator is known (no copy per value).
+    pub indicator: Cow<'static, str>,
     /// The catalogue definition of `indicator` (`None`: not an indicator of this version).
     pub def: Option<&'static IndicatorDef>,
     pub value: Option<f64>,
@@ -115,9 +119,10 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
 /// values (one per `<indicator>_secret` column of the layer) are all `secret_effectif`.
 fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, String> {
     type Segment = (Scale, Population, Split);
+    type Row = (Arc<str>, Vec<Value>);
     // the written rows: segments in table order, each a list of (code, values) in table order
     let mut order: Vec<Segment> = Vec::new();
-    let mut segments: HashMap<Segment, Vec<(String, Vec<Value>)>> = HashMap::new();
+    let mut segments: HashMap<Segment, Vec<Row>> = HashMap::new();
     for v in written {
         let seg = (v.scale, v.population, v.zone);
         let rows = segments.entry(seg).or_insert_with(|| {
@@ -185,18 +190,21 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
                 continue;
             };
             match rows.peek() {
-                Some((c, _)) if *c == code => out.extend(rows.next().expect("peeked").1),
-                _ => out.extend(fields.iter().map(|&d| Value {
-                    scale,
-                    code: code.clone(),
-                    population,
-                    zone,
-                    indicator: d.field.to_string(),
-                    def: Some(d),
-                    value: None,
-                    base: None,
-                    status: Status::SecretEffectif,
-                })),
+                Some((c, _)) if **c == *code => out.extend(rows.next().expect("peeked").1),
+                _ => {
+                    let code: Arc<str> = code.into();
+                    out.extend(fields.iter().map(|&d| Value {
+                        scale,
+                        code: code.clone(),
+                        population,
+                        zone,
+                        indicator: Cow::Borrowed(d.field),
+                        def: Some(d),
+                        value: None,
+                        base: None,
+                        status: Status::SecretEffectif,
+                    }));
+                }
             }
         }
         let left = rows.count();
@@ -277,6 +285,7 @@ fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
         })?;
     let mut rows = stmt.query([lo, hi]).map_err(sql)?;
     let mut out = Vec::with_capacity((hi - lo + 1).max(0) as usize);
+    let mut last_code: Option<Arc<str>> = None;
     while let Some(row) = rows.next().map_err(sql)? {
         let fid: i64 = row.get(0).map_err(sql)?;
         // column `k` of COLUMNS is column `k + 1` of the query
@@ -303,10 +312,22 @@ fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
         let zone = split_of(z).ok_or_else(|| bad(3, z))?;
         let st = text(8)?;
         let status = Status::from_key(st).ok_or_else(|| bad(8, st))?;
-        let code = text(1)?.to_string();
+        let c = text(1)?;
+        // the values of a row are consecutive: one shared code per row
+        let code = match &last_code {
+            Some(l) if **l == *c => l.clone(),
+            _ => {
+                let l: Arc<str> = c.into();
+                last_code = Some(l.clone());
+                l
+            }
+        };
         let indicator = text(4)?;
         let def = indicators::by_field(indicator);
-        let indicator = indicator.to_string();
+        let indicator = match def {
+            Some(d) => Cow::Borrowed(d.field),
+            None => Cow::Owned(indicator.to_string()),
+        };
         let value: Option<f64> = row.get(7).map_err(|e| col(6, sql(e)))?;
         let base: Option<i64> = row.get(8).map_err(|e| col(7, sql(e)))?;
         out.push(Value {
@@ -331,10 +352,10 @@ pub fn from_layers(layers: &[crate::layout::Layer]) -> Published {
         let scale = scale_of(r.scale).expect("known scale");
         out.values.push(Value {
             scale,
-            code: r.code,
+            code: r.code.into(),
             population: population_of(r.population).expect("known population"),
             zone: split_of(r.zone).expect("known zone"),
-            indicator: r.indicator.to_string(),
+            indicator: Cow::Borrowed(r.indicator),
             def: indicators::by_field(r.indicator),
             value: r.value,
             base: r.base,

@@ -312,7 +312,7 @@ mod tests {
             code: "C".into(),
             population: Population::Ensemble,
             zone,
-            indicator: field.to_string(),
+            indicator: field.to_string().into(),
             def: by_field(field),
             value: v,
             base,

@@ -841,6 +841,8 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             &mut report,
             &mut timer,
         )?;
+        // written: the long table's rows are not held through the audit
+        drop(tidy);
         // the secrecy audit reads only the staged GeoPackage; a failure publishes nothing.
         // The outputs are hashed for the manifest (and flushed to disk) meanwhile.
         let staging = publication.staging();

@@ -409,7 +409,7 @@ impl Outcome {
                 v.scale == scale
                     && v.population == population
                     && v.zone == zone
-                    && v.code == code
+                    && &*v.code == code
                     && v.indicator == indicator
             })
             .unwrap_or_else(|| {
