@@ -119,21 +119,23 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
 /// values (one per `<indicator>_secret` column of the layer) are all `secret_effectif`.
 fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, String> {
     type Segment = (Scale, Population, Split);
-    type Row = (Arc<str>, Vec<Value>);
-    // the written rows: segments in table order, each a list of (code, values) in table order
+    // the written rows: segments in table order, each a list of (code, positions of its values
+    // in `written`) in table order — positions, not copies: the values move once, into `out`
+    type Row = (Arc<str>, std::ops::Range<usize>);
     let mut order: Vec<Segment> = Vec::new();
     let mut segments: HashMap<Segment, Vec<Row>> = HashMap::new();
-    for v in written {
+    for (i, v) in written.iter().enumerate() {
         let seg = (v.scale, v.population, v.zone);
         let rows = segments.entry(seg).or_insert_with(|| {
             order.push(seg);
             Vec::new()
         });
         match rows.last_mut() {
-            Some((code, values)) if *code == v.code => values.push(v),
-            _ => rows.push((v.code.clone(), vec![v])),
+            Some((code, at)) if *code == v.code && at.end == i => at.end = i + 1,
+            _ => rows.push((v.code.clone(), i..i + 1)),
         }
     }
+    let mut written: Vec<Option<Value>> = written.into_iter().map(Some).collect();
     for scale in Scale::ALL {
         for population in Population::ALL {
             for zone in Split::ALL {
@@ -145,7 +147,26 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
         }
     }
     let conn = open_read_only(path)?;
-    let mut out = Vec::new();
+    // every value of every layer row, written or restored: reserved once (at 300,000 dwellings
+    // a few million values; grown by doubling, the copies would double the audit's peak)
+    let mut capacity = 0;
+    for &(scale, population, zone) in &order {
+        let layer = layer_name(scale, population, zone);
+        if table_exists(&conn, &layer)? {
+            let count = |q: String| -> Result<usize, String> {
+                conn.query_row(&q, [], |r| r.get::<_, i64>(0))
+                    .map(|n| n.max(0) as usize)
+                    .map_err(sql)
+            };
+            let rows = count(format!("SELECT count(*) FROM \"{layer}\""))?;
+            let fields = count(format!(
+                "SELECT count(*) FROM pragma_table_info('{layer}') WHERE name LIKE '%{}'",
+                crate::layout::SECRET_SUFFIX
+            ))?;
+            capacity += rows * fields;
+        }
+    }
+    let mut out = Vec::with_capacity(capacity.max(written.len()));
     for seg @ (scale, population, zone) in order {
         let rows = segments.remove(&seg).unwrap_or_default();
         let layer = layer_name(scale, population, zone);
@@ -190,7 +211,14 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
                 continue;
             };
             match rows.peek() {
-                Some((c, _)) if **c == *code => out.extend(rows.next().expect("peeked").1),
+                Some((c, _)) if **c == *code => {
+                    let at = rows.next().expect("peeked").1;
+                    out.extend(
+                        written[at]
+                            .iter_mut()
+                            .map(|v| v.take().expect("moved once")),
+                    );
+                }
                 _ => {
                     let code: Arc<str> = code.into();
                     out.extend(fields.iter().map(|&d| Value {

@@ -2,8 +2,6 @@
 //! (with their chains of cages), their « récents » twins, a parent's table moved onto a child;
 //! and the checks a table must pass, shared with the depth-first search ([`super::dfs`]).
 
-use rustc_hash::FxHashMap as HashMap;
-
 use super::state::{Mask, Node, State, WIDE_LOOK};
 use crate::model::Population;
 use crate::secrecy::reader::{RelKind, RowKind, View};
@@ -45,13 +43,22 @@ pub fn valid_with(st: &State<'_>, delta: &[(Node, i32)], hides: &[(u32, Mask)]) 
     if !fits {
         return false;
     }
-    let mut imb: HashMap<Inst, i32> = HashMap::default();
+    imbalances(&st.view, delta).iter().all(|&(_, x)| x == 0)
+}
+
+/// Parent minus children of every relation `delta` touches (a short list: a table touches a few
+/// dozen relations at most, so no hashing).
+fn imbalances(view: &View, delta: &[(Node, i32)]) -> Vec<(Inst, i32)> {
+    let mut imb: Vec<(Inst, i32)> = Vec::new();
     for &(node, d) in delta {
-        for (inst, sign) in instances(&st.view, node) {
-            *imb.entry(inst).or_default() += sign * d;
+        for (inst, sign) in instances(view, node) {
+            match imb.iter_mut().find(|(i, _)| *i == inst) {
+                Some((_, x)) => *x += sign * d,
+                None => imb.push((inst, sign * d)),
+            }
         }
     }
-    imb.values().all(|&x| x == 0)
+    imb
 }
 
 /// What moving one node by `d` requires: nothing, or hiding some values (their cost).
@@ -429,13 +436,8 @@ fn descend(
 /// Balances every relation left open by `delta` through its rest, where it has one.
 fn close_with_rests(st: &State<'_>, delta: &mut Vec<(Node, i32)>) {
     let v = &st.view;
-    let mut imb: HashMap<Inst, i32> = HashMap::default();
-    for &(node, d) in delta.iter() {
-        for (inst, sign) in instances(v, node) {
-            *imb.entry(inst).or_default() += sign * d;
-        }
-    }
-    let mut open: Vec<(Inst, i32)> = imb.into_iter().filter(|&(_, x)| x != 0).collect();
+    let mut open = imbalances(v, delta);
+    open.retain(|&(_, x)| x != 0);
     open.sort_unstable();
     for ((r, w), x) in open {
         let rel = &v.relations[r as usize];
