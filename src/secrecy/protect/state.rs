@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::indicators::{IndicatorDef, Kind, Measure, Measures, N_MEASURES};
 use crate::model::{Population, Scale};
-use crate::secrecy::reader::bounds::{alias, rest_bound};
+use crate::secrecy::reader::bounds::{alias, read_by, rest_bound};
 use crate::secrecy::reader::{row_bounds, Bound, Facts, RowKind, Total, View};
 use crate::secrecy::{Cell, PublishedTable, Status};
 
@@ -249,8 +249,9 @@ impl<'t> State<'t> {
         let pop = self.pop(row);
         match self.view.kinds[row as usize] {
             RowKind::Layer => {
-                if extra == 0 {
-                    self.bounds[row as usize * N_MEASURES + alias(pop, m)]
+                let m = alias(pop, m);
+                if extra & read_by(pop, m) == 0 {
+                    self.bounds[row as usize * N_MEASURES + m]
                 } else {
                     let (defs, cells) = self.cells(row);
                     let mut tmp = cells.to_vec();

@@ -151,6 +151,34 @@ fn touching(population: Population, m: usize) -> &'static [u16] {
 /// Index of `nb_logements` in the values of a row (first of the catalogue, both populations).
 const NB_LOGEMENTS: usize = 0;
 
+/// The values of a row (bit = index in [`indicators::for_population`] order) that
+/// [`row_bounds`] reads for measure `m` (after [`alias`]): hiding other values of the row
+/// leaves its bound as it is.
+pub fn read_by(population: Population, m: usize) -> u128 {
+    static TABLE: OnceLock<[Vec<u128>; 2]> = OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        Population::ALL.map(|p| {
+            let defs = indicators::for_population(p);
+            let bits = |m: usize| touching(p, m).iter().fold(0u128, |a, &i| a | 1 << i);
+            (0..N_MEASURES)
+                .map(|m| {
+                    let mut mask = 1u128 << NB_LOGEMENTS | bits(m);
+                    for &i in touching(p, m) {
+                        let d = defs[i as usize];
+                        if let (Kind::Share, Some(den)) = (d.kind, d.denominator) {
+                            if alias(p, d.numerator as usize) == m {
+                                mask |= bits(alias(p, den as usize));
+                            }
+                        }
+                    }
+                    mask
+                })
+                .collect()
+        })
+    });
+    t[population as usize][m]
+}
+
 /// Bound of measure `m` of a layer row from its values: `defs` are
 /// [`indicators::for_population`]`(population)`, `cells` the row's values in that order;
 /// `present`: the row is written in its layer.
@@ -413,6 +441,41 @@ mod tests {
             &facts(),
         );
         assert_eq!((b.lo, b.hi), (29, 31));
+    }
+
+    #[test]
+    fn hiding_a_value_that_read_by_leaves_out_never_changes_a_bound() {
+        for pop in Population::ALL {
+            let defs = indicators::for_population(pop);
+            // every value published, over a base of 40
+            let cells: Vec<Cell> = defs
+                .iter()
+                .map(|d| Cell {
+                    value: Some(if d.kind == Kind::Count { 40.0 } else { 25.0 }),
+                    base: Some(40),
+                    status: Status::Publie,
+                })
+                .collect();
+            let f = facts();
+            for m in 0..N_MEASURES {
+                let m = alias(pop, m);
+                let before = row_bounds(&defs, &cells, pop, m, &f);
+                for k in (0..defs.len()).filter(|&k| read_by(pop, m) >> k & 1 == 0) {
+                    let mut hidden = cells.clone();
+                    hidden[k] = Cell {
+                        value: None,
+                        base: None,
+                        status: Status::SecretSecondaire,
+                    };
+                    assert_eq!(
+                        row_bounds(&defs, &hidden, pop, m, &f),
+                        before,
+                        "{pop:?}, measure {m}, value {}",
+                        defs[k].field
+                    );
+                }
+            }
+        }
     }
 
     #[test]
