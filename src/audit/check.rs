@@ -177,7 +177,12 @@ pub fn measure_ranges(
             // the sample wants both ends; a proof, a range at least this wide
             let want = (!wants_exact(c)).then(|| width_wanted(c).unwrap_or(1.0).max(1.0));
             let local = |stats: &mut LpStats| {
+                // a larger program only while the neighbourhood was cut short
+                let mut whole = false;
                 let r = LOCAL_CELLS.iter().find_map(|&n| {
+                    if whole {
+                        return None;
+                    }
                     local_range(
                         view,
                         bounds,
@@ -187,6 +192,7 @@ pub fn measure_ranges(
                         n,
                         want,
                         &mut stats.solves,
+                        &mut whole,
                     )
                 })?;
                 stats.local += 1;

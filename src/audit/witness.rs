@@ -192,7 +192,9 @@ impl<'a> Witnesses<'a> {
 /// Values of measure `m` of `row` reachable when at most `max_cells` rows around it move and
 /// every other row keeps its value in `truth` (a solution): `(lo, hi)`, part of the true
 /// interval, when it is at least `want` wide (`None`: when it holds two whole numbers, both
-/// ends computed). `solves` counts the linear programs.
+/// ends computed). `solves` counts the linear programs. `whole` is set when the neighbourhood
+/// held fewer than `max_cells` rows: it is then the same for any larger `max_cells`, and so is
+/// the answer.
 #[allow(clippy::too_many_arguments)]
 pub fn local_range(
     view: &View,
@@ -203,6 +205,7 @@ pub fn local_range(
     max_cells: usize,
     want: Option<f64>,
     solves: &mut u64,
+    whole: &mut bool,
 ) -> Option<(f64, f64)> {
     let exact = |c: u32| bounds[c as usize].exact();
     let rels_of = |c: u32| {
@@ -248,6 +251,7 @@ pub fn local_range(
             }
         }
     }
+    *whole = order.len() < max_cells;
     let mut sys = System::default();
     for &c in &order {
         sys.bounds.push(var_bounds(bounds[c as usize].as_pair()));
