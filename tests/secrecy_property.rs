@@ -51,6 +51,24 @@ fn run(config: &Path, out: &Path, threads: &str) -> BTreeMap<String, String> {
     statuses(&out.join("opsgeo.gpkg"))
 }
 
+/// A synthetic territory of `dwellings` (seed `seed`) run once on two threads: the folder
+/// holding it (kept while the result is used), the statuses and the published GeoPackage.
+fn synth_and_run(
+    dwellings: usize,
+    seed: u64,
+) -> (
+    tempfile::TempDir,
+    BTreeMap<String, String>,
+    std::path::PathBuf,
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    synth(dwellings, seed, &data);
+    let st = run(&data.join("opsgeo.toml"), &tmp.path().join("out"), "2");
+    let gpkg = tmp.path().join("out/opsgeo.gpkg");
+    (tmp, st, gpkg)
+}
+
 /// Reverses the order of the data rows of a CSV (the header stays first).
 fn reverse_rows(path: &Path) {
     let bytes = std::fs::read(path).unwrap();
@@ -82,67 +100,65 @@ fn random_territory_650_passes_the_audit_and_suppresses_the_same_whatever_thread
 /// attacks; with seed 11, a planted leak that the attack must find.
 fn random_territory(seed: u64, dwellings: usize) {
     let tmp = tempfile::tempdir().unwrap();
-    {
-        let data = tmp.path().join(format!("data-{seed}"));
-        synth(dwellings, seed, &data);
-        let config = data.join("opsgeo.toml");
-        let a = run(&config, &tmp.path().join(format!("a-{seed}")), "1");
-        let b = run(&config, &tmp.path().join(format!("b-{seed}")), "2");
-        assert_eq!(a, b, "seed {seed}: pattern depends on the thread count");
-        assert!(
-            a.values().any(|s| s == "secret_secondaire"),
-            "seed {seed}: no secondary suppression at all"
-        );
-        // the published file passes the stand-alone audit too, the values of every absent
-        // « récents » row included (those of the buildings are not audited by the run)
-        let gpkg = tmp.path().join(format!("a-{seed}/opsgeo.gpkg"));
-        let o = opsgeo(&["audit", "--lignes-absentes", path_str(&gpkg)]);
-        assert!(
-            o.status.success(),
-            "seed {seed}: audit failed\n{}",
-            String::from_utf8_lossy(&o.stdout)
-        );
-        // an independent attack that knows what opsgeo's reader model leaves out (the shares of
-        // a distribution sum to 100 %) finds nothing either
-        for population in ["ensemble", "recents"] {
-            distribution_sums_attack(&gpkg, population, &format!("seed {seed}"), true);
-        }
-        if seed == 11 {
-            // the attack can fail: hiding one share of a fully published distribution leaves
-            // it readable as 100 % minus the others
-            let leaky = tmp.path().join("leaky.gpkg");
-            std::fs::copy(&gpkg, &leaky).unwrap();
-            let hidden = rusqlite::Connection::open(&leaky)
-                .unwrap()
-                .execute(
-                    "UPDATE indicateurs SET valeur = NULL, effectif = NULL, \
-                     statut = 'secret_secondaire' WHERE fid = (SELECT fid FROM indicateurs i \
-                     WHERE echelle = 'programme' AND population = 'ensemble' \
-                     AND indicateur = 'part_plus' AND statut = 'publie' AND valeur > 0 \
-                     AND NOT EXISTS (SELECT 1 FROM indicateurs j WHERE j.echelle = i.echelle \
-                     AND j.code = i.code AND j.population = i.population AND j.zone = i.zone \
-                     AND j.indicateur IN ('part_plai', 'part_pls', 'part_pli', 'part_fin_autre') \
-                     AND j.statut != 'publie') ORDER BY code LIMIT 1)",
-                    [],
-                )
-                .unwrap();
-            assert_eq!(
-                hidden, 1,
-                "no fully published financing of a programme to hide"
-            );
-            distribution_sums_attack(&leaky, "ensemble", "planted leak", false);
-        }
-        // same pattern with the RPLS and OPS rows in reverse order
-        for f in std::fs::read_dir(&data).unwrap() {
-            let p = f.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            if name.starts_with("rpls") || name.starts_with("ops_") {
-                reverse_rows(&p);
-            }
-        }
-        let c = run(&config, &tmp.path().join(format!("c-{seed}")), "2");
-        assert_eq!(a, c, "seed {seed}: pattern depends on the input order");
+    let data = tmp.path().join(format!("data-{seed}"));
+    synth(dwellings, seed, &data);
+    let config = data.join("opsgeo.toml");
+    let a = run(&config, &tmp.path().join(format!("a-{seed}")), "1");
+    let b = run(&config, &tmp.path().join(format!("b-{seed}")), "2");
+    assert_eq!(a, b, "seed {seed}: pattern depends on the thread count");
+    assert!(
+        a.values().any(|s| s == "secret_secondaire"),
+        "seed {seed}: no secondary suppression at all"
+    );
+    // the published file passes the stand-alone audit too, the values of every absent
+    // « récents » row included (those of the buildings are not audited by the run)
+    let gpkg = tmp.path().join(format!("a-{seed}/opsgeo.gpkg"));
+    let o = opsgeo(&["audit", "--lignes-absentes", path_str(&gpkg)]);
+    assert!(
+        o.status.success(),
+        "seed {seed}: audit failed\n{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // an independent attack that knows what opsgeo's reader model leaves out (the shares of
+    // a distribution sum to 100 %) finds nothing either
+    for population in ["ensemble", "recents"] {
+        distribution_sums_attack(&gpkg, population, &format!("seed {seed}"), true);
     }
+    if seed == 11 {
+        // the attack can fail: hiding one share of a fully published distribution leaves
+        // it readable as 100 % minus the others
+        let leaky = tmp.path().join("leaky.gpkg");
+        std::fs::copy(&gpkg, &leaky).unwrap();
+        let hidden = rusqlite::Connection::open(&leaky)
+            .unwrap()
+            .execute(
+                "UPDATE indicateurs SET valeur = NULL, effectif = NULL, \
+                 statut = 'secret_secondaire' WHERE fid = (SELECT fid FROM indicateurs i \
+                 WHERE echelle = 'programme' AND population = 'ensemble' \
+                 AND indicateur = 'part_plus' AND statut = 'publie' AND valeur > 0 \
+                 AND NOT EXISTS (SELECT 1 FROM indicateurs j WHERE j.echelle = i.echelle \
+                 AND j.code = i.code AND j.population = i.population AND j.zone = i.zone \
+                 AND j.indicateur IN ('part_plai', 'part_pls', 'part_pli', 'part_fin_autre') \
+                 AND j.statut != 'publie') ORDER BY code LIMIT 1)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(
+            hidden, 1,
+            "no fully published financing of a programme to hide"
+        );
+        distribution_sums_attack(&leaky, "ensemble", "planted leak", false);
+    }
+    // same pattern with the RPLS and OPS rows in reverse order
+    for f in std::fs::read_dir(&data).unwrap() {
+        let p = f.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("rpls") || name.starts_with("ops_") {
+            reverse_rows(&p);
+        }
+    }
+    let c = run(&config, &tmp.path().join(format!("c-{seed}")), "2");
+    assert_eq!(a, c, "seed {seed}: pattern depends on the input order");
 }
 
 /// Regression: on a small territory (3,000 dwellings, seed 5) the repairs after the audit hid
@@ -152,10 +168,7 @@ fn random_territory(seed: u64, dwellings: usize) {
 /// known whatever its partners; only the numerator's partners are hidden now.
 #[test]
 fn repairs_keep_the_region_ensemble_rows_of_a_small_territory_published() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    synth(3000, 5, &data);
-    let st = run(&data.join("opsgeo.toml"), &tmp.path().join("out"), "2");
+    let (_tmp, st, _) = synth_and_run(3000, 5);
     let region: Vec<(&String, &String)> = st
         .iter()
         .filter(|(k, _)| k.starts_with("region|") && k.contains("|ensemble|"))
@@ -175,12 +188,8 @@ fn repairs_keep_the_region_ensemble_rows_of_a_small_territory_published() {
 /// rounds of repairs), both attacks.
 #[test]
 fn a_territory_with_a_commune_without_iris_publishes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    synth(500, 3, &data);
-    let st = run(&data.join("opsgeo.toml"), &tmp.path().join("out"), "2");
+    let (_tmp, st, gpkg) = synth_and_run(500, 3);
     assert!(st.values().any(|s| s == "publie"));
-    let gpkg = tmp.path().join("out/opsgeo.gpkg");
     for population in ["ensemble", "recents"] {
         distribution_sums_attack(&gpkg, population, "500 logements, seed 3", true);
     }
@@ -192,11 +201,7 @@ fn a_territory_with_a_commune_without_iris_publishes() {
 /// attack with the sums of the distributions over every zone row finds nothing now.
 #[test]
 fn zone_shares_resist_the_distribution_sum_attack_on_ten_thousand_dwellings() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    synth(10_000, 3, &data);
-    run(&data.join("opsgeo.toml"), &tmp.path().join("out"), "2");
-    let gpkg = tmp.path().join("out/opsgeo.gpkg");
+    let (_tmp, _, gpkg) = synth_and_run(10_000, 3);
     for population in ["ensemble", "recents"] {
         attack(
             "zone_sums.py",

@@ -147,30 +147,33 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
         }
     }
     let conn = open_read_only(path)?;
+    // each segment's layer, when written, with its indicators and its number of rows
+    type OnDisk = Option<(Vec<&'static IndicatorDef>, usize)>;
+    let mut layers: Vec<(Segment, String, OnDisk)> = Vec::with_capacity(order.len());
+    for seg @ (scale, population, zone) in order {
+        let layer = layer_name(scale, population, zone);
+        let on_disk = if table_exists(&conn, &layer)? {
+            let rows: i64 = conn
+                .query_row(&format!("SELECT count(*) FROM \"{layer}\""), [], |r| {
+                    r.get(0)
+                })
+                .map_err(sql)?;
+            Some((layer_fields(&conn, &layer)?, rows.max(0) as usize))
+        } else {
+            None
+        };
+        layers.push((seg, layer, on_disk));
+    }
     // every value of every layer row, written or restored: reserved once (at 300,000 dwellings
     // a few million values; grown by doubling, the copies would double the audit's peak)
-    let mut capacity = 0;
-    for &(scale, population, zone) in &order {
-        let layer = layer_name(scale, population, zone);
-        if table_exists(&conn, &layer)? {
-            let count = |q: String| -> Result<usize, String> {
-                conn.query_row(&q, [], |r| r.get::<_, i64>(0))
-                    .map(|n| n.max(0) as usize)
-                    .map_err(sql)
-            };
-            let rows = count(format!("SELECT count(*) FROM \"{layer}\""))?;
-            let fields = count(format!(
-                "SELECT count(*) FROM pragma_table_info('{layer}') WHERE name LIKE '%{}'",
-                crate::layout::SECRET_SUFFIX
-            ))?;
-            capacity += rows * fields;
-        }
-    }
+    let capacity: usize = layers
+        .iter()
+        .filter_map(|(_, _, d)| d.as_ref().map(|(fields, rows)| fields.len() * rows))
+        .sum();
     let mut out = Vec::with_capacity(capacity.max(written.len()));
-    for seg @ (scale, population, zone) in order {
+    for (seg @ (scale, population, zone), layer, on_disk) in layers {
         let rows = segments.remove(&seg).unwrap_or_default();
-        let layer = layer_name(scale, population, zone);
-        if !table_exists(&conn, &layer)? {
+        let Some((fields, _)) = on_disk else {
             if !rows.is_empty() {
                 return Err(format!(
                     "{} ligne(s) de la table « {} » sans couche « {layer} »",
@@ -179,24 +182,6 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
                 ));
             }
             continue;
-        }
-        // the layer's indicators: its `<indicator>_secret` columns, in column order
-        let fields: Vec<&'static IndicatorDef> = {
-            let mut stmt = conn
-                .prepare(&format!(
-                    "SELECT name FROM pragma_table_info('{layer}') ORDER BY cid"
-                ))
-                .map_err(sql)?;
-            let names = stmt
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(sql)?
-                .collect::<Result<Vec<String>, _>>()
-                .map_err(sql)?;
-            names
-                .iter()
-                .filter_map(|n| n.strip_suffix(crate::layout::SECRET_SUFFIX))
-                .filter_map(indicators::by_field)
-                .collect()
         };
         let key = crate::layout::key_fields(scale)[0].name;
         let mut stmt = conn
@@ -271,6 +256,28 @@ fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
     let mut out = first?;
     out.extend(second?);
     Ok(out)
+}
+
+/// The indicators of a layer: its `<indicator>_secret` columns, in column order.
+fn layer_fields(
+    conn: &rusqlite::Connection,
+    layer: &str,
+) -> Result<Vec<&'static IndicatorDef>, String> {
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT name FROM pragma_table_info('{layer}') ORDER BY cid"
+        ))
+        .map_err(sql)?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(sql)?
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(sql)?;
+    Ok(names
+        .iter()
+        .filter_map(|n| n.strip_suffix(crate::layout::SECRET_SUFFIX))
+        .filter_map(indicators::by_field)
+        .collect())
 }
 
 fn table_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool, String> {

@@ -259,12 +259,6 @@ impl<'s, 't> Dfs<'s, 't> {
                     if changed.contains(&x) {
                         continue;
                     }
-                    // most members of a wide relation cannot give a unit of a rare measure:
-                    // skip them before the full look (same test as in `look`)
-                    let node = st.node_in(x, w);
-                    if st.t(node) + i64::from(self.delta_of(node) + imb) < 0 {
-                        continue;
-                    }
                     if let Some(c) = look(x) {
                         per[c.class as usize] += 1;
                         pre.push(c);

@@ -176,21 +176,14 @@ fn swap_at(
             (if change > 0 { -t } else { t }, s)
         };
         let mut sibs: Vec<(i64, u32)> = match st.wide.get(&ri) {
-            Some(w) if change > 0 => w
-                .by_size
-                .iter()
-                .rev()
-                .filter(able)
-                .take(WIDE_LOOK)
-                .map(key)
-                .collect(),
-            Some(w) => w
-                .by_size
-                .iter()
-                .filter(able)
-                .take(WIDE_LOOK)
-                .map(key)
-                .collect(),
+            Some(w) => {
+                let ordered: Box<dyn Iterator<Item = &u32>> = if change > 0 {
+                    Box::new(w.by_size.iter().rev())
+                } else {
+                    Box::new(w.by_size.iter())
+                };
+                ordered.filter(able).take(WIDE_LOOK).map(key).collect()
+            }
             None => rel.children.iter().filter(able).map(key).collect(),
         };
         if sibs.len() > 16 {
