@@ -213,6 +213,50 @@ fn zone_shares_resist_the_distribution_sum_attack_on_ten_thousand_dwellings() {
     }
 }
 
+/// Regression (8,000 dwellings, seed 1): the QPV part of the région showed 0.0 % of its 2,156
+/// dwellings in DPE class A (0 or 1 dwelling) and each commune's QPV part 0.0 % exactly, so a
+/// QPV's hidden 0 was told by zeros alone — but only a zero of an *exactly* zero containing row
+/// counted as implied: the audit called it recovered, the repairs hid the région's partners,
+/// then the région's own values came out determined, and after four rounds nothing was
+/// published (3.5 min). Now the run publishes with every région value, and the zone attack
+/// finds nothing.
+#[test]
+fn a_rounded_zero_of_the_region_closed_by_commune_zeros_keeps_the_publication() {
+    let (_tmp, st, gpkg) = synth_and_run(8000, 1);
+    assert_region_published(&st);
+    for population in ["ensemble", "recents"] {
+        attack(
+            "zone_sums.py",
+            &gpkg,
+            population,
+            "8 000 logements, seed 1",
+            true,
+        );
+    }
+}
+
+/// Regression (5,000 dwellings, seed 11): the audit found zeros of two communes' « récents »
+/// rows determined; the repair hid, for each, the cheapest known member of every relation
+/// holding it — for the second commune, after the first's repair had already hidden a commune
+/// that gives way, the région, the département and the EPCI themselves (12 région values
+/// hidden). A relation where an unknown member already gives way gets nothing more now.
+#[test]
+fn repairs_hide_nothing_more_where_a_hidden_member_already_gives_way() {
+    let (_tmp, st, _) = synth_and_run(5000, 11);
+    assert_region_published(&st);
+}
+
+/// Fails when a région value is `secret_secondaire` (or the file has no région row).
+fn assert_region_published(st: &BTreeMap<String, String>) {
+    assert!(st.keys().any(|k| k.starts_with("region|")));
+    let hidden: Vec<&String> = st
+        .iter()
+        .filter(|(k, s)| k.starts_with("region|") && s.as_str() == "secret_secondaire")
+        .map(|(k, _)| k)
+        .collect();
+    assert!(hidden.is_empty(), "région values hidden: {hidden:?}");
+}
+
 /// Runs `tests/attack/distribution_sums.py` (linear programs over each programme, its bâtiments
 /// and cages, with the sums of the distributions; SciPy's HiGHS) on a published file and fails
 /// on a disclosure or when the attack's model contradicts the file.

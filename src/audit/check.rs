@@ -89,12 +89,7 @@ const SAMPLE: u32 = 2048;
 /// Whether a row containing `cell` has measure `m` published as 0 (`bounds` of `m`): `cell`
 /// is then 0 too, implied by that zero.
 pub fn zero_above(view: &View, bounds: &Bounds, cell: u32, m: usize) -> bool {
-    let mut a = Vec::new();
-    view.ancestors(cell, m, &mut a);
-    a.into_iter().any(|a| {
-        let b = bounds[a as usize];
-        b.published && b.lo == 0 && b.hi == 0
-    })
+    view.zero_implied(cell, m, &|a| bounds[a as usize], &mut Vec::new())
 }
 
 /// Ranges of measure `m` for the rows `needed`; `bounds` are what the publication says of `m`

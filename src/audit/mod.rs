@@ -673,13 +673,9 @@ fn audit_scope(
     // a published zero of a containing row
     let mut scratch = Vec::new();
     let mut zero_above = |row: u32, m: usize| {
-        worlds(view, row, m).into_iter().any(|w| {
-            view.ancestors(row, w, &mut scratch);
-            scratch.iter().any(|&a| {
-                let b = av.bound(a, w);
-                b.published && b.lo == 0 && b.hi == 0
-            })
-        })
+        worlds(view, row, m)
+            .into_iter()
+            .any(|w| view.zero_implied(row, w, &|a| av.bound(a, w), &mut scratch))
     };
     // a target, present in the file or in an absent « récents » row, named by its row's key
     let found = |row: u32, k: usize, motif: String| {

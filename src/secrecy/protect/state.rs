@@ -401,21 +401,14 @@ impl<'t> State<'t> {
         }
     }
 
-    /// Whether a zero of a node is implied by a published zero of a row containing it.
+    /// Whether a zero of a node is implied by a published zero of a row containing it
+    /// ([`View::zero_implied`]).
     pub fn implied_zero(&self, node: Node, scratch: &mut Vec<u32>) -> bool {
-        if self.t(node) != 0 {
-            return false;
-        }
-        for (row, m) in self.faces(node).into_iter().flatten() {
-            self.view.ancestors(row, m, scratch);
-            for &a in scratch.iter() {
-                let b = self.row_bound(a, m, 0);
-                if b.published && b.lo == 0 && b.hi == 0 {
-                    return true;
-                }
-            }
-        }
-        false
+        self.t(node) == 0
+            && self.faces(node).into_iter().flatten().any(|(row, m)| {
+                self.view
+                    .zero_implied(row, m, &|a| self.row_bound(a, m, 0), scratch)
+            })
     }
 
     fn update_empty(&mut self) {
