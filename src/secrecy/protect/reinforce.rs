@@ -10,7 +10,7 @@
 
 use super::state::{weight, Mask, Node, State};
 use crate::model::Split;
-use crate::secrecy::reader::{Relation, RowKey};
+use crate::secrecy::reader::RowKey;
 
 /// A value the audit found determined: its row and its field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,8 +24,6 @@ pub struct Determined {
 pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
     st.ceiling = u64::MAX;
     let mut hidden = 0;
-    // the values and the nodes to free, read before anything is hidden
-    let mut todo = Vec::new();
     for f in found {
         let Some(&row) = st.view.index.get(&f.key) else {
             continue;
@@ -42,16 +40,8 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
                 nodes.push(den);
             }
         }
-        // a value found determined although every relation holding it already had an unknown
-        // member giving way (a repair before this one did not free it): every relation
-        let stuck = nodes
-            .iter()
-            .all(|&n| relations_of(st, n).all(|rel| gives_way(st, rel, n)));
-        todo.push((nodes, stuck));
-    }
-    for (nodes, stuck) in todo {
         for node in nodes {
-            for (r, mask) in partners(st, node, !stuck) {
+            for (r, mask) in partners(st, node) {
                 hidden += st.hide(r, mask);
             }
         }
@@ -64,51 +54,17 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
 /// and hors-QPV parts: it is what most maps show), the cost of hiding it, its code.
 type Rank<'a> = (bool, u64, bool, u64, &'a str);
 
-/// The relations of `node`'s measure holding its row, as parent or as child.
-fn relations_of<'s>(st: &'s State<'_>, (row, m): Node) -> impl Iterator<Item = &'s Relation> {
-    let v = &st.view;
-    v.up[row as usize]
-        .iter()
-        .chain(&v.down[row as usize])
-        .map(|&ri| &v.relations[ri as usize])
-        .filter(move |rel| rel.holds_for(m as usize))
-}
-
-/// Whether a member of `rel` other than `row` is unknown to a reader and can take the change
-/// of `node` (`row`'s measure): for a zero, which can only rise, the parent or another child
-/// rising as it does, or a sibling falling; for another value, any member with room.
-fn gives_way(st: &State<'_>, rel: &Relation, node: Node) -> bool {
-    let (row, m) = node;
-    let zero = st.t(node) == 0;
-    rel.members().any(|member| {
-        if member == row {
-            return false;
-        }
-        let n = st.node_in(member, m);
-        let b = st.bound(n);
-        if b.lo >= b.hi {
-            return false;
-        }
-        let t = st.t(n);
-        let rises = rel.parent == row || rel.parent == member;
-        match (zero, rises) {
-            (true, true) => t < b.hi,
-            (true, false) => t > b.lo,
-            (false, _) => t < b.hi || t > b.lo,
-        }
-    })
-}
-
 /// The cheapest known member of each relation holding `node`'s row, with what hiding its
-/// measure takes; `lenient`: not in a relation where an unknown member already gives way
-/// ([`gives_way`]), as hiding one more there would add nothing.
-fn partners(st: &State<'_>, node: Node, lenient: bool) -> Vec<(u32, Mask)> {
+/// measure takes.
+fn partners(st: &State<'_>, node: Node) -> Vec<(u32, Mask)> {
     let (row, m) = node;
     let zero = st.t(node) == 0;
     let v = &st.view;
     let mut out = Vec::new();
-    for rel in relations_of(st, node) {
-        if lenient && gives_way(st, rel, node) {
+    let rels = v.up[row as usize].iter().chain(&v.down[row as usize]);
+    for &ri in rels {
+        let rel = &v.relations[ri as usize];
+        if !rel.holds_for(m as usize) {
             continue;
         }
         let mut best: Option<(Rank<'_>, Vec<(u32, Mask)>)> = None;
