@@ -128,7 +128,7 @@ impl Relation {
 }
 
 /// Relations down that a rounded published zero may be closed through ([`View::zero_implied`]).
-const ZERO_DEPTH: u8 = 2;
+const ZERO_DEPTH: u8 = 1;
 
 /// Rows and relations of a publication.
 #[derive(Debug, Clone, Default)]
