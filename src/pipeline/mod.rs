@@ -884,6 +884,15 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
                 &cfg.secrecy,
                 &found,
             );
+            if hidden == 0 {
+                // nothing left to hide around them: another round would find the same
+                warn!(
+                    determinees = found.len(),
+                    reprises = repairs - 1,
+                    "audit du secret : valeurs déterminées sans partenaire encore publié à masquer, les reprises s'arrêtent"
+                );
+                return Err(audit_failed(&audit));
+            }
             warn!(
                 determinees = found.len(),
                 masquees = hidden,
@@ -906,14 +915,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             continue;
         }
         if !audit.passed() {
-            return Err(PipelineError::AuditFailed(
-                crate::audit::AuditFailed {
-                    path: PathBuf::from("opsgeo.gpkg"),
-                    determined: audit.valeurs_determinees.len(),
-                    violations: audit.regles_primaires_enfreintes.len(),
-                },
-                audit.render(20),
-            ));
+            return Err(audit_failed(&audit));
         }
         report.audit = audit;
         staged.digests = digests?;
@@ -931,6 +933,18 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         &mut timer,
     )?;
     Ok(report)
+}
+
+/// The error of a run whose audit failed (nothing is published).
+fn audit_failed(audit: &crate::audit::AuditReport) -> PipelineError {
+    PipelineError::AuditFailed(
+        crate::audit::AuditFailed {
+            path: PathBuf::from("opsgeo.gpkg"),
+            determined: audit.valeurs_determinees.len(),
+            violations: audit.regles_primaires_enfreintes.len(),
+        },
+        audit.render(20),
+    )
 }
 
 /// Rounds of extra suppressions after an audit that found values determined.
