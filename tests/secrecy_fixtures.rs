@@ -21,6 +21,10 @@ fn base_world() -> World {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "tests-complets"),
+    ignore = "full tier only: 100 s with the debug binary of `cargo test` (12 s in release)"
+)]
 fn commune_with_a_small_qpv_part() {
     let mut w = base_world();
     let s1 = w.stairwell("P1", "B1", "A");
