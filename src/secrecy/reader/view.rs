@@ -127,9 +127,6 @@ impl Relation {
     }
 }
 
-/// Relations down that a rounded published zero may be closed through ([`View::zero_implied`]).
-const ZERO_DEPTH: u8 = 1;
-
 /// Rows and relations of a publication.
 #[derive(Debug, Clone, Default)]
 pub struct View {
@@ -433,32 +430,29 @@ impl View {
         above: &mut Vec<u32>,
     ) -> bool {
         self.ancestors(row, m, above);
-        above
-            .iter()
-            .any(|&a| self.zero_by_zeros(a, m, bound, ZERO_DEPTH))
+        above.iter().any(|&a| self.shows_zero(a, m, bound))
     }
 
     /// Whether measure `m` of `row` is published as 0, exactly or up to a rounding closed by
-    /// zeros under it (`depth` relations down at most); see [`Self::zero_implied`].
-    fn zero_by_zeros(&self, row: u32, m: usize, bound: &dyn Fn(u32) -> Bound, depth: u8) -> bool {
+    /// exact zeros in one relation under it; see [`Self::zero_implied`].
+    fn shows_zero(&self, row: u32, m: usize, bound: &dyn Fn(u32) -> Bound) -> bool {
         let b = bound(row);
         if !b.published || b.lo != 0 {
             return false;
         }
-        if b.hi == 0 {
-            return true;
-        }
-        depth > 0
-            && self.down[row as usize].iter().any(|&ri| {
+        // a published zero, or a rest known empty
+        let exact_zero = |c: u32| {
+            let b = bound(c);
+            b.lo == 0
+                && b.hi == 0
+                && (b.published || matches!(self.kinds[c as usize], RowKind::Rest(_)))
+        };
+        b.hi == 0
+            || self.down[row as usize].iter().any(|&ri| {
                 let rel = &self.relations[ri as usize];
                 rel.holds_for(m)
                     && rel.kind != RelKind::Total
-                    && rel.children.iter().all(|&c| {
-                        let rest = matches!(self.kinds[c as usize], RowKind::Rest(_));
-                        let bc = bound(c);
-                        (rest && bc.lo == 0 && bc.hi == 0)
-                            || self.zero_by_zeros(c, m, bound, depth - 1)
-                    })
+                    && rel.children.iter().all(|&c| exact_zero(c))
             })
     }
 
