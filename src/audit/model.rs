@@ -33,6 +33,10 @@ pub struct AuditView {
     pub facts: Option<Facts>,
     /// Rests a reader knows to be empty ([`View::empty_rest`]).
     pub empty: Vec<bool>,
+    /// Values read (rows of the `indicateurs` table and values restored from the layers),
+    /// and those of them not published.
+    pub values: u64,
+    pub unpublished: u64,
 }
 
 fn defs(p: Population) -> &'static [&'static IndicatorDef] {
@@ -157,6 +161,8 @@ impl AuditView {
             totals: p.totals,
             facts: Some(facts),
             empty: Vec::new(),
+            values: p.values.len() as u64,
+            unpublished: p.values.iter().filter(|v| !v.status.is_published()).count() as u64,
         };
         // rests known empty, once (bounds of rests are asked for every measure of every group)
         let dw = Measure::Dwellings as usize;

@@ -405,7 +405,7 @@ pub(super) fn stage(
 }
 
 /// French comments of the PostGIS tables: layers and the long table.
-fn table_comments(layers: &[Layer]) -> Vec<TableComments> {
+pub(super) fn table_comments(layers: &[Layer]) -> Vec<TableComments> {
     let mut out: Vec<TableComments> = layers
         .iter()
         .map(|l| TableComments {
@@ -442,7 +442,7 @@ pub(super) fn publish(
     mut publication: Publication,
     staged: Staged,
     cfg: &Config,
-    layers: &[Layer],
+    comments: &[TableComments],
     meta: &RunMetadata,
     report: &mut RunReport,
     timer: &mut Timer,
@@ -458,7 +458,7 @@ pub(super) fn publish(
             &pg_cfg.connection,
             &staging.join("opsgeo.gpkg"),
             &staged.tables,
-            &table_comments(layers),
+            comments,
             &metadata,
             // starts with "opsgeo ": how later runs recognise the schema as theirs
             &format!(

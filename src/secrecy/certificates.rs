@@ -26,7 +26,7 @@ pub struct Certificates {
     /// True measures of every row of the view.
     pub truth: Vec<Measures>,
     /// The changes, each a list of (node, change) over which every relation balances.
-    pub deltas: Vec<Vec<(Node, i32)>>,
+    pub deltas: Tables,
 }
 
 impl Certificates {
@@ -36,5 +36,54 @@ impl Certificates {
 
     pub fn is_empty(&self) -> bool {
         self.deltas.is_empty()
+    }
+}
+
+/// A list of alternative tables, each a list of (node, change), stored end to end: millions of
+/// short tables at 300,000 dwellings, one allocation rather than one per table (a vector per
+/// table cost 40 bytes more each, ≈ 120 MB at 300,000 dwellings).
+///
+/// ```
+/// use opsgeo::secrecy::Tables;
+/// let mut t = Tables::default();
+/// let first = t.push(&[((0, 1), 1), ((3, 1), -1)]);
+/// t.push(&[((2, 0), 2)]);
+/// assert_eq!(t.len(), 2);
+/// assert_eq!(t.get(first), &[((0, 1), 1), ((3, 1), -1)]);
+/// assert_eq!(t.iter().map(|d| d.len()).sum::<usize>(), 3);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    changes: Vec<(Node, i32)>,
+    /// Where each table ends in `changes`.
+    ends: Vec<u32>,
+}
+
+impl Tables {
+    /// Appends a table and returns its index.
+    pub fn push(&mut self, delta: &[(Node, i32)]) -> u32 {
+        self.changes.extend_from_slice(delta);
+        self.ends.push(self.changes.len() as u32);
+        self.ends.len() as u32 - 1
+    }
+
+    /// Table `i`.
+    pub fn get(&self, i: u32) -> &[(Node, i32)] {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.changes[start..self.ends[i] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The tables in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[(Node, i32)]> + '_ {
+        (0..self.ends.len() as u32).map(|i| self.get(i))
     }
 }

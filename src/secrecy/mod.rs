@@ -27,7 +27,7 @@ use crate::config::SecrecySection;
 use crate::indicators::{self, IndicatorDef};
 use crate::model::{Population, Scale, Split};
 
-pub use certificates::Certificates;
+pub use certificates::{Certificates, Tables};
 pub use keys::{SecondaryInput, UnitCodes};
 pub use primary::protect_cell;
 pub use protect::reinforce::Determined;

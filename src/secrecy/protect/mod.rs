@@ -44,7 +44,7 @@ use std::time::Instant;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::certificates::Certificates;
+use super::certificates::{Certificates, Tables};
 use super::keys::{key_map, unit_code, SecondaryInput};
 use super::reader::disclosure::{numerator_step, told_by_ensemble};
 use super::reader::{Facts, RowKey, View};
@@ -229,7 +229,7 @@ pub fn suppress(
     let mut st = state_of(aggs, input, tables, params);
     let mut report = SecondaryReport::default();
     let mut cover = Cover::default();
-    let mut deltas: Vec<Vec<(Node, i32)>> = Vec::new();
+    let mut deltas = Tables::default();
     // last alternative table through each layer row
     let mut last: Vec<Option<u32>> = vec![None; st.view.n_layer];
     // a table raising each (row, measure), for the other children of that row
@@ -256,10 +256,10 @@ pub fn suppress(
             let by_parent = || {
                 let p = structure_parent(&st.view, need.node.0)?;
                 let id = *via.get(&(p, need.node.1))?;
-                through_parent(&st, &deltas[id as usize], need.node, need.q)
+                through_parent(&st, deltas.get(id), need.node, need.q)
             };
             let plan = last[row]
-                .and_then(|i| replay(&st, &deltas[i as usize], need))
+                .and_then(|i| replay(&st, deltas.get(i), need))
                 .or_else(by_parent)
                 .map(|d| Plan {
                     delta: d,
@@ -302,7 +302,7 @@ pub fn suppress(
                     }
                 }
             }
-            deltas.push(delta);
+            deltas.push(&delta);
             progress = true;
         }
         report.non_protegees = failed.len() as u64;
