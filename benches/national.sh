@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Mesure du profil national (hors CI) : génère 10 %, 30 % et 100 % du profil « france »
+# Mesure de la croissance (hors CI) : génère 10 %, 30 % et 100 % du profil « france »
 # (opsgeo-synth --profil france --dwellings N), lance opsgeo run sur chacun et affiche, par
 # taille, la durée de chaque étape (lignes « étape terminée etape=… secondes=… » du journal),
 # le pic de mémoire (RSS) du traitement entier et, à ± 1 s près, le pic atteint à la fin de
 # chaque étape (VmHWM relevé chaque seconde).
 #
 # Usage : benches/national.sh [--sizes "10 30 100"] [--timeout SECONDES] [--seed S]
-#                             [--dir DOSSIER] [--keep]
+#                             [--dir DOSSIER] [--keep] [--profil metropole]
+#   --profil metropole : le profil métropole (12 communes) à la place du profil national ;
+#               --sizes donne alors des nombres de logements (défaut « 100000 300000 1000000 »).
 #   --timeout : durée maximale d'un traitement (défaut 1800 s) ; au-delà il est arrêté et le
 #               script dit quelle étape était en cours.
 #   --dir     : dossier de travail (défaut /tmp/opsgeo_national) ; --keep garde les jeux.
@@ -14,7 +16,8 @@
 # $CARGO_TARGET_DIR/release/opsgeo).
 set -euo pipefail
 
-SIZES="10 30 100"
+SIZES=""
+PROFILE=france
 TIMEOUT=1800
 SEED=2022
 WORK=/tmp/opsgeo_national
@@ -26,9 +29,16 @@ while [ $# -gt 0 ]; do
         --seed) SEED="$2"; shift 2 ;;
         --dir) WORK="$2"; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --profil) PROFILE="$2"; shift 2 ;;
         *) echo "option inconnue : $1" >&2; exit 2 ;;
     esac
 done
+
+case "$PROFILE" in
+    france) SIZES="${SIZES:-10 30 100}" ;;
+    metropole) SIZES="${SIZES:-100000 300000 1000000}" ;;
+    *) echo "profil inconnu : $PROFILE (france ou metropole)" >&2; exit 2 ;;
+esac
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 if [ -z "${OPSGEO:-}" ]; then
@@ -49,12 +59,18 @@ rss_of() { awk -F': ' '/Maximum resident set size/ {printf "%.2f", $2 / 1048576}
 wall_of() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$1"; }
 
 for pct in $SIZES; do
-    n=$((NATIONAL * pct / 100))
-    dir="$WORK/france_${pct}"
+    if [ "$PROFILE" = france ]; then
+        n=$((NATIONAL * pct / 100))
+        echo
+        echo "=== ${pct} % du profil national : $n logements ==="
+    else
+        n=$pct
+        echo
+        echo "=== profil métropole : $n logements ==="
+    fi
+    dir="$WORK/${PROFILE}_${pct}"
     rm -rf "$dir"
-    echo
-    echo "=== ${pct} % du profil national : $n logements ==="
-    /usr/bin/time -v -o "$WORK/synth_${pct}.time" "${OPSGEO}-synth" --profil france \
+    /usr/bin/time -v -o "$WORK/synth_${pct}.time" "${OPSGEO}-synth" --profil "$PROFILE" \
         --dwellings "$n" --seed "$SEED" --out "$dir" > "$WORK/synth_${pct}.out"
     cat "$WORK/synth_${pct}.out"
     echo "génération : $(wall_of "$WORK/synth_${pct}.time"), pic $(rss_of "$WORK/synth_${pct}.time") Gio, $(du -sh "$dir" | cut -f1) écrits"

@@ -235,6 +235,25 @@ fn a_rounded_zero_of_the_region_closed_by_commune_zeros_keeps_the_publication() 
     }
 }
 
+/// Regression (7,000 dwellings, seed 8): the repair after the audit hid, in every relation of
+/// each value found determined, its cheapest known partner, which in some relations was a
+/// région, département or EPCI value: 36 of them went (a six-share distribution in each
+/// « récents » row, whole and hors-QPV, U 0.912) although the finer partners hidden in the
+/// other relations were enough. Now a value found determined for the first time hides such
+/// partners only when it has no finer one.
+#[test]
+fn a_repair_hides_finer_partners_before_the_region() {
+    let (_tmp, st, gpkg) = synth_and_run(7000, 8);
+    assert_region_published(&st);
+    attack(
+        "zone_sums.py",
+        &gpkg,
+        "recents",
+        "7 000 logements, seed 8",
+        true,
+    );
+}
+
 /// Fails when a région value is `secret_secondaire` (or the file has no région row).
 fn assert_region_published(st: &BTreeMap<String, String>) {
     assert!(st.keys().any(|k| k.starts_with("region|")));

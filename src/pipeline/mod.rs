@@ -819,6 +819,8 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     // write, check and audit; when the audit finds values determined, their partners are
     // hidden and everything is written again (at most REPAIR_ROUNDS times)
     let mut repairs = 0;
+    // the values the audits of earlier rounds found determined
+    let mut earlier: Vec<secrecy::Determined> = Vec::new();
     let (comments, staged) = loop {
         let layers = emit::layers::build_layers(&published, &layer_input);
         let tidy = crate::layout::tidy::tidy_rows(&layers);
@@ -886,7 +888,9 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
                 &mut published,
                 &cfg.secrecy,
                 &found,
+                &earlier,
             );
+            earlier.extend(found.iter().cloned());
             if hidden == 0 {
                 // nothing left to hide around them: another round would find the same
                 warn!(

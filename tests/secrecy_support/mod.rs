@@ -326,6 +326,7 @@ impl World {
         // as `opsgeo run`: values the audit finds determined get their partners hidden, the
         // search protects those in turn, and the audit runs again (8 rounds at most)
         let mut rounds = 0;
+        let mut earlier: Vec<secrecy::Determined> = Vec::new();
         let (layers, published, audit) = loop {
             let layers = build_layers(
                 &tables,
@@ -377,7 +378,8 @@ impl World {
                 .iter()
                 .filter_map(audit::Finding::determined)
                 .collect();
-            secrecy::protect::reinforce(&aggs, &sec_input, &mut tables, &params, &found);
+            secrecy::protect::reinforce(&aggs, &sec_input, &mut tables, &params, &found, &earlier);
+            earlier.extend(found);
             let (_, proofs) = secrecy::protect::suppress(&aggs, &sec_input, &mut tables, &params);
             certificates = Some(proofs);
         };

@@ -183,9 +183,10 @@ pub fn reinforce(
     tables: &mut [PublishedTable],
     params: &SecrecySection,
     found: &[reinforce::Determined],
+    earlier: &[reinforce::Determined],
 ) -> u64 {
     let mut st = state_of(aggs, input, tables, params);
-    reinforce::reinforce(&mut st, found)
+    reinforce::reinforce(&mut st, found, earlier)
 }
 
 /// The search state over `tables`: the reader's view of every row, with the true measures.

@@ -7,22 +7,28 @@
 //! zero, so that the value can rise) — for a share or a mean, of its numerator, and of its
 //! denominator unless the row publishes it — then writes and audits again. Hiding more never makes an
 //! alternative table of the search invalid, so the proofs already made stay valid.
+//!
+//! EPCI, département and région values go last: the first time a value is found determined,
+//! nothing is hidden in a relation whose cheapest known member is one of them as long as a
+//! finer partner is hidden in another relation of the same value. A value found again in a
+//! later round (the finer partners were not enough) hides its partners in every relation.
 
 use super::state::{weight, Mask, Node, State};
-use crate::model::Split;
+use crate::model::{Scale, Split};
 use crate::secrecy::reader::RowKey;
 
 /// A value the audit found determined: its row and its field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Determined {
     pub key: RowKey,
     pub field: String,
 }
 
-/// Hides the partners of each determined value (see the module); returns the number of
-/// values hidden.
-pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
+/// Hides the partners of each determined value (see the module), `earlier` holding the values
+/// found by the audits of earlier rounds; returns the number of values hidden.
+pub fn reinforce(st: &mut State<'_>, found: &[Determined], earlier: &[Determined]) -> u64 {
     st.ceiling = u64::MAX;
+    let earlier: std::collections::HashSet<&Determined> = earlier.iter().collect();
     let mut hidden = 0;
     for f in found {
         let Some(&row) = st.view.index.get(&f.key) else {
@@ -40,8 +46,11 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
                 nodes.push(den);
             }
         }
-        for node in nodes {
-            for (r, mask) in partners(st, node) {
+        let found: Vec<(bool, Vec<(u32, Mask)>)> =
+            nodes.into_iter().flat_map(|n| partners(st, n)).collect();
+        let fine = !earlier.contains(f) && found.iter().any(|(coarse, _)| !coarse);
+        for (_, masks) in found.into_iter().filter(|(coarse, _)| !fine || !coarse) {
+            for (r, mask) in masks {
                 hidden += st.hide(r, mask);
             }
         }
@@ -55,8 +64,8 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined]) -> u64 {
 type Rank<'a> = (bool, u64, bool, u64, &'a str);
 
 /// The cheapest known member of each relation holding `node`'s row, with what hiding its
-/// measure takes.
-fn partners(st: &State<'_>, node: Node) -> Vec<(u32, Mask)> {
+/// measure takes, and whether it is an EPCI, département or région value.
+fn partners(st: &State<'_>, node: Node) -> Vec<(bool, Vec<(u32, Mask)>)> {
     let (row, m) = node;
     let zero = st.t(node) == 0;
     let v = &st.view;
@@ -89,8 +98,8 @@ fn partners(st: &State<'_>, node: Node) -> Vec<(u32, Mask)> {
                 best = Some((rank, mask));
             }
         }
-        if let Some((_, mask)) = best {
-            out.extend(mask);
+        if let Some((rank, mask)) = best {
+            out.push((rank.1 >= weight(Scale::Epci), mask));
         }
     }
     out
