@@ -11,7 +11,10 @@
 //! EPCI, département and région values go last: the first time a value is found determined,
 //! nothing is hidden in a relation whose cheapest known member is one of them as long as a
 //! finer partner is hidden in another relation of the same value. A value found again in a
-//! later round (the finer partners were not enough) hides its partners in every relation.
+//! later round (the finer partners were not enough) hides its partners in every relation. A
+//! coarse value hidden in a round (for a value no finer partner protects) is protected by coarse
+//! partners only: the coarse partners left aside in that round that share one of its relations
+//! are hidden too.
 
 use super::state::{weight, Mask, Node, State};
 use crate::model::{Scale, Split};
@@ -30,32 +33,68 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined], earlier: &[Determined
     st.ceiling = u64::MAX;
     let earlier: std::collections::HashSet<&Determined> = earlier.iter().collect();
     let mut hidden = 0;
+    // coarse partners left aside, and the coarse rows hidden in this round
+    let mut spared: Vec<(u32, Mask)> = Vec::new();
+    let mut coarse_hidden: Vec<u32> = Vec::new();
     for f in found {
-        let Some(&row) = st.view.index.get(&f.key) else {
-            continue;
-        };
-        let (defs, _) = st.cells(row);
-        let Some(d) = defs.iter().find(|d| d.field == f.field).copied() else {
-            continue;
-        };
-        let mut nodes = vec![st.node_in(row, d.numerator as u8)];
-        // a denominator the row publishes stays known whatever its partners: hiding them (for
-        // dwellings, the base of every distribution) would take values and protect nothing
-        if let Some(den) = d.denominator.map(|den| st.node_in(row, den as u8)) {
-            if !st.known_exactly(den) {
-                nodes.push(den);
-            }
-        }
-        let found: Vec<(bool, Vec<(u32, Mask)>)> =
-            nodes.into_iter().flat_map(|n| partners(st, n)).collect();
+        let found: Vec<(bool, Vec<(u32, Mask)>)> = nodes_of(st, f)
+            .into_iter()
+            .flat_map(|n| partners(st, n))
+            .collect();
         let fine = !earlier.contains(f) && found.iter().any(|(coarse, _)| !coarse);
-        for (_, masks) in found.into_iter().filter(|(coarse, _)| !fine || !coarse) {
+        for (coarse, masks) in found {
+            if fine && coarse {
+                spared.extend(masks);
+                continue;
+            }
             for (r, mask) in masks {
+                if coarse {
+                    coarse_hidden.push(r);
+                }
                 hidden += st.hide(r, mask);
             }
         }
     }
+    // a coarse value hidden here is protected by coarse partners only: those left aside that
+    // share one of its relations go too
+    let rels_of = |st: &State<'_>, r: u32| -> Vec<u32> {
+        let v = &st.view;
+        v.up[r as usize]
+            .iter()
+            .chain(&v.down[r as usize])
+            .copied()
+            .collect()
+    };
+    let mut near: Vec<u32> = coarse_hidden.iter().flat_map(|&r| rels_of(st, r)).collect();
+    near.sort_unstable();
+    near.dedup();
+    for (r, mask) in spared {
+        if rels_of(st, r).iter().any(|x| near.binary_search(x).is_ok()) {
+            hidden += st.hide(r, mask);
+        }
+    }
     hidden
+}
+
+/// The nodes whose partners protect a determined value: its numerator, and its denominator
+/// unless the row publishes it (a denominator the row publishes stays known whatever its
+/// partners: hiding them — for dwellings, the base of every distribution — would take values
+/// and protect nothing). None for a value this publication does not have.
+fn nodes_of(st: &State<'_>, f: &Determined) -> Vec<Node> {
+    let Some(&row) = st.view.index.get(&f.key) else {
+        return Vec::new();
+    };
+    let (defs, _) = st.cells(row);
+    let Some(d) = defs.iter().find(|d| d.field == f.field).copied() else {
+        return Vec::new();
+    };
+    let mut nodes = vec![st.node_in(row, d.numerator as u8)];
+    if let Some(den) = d.denominator.map(|den| st.node_in(row, den as u8)) {
+        if !st.known_exactly(den) {
+            nodes.push(den);
+        }
+    }
+    nodes
 }
 
 /// How a partner is chosen, smallest first: whether its value cannot give way (a zero for a
