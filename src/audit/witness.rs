@@ -38,6 +38,11 @@ pub struct Witnesses<'a> {
     tables: Vec<u32>,
 }
 
+/// Position of a node (row, measure) in [`Witnesses::starts`].
+fn slot((row, m): (u32, u8)) -> usize {
+    row as usize * N_MEASURES + m as usize
+}
+
 /// Scratch space of [`Witnesses::moved`], one per measure task.
 #[derive(Default)]
 pub struct Scratch {
@@ -58,12 +63,11 @@ impl<'a> Witnesses<'a> {
         if cert.keys != view.keys || cert.kinds != view.kinds {
             return None;
         }
-        let index = |(row, m): (u32, u8)| row as usize * N_MEASURES + m as usize;
-        // counts, then where each node's list ends, then filled backwards to where it starts
+        // counts per node, then where each node's list starts, then the lists filled in order
         let mut starts: Vec<u32> = vec![0; view.len() * N_MEASURES + 1];
         for d in cert.deltas.iter() {
             for &(node, _) in d {
-                starts[index(node) + 1] += 1;
+                starts[slot(node) + 1] += 1;
             }
         }
         for i in 1..starts.len() {
@@ -73,7 +77,7 @@ impl<'a> Witnesses<'a> {
         let mut next = starts.clone();
         for (i, d) in cert.deltas.iter().enumerate() {
             for &(node, _) in d {
-                let at = &mut next[index(node)];
+                let at = &mut next[slot(node)];
                 tables[*at as usize] = i as u32;
                 *at += 1;
             }
@@ -86,8 +90,8 @@ impl<'a> Witnesses<'a> {
     }
 
     /// The tables recorded for a node.
-    fn tables_of(&self, (row, m): (u32, u8)) -> &[u32] {
-        let i = row as usize * N_MEASURES + m as usize;
+    fn tables_of(&self, node: (u32, u8)) -> &[u32] {
+        let i = slot(node);
         match (self.starts.get(i), self.starts.get(i + 1)) {
             (Some(&a), Some(&b)) => &self.tables[a as usize..b as usize],
             _ => &[],

@@ -37,12 +37,12 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined], earlier: &[Determined
     let mut spared: Vec<(u32, Mask)> = Vec::new();
     let mut coarse_hidden: Vec<u32> = Vec::new();
     for f in found {
-        let found: Vec<(bool, Vec<(u32, Mask)>)> = nodes_of(st, f)
+        let chosen: Vec<(bool, Vec<(u32, Mask)>)> = nodes_of(st, f)
             .into_iter()
             .flat_map(|n| partners(st, n))
             .collect();
-        let fine = !earlier.contains(f) && found.iter().any(|(coarse, _)| !coarse);
-        for (coarse, masks) in found {
+        let fine = !earlier.contains(f) && chosen.iter().any(|(coarse, _)| !coarse);
+        for (coarse, masks) in chosen {
             if fine && coarse {
                 spared.extend(masks);
                 continue;
@@ -57,23 +57,25 @@ pub fn reinforce(st: &mut State<'_>, found: &[Determined], earlier: &[Determined
     }
     // a coarse value hidden here is protected by coarse partners only: those left aside that
     // share one of its relations go too
-    let rels_of = |st: &State<'_>, r: u32| -> Vec<u32> {
-        let v = &st.view;
-        v.up[r as usize]
-            .iter()
-            .chain(&v.down[r as usize])
-            .copied()
-            .collect()
-    };
-    let mut near: Vec<u32> = coarse_hidden.iter().flat_map(|&r| rels_of(st, r)).collect();
-    near.sort_unstable();
-    near.dedup();
+    let near: std::collections::HashSet<u32> = coarse_hidden
+        .iter()
+        .flat_map(|&r| relations_of(st, r))
+        .collect();
     for (r, mask) in spared {
-        if rels_of(st, r).iter().any(|x| near.binary_search(x).is_ok()) {
+        if relations_of(st, r).any(|ri| near.contains(&ri)) {
             hidden += st.hide(r, mask);
         }
     }
     hidden
+}
+
+/// The relations holding `row`, as parent or as child.
+fn relations_of<'s>(st: &'s State<'_>, row: u32) -> impl Iterator<Item = u32> + 's {
+    let v = &st.view;
+    v.up[row as usize]
+        .iter()
+        .chain(&v.down[row as usize])
+        .copied()
 }
 
 /// The nodes whose partners protect a determined value: its numerator, and its denominator
@@ -109,8 +111,7 @@ fn partners(st: &State<'_>, node: Node) -> Vec<(bool, Vec<(u32, Mask)>)> {
     let zero = st.t(node) == 0;
     let v = &st.view;
     let mut out = Vec::new();
-    let rels = v.up[row as usize].iter().chain(&v.down[row as usize]);
-    for &ri in rels {
+    for ri in relations_of(st, row) {
         let rel = &v.relations[ri as usize];
         if !rel.holds_for(m as usize) {
             continue;
