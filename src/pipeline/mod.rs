@@ -788,7 +788,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         tables: mut published,
         report: secrecy_report,
         mut certificates,
-    } = secrecy::apply(&aggs, &secrecy_input, &cfg.secrecy);
+    } = secrecy::apply(&aggs, &secrecy_input, &cfg.secrecy, true);
     report.secrecy = secrecy_report;
     timer.lap("secret", "écriture des couches");
 
@@ -875,6 +875,24 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         let repairable = !audit.passed()
             && audit.regles_primaires_enfreintes.is_empty()
             && audit.groupes_incoherents == 0;
+        if repairable && report.secrecy.secondaire.paires {
+            // shares hidden in pairs left values the search did not foresee determined: the
+            // search starts again with whole distributions, and goes on as always
+            warn!(
+                determinees = audit.valeurs_determinees.len(),
+                "audit du secret : valeurs déterminées après le masquage de parts par paires, la recherche reprend par distributions entières"
+            );
+            let outcome = secrecy::apply(&aggs, &secrecy_input, &cfg.secrecy, false);
+            published = outcome.tables;
+            certificates = outcome.certificates;
+            let first = report.secrecy.secondaire.secondes;
+            report.secrecy = outcome.report;
+            report.secrecy.secondaire.secondes += first;
+            report.outputs.clear();
+            report.fgb_rows_without_geometry.clear();
+            publication.reset_staging()?;
+            continue;
+        }
         if repairable && repairs < REPAIR_ROUNDS {
             repairs += 1;
             let found: Vec<secrecy::Determined> = audit
@@ -906,8 +924,13 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
                 "audit du secret : valeurs déterminées, leurs partenaires sont masqués et les couches réécrites"
             );
             // the new hidden values are protected in turn
-            let (mut secondary, proofs) =
-                secrecy::protect::suppress(&aggs, &secrecy_input, &mut published, &cfg.secrecy);
+            let (mut secondary, proofs) = secrecy::protect::suppress(
+                &aggs,
+                &secrecy_input,
+                &mut published,
+                &cfg.secrecy,
+                false,
+            );
             certificates = proofs;
             let before = &report.secrecy.secondaire;
             secondary.reprises = repairs;

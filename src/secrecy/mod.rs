@@ -150,6 +150,10 @@ pub struct SecondaryReport {
     pub reprises: u32,
     /// Values hidden in those rounds.
     pub masquees_apres_audit: u64,
+    /// Shares of commune and IRIS rows hidden in pairs ([`protect`], paired tables), unless
+    /// the audit of the first publication found values determined: the search then started
+    /// again with whole distributions.
+    pub paires: bool,
     pub secondes: f64,
 }
 
@@ -279,7 +283,14 @@ pub struct Outcome {
 }
 
 /// Applies the primary rules, then the secondary suppression over all tables together.
-pub fn apply(aggs: &Aggregates, input: &SecondaryInput<'_>, params: &SecrecySection) -> Outcome {
+/// With `pairs`, a share of a commune or IRIS row may be hidden with one other share of its
+/// distribution rather than the whole distribution (see [`protect`]).
+pub fn apply(
+    aggs: &Aggregates,
+    input: &SecondaryInput<'_>,
+    params: &SecrecySection,
+    pairs: bool,
+) -> Outcome {
     let mut tables = apply_primary(aggs, params);
     // rows in the order of their codes: the search, the layers and the audit then never depend
     // on the order of the input files
@@ -300,7 +311,7 @@ pub fn apply(aggs: &Aggregates, input: &SecondaryInput<'_>, params: &SecrecySect
         t.units = units;
         t.cells = cells;
     }
-    let (secondary, certificates) = protect::suppress(aggs, input, &mut tables, params);
+    let (secondary, certificates) = protect::suppress(aggs, input, &mut tables, params, pairs);
     let report = SecrecyReport::tally(&tables, secondary);
     Outcome {
         tables,

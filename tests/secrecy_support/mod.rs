@@ -315,8 +315,8 @@ impl World {
             data: &input,
             codes: &codes,
         };
-        let (mut tables, report, mut certificates) = if secondary {
-            let o = secrecy::apply(&aggs, &sec_input, &params);
+        let (mut tables, mut report, mut certificates) = if secondary {
+            let o = secrecy::apply(&aggs, &sec_input, &params, true);
             (o.tables, o.report, Some(o.certificates))
         } else {
             let t = secrecy::apply_primary(&aggs, &params);
@@ -372,6 +372,12 @@ impl World {
             if !repairable || rounds == 8 {
                 break (layers, published, audit);
             }
+            if report.secondaire.paires {
+                // as `opsgeo run`: the search starts again with whole distributions
+                let o = secrecy::apply(&aggs, &sec_input, &params, false);
+                (tables, report, certificates) = (o.tables, o.report, Some(o.certificates));
+                continue;
+            }
             rounds += 1;
             let found: Vec<secrecy::Determined> = audit
                 .valeurs_determinees
@@ -380,7 +386,8 @@ impl World {
                 .collect();
             secrecy::protect::reinforce(&aggs, &sec_input, &mut tables, &params, &found, &earlier);
             earlier.extend(found);
-            let (_, proofs) = secrecy::protect::suppress(&aggs, &sec_input, &mut tables, &params);
+            let (_, proofs) =
+                secrecy::protect::suppress(&aggs, &sec_input, &mut tables, &params, false);
             certificates = Some(proofs);
         };
         Outcome {

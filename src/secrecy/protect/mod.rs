@@ -21,7 +21,9 @@
 //! unknown whenever it can, and otherwise a member whose values must then be hidden — the
 //! cheapest: cages before bâtiments, bâtiments before programmes, then IRIS, QVA and QPV,
 //! communes last, the smallest row at equal scale (costs in [`state::weight`]); a whole
-//! distribution goes at once, never a single share. A hidden value becomes a value to protect
+//! distribution goes at once, never a single share — but in commune and IRIS rows, where a
+//! share may go with one other share of its distribution, the table moving them the opposite
+//! way ([`pairs`]), when that costs less. A hidden value becomes a value to protect
 //! in turn (the table found usually protects it already). An alternative table stays valid as
 //! more values are hidden, so the rounds stop when every value to protect has one.
 //!
@@ -36,6 +38,7 @@
 //! or the number of threads.
 
 mod dfs;
+mod pairs;
 mod plan;
 pub mod reinforce;
 pub mod state;
@@ -53,17 +56,22 @@ use crate::aggregate::Aggregates;
 use crate::config::SecrecySection;
 use crate::indicators::{Kind, Measures};
 use dfs::Dfs;
+use pairs::paired;
 use plan::{sibling, structure_parent, through_parent, valid, Plan};
 use state::{Node, State};
 
 /// What protecting one node requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Need {
-    node: Node,
+pub(super) struct Need {
+    pub(super) node: Node,
     /// It must rise (a zero not implied by a published zero).
-    up: bool,
+    pub(super) up: bool,
     /// By at least this much.
-    q: i32,
+    pub(super) q: i32,
+    /// For a share of a commune or IRIS row whose base the reader does not know: that base.
+    /// Only a [`paired`] table (which keeps the base) protects the share by its numerator;
+    /// without one, the base moves instead.
+    pub(super) base: Option<Node>,
 }
 
 /// Largest change seen at each node, upwards and downwards.
@@ -90,7 +98,9 @@ impl Cover {
 }
 
 /// The nodes the unpublished values of layer row `row` need moved.
-fn needs_of(st: &State<'_>, row: u32, scratch: &mut Vec<u32>, out: &mut Vec<Need>) {
+/// With `pairs`, a share of a commune or IRIS row over a base the reader does not know asks
+/// for its numerator to move ([`Need::base`]).
+fn needs_of(st: &State<'_>, row: u32, pairs: bool, scratch: &mut Vec<u32>, out: &mut Vec<Need>) {
     let (defs, cells) = st.cells(row);
     let ensemble = st.view.ensemble_of[row as usize].map(|e| st.cells(e));
     let start = out.len();
@@ -111,6 +121,7 @@ fn needs_of(st: &State<'_>, row: u32, scratch: &mut Vec<u32>, out: &mut Vec<Need
                 node: num,
                 up: true,
                 q: 1,
+                base: None,
             }
         } else {
             match (d.kind, d.denominator) {
@@ -118,20 +129,30 @@ fn needs_of(st: &State<'_>, row: u32, scratch: &mut Vec<u32>, out: &mut Vec<Need
                     node: num,
                     up: false,
                     q: 1,
+                    base: None,
                 },
                 (_, Some(den)) => {
                     let den: Node = st.node_in(row, den as u8);
-                    if st.bound(den).exact() {
+                    // a share of a commune or IRIS row may move with another share of its
+                    // distribution over its base, known or not ([`paired`])
+                    let pairs = pairs
+                        && d.kind == Kind::Share
+                        && d.group.is_some()
+                        && state::pairable(st.scale(row));
+                    let known = st.bound(den).exact();
+                    if pairs || known {
                         Need {
                             node: num,
                             up: false,
                             q: numerator_step(d, st.t(den)) as i32,
+                            base: (!known).then_some(den),
                         }
                     } else {
                         Need {
                             node: den,
                             up: false,
                             q: 1,
+                            base: None,
                         }
                     }
                 }
@@ -173,6 +194,28 @@ fn replay(st: &State<'_>, shape: &[(Node, i32)], need: &Need) -> Option<Vec<(Nod
         }
     }
     None
+}
+
+/// The cheapest table through `need` that may hide values: the depth-first search, and the
+/// swap with a sibling whose values go.
+fn search(st: &State<'_>, need: &Need) -> Option<Plan> {
+    let searched = Dfs::solve(st, need.node, need.q).or_else(|| {
+        (!need.up)
+            .then(|| Dfs::solve(st, need.node, -need.q))
+            .flatten()
+    });
+    if searched.as_ref().is_some_and(|p| p.cost == 0) {
+        return searched;
+    }
+    let greedy = [need.q, -need.q]
+        .into_iter()
+        .filter(|&c| c > 0 || !need.up)
+        .filter_map(|c| sibling(st, need.node, c, true))
+        .min_by_key(|p| p.cost);
+    match (searched, greedy) {
+        (Some(a), Some(b)) => Some(if b.cost < a.cost { b } else { a }),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Hides partners of the values the audit found determined (see [`reinforce`]); returns the
@@ -219,16 +262,20 @@ fn state_of<'t>(
 }
 
 /// Runs the secondary suppression over `tables` (primary statuses set) and returns its report
-/// and the alternative tables found.
+/// and the alternative tables found; with `pairs`, [`pairs::paired`] tables are looked for.
 pub fn suppress(
     aggs: &Aggregates,
     input: &SecondaryInput<'_>,
     tables: &mut [PublishedTable],
     params: &SecrecySection,
+    pairs: bool,
 ) -> (SecondaryReport, Certificates) {
     let start = Instant::now();
     let mut st = state_of(aggs, input, tables, params);
-    let mut report = SecondaryReport::default();
+    let mut report = SecondaryReport {
+        paires: pairs,
+        ..SecondaryReport::default()
+    };
     let mut cover = Cover::default();
     let mut deltas = Tables::default();
     // last alternative table through each layer row
@@ -243,7 +290,7 @@ pub fn suppress(
         report.tours += 1;
         needs.clear();
         for row in 0..st.view.n_layer as u32 {
-            needs_of(&st, row, &mut scratch, &mut needs);
+            needs_of(&st, row, pairs, &mut scratch, &mut needs);
         }
         needs.retain(|n| !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2));
         report.besoins += needs.len() as u64;
@@ -252,40 +299,58 @@ pub fn suppress(
             if cover.satisfies(need) {
                 continue;
             }
-            let row = need.node.0 as usize;
             st.ceiling = state::search_ceiling(st.scale(need.node.0));
+            // a share over a base the reader does not know: a paired table, else its base moves
+            let (need, paired_plan) = match need.base {
+                Some(base) => match paired(&mut st, need) {
+                    Some(p) => (*need, Some(p)),
+                    None => {
+                        let n = Need {
+                            node: base,
+                            up: false,
+                            q: 1,
+                            base: None,
+                        };
+                        if cover.satisfies(&n) {
+                            continue;
+                        }
+                        (n, None)
+                    }
+                },
+                None => (*need, None),
+            };
+            let need = &need;
+            let row = need.node.0 as usize;
             let by_parent = || {
                 let p = structure_parent(&st.view, need.node.0)?;
                 let id = *via.get(&(p, need.node.1))?;
                 through_parent(&st, deltas.get(id), need.node, need.q)
             };
-            let plan = last[row]
-                .and_then(|i| replay(&st, deltas.get(i), need))
-                .or_else(by_parent)
-                .map(|d| Plan {
-                    delta: d,
-                    ..Plan::default()
-                })
-                .or_else(|| free_sibling(&st, need))
-                .or_else(|| {
-                    let searched = Dfs::solve(&st, need.node, need.q).or_else(|| {
-                        (!need.up)
-                            .then(|| Dfs::solve(&st, need.node, -need.q))
-                            .flatten()
-                    });
-                    if searched.as_ref().is_some_and(|p| p.cost == 0) {
-                        return searched;
-                    }
-                    let greedy = [need.q, -need.q]
-                        .into_iter()
-                        .filter(|&c| c > 0 || !need.up)
-                        .filter_map(|c| sibling(&st, need.node, c, true))
-                        .min_by_key(|p| p.cost);
-                    match (searched, greedy) {
+            let plan = paired_plan.or_else(|| {
+                last[row]
+                    .and_then(|i| replay(&st, deltas.get(i), need))
+                    .or_else(by_parent)
+                    .map(|d| Plan {
+                        delta: d,
+                        ..Plan::default()
+                    })
+                    .or_else(|| free_sibling(&st, need))
+            });
+            let plan = match plan {
+                Some(p) => Some(p),
+                None => {
+                    let found = search(&st, need);
+                    let pair = if !pairs || found.as_ref().is_some_and(|p| p.cost == 0) {
+                        None
+                    } else {
+                        paired(&mut st, need)
+                    };
+                    match (found, pair) {
                         (Some(a), Some(b)) => Some(if b.cost < a.cost { b } else { a }),
                         (a, b) => a.or(b),
                     }
-                });
+                }
+            };
             let Some(Plan { delta, hides, .. }) = plan else {
                 *failed.entry(need.node).or_default() += 1;
                 continue;

@@ -34,6 +34,12 @@ pub fn weight(scale: Scale) -> u64 {
 /// Cost of leaving a total of the manifest out (it shows on no map).
 const TOTAL_COST: u64 = 1;
 
+/// The scales whose rows may hide a share without its distribution, with a paired table: those
+/// whose distributions the audit checks sum by sum ([`crate::audit`], `sums`).
+pub fn pairable(scale: Scale) -> bool {
+    matches!(scale, Scale::Commune | Scale::Iris)
+}
+
 /// The ceiling of [`State::ceiling`] for a value at `scale` during the search.
 pub fn search_ceiling(scale: Scale) -> u64 {
     weight(scale)
@@ -61,6 +67,10 @@ pub struct State<'t> {
     /// cannot protect so is left to the audit —, any scale once the audit found values
     /// determined (see [`super::reinforce`]).
     pub ceiling: u64,
+    /// Whether a share of a commune or IRIS row goes alone, its distribution staying published
+    /// ([`Self::hide_mask`]): only while a paired table is looked for (see
+    /// [`super::paired`]), whose other share of the same distribution moves the other way.
+    pub pairs: bool,
     /// Relations with more than [`WIDE_RELATION`] members, by relation: their members that
     /// are not layer rows with the parent, then their layer children smallest first (dwellings,
     /// then row), for the search to look at the few smallest only.
@@ -139,6 +149,7 @@ impl<'t> State<'t> {
             known: Vec::new(),
             empty: Vec::new(),
             ceiling: u64::MAX,
+            pairs: false,
             wide: HashMap::default(),
             bounds: Vec::new(),
             hide_masks: Vec::new(),
@@ -308,12 +319,17 @@ impl<'t> State<'t> {
     /// The published values that tell a reader something about a node, with the whole
     /// distributions they belong to (a share is never hidden alone: the others of its
     /// distribution would give it back), by row; a published total of the manifest: `1`.
+    /// With [`Self::pairs`], a share of a commune or IRIS row goes alone.
     pub fn hide_mask(&self, node: Node) -> Vec<(u32, Mask)> {
         let mut out = Vec::new();
         for (row, m) in self.faces(node).into_iter().flatten() {
             match self.view.kinds[row as usize] {
                 RowKind::Layer => {
-                    let mask = self.hide_masks[row as usize * N_MEASURES + m];
+                    let mask = if self.pairs && pairable(self.scale(row)) {
+                        self.row_share_mask(row, m)
+                    } else {
+                        self.hide_masks[row as usize * N_MEASURES + m]
+                    };
                     if mask != 0 {
                         if weight(self.scale(row)) > self.ceiling {
                             return Vec::new();
@@ -329,21 +345,34 @@ impl<'t> State<'t> {
     }
 
     fn row_hide_mask(&self, row: u32, c: usize) -> Mask {
+        self.row_mask(row, c, false)
+    }
+
+    /// [`Self::row_hide_mask`], a share whose numerator is `c` going alone.
+    fn row_share_mask(&self, row: u32, c: usize) -> Mask {
+        self.row_mask(row, c, true)
+    }
+
+    /// The published values of `row` that give measure `c`, with their distributions (but for
+    /// a share whose numerator is `c`, with `alone`).
+    fn row_mask(&self, row: u32, c: usize, alone: bool) -> Mask {
         let pop = self.pop(row);
         let (defs, cells) = self.cells(row);
         let mut groups: Vec<&str> = Vec::new();
-        for (d, cell) in defs.iter().zip(cells) {
+        let mut mask = 0;
+        for (k, (d, cell)) in defs.iter().zip(cells).enumerate() {
             if !cell.status.is_published() {
                 continue;
             }
             let base = alias(pop, d.base as usize) == c;
             let num = alias(pop, d.numerator as usize) == c
                 && (d.kind == Kind::Count || d.denominator == Some(d.base));
-            if base || num {
+            if alone && num && !base && d.kind == Kind::Share {
+                mask |= 1 << k;
+            } else if base || num {
                 groups.push(d.group.unwrap_or(d.field));
             }
         }
-        let mut mask = 0;
         for (k, (d, cell)) in defs.iter().zip(cells).enumerate() {
             if cell.status.is_published() && groups.contains(&d.group.unwrap_or(d.field)) {
                 mask |= 1 << k;
