@@ -49,7 +49,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::certificates::{Certificates, Tables};
 use super::keys::{key_map, unit_code, SecondaryInput};
-use super::reader::disclosure::{numerator_step, told_by_ensemble};
+use super::reader::disclosure::{numerator_step, single_share, told_by_ensemble};
 use super::reader::{Facts, RowKey, View};
 use super::{PublishedTable, SecondaryReport};
 use crate::aggregate::Aggregates;
@@ -137,7 +137,7 @@ fn needs_of(st: &State<'_>, row: u32, pairs: bool, scratch: &mut Vec<u32>, out: 
                     // distribution over its base, known or not ([`paired`])
                     let pairs = pairs
                         && d.kind == Kind::Share
-                        && d.group.is_some()
+                        && !single_share(defs, k)
                         && state::pairable(st.scale(row));
                     let known = st.bound(den).exact();
                     if pairs || known {
@@ -158,7 +158,12 @@ fn needs_of(st: &State<'_>, row: u32, pairs: bool, scratch: &mut Vec<u32>, out: 
                 }
             }
         };
-        match out[start..].iter_mut().find(|n| n.node == need.node) {
+        // a share asking for its numerator over a hidden base is not a count of the same measure:
+        // its need may turn into its base's (see `suppress`)
+        match out[start..]
+            .iter_mut()
+            .find(|n| n.node == need.node && n.base == need.base)
+        {
             Some(n) => {
                 n.up |= need.up;
                 n.q = n.q.max(need.q);
@@ -196,6 +201,14 @@ fn replay(st: &State<'_>, shape: &[(Node, i32)], need: &Need) -> Option<Vec<(Nod
     None
 }
 
+/// The cheaper of two plans (the first on a tie).
+fn cheaper(a: Option<Plan>, b: Option<Plan>) -> Option<Plan> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.cost < a.cost { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The cheapest table through `need` that may hide values: the depth-first search, and the
 /// swap with a sibling whose values go.
 fn search(st: &State<'_>, need: &Need) -> Option<Plan> {
@@ -212,10 +225,7 @@ fn search(st: &State<'_>, need: &Need) -> Option<Plan> {
         .filter(|&c| c > 0 || !need.up)
         .filter_map(|c| sibling(st, need.node, c, true))
         .min_by_key(|p| p.cost);
-    match (searched, greedy) {
-        (Some(a), Some(b)) => Some(if b.cost < a.cost { b } else { a }),
-        (a, b) => a.or(b),
-    }
+    cheaper(searched, greedy)
 }
 
 /// Hides partners of the values the audit found determined (see [`reinforce`]); returns the
@@ -345,10 +355,7 @@ pub fn suppress(
                     } else {
                         paired(&mut st, need)
                     };
-                    match (found, pair) {
-                        (Some(a), Some(b)) => Some(if b.cost < a.cost { b } else { a }),
-                        (a, b) => a.or(b),
-                    }
+                    cheaper(found, pair)
                 }
             };
             let Some(Plan { delta, hides, .. }) = plan else {

@@ -79,7 +79,8 @@ pub struct State<'t> {
     /// stand (`N_MEASURES` per row, after [`alias`]): [`row_bounds`] read once per row and
     /// again when the row's values are hidden, not on every look of the search.
     bounds: Vec<Bound>,
-    /// The [`Self::row_hide_mask`] of every measure of every layer row, kept like `bounds`.
+    /// The [`Self::row_mask`] of every measure of every layer row (distributions whole), kept
+    /// like `bounds`.
     hide_masks: Vec<Mask>,
 }
 
@@ -177,7 +178,7 @@ impl<'t> State<'t> {
         let at = row as usize * N_MEASURES;
         self.bounds[at..at + N_MEASURES].copy_from_slice(&fresh);
         for m in 0..N_MEASURES {
-            self.hide_masks[at + m] = self.row_hide_mask(row, m);
+            self.hide_masks[at + m] = self.row_mask(row, m, false);
         }
     }
 
@@ -326,7 +327,7 @@ impl<'t> State<'t> {
             match self.view.kinds[row as usize] {
                 RowKind::Layer => {
                     let mask = if self.pairs && pairable(self.scale(row)) {
-                        self.row_share_mask(row, m)
+                        self.row_mask(row, m, true)
                     } else {
                         self.hide_masks[row as usize * N_MEASURES + m]
                     };
@@ -342,15 +343,6 @@ impl<'t> State<'t> {
             }
         }
         out
-    }
-
-    fn row_hide_mask(&self, row: u32, c: usize) -> Mask {
-        self.row_mask(row, c, false)
-    }
-
-    /// [`Self::row_hide_mask`], a share whose numerator is `c` going alone.
-    fn row_share_mask(&self, row: u32, c: usize) -> Mask {
-        self.row_mask(row, c, true)
     }
 
     /// The published values of `row` that give measure `c`, with their distributions (but for
