@@ -784,12 +784,9 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         data: &agg_input,
         codes: &codes,
     };
-    let secrecy::Outcome {
-        tables: mut published,
-        report: secrecy_report,
-        mut certificates,
-    } = secrecy::apply(&aggs, &secrecy_input, &cfg.secrecy, true);
-    report.secrecy = secrecy_report;
+    let (mut rounds, mut current) =
+        secrecy::rounds::Rounds::start(&aggs, &secrecy_input, &cfg.secrecy);
+    report.secrecy = current.report.clone();
     timer.lap("secret", "écriture des couches");
 
     let layer_input = emit::layers::LayerInput {
@@ -817,12 +814,9 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     report.metadata = manifest::MetadataReport::from(&meta);
 
     // write, check and audit; when the audit finds values determined, their partners are
-    // hidden and everything is written again (at most REPAIR_ROUNDS times)
-    let mut repairs = 0;
-    // the values the audits of earlier rounds found determined
-    let mut earlier: Vec<secrecy::Determined> = Vec::new();
+    // hidden and everything is written again (see `secrecy::rounds`)
     let (comments, staged) = loop {
-        let layers = emit::layers::build_layers(&published, &layer_input);
+        let layers = emit::layers::build_layers(&current.tables, &layer_input);
         let tidy = crate::layout::tidy::tidy_rows(&layers);
         report.layers = layers
             .iter()
@@ -857,7 +851,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             let audit = crate::audit::audit_file_with(
                 &staging.join("opsgeo.gpkg"),
                 &cfg.secrecy,
-                &certificates,
+                &current.certificates,
                 totals,
             );
             let digests = digests
@@ -872,86 +866,36 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             secondes = audit.secondes,
             "audit du secret"
         );
-        let repairable = !audit.passed()
-            && audit.regles_primaires_enfreintes.is_empty()
-            && audit.groupes_incoherents == 0;
-        if repairable && report.secrecy.secondaire.paires {
-            // shares hidden in pairs left values the search did not foresee determined: the
-            // search starts again with whole distributions, and goes on as always
-            warn!(
-                determinees = audit.valeurs_determinees.len(),
-                "audit du secret : valeurs déterminées après le masquage de parts par paires, la recherche reprend par distributions entières"
-            );
-            let outcome = secrecy::apply(&aggs, &secrecy_input, &cfg.secrecy, false);
-            published = outcome.tables;
-            certificates = outcome.certificates;
-            let first = report.secrecy.secondaire.secondes;
-            report.secrecy = outcome.report;
-            report.secrecy.secondaire.secondes += first;
-            report.outputs.clear();
-            report.fgb_rows_without_geometry.clear();
-            publication.reset_staging()?;
-            continue;
-        }
-        if repairable && repairs < REPAIR_ROUNDS {
-            repairs += 1;
-            let found: Vec<secrecy::Determined> = audit
-                .valeurs_determinees
-                .iter()
-                .filter_map(crate::audit::Finding::determined)
-                .collect();
-            let hidden = secrecy::protect::reinforce(
-                &aggs,
-                &secrecy_input,
-                &mut published,
-                &cfg.secrecy,
-                &found,
-                &earlier,
-            );
-            earlier.extend(found.iter().cloned());
-            if hidden == 0 {
-                // nothing left to hide around them: another round would find the same
-                warn!(
-                    determinees = found.len(),
-                    reprises = repairs - 1,
-                    "audit du secret : valeurs déterminées sans partenaire encore publié à masquer, les reprises s'arrêtent"
-                );
-                return Err(audit_failed(&audit));
+        let verdict = if audit.passed() {
+            secrecy::rounds::Verdict::Passed
+        } else if audit.regles_primaires_enfreintes.is_empty() && audit.groupes_incoherents == 0 {
+            secrecy::rounds::Verdict::Determined(
+                audit
+                    .valeurs_determinees
+                    .iter()
+                    .filter_map(crate::audit::Finding::determined)
+                    .collect(),
+            )
+        } else {
+            secrecy::rounds::Verdict::Failed
+        };
+        match rounds.after_audit(&mut current, verdict) {
+            secrecy::rounds::Step::Publish => {
+                report.secrecy = current.report.clone();
+                report.audit = audit;
+                staged.digests = digests?;
+                break (comments, staged);
             }
-            warn!(
-                determinees = found.len(),
-                masquees = hidden,
-                "audit du secret : valeurs déterminées, leurs partenaires sont masqués et les couches réécrites"
-            );
-            // the new hidden values are protected in turn
-            let (mut secondary, proofs) = secrecy::protect::suppress(
-                &aggs,
-                &secrecy_input,
-                &mut published,
-                &cfg.secrecy,
-                false,
-            );
-            certificates = proofs;
-            let before = &report.secrecy.secondaire;
-            secondary.reprises = repairs;
-            secondary.masquees_apres_audit =
-                before.masquees_apres_audit + hidden + secondary.masquees;
-            secondary.masquees = before.masquees;
-            secondary.secondes += before.secondes;
-            report.secrecy = secrecy::SecrecyReport::tally(&published, secondary);
-            report.outputs.clear();
-            report.fgb_rows_without_geometry.clear();
-            publication.reset_staging()?;
-            continue;
+            secrecy::rounds::Step::Write => {
+                report.secrecy = current.report.clone();
+                report.outputs.clear();
+                report.fgb_rows_without_geometry.clear();
+                publication.reset_staging()?;
+            }
+            secrecy::rounds::Step::Fail => return Err(audit_failed(&audit)),
         }
-        if !audit.passed() {
-            return Err(audit_failed(&audit));
-        }
-        report.audit = audit;
-        staged.digests = digests?;
-        break (comments, staged);
     };
-    drop(certificates);
+    drop(current);
     timer.lap("audit", "publication");
     publish::publish(
         publication,
@@ -976,9 +920,6 @@ fn audit_failed(audit: &crate::audit::AuditReport) -> PipelineError {
         audit.render(20),
     )
 }
-
-/// Rounds of extra suppressions after an audit that found values determined.
-const REPAIR_ROUNDS: u32 = 8;
 
 /// Codes of the zone units for the secrecy model (see [`secrecy::UnitCodes`]).
 fn unit_codes(

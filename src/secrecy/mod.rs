@@ -17,6 +17,7 @@ pub mod keys;
 pub mod primary;
 pub mod protect;
 pub mod reader;
+pub mod rounds;
 
 use std::collections::BTreeMap;
 
@@ -150,9 +151,9 @@ pub struct SecondaryReport {
     pub reprises: u32,
     /// Values hidden in those rounds.
     pub masquees_apres_audit: u64,
-    /// Shares of commune and IRIS rows hidden in pairs ([`protect`], paired tables), unless
-    /// the audit of the first publication found values determined: the search then started
-    /// again with whole distributions.
+    /// Shares of commune and IRIS rows hidden in pairs ([`protect`], paired tables) in the
+    /// publication kept; `false`: whole distributions, which cost less once the repairs of both
+    /// were made ([`rounds`]).
     pub paires: bool,
     pub secondes: f64,
 }

@@ -19,6 +19,7 @@ use opsgeo::model::{
     Building, Composition, Coord, Dwelling, Household, Landlord, OccupancyMode, OccupantSummary,
     Population, Programme, Scale, Split, Stairwell, Structure, YearMonth,
 };
+use opsgeo::secrecy::rounds::{Candidate, Rounds, Step, Verdict};
 use opsgeo::secrecy::{self, PublishedTable, SecondaryInput, Status, UnitCodes};
 
 fn square(x: f64, y: f64, s: f64) -> geo::MultiPolygon<f64> {
@@ -315,21 +316,25 @@ impl World {
             data: &input,
             codes: &codes,
         };
-        let (mut tables, mut report, mut certificates) = if secondary {
-            let o = secrecy::apply(&aggs, &sec_input, &params, true);
-            (o.tables, o.report, Some(o.certificates))
-        } else {
-            let t = secrecy::apply_primary(&aggs, &params);
-            let r = secrecy::SecrecyReport::tally(&t, Default::default());
-            (t, r, None)
-        };
         // as `opsgeo run`: values the audit finds determined get their partners hidden, the
-        // search protects those in turn, and the audit runs again (8 rounds at most)
-        let mut rounds = 0;
-        let mut earlier: Vec<secrecy::Determined> = Vec::new();
+        // search protects those in turn, and the audit runs again (`secrecy::rounds`)
+        let mut rounds = None;
+        let mut current = if secondary {
+            let (r, first) = Rounds::start(&aggs, &sec_input, &params);
+            rounds = Some(r);
+            first
+        } else {
+            let tables = secrecy::apply_primary(&aggs, &params);
+            let report = secrecy::SecrecyReport::tally(&tables, Default::default());
+            Candidate {
+                tables,
+                certificates: Default::default(),
+                report,
+            }
+        };
         let (layers, published, audit) = loop {
             let layers = build_layers(
-                &tables,
+                &current.tables,
                 &LayerInput {
                     territory: &self.territory,
                     structure: &self.structure,
@@ -344,52 +349,48 @@ impl World {
             );
             let published = audit::read::from_layers(&layers);
             let audit = audit::audit(&published, &params);
-            if let Some(ex) = &certificates {
-                // the audit of `opsgeo run` starts from the run's proofs: same verdict, same
-                // determined values as the audit of the file alone
-                let with = audit::audit_with(&published, &params, Some(ex));
-                let keys = |r: &audit::AuditReport| {
-                    let mut v: Vec<String> = r
+            let Some(rounds) = rounds.as_mut() else {
+                break (layers, published, audit);
+            };
+            // the audit of `opsgeo run` starts from the run's proofs: same verdict, same
+            // determined values as the audit of the file alone
+            let with = audit::audit_with(&published, &params, Some(&current.certificates));
+            let keys = |r: &audit::AuditReport| {
+                let mut v: Vec<String> = r
+                    .valeurs_determinees
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{} {} {} {} {}",
+                            f.echelle, f.code, f.population, f.zone, f.indicateur
+                        )
+                    })
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(with.passed(), audit.passed(), "{}", with.render(10));
+            assert_eq!(keys(&with), keys(&audit));
+            let verdict = if audit.passed() {
+                Verdict::Passed
+            } else if audit.regles_primaires_enfreintes.is_empty() && audit.groupes_incoherents == 0
+            {
+                Verdict::Determined(
+                    audit
                         .valeurs_determinees
                         .iter()
-                        .map(|f| {
-                            format!(
-                                "{} {} {} {} {}",
-                                f.echelle, f.code, f.population, f.zone, f.indicateur
-                            )
-                        })
-                        .collect();
-                    v.sort();
-                    v
-                };
-                assert_eq!(with.passed(), audit.passed(), "{}", with.render(10));
-                assert_eq!(keys(&with), keys(&audit));
+                        .filter_map(audit::Finding::determined)
+                        .collect(),
+                )
+            } else {
+                Verdict::Failed
+            };
+            match rounds.after_audit(&mut current, verdict) {
+                Step::Write => continue,
+                Step::Publish | Step::Fail => break (layers, published, audit),
             }
-            let repairable = secondary
-                && !audit.passed()
-                && audit.regles_primaires_enfreintes.is_empty()
-                && audit.groupes_incoherents == 0;
-            if !repairable || rounds == 8 {
-                break (layers, published, audit);
-            }
-            if report.secondaire.paires {
-                // as `opsgeo run`: the search starts again with whole distributions
-                let o = secrecy::apply(&aggs, &sec_input, &params, false);
-                (tables, report, certificates) = (o.tables, o.report, Some(o.certificates));
-                continue;
-            }
-            rounds += 1;
-            let found: Vec<secrecy::Determined> = audit
-                .valeurs_determinees
-                .iter()
-                .filter_map(audit::Finding::determined)
-                .collect();
-            secrecy::protect::reinforce(&aggs, &sec_input, &mut tables, &params, &found, &earlier);
-            earlier.extend(found);
-            let (_, proofs) =
-                secrecy::protect::suppress(&aggs, &sec_input, &mut tables, &params, false);
-            certificates = Some(proofs);
         };
+        let Candidate { tables, report, .. } = current;
         Outcome {
             tables,
             layers,

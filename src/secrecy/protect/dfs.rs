@@ -328,9 +328,10 @@ impl<'s, 't> Dfs<'s, 't> {
             if masks.is_empty() {
                 continue;
             }
-            let mut all = self.hides.clone();
-            all.extend_from_slice(&masks);
-            if !st.bound_with(c.node, &all).contains(target) {
+            if !st
+                .bound_with_more(c.node, &self.hides, &masks)
+                .contains(target)
+            {
                 continue;
             }
             per[3] += 1;

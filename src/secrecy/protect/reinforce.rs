@@ -19,6 +19,7 @@
 use super::state::{weight, Mask, Node, State};
 use crate::model::{Scale, Split};
 use crate::secrecy::reader::RowKey;
+use crate::secrecy::reader::RowKind;
 
 /// A value the audit found determined: its row and its field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -99,6 +100,35 @@ fn nodes_of(st: &State<'_>, f: &Determined) -> Vec<Node> {
     nodes
 }
 
+/// Whether relation `ri` holds a rest that balances a change of `node` whatever is published:
+/// a rest in no other relation (the « récents » movers' complement in their « ensemble » row,
+/// for instance) that can move the opposite way by a unit (`rise`: the way that lets `node`
+/// rise). Such a relation is not what determines the value: hiding one of its members would
+/// take a value and protect nothing.
+fn absorbed(st: &State<'_>, ri: u32, node: Node, rise: bool) -> bool {
+    let (row, m) = node;
+    let v = &st.view;
+    let rel = &v.relations[ri as usize];
+    let row_is_parent = rel.parent == row;
+    rel.members().any(|x| {
+        if x == row || !matches!(v.kinds[x as usize], RowKind::Rest(_)) {
+            return false;
+        }
+        if relations_of(st, x).nth(1).is_some() {
+            return false;
+        }
+        let n = st.node_in(x, m);
+        let t = st.t(n);
+        let b = st.bound(n);
+        // node + 1 is balanced by the rest + 1 on the other side, − 1 on the same side
+        let same_side = (x == rel.parent) == row_is_parent;
+        let up = if same_side { t - 1 } else { t + 1 };
+        let down = if same_side { t + 1 } else { t - 1 };
+        let fits = |y: i64| y >= 0 && b.contains(y);
+        fits(up) || (!rise && fits(down))
+    })
+}
+
 /// How a partner is chosen, smallest first: whether its value cannot give way (a zero for a
 /// zero), the weight of its scale, whether it is a whole zone (a whole zone goes after its QPV
 /// and hors-QPV parts: it is what most maps show), the cost of hiding it, its code.
@@ -113,7 +143,7 @@ fn partners(st: &State<'_>, node: Node) -> Vec<(bool, Vec<(u32, Mask)>)> {
     let mut out = Vec::new();
     for ri in relations_of(st, row) {
         let rel = &v.relations[ri as usize];
-        if !rel.holds_for(m as usize) {
+        if !rel.holds_for(m as usize) || absorbed(st, ri, node, zero) {
             continue;
         }
         let mut best: Option<(Rank<'_>, Vec<(u32, Mask)>)> = None;

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::indicators::{IndicatorDef, Kind, Measure, Measures, N_MEASURES};
 use crate::model::{Population, Scale};
 use crate::secrecy::reader::bounds::{alias, read_by, rest_bound};
-use crate::secrecy::reader::{row_bounds, Bound, Facts, RowKind, Total, View};
+use crate::secrecy::reader::{row_bounds, row_bounds_hiding, Bound, Facts, RowKind, Total, View};
 use crate::secrecy::{Cell, PublishedTable, Status};
 
 /// A row of the view and one of its measures (after [`alias`]).
@@ -242,10 +242,21 @@ impl<'t> State<'t> {
 
     /// What a reader would know of a node with the values `extra` (row, mask) hidden too.
     pub fn bound_with(&self, node: Node, extra: &[(u32, Mask)]) -> Bound {
+        self.bound_with_more(node, extra, &[])
+    }
+
+    /// [`Self::bound_with`] with the values of `extra` and of `more` hidden.
+    pub fn bound_with_more(
+        &self,
+        node: Node,
+        extra: &[(u32, Mask)],
+        more: &[(u32, Mask)],
+    ) -> Bound {
         let mut b = Bound::FREE;
         for (row, m) in self.faces(node).into_iter().flatten() {
             let mask = extra
                 .iter()
+                .chain(more)
                 .filter(|(r, _)| *r == row)
                 .fold(0, |a, &(_, x)| a | x);
             let f = self.row_bound(row, m, mask);
@@ -266,9 +277,7 @@ impl<'t> State<'t> {
                     self.bounds[row as usize * N_MEASURES + m]
                 } else {
                     let (defs, cells) = self.cells(row);
-                    let mut tmp = cells.to_vec();
-                    hide_cells(&mut tmp, extra);
-                    row_bounds(defs, &tmp, pop, m, &self.facts)
+                    row_bounds_hiding(defs, cells, extra, pop, m, &self.facts)
                 }
             }
             RowKind::Rest(kind) => rest_bound(kind, pop, m, self.empty[row as usize]),

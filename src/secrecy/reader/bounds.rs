@@ -189,8 +189,36 @@ pub fn row_bounds(
     m: usize,
     facts: &Facts,
 ) -> Bound {
+    row_bounds_hiding(defs, cells, 0, population, m, facts)
+}
+
+/// The value `i` of a row whose published values of `hidden` (bit `i`: value `i`) are taken as
+/// hidden (`secret_secondaire`).
+fn cell_hiding(cells: &[Cell], hidden: u128, i: usize) -> Cell {
+    let c = cells[i];
+    if hidden >> i & 1 == 1 && c.status.is_published() {
+        Cell {
+            value: None,
+            base: None,
+            status: Status::SecretSecondaire,
+        }
+    } else {
+        c
+    }
+}
+
+/// [`row_bounds`] once the published values `hidden` of the row (bit `i`: value `i`) are
+/// hidden too, without copying the row.
+pub fn row_bounds_hiding(
+    defs: &[&IndicatorDef],
+    cells: &[Cell],
+    hidden: u128,
+    population: Population,
+    m: usize,
+    facts: &Facts,
+) -> Bound {
     let m = alias(population, m);
-    let mut b = direct(defs, cells, population, m, facts);
+    let mut b = direct(defs, cells, hidden, population, m, facts);
     // cross-measure facts of the shares whose numerator it is
     for &i in touching(population, m) {
         let d = defs[i as usize];
@@ -203,6 +231,7 @@ pub fn row_bounds(
         let den = direct(
             defs,
             cells,
+            hidden,
             population,
             alias(population, den as usize),
             facts,
@@ -213,7 +242,7 @@ pub fn row_bounds(
             let l = den.lo as i128;
             b.meet(((l * 9995 + 9999) / 10000) as i64, UNBOUNDED);
         }
-        if cells[i as usize].status == Status::SecretSecondaire {
+        if cell_hiding(cells, hidden, i as usize).status == Status::SecretSecondaire {
             if facts.suppress_100 && den.hi != UNBOUNDED {
                 // shown under 100.0 %: below 99.95 % of the denominator
                 let h = den.hi as i128;
@@ -231,12 +260,14 @@ pub fn row_bounds(
 fn direct(
     defs: &[&IndicatorDef],
     cells: &[Cell],
+    hidden: u128,
     population: Population,
     m: usize,
     facts: &Facts,
 ) -> Bound {
     let min = facts.min_units;
     let mut b = Bound::FREE;
+    // hiding never makes a value `secret_effectif`
     let small = cells
         .get(NB_LOGEMENTS)
         .is_some_and(|c| c.status == Status::SecretEffectif);
@@ -248,7 +279,7 @@ fn direct(
     }
     for &i in touching(population, m) {
         let d = defs[i as usize];
-        let c = &cells[i as usize];
+        let c = &cell_hiding(cells, hidden, i as usize);
         let base = alias(population, d.base as usize);
         if !c.status.is_published() {
             if base == m {

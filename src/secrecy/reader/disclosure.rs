@@ -77,7 +77,8 @@ pub fn numerator_step(d: &IndicatorDef, den: i64) -> i64 {
     }
 }
 
-/// Why the unpublished value `d` is determined, given the ranges of its numerator and (for a
+/// Why the unpublished value `d` is determined (never the value itself: the reason goes to the
+/// error of a run whose publication is refused, and that publication is not out), given the ranges of its numerator and (for a
 /// ratio) denominator and whether a zero of either is implied by a published containing zero;
 /// `None` when it is not determined. `num_width` is the width of the numerator's interval when
 /// it was computed exactly (needed only when the denominator is pinned).
@@ -91,18 +92,19 @@ pub fn determined(
     match (d.kind, den) {
         (Kind::Count, _) | (_, None) => match num.pinned {
             Some(0) if num_zero_implied => None,
-            Some(x) => Some(format!("compte déterminé : {x}")),
+            Some(_) => Some("compte déterminé".to_string()),
             None => None,
         },
         (_, Some(den)) => match (num.pinned, den.pinned) {
             (Some(0), _) if num_zero_implied => None,
             (Some(_), Some(0)) if den_zero_implied => None,
             (Some(0), _) => Some("numérateur nul déterminé".to_string()),
-            (Some(a), Some(b)) => Some(format!("numérateur {a} et dénominateur {b} déterminés")),
+            (Some(_), Some(_)) => Some("numérateur et dénominateur déterminés".to_string()),
             (None, Some(b)) if b > 0 && num.hi - num.lo < numerator_step(d, b) as f64 - 1e-6 => {
-                Some(format!(
-                    "dénominateur {b} déterminé et numérateur connu à moins d'une unité affichée près"
-                ))
+                Some(
+                    "dénominateur déterminé et numérateur connu à moins d'une unité affichée près"
+                        .to_string(),
+                )
             }
             _ => None,
         },
@@ -117,6 +119,23 @@ mod tests {
     fn r(lo: f64, hi: f64) -> Range {
         let pinned = (lo == hi).then_some(lo as i64);
         Range { lo, hi, pinned }
+    }
+
+    /// Regression: the reason said the values it found (« numérateur 3 et dénominateur 621
+    /// déterminés »), and a run whose publication was refused printed them on stderr.
+    #[test]
+    fn the_reason_of_a_determined_value_does_not_say_the_value() {
+        let share = by_field("part_dpe_a").unwrap();
+        let count = by_field("nb_logements").unwrap();
+        let reasons = [
+            determined(count, &r(37.0, 37.0), None, false, false),
+            determined(share, &r(37.0, 37.0), Some(&r(621.0, 621.0)), false, false),
+            determined(share, &r(36.8, 37.2), Some(&r(621.0, 621.0)), false, false),
+        ];
+        for why in reasons {
+            let why = why.expect("determined");
+            assert!(!why.contains("37") && !why.contains("621"), "{why}");
+        }
     }
 
     #[test]

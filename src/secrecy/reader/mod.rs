@@ -18,6 +18,6 @@ pub mod bounds;
 pub mod disclosure;
 pub mod view;
 
-pub use bounds::{row_bounds, Bound, Facts};
+pub use bounds::{row_bounds, row_bounds_hiding, Bound, Facts};
 pub use disclosure::{determined, Range};
 pub use view::{KeyMap, RelKind, Relation, RowKey, RowKind, Total, View};

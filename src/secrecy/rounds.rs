@@ -1,0 +1,280 @@
+//! The rounds between the secondary suppression and the audit: which publication to write
+//! next, until one passes.
+//!
+//! The search ([`super::protect`]) leaves a few values to the audit; when the audit of the
+//! written publication finds some determined, their partners are hidden
+//! ([`super::protect::reinforce`]), the search protects those in turn, and the publication is
+//! written and audited again — [`REPAIR_ROUNDS`] times at most.
+//!
+//! Two variants of the search: shares of commune and IRIS rows hidden in pairs (first), and
+//! whole distributions. The paired publication is published when its audit passes at once (the
+//! demo). When it needs repairs, whole distributions are searched too, to know their cost before
+//! any repair — the cost of the search, [`super::protect::state::weight`] summed over the
+//! `secret_secondaire` values: a région value weighs more than every commune value, a commune
+//! value more than the IRIS values, and so on down to the stairwells. Repairs only add
+//! suppressions, so that cost is a floor. The paired publication goes through its repairs while
+//! it costs less than [`PAIRED_SLACK`] times the floor, else gives way to whole distributions.
+//! Once it passes: under the floor it is published; above, whole distributions go through their
+//! repairs until they pass (the cheaper of the two is published) or cost as much (the paired
+//! one is written again and published).
+//!
+//! `opsgeo run` and the secrecy tests drive the same rounds: the caller writes and audits
+//! [`Candidate::tables`] after each step and reports the verdict.
+
+use std::time::Instant;
+
+use tracing::{info, warn};
+
+use super::protect::{self, reinforce::Determined};
+use super::{apply, Certificates, PublishedTable, SecondaryInput, SecrecyReport, Status};
+use crate::aggregate::Aggregates;
+use crate::config::SecrecySection;
+
+/// Rounds of extra suppressions after an audit that found values determined, per variant.
+pub const REPAIR_ROUNDS: u32 = 8;
+
+/// The paired publication goes on through its repairs while it costs less than this many times
+/// whole distributions before theirs: beyond, it has hidden coarse values (a région value weighs
+/// more than all the communes) and its repairs are seldom worth their time.
+const PAIRED_SLACK: u64 = 2;
+
+/// One publication: its tables, their proofs and what the secrecy did.
+pub struct Candidate {
+    pub tables: Vec<PublishedTable>,
+    pub certificates: Certificates,
+    pub report: SecrecyReport,
+}
+
+impl Candidate {
+    /// Cost of its complementary suppressions: the weights of the scales of its
+    /// `secret_secondaire` values.
+    pub fn cost(&self) -> u64 {
+        self.tables
+            .iter()
+            .map(|t| {
+                let hidden = t
+                    .cells
+                    .iter()
+                    .filter(|c| c.status == Status::SecretSecondaire)
+                    .count() as u64;
+                hidden * protect::state::weight(t.scale)
+            })
+            .sum()
+    }
+}
+
+/// What the audit of the written candidate said.
+pub enum Verdict {
+    Passed,
+    /// Values determined (the rows and fields), the primary rules kept and every group
+    /// coherent: more suppressions may protect them.
+    Determined(Vec<Determined>),
+    /// Anything else (a primary rule broken, a contradictory group): nothing to repair.
+    Failed,
+}
+
+/// What the caller does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Publish what was written.
+    Publish,
+    /// Write and audit the candidate again (it changed).
+    Write,
+    /// Publish nothing.
+    Fail,
+}
+
+/// The state of the rounds.
+pub struct Rounds<'a, 'i> {
+    aggs: &'a Aggregates,
+    input: &'a SecondaryInput<'i>,
+    params: &'a SecrecySection,
+    /// The variant being taken through its repairs: paired shares or whole distributions.
+    pairs: bool,
+    /// Repairs of the current variant.
+    repairs: u32,
+    /// The values the audits of the current variant found determined.
+    earlier: Vec<Determined>,
+    /// Whole distributions before any repair, and their cost, once the paired publication
+    /// needed a repair.
+    whole_start: Option<(Candidate, u64)>,
+    /// The paired publication once it passed, and its cost, while whole distributions go
+    /// through their repairs.
+    kept: Option<(Candidate, u64)>,
+    /// The candidate written is the kept one, written again: it passed already.
+    restored: bool,
+    /// Seconds spent in the searches and repairs so far.
+    seconds: f64,
+}
+
+impl<'a, 'i> Rounds<'a, 'i> {
+    /// The first publication: the primary rules, then the search with paired shares.
+    pub fn start(
+        aggs: &'a Aggregates,
+        input: &'a SecondaryInput<'i>,
+        params: &'a SecrecySection,
+    ) -> (Self, Candidate) {
+        let o = apply(aggs, input, params, true);
+        let rounds = Rounds {
+            aggs,
+            input,
+            params,
+            pairs: true,
+            repairs: 0,
+            earlier: Vec::new(),
+            whole_start: None,
+            kept: None,
+            restored: false,
+            seconds: o.report.secondaire.secondes,
+        };
+        let first = Candidate {
+            tables: o.tables,
+            certificates: o.certificates,
+            report: o.report,
+        };
+        (rounds, first)
+    }
+
+    /// The next step after the audit of `current` said `verdict`; `current` becomes what to
+    /// write next when the step is [`Step::Write`].
+    pub fn after_audit(&mut self, current: &mut Candidate, verdict: Verdict) -> Step {
+        let start = Instant::now();
+        let step = self.next(current, verdict);
+        self.seconds += start.elapsed().as_secs_f64();
+        current.report.secondaire.secondes = self.seconds;
+        step
+    }
+
+    fn next(&mut self, current: &mut Candidate, verdict: Verdict) -> Step {
+        let found = match verdict {
+            Verdict::Passed if self.restored => return Step::Publish,
+            Verdict::Passed if self.pairs => {
+                let cost = current.cost();
+                match self.whole_start.take() {
+                    // whole distributions cost at least `floor` once repaired: not less
+                    Some((whole, floor)) if floor < cost => {
+                        self.kept = Some((std::mem::replace(current, whole), cost));
+                        self.switch_to_whole();
+                        return Step::Write;
+                    }
+                    _ => return Step::Publish,
+                }
+            }
+            Verdict::Passed => {
+                return match self.kept.take() {
+                    Some((kept, cost)) if cost < current.cost() => self.restore(current, kept),
+                    _ => Step::Publish,
+                }
+            }
+            Verdict::Failed => return Step::Fail,
+            Verdict::Determined(_) if self.restored => return Step::Fail,
+            Verdict::Determined(found) => found,
+        };
+        if !self.pairs {
+            if self.repairs < REPAIR_ROUNDS && self.repair(current, &found) {
+                // repairs only add suppressions: once as costly as the kept publication, that one
+                return match self.kept.take() {
+                    Some((kept, cost)) if current.cost() >= cost => self.restore(current, kept),
+                    kept => {
+                        self.kept = kept;
+                        Step::Write
+                    }
+                };
+            }
+            return match self.kept.take() {
+                Some((kept, _)) => self.restore(current, kept),
+                None => Step::Fail,
+            };
+        }
+        // what whole distributions cost before any repair: a floor of their cost
+        let floor = match &self.whole_start {
+            Some((_, cost)) => *cost,
+            None => {
+                let o = apply(self.aggs, self.input, self.params, false);
+                let whole = Candidate {
+                    tables: o.tables,
+                    certificates: o.certificates,
+                    report: o.report,
+                };
+                let cost = whole.cost();
+                self.whole_start = Some((whole, cost));
+                cost
+            }
+        };
+        let bound = floor.saturating_mul(PAIRED_SLACK);
+        if current.cost() < bound
+            && self.repairs < REPAIR_ROUNDS
+            && self.repair(current, &found)
+            && current.cost() < bound
+        {
+            return Step::Write;
+        }
+        info!(
+            cout_paires = current.cost(),
+            cout_distributions = floor,
+            "secret : les parts par paires et leurs reprises masqueraient bien plus que les distributions entières, celles-ci sont reprises"
+        );
+        let (whole, _) = self.whole_start.take().expect("computed above");
+        *current = whole;
+        self.switch_to_whole();
+        Step::Write
+    }
+
+    /// Whole distributions are the current variant, before their repairs.
+    fn switch_to_whole(&mut self) {
+        self.pairs = false;
+        self.repairs = 0;
+        self.earlier.clear();
+    }
+
+    /// Writes the kept paired publication again (it passed its audit already).
+    fn restore(&mut self, current: &mut Candidate, kept: Candidate) -> Step {
+        info!("secret : la publication par paires de parts masque moins, elle est réécrite");
+        *current = kept;
+        self.restored = true;
+        Step::Write
+    }
+
+    /// Hides the partners of the values found determined and protects them in turn; `false`
+    /// when nothing was left to hide.
+    fn repair(&mut self, current: &mut Candidate, found: &[Determined]) -> bool {
+        let hidden = protect::reinforce(
+            self.aggs,
+            self.input,
+            &mut current.tables,
+            self.params,
+            found,
+            &self.earlier,
+        );
+        self.earlier.extend(found.iter().cloned());
+        if hidden == 0 {
+            warn!(
+                determinees = found.len(),
+                reprises = self.repairs,
+                "audit du secret : valeurs déterminées sans partenaire encore publié à masquer"
+            );
+            return false;
+        }
+        self.repairs += 1;
+        warn!(
+            determinees = found.len(),
+            masquees = hidden,
+            "audit du secret : valeurs déterminées, leurs partenaires sont masqués et les couches réécrites"
+        );
+        let (mut secondary, proofs) = protect::suppress(
+            self.aggs,
+            self.input,
+            &mut current.tables,
+            self.params,
+            false,
+        );
+        let before = &current.report.secondaire;
+        secondary.paires = before.paires;
+        secondary.reprises = self.repairs;
+        secondary.masquees_apres_audit = before.masquees_apres_audit + hidden + secondary.masquees;
+        secondary.masquees = before.masquees;
+        current.certificates = proofs;
+        current.report = SecrecyReport::tally(&current.tables, secondary);
+        true
+    }
+}
