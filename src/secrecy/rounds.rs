@@ -212,7 +212,7 @@ impl<'a, 'i> Rounds<'a, 'i> {
         info!(
             cout_paires = current.cost(),
             cout_distributions = floor,
-            "secret : les parts par paires et leurs reprises masqueraient bien plus que les distributions entières, celles-ci sont reprises"
+            "secret : les parts par paires ne passent pas l'audit à un coût voisin de celui des distributions entières, celles-ci sont reprises"
         );
         let (whole, _) = self.whole_start.take().expect("computed above");
         *current = whole;
