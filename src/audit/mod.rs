@@ -157,6 +157,24 @@ impl AuditReport {
             && self.groupes_incoherents == 0
     }
 
+    /// What this audit says to the rounds of the secrecy ([`crate::secrecy::rounds`]): passed,
+    /// values determined that more suppressions may protect, or nothing to repair.
+    pub fn verdict(&self) -> crate::secrecy::rounds::Verdict {
+        use crate::secrecy::rounds::Verdict;
+        if self.passed() {
+            Verdict::Passed
+        } else if self.regles_primaires_enfreintes.is_empty() && self.groupes_incoherents == 0 {
+            Verdict::Determined(
+                self.valeurs_determinees
+                    .iter()
+                    .filter_map(Finding::determined)
+                    .collect(),
+            )
+        } else {
+            Verdict::Failed
+        }
+    }
+
     /// French summary (at most `max_findings` findings listed).
     /// Two lines for the run summary (the run stops with the full report when the audit fails).
     pub fn render_brief(&self) -> String {

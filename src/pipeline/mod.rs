@@ -866,28 +866,15 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
             secondes = audit.secondes,
             "audit du secret"
         );
-        let verdict = if audit.passed() {
-            secrecy::rounds::Verdict::Passed
-        } else if audit.regles_primaires_enfreintes.is_empty() && audit.groupes_incoherents == 0 {
-            secrecy::rounds::Verdict::Determined(
-                audit
-                    .valeurs_determinees
-                    .iter()
-                    .filter_map(crate::audit::Finding::determined)
-                    .collect(),
-            )
-        } else {
-            secrecy::rounds::Verdict::Failed
-        };
-        match rounds.after_audit(&mut current, verdict) {
+        let step = rounds.after_audit(&mut current, audit.verdict());
+        report.secrecy = current.report.clone();
+        match step {
             secrecy::rounds::Step::Publish => {
-                report.secrecy = current.report.clone();
                 report.audit = audit;
                 staged.digests = digests?;
                 break (comments, staged);
             }
             secrecy::rounds::Step::Write => {
-                report.secrecy = current.report.clone();
                 report.outputs.clear();
                 report.fgb_rows_without_geometry.clear();
                 publication.reset_staging()?;

@@ -283,6 +283,24 @@ pub struct Outcome {
     pub certificates: Certificates,
 }
 
+impl Outcome {
+    /// Cost of its complementary suppressions: the weights of the scales
+    /// ([`protect::state::weight`]) of its `secret_secondaire` values.
+    pub fn cost(&self) -> u64 {
+        self.tables
+            .iter()
+            .map(|t| {
+                let hidden = t
+                    .cells
+                    .iter()
+                    .filter(|c| c.status == Status::SecretSecondaire)
+                    .count() as u64;
+                hidden * protect::state::weight(t.scale)
+            })
+            .sum()
+    }
+}
+
 /// Applies the primary rules, then the secondary suppression over all tables together.
 /// With `pairs`, a share of a commune or IRIS row may be hidden with one other share of its
 /// distribution rather than the whole distribution (see [`protect`]).

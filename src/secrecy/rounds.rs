@@ -19,14 +19,15 @@
 //! one is written again and published).
 //!
 //! `opsgeo run` and the secrecy tests drive the same rounds: the caller writes and audits
-//! [`Candidate::tables`] after each step and reports the verdict.
+//! [`Outcome::tables`] after each step and reports the audit's verdict
+//! (`crate::audit::AuditReport::verdict`).
 
 use std::time::Instant;
 
 use tracing::{info, warn};
 
 use super::protect::{self, reinforce::Determined};
-use super::{apply, Certificates, PublishedTable, SecondaryInput, SecrecyReport, Status};
+use super::{apply, Outcome, SecondaryInput, SecrecyReport};
 use crate::aggregate::Aggregates;
 use crate::config::SecrecySection;
 
@@ -38,32 +39,7 @@ pub const REPAIR_ROUNDS: u32 = 8;
 /// more than all the communes) and its repairs are seldom worth their time.
 const PAIRED_SLACK: u64 = 2;
 
-/// One publication: its tables, their proofs and what the secrecy did.
-pub struct Candidate {
-    pub tables: Vec<PublishedTable>,
-    pub certificates: Certificates,
-    pub report: SecrecyReport,
-}
-
-impl Candidate {
-    /// Cost of its complementary suppressions: the weights of the scales of its
-    /// `secret_secondaire` values.
-    pub fn cost(&self) -> u64 {
-        self.tables
-            .iter()
-            .map(|t| {
-                let hidden = t
-                    .cells
-                    .iter()
-                    .filter(|c| c.status == Status::SecretSecondaire)
-                    .count() as u64;
-                hidden * protect::state::weight(t.scale)
-            })
-            .sum()
-    }
-}
-
-/// What the audit of the written candidate said.
+/// What the audit of the written publication said.
 pub enum Verdict {
     Passed,
     /// Values determined (the rows and fields), the primary rules kept and every group
@@ -97,11 +73,11 @@ pub struct Rounds<'a, 'i> {
     earlier: Vec<Determined>,
     /// Whole distributions before any repair, and their cost, once the paired publication
     /// needed a repair.
-    whole_start: Option<(Candidate, u64)>,
+    whole_start: Option<(Outcome, u64)>,
     /// The paired publication once it passed, and its cost, while whole distributions go
     /// through their repairs.
-    kept: Option<(Candidate, u64)>,
-    /// The candidate written is the kept one, written again: it passed already.
+    kept: Option<(Outcome, u64)>,
+    /// The publication written is the kept one, written again: it passed already.
     restored: bool,
     /// Seconds spent in the searches and repairs so far.
     seconds: f64,
@@ -113,8 +89,8 @@ impl<'a, 'i> Rounds<'a, 'i> {
         aggs: &'a Aggregates,
         input: &'a SecondaryInput<'i>,
         params: &'a SecrecySection,
-    ) -> (Self, Candidate) {
-        let o = apply(aggs, input, params, true);
+    ) -> (Self, Outcome) {
+        let first = apply(aggs, input, params, true);
         let rounds = Rounds {
             aggs,
             input,
@@ -125,19 +101,14 @@ impl<'a, 'i> Rounds<'a, 'i> {
             whole_start: None,
             kept: None,
             restored: false,
-            seconds: o.report.secondaire.secondes,
-        };
-        let first = Candidate {
-            tables: o.tables,
-            certificates: o.certificates,
-            report: o.report,
+            seconds: first.report.secondaire.secondes,
         };
         (rounds, first)
     }
 
     /// The next step after the audit of `current` said `verdict`; `current` becomes what to
     /// write next when the step is [`Step::Write`].
-    pub fn after_audit(&mut self, current: &mut Candidate, verdict: Verdict) -> Step {
+    pub fn after_audit(&mut self, current: &mut Outcome, verdict: Verdict) -> Step {
         let start = Instant::now();
         let step = self.next(current, verdict);
         self.seconds += start.elapsed().as_secs_f64();
@@ -145,7 +116,7 @@ impl<'a, 'i> Rounds<'a, 'i> {
         step
     }
 
-    fn next(&mut self, current: &mut Candidate, verdict: Verdict) -> Step {
+    fn next(&mut self, current: &mut Outcome, verdict: Verdict) -> Step {
         let found = match verdict {
             Verdict::Passed if self.restored => return Step::Publish,
             Verdict::Passed if self.pairs => {
@@ -190,12 +161,7 @@ impl<'a, 'i> Rounds<'a, 'i> {
         let floor = match &self.whole_start {
             Some((_, cost)) => *cost,
             None => {
-                let o = apply(self.aggs, self.input, self.params, false);
-                let whole = Candidate {
-                    tables: o.tables,
-                    certificates: o.certificates,
-                    report: o.report,
-                };
+                let whole = apply(self.aggs, self.input, self.params, false);
                 let cost = whole.cost();
                 self.whole_start = Some((whole, cost));
                 cost
@@ -228,7 +194,7 @@ impl<'a, 'i> Rounds<'a, 'i> {
     }
 
     /// Writes the kept paired publication again (it passed its audit already).
-    fn restore(&mut self, current: &mut Candidate, kept: Candidate) -> Step {
+    fn restore(&mut self, current: &mut Outcome, kept: Outcome) -> Step {
         info!("secret : la publication par paires de parts masque moins, elle est réécrite");
         *current = kept;
         self.restored = true;
@@ -237,7 +203,7 @@ impl<'a, 'i> Rounds<'a, 'i> {
 
     /// Hides the partners of the values found determined and protects them in turn; `false`
     /// when nothing was left to hide.
-    fn repair(&mut self, current: &mut Candidate, found: &[Determined]) -> bool {
+    fn repair(&mut self, current: &mut Outcome, found: &[Determined]) -> bool {
         let hidden = protect::reinforce(
             self.aggs,
             self.input,

@@ -19,7 +19,7 @@ use opsgeo::model::{
     Building, Composition, Coord, Dwelling, Household, Landlord, OccupancyMode, OccupantSummary,
     Population, Programme, Scale, Split, Stairwell, Structure, YearMonth,
 };
-use opsgeo::secrecy::rounds::{Candidate, Rounds, Step, Verdict};
+use opsgeo::secrecy::rounds::{Rounds, Step};
 use opsgeo::secrecy::{self, PublishedTable, SecondaryInput, Status, UnitCodes};
 
 fn square(x: f64, y: f64, s: f64) -> geo::MultiPolygon<f64> {
@@ -326,7 +326,7 @@ impl World {
         } else {
             let tables = secrecy::apply_primary(&aggs, &params);
             let report = secrecy::SecrecyReport::tally(&tables, Default::default());
-            Candidate {
+            secrecy::Outcome {
                 tables,
                 certificates: Default::default(),
                 report,
@@ -371,26 +371,12 @@ impl World {
             };
             assert_eq!(with.passed(), audit.passed(), "{}", with.render(10));
             assert_eq!(keys(&with), keys(&audit));
-            let verdict = if audit.passed() {
-                Verdict::Passed
-            } else if audit.regles_primaires_enfreintes.is_empty() && audit.groupes_incoherents == 0
-            {
-                Verdict::Determined(
-                    audit
-                        .valeurs_determinees
-                        .iter()
-                        .filter_map(audit::Finding::determined)
-                        .collect(),
-                )
-            } else {
-                Verdict::Failed
-            };
-            match rounds.after_audit(&mut current, verdict) {
+            match rounds.after_audit(&mut current, audit.verdict()) {
                 Step::Write => continue,
                 Step::Publish | Step::Fail => break (layers, published, audit),
             }
         };
-        let Candidate { tables, report, .. } = current;
+        let secrecy::Outcome { tables, report, .. } = current;
         Outcome {
             tables,
             layers,

@@ -18,8 +18,7 @@
 
 use super::state::{weight, Mask, Node, State};
 use crate::model::{Scale, Split};
-use crate::secrecy::reader::RowKey;
-use crate::secrecy::reader::RowKind;
+use crate::secrecy::reader::{RowKey, RowKind};
 
 /// A value the audit found determined: its row and its field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
