@@ -202,3 +202,36 @@ fn commune_qpv_parts_of_the_demo_hide_paired_shares_not_whole_distributions() {
         );
     }
 }
+
+/// The search hides values one at a time: in the demo, values of commune rows hidden for early
+/// tables were needed by no table once the search was over (commune QPV parts « ensemble »: 8
+/// `secret_secondaire`, hors-QPV parts: 18). They are now taken back, coarsest first, when every
+/// value still to protect keeps a table: 6 and 16, and the run's audit still finds nothing.
+#[test]
+fn commune_values_hidden_for_nothing_are_published_again() {
+    let (out, _) = demo_run();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let secondary = &m["secret"]["secondaire"];
+    assert!(
+        secondary["republiees"].as_u64().unwrap() >= 4,
+        "{secondary}"
+    );
+    for (group, at_most) in [
+        ("commune/ensemble/qpv", 6),
+        ("commune/ensemble/hors_qpv", 16),
+    ] {
+        let u = &m["secret"]["utilite"][group];
+        assert!(
+            u["secret_secondaire"].as_u64().unwrap() <= at_most,
+            "{group}: {u}"
+        );
+    }
+    assert_eq!(
+        m["audit_secret"]["valeurs_determinees"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}

@@ -48,6 +48,14 @@ pub fn render_secrecy(sec: &crate::secrecy::SecrecyReport) -> String {
     } else {
         String::new()
     };
+    let warning = if sec2.republiees > 0 {
+        format!(
+            " ; {} valeur(s) de zone masquée(s) par la recherche puis republiée(s), aucune table ne les demandant plus{warning}",
+            sec2.republiees
+        )
+    } else {
+        warning
+    };
     let warning = if sec2.reprises > 0 {
         format!(
             "{warning} ; {} reprise(s) après l'audit, {} valeur(s) de plus masquée(s)",

@@ -51,6 +51,8 @@ impl Certificates {
 /// assert_eq!(t.len(), 2);
 /// assert_eq!(t.get(first), &[((0, 1), 1), ((3, 1), -1)]);
 /// assert_eq!(t.iter().map(|d| d.len()).sum::<usize>(), 3);
+/// t.truncate(1);
+/// assert_eq!(t.iter().collect::<Vec<_>>(), [&[((0, 1), 1), ((3, 1), -1)][..]]);
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Tables {
@@ -76,6 +78,15 @@ impl Tables {
 
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// Keeps the first `len` tables.
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.ends.len() {
+            self.ends.truncate(len);
+            self.changes
+                .truncate(self.ends.last().map_or(0, |&e| e as usize));
+        }
     }
 
     pub fn is_empty(&self) -> bool {

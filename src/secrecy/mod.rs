@@ -140,6 +140,9 @@ pub struct SecondaryReport {
     pub preuves: u64,
     /// Values hidden to protect others (`secret_secondaire`).
     pub masquees: u64,
+    /// Values hidden by the search that no table needed in the end, published again
+    /// ([`protect`], `cleanup`); not counted in `masquees`.
+    pub republiees: u64,
     /// Nodes left without an alternative table by the search (the audit then decides by
     /// linear programming; the run stops if one is determined).
     pub non_protegees: u64,
@@ -281,9 +284,30 @@ pub struct Outcome {
     pub report: SecrecyReport,
     /// Proofs for the audit (microdata: never written anywhere).
     pub certificates: Certificates,
+    /// Values the search hid, then published again: hidden again if the audit finds values
+    /// determined ([`rounds`]).
+    pub republished: protect::cleanup::Republished,
 }
 
 impl Outcome {
+    /// Hides again the values published again after the search ([`protect::cleanup`]); returns
+    /// `false` when there were none.
+    pub fn undo_republished(&mut self) -> bool {
+        let republished = std::mem::take(&mut self.republished);
+        if republished.count() == 0 {
+            return false;
+        }
+        let (hidden, broken) = republished.undo(&mut self.tables);
+        for d in broken.iter() {
+            self.certificates.deltas.push(d);
+        }
+        let mut secondary = self.report.secondaire.clone();
+        secondary.masquees += hidden;
+        secondary.republiees = 0;
+        self.report = SecrecyReport::tally(&self.tables, secondary);
+        true
+    }
+
     /// Cost of its complementary suppressions: the weights of the scales
     /// ([`protect::state::weight`]) of its `secret_secondaire` values.
     pub fn cost(&self) -> u64 {
@@ -330,11 +354,13 @@ pub fn apply(
         t.units = units;
         t.cells = cells;
     }
-    let (secondary, certificates) = protect::suppress(aggs, input, &mut tables, params, pairs);
+    let (secondary, certificates, republished) =
+        protect::suppress(aggs, input, &mut tables, params, pairs);
     let report = SecrecyReport::tally(&tables, secondary);
     Outcome {
         tables,
         report,
         certificates,
+        republished,
     }
 }

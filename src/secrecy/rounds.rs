@@ -141,6 +141,19 @@ impl<'a, 'i> Rounds<'a, 'i> {
             Verdict::Determined(_) if self.restored => return Step::Fail,
             Verdict::Determined(found) => found,
         };
+        // the values published again after the search go back first when they may explain what
+        // the audit found: the audit of the publication without them is that of the search alone
+        if found
+            .iter()
+            .any(|f| current.republished.may_explain(&f.field))
+            && current.undo_republished()
+        {
+            info!(
+                determinees = found.len(),
+                "secret : l'audit trouve des valeurs déterminées, les valeurs de zone republiées après la recherche sont masquées de nouveau"
+            );
+            return Step::Write;
+        }
         if !self.pairs {
             if self.repairs < REPAIR_ROUNDS && self.repair(current, &found) {
                 // repairs only add suppressions: once as costly as the kept publication, that one
@@ -227,7 +240,7 @@ impl<'a, 'i> Rounds<'a, 'i> {
             masquees = hidden,
             "audit du secret : valeurs déterminées, leurs partenaires sont masqués et les couches réécrites"
         );
-        let (mut secondary, proofs) = protect::suppress(
+        let (mut secondary, proofs, republished) = protect::suppress(
             self.aggs,
             self.input,
             &mut current.tables,
@@ -240,6 +253,7 @@ impl<'a, 'i> Rounds<'a, 'i> {
         secondary.masquees_apres_audit = before.masquees_apres_audit + hidden + secondary.masquees;
         secondary.masquees = before.masquees;
         current.certificates = proofs;
+        current.republished = republished;
         current.report = SecrecyReport::tally(&current.tables, secondary);
         true
     }

@@ -330,6 +330,7 @@ impl World {
                 tables,
                 certificates: Default::default(),
                 report,
+                republished: Default::default(),
             }
         };
         let (layers, published, audit) = loop {

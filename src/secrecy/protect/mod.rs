@@ -25,7 +25,8 @@
 //! share may go with one other share of its distribution, the table moving them the opposite
 //! way ([`pairs`]), when that costs less. A hidden value becomes a value to protect
 //! in turn (the table found usually protects it already). An alternative table stays valid as
-//! more values are hidden, so the rounds stop when every value to protect has one.
+//! more values are hidden, so the rounds stop when every value to protect has one. Then the
+//! values hidden in zone rows that no table needs any more are published again ([`cleanup`]).
 //!
 //! A value never makes a coarser scale than its own (or than the zones) hide values
 //! ([`state::search_ceiling`]); the values left without a table so are then searched again with
@@ -37,6 +38,7 @@
 //! on the codes of the units and the order of the catalogue: the same whatever the input order
 //! or the number of threads.
 
+pub mod cleanup;
 mod dfs;
 mod pairs;
 mod plan;
@@ -271,15 +273,16 @@ fn state_of<'t>(
     State::new(view, Facts::from(params), tables, at, truth)
 }
 
-/// Runs the secondary suppression over `tables` (primary statuses set) and returns its report
-/// and the alternative tables found; with `pairs`, [`pairs::paired`] tables are looked for.
+/// Runs the secondary suppression over `tables` (primary statuses set) and returns its report,
+/// the alternative tables found and the values published again at the end ([`cleanup`]); with
+/// `pairs`, [`pairs::paired`] tables are looked for.
 pub fn suppress(
     aggs: &Aggregates,
     input: &SecondaryInput<'_>,
     tables: &mut [PublishedTable],
     params: &SecrecySection,
     pairs: bool,
-) -> (SecondaryReport, Certificates) {
+) -> (SecondaryReport, Certificates, cleanup::Republished) {
     let start = Instant::now();
     let mut st = state_of(aggs, input, tables, params);
     let mut report = SecondaryReport {
@@ -385,6 +388,9 @@ pub fn suppress(
             break;
         }
     }
+    let (deltas, republished) = cleanup::cleanup(&mut st, deltas, pairs);
+    report.republiees = republished.count();
+    report.masquees -= republished.count();
     report.preuves = deltas.len() as u64;
     report.totaux_masques = st.masked_totals();
     report.secondes = start.elapsed().as_secs_f64();
@@ -394,5 +400,5 @@ pub fn suppress(
         truth: std::mem::take(&mut st.truth),
         deltas,
     };
-    (report, certificates)
+    (report, certificates, republished)
 }

@@ -82,6 +82,9 @@ pub struct State<'t> {
     /// The [`Self::row_mask`] of every measure of every layer row (distributions whole), kept
     /// like `bounds`.
     hide_masks: Vec<Mask>,
+    /// The cells of every layer row as they stood before the search first hid one of its
+    /// values: what [`Self::publish`] gives back.
+    originals: HashMap<u32, Vec<Cell>>,
 }
 
 /// Members beyond which a relation is [`State::wide`].
@@ -154,6 +157,7 @@ impl<'t> State<'t> {
             wide: HashMap::default(),
             bounds: Vec::new(),
             hide_masks: Vec::new(),
+            originals: HashMap::default(),
         };
         st.wide = wide_relations(&st.view, &st.truth);
         st.known = (0..st.view.n_layer as u32)
@@ -418,17 +422,62 @@ impl<'t> State<'t> {
             RowKind::Layer => {
                 let (t, p) = self.at[row as usize];
                 let tb = &mut self.tables[t as usize];
-                let n = tb.indicators.len();
-                let cells = &mut tb.cells[p as usize * n..(p as usize + 1) * n];
-                let before = cells.iter().filter(|c| c.status.is_published()).count();
-                hide_cells(cells, mask);
-                let after = cells.iter().filter(|c| c.status.is_published()).count();
+                self.originals
+                    .entry(row)
+                    .or_insert_with(|| tb.row(p as usize).to_vec());
+                let hidden = hide_row(tb, p as usize, mask);
                 self.known[row as usize] = self.known_of(row);
                 self.refresh_bounds(row);
-                (before - after) as u64
+                hidden
             }
             RowKind::Rest(_) => 0,
         }
+    }
+
+    /// Publishes again the values `mask` of layer row `row` that the search hid
+    /// (`secret_secondaire` values the row had published before); returns how many.
+    pub fn publish(&mut self, row: u32, mask: Mask) -> u64 {
+        let Some(orig) = self.originals.get(&row) else {
+            return 0;
+        };
+        let (t, p) = self.at[row as usize];
+        let tb = &mut self.tables[t as usize];
+        let n = tb.indicators.len();
+        let cells = &mut tb.cells[p as usize * n..(p as usize + 1) * n];
+        let mut back = 0;
+        for (k, (c, o)) in cells.iter_mut().zip(orig).enumerate() {
+            if mask >> k & 1 == 1 && c.status == Status::SecretSecondaire && o.status.is_published()
+            {
+                *c = *o;
+                back += 1;
+            }
+        }
+        if back > 0 {
+            self.known[row as usize] = self.known_of(row);
+            self.refresh_bounds(row);
+        }
+        back
+    }
+
+    /// The values of layer row `row` the search hid, by distribution (or single value): what
+    /// [`Self::publish`] may give back, one mask at a time.
+    pub fn hidden_groups(&self, row: u32) -> Vec<Mask> {
+        let Some(orig) = self.originals.get(&row) else {
+            return Vec::new();
+        };
+        let (defs, cells) = self.cells(row);
+        let mut groups: Vec<(&str, Mask)> = Vec::new();
+        for (k, (d, (c, o))) in defs.iter().zip(cells.iter().zip(orig)).enumerate() {
+            if c.status != Status::SecretSecondaire || !o.status.is_published() {
+                continue;
+            }
+            let g = d.group.unwrap_or(d.field);
+            match groups.iter_mut().find(|(x, _)| *x == g) {
+                Some((_, m)) => *m |= 1 << k,
+                None => groups.push((g, 1 << k)),
+            }
+        }
+        groups.into_iter().map(|(_, m)| m).collect()
     }
 
     /// Whether a zero of a node is implied by a published zero of a row containing it
@@ -471,6 +520,16 @@ impl<'t> State<'t> {
             .map(|t| t.key().to_string())
             .collect()
     }
+}
+
+/// Hides the values `mask` of row `p` of `table` ([`hide_cells`]); returns how many were
+/// published.
+pub fn hide_row(table: &mut PublishedTable, p: usize, mask: Mask) -> u64 {
+    let n = table.indicators.len();
+    let cells = &mut table.cells[p * n..(p + 1) * n];
+    let before = cells.iter().filter(|c| c.status.is_published()).count();
+    hide_cells(cells, mask);
+    (before - cells.iter().filter(|c| c.status.is_published()).count()) as u64
 }
 
 /// Marks the values `mask` as `secret_secondaire` (those still published).
