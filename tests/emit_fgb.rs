@@ -356,3 +356,23 @@ fn refuses_existing_path_and_bad_rows() {
     assert!(err.to_string().contains("nb_logements"), "{err}");
     assert!(!p.exists());
 }
+
+/// Regression: the system's error was flattened into the message (`e.to_string()`) and lost as
+/// a cause (the disk-full hint of `opsgeo` reads the causes); it is now the source of the error.
+#[test]
+fn a_file_that_cannot_be_created_keeps_the_systems_error_as_the_cause() {
+    use std::error::Error;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dossier_absent").join("communes.fgb");
+    let err = write_fgb(&path, &communes(), &meta()).unwrap_err();
+    assert!(
+        matches!(err, opsgeo::emit::EmitError::Fgb { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("fichier"), "{err}");
+    let cause = err.source().expect("the system's error as the source");
+    let io = cause
+        .downcast_ref::<std::io::Error>()
+        .expect("an io::Error");
+    assert_eq!(io.kind(), std::io::ErrorKind::NotFound, "{io}");
+}

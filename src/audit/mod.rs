@@ -50,8 +50,23 @@ use witness::Witnesses;
 /// Errors reading the GeoPackage (exit code 1).
 #[derive(Debug, Error)]
 pub enum AuditError {
+    /// The file says something the audit cannot read (a missing table, an unknown status…).
     #[error("{path} : lecture impossible pour l'audit du secret : {message}")]
     Read { path: PathBuf, message: String },
+    /// An SQLite call failed (SQLite's error kept as the source).
+    #[error("{path} : lecture impossible pour l'audit du secret : {context}SQLite")]
+    Sqlite {
+        path: PathBuf,
+        /// Where, ending with « : » (or empty).
+        context: String,
+        source: rusqlite::Error,
+    },
+    /// GDAL could not open the file (GDAL's error kept as the source).
+    #[error("{path} : lecture impossible pour l'audit du secret : ouverture par GDAL")]
+    Gdal {
+        path: PathBuf,
+        source: gdal::errors::GdalError,
+    },
 }
 
 /// The audit found recoverable or rule-breaking values (exit code 1).

@@ -14,6 +14,44 @@ use crate::layout::layer_name;
 use crate::model::{Population, Scale, Split};
 use crate::secrecy::Status;
 
+/// A problem met while reading, before the path is known to the message.
+#[derive(Debug)]
+enum ReadError {
+    Content(String),
+    /// Where (ending with « : », or empty) and SQLite's error.
+    Sqlite(String, rusqlite::Error),
+}
+
+impl From<String> for ReadError {
+    fn from(message: String) -> Self {
+        ReadError::Content(message)
+    }
+}
+
+impl ReadError {
+    fn at(self, path: &Path) -> AuditError {
+        let path = path.to_path_buf();
+        match self {
+            ReadError::Content(message) => AuditError::Read { path, message },
+            ReadError::Sqlite(context, source) => AuditError::Sqlite {
+                path,
+                context,
+                source,
+            },
+        }
+    }
+}
+
+/// An SQLite error with no more context.
+fn sql(e: rusqlite::Error) -> ReadError {
+    ReadError::Sqlite(String::new(), e)
+}
+
+/// An SQLite error met at `context`.
+fn sql_at(context: String) -> impl FnOnce(rusqlite::Error) -> ReadError {
+    move |e| ReadError::Sqlite(format!("{context} : "), e)
+}
+
 /// One row of the `indicateurs` table.
 #[derive(Debug, Clone)]
 pub struct Value {
@@ -73,12 +111,15 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
         path: path.to_path_buf(),
         message,
     };
-    let written = read_tidy(path).map_err(err)?;
+    let written = read_tidy(path).map_err(|e| e.at(path))?;
     let mut out = Published {
-        values: restore_small_rows(path, written).map_err(err)?,
+        values: restore_small_rows(path, written).map_err(|e| e.at(path))?,
         ..Default::default()
     };
-    let ds = Dataset::open(path).map_err(|e| err(e.to_string()))?;
+    let ds = Dataset::open(path).map_err(|source| AuditError::Gdal {
+        path: path.to_path_buf(),
+        source,
+    })?;
     for scale in Scale::ALL {
         let cols = parent_keys(scale);
         if cols.is_empty() {
@@ -117,7 +158,7 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
 /// every value `secret_effectif`), restored from the layers: each layer's features, in `fid`
 /// order, are its rows in the table's order; a feature without rows in the table is a row whose
 /// values (one per `<indicator>_secret` column of the layer) are all `secret_effectif`.
-fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, String> {
+fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, ReadError> {
     type Segment = (Scale, Population, Split);
     // the written rows: segments in table order, each a list of (code, positions of its values
     // in `written`) in table order — positions, not copies: the values move once, into `out`
@@ -179,14 +220,15 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
                     "{} ligne(s) de la table « {} » sans couche « {layer} »",
                     rows.len(),
                     crate::layout::tidy::TIDY_TABLE
-                ));
+                )
+                .into());
             }
             continue;
         };
         let key = crate::layout::key_fields(scale)[0].name;
         let mut stmt = conn
             .prepare(&format!("SELECT \"{key}\" FROM \"{layer}\" ORDER BY fid"))
-            .map_err(|e| format!("{layer} : {}", sql(e)))?;
+            .map_err(sql_at(layer.clone()))?;
         let codes = stmt
             .query_map([], |r| r.get::<_, Option<String>>(0))
             .map_err(sql)?;
@@ -226,7 +268,8 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
                 "{left} entité(s) de la table « {} » absentes de la couche « {layer} » ou dans un \
                  autre ordre",
                 crate::layout::tidy::TIDY_TABLE
-            ));
+            )
+            .into());
         }
     }
     Ok(out)
@@ -235,11 +278,11 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, St
 /// The rows of the `indicateurs` table, in `fid` order, read with SQLite directly (a
 /// GeoPackage is an SQLite file; going through one OGR feature per row took three times longer),
 /// the two halves of the table on two connections at once.
-fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
+fn read_tidy(path: &Path) -> Result<Vec<Value>, ReadError> {
     let conn = open_read_only(path)?;
     let table = crate::layout::tidy::TIDY_TABLE;
     if !table_exists(&conn, table)? {
-        return Err(format!("table « {table} » absente"));
+        return Err(format!("table « {table} » absente").into());
     }
     let (lo, hi): (Option<i64>, Option<i64>) = conn
         .query_row(
@@ -262,7 +305,7 @@ fn read_tidy(path: &Path) -> Result<Vec<Value>, String> {
 fn layer_fields(
     conn: &rusqlite::Connection,
     layer: &str,
-) -> Result<Vec<&'static IndicatorDef>, String> {
+) -> Result<Vec<&'static IndicatorDef>, ReadError> {
     let mut stmt = conn
         .prepare(&format!(
             "SELECT name FROM pragma_table_info('{layer}') ORDER BY cid"
@@ -280,7 +323,7 @@ fn layer_fields(
         .collect())
 }
 
-fn table_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool, String> {
+fn table_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool, ReadError> {
     conn.query_row(
         "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
         [name],
@@ -289,11 +332,7 @@ fn table_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool, String>
     .map_err(sql)
 }
 
-fn sql(e: rusqlite::Error) -> String {
-    format!("SQLite : {e}")
-}
-
-fn open_read_only(path: &Path) -> Result<rusqlite::Connection, String> {
+fn open_read_only(path: &Path) -> Result<rusqlite::Connection, ReadError> {
     rusqlite::Connection::open_with_flags(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -302,7 +341,7 @@ fn open_read_only(path: &Path) -> Result<rusqlite::Connection, String> {
 }
 
 /// The rows of the `indicateurs` table whose `fid` is in `lo..=hi`, in `fid` order.
-fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
+fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, ReadError> {
     use crate::layout::tidy::COLUMNS;
     let conn = open_read_only(path)?;
     let table = crate::layout::tidy::TIDY_TABLE;
@@ -311,33 +350,31 @@ fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
             "SELECT fid, {} FROM \"{table}\" WHERE fid BETWEEN ?1 AND ?2 ORDER BY fid",
             COLUMNS.join(", ")
         ))
-        .map_err(|e| {
-            format!(
-                "table « {table} » : colonnes attendues {} : {}",
-                COLUMNS.join(", "),
-                sql(e)
-            )
-        })?;
+        .map_err(sql_at(format!(
+            "table « {table} » : colonnes attendues {}",
+            COLUMNS.join(", ")
+        )))?;
     let mut rows = stmt.query([lo, hi]).map_err(sql)?;
     let mut out = Vec::with_capacity((hi - lo + 1).max(0) as usize);
     let mut last_code: Option<Arc<str>> = None;
     while let Some(row) = rows.next().map_err(sql)? {
         let fid: i64 = row.get(0).map_err(sql)?;
         // column `k` of COLUMNS is column `k + 1` of the query
-        let col = |k: usize, e: String| format!("fid {fid} : colonne « {} » : {e}", COLUMNS[k]);
-        let text = |k: usize| -> Result<&str, String> {
-            match row.get_ref(k + 1).map_err(|e| col(k, sql(e)))? {
-                rusqlite::types::ValueRef::Null => {
-                    Err(format!("fid {fid} : colonne « {} » vide", COLUMNS[k]))
-                }
-                v => v.as_str().map_err(|e| col(k, e.to_string())),
+        let col = |k: usize| format!("fid {fid} : colonne « {} »", COLUMNS[k]);
+        let text = |k: usize| -> Result<&str, ReadError> {
+            match row.get_ref(k + 1).map_err(sql_at(col(k)))? {
+                rusqlite::types::ValueRef::Null => Err(format!("{} vide", col(k)).into()),
+                v => v
+                    .as_str()
+                    .map_err(|e| sql_at(col(k))(rusqlite::Error::from(e))),
             }
         };
-        let bad = |k: usize, v: &str| {
+        let bad = |k: usize, v: &str| -> ReadError {
             format!(
                 "fid {fid} : valeur « {v} » inattendue dans « {} »",
                 COLUMNS[k]
             )
+            .into()
         };
         let s = text(0)?;
         let scale = scale_of(s).ok_or_else(|| bad(0, s))?;
@@ -363,8 +400,8 @@ fn read_fids(path: &Path, lo: i64, hi: i64) -> Result<Vec<Value>, String> {
             Some(d) => Cow::Borrowed(d.field),
             None => Cow::Owned(indicator.to_string()),
         };
-        let value: Option<f64> = row.get(7).map_err(|e| col(6, sql(e)))?;
-        let base: Option<i64> = row.get(8).map_err(|e| col(7, sql(e)))?;
+        let value: Option<f64> = row.get(7).map_err(sql_at(col(6)))?;
+        let base: Option<i64> = row.get(8).map_err(sql_at(col(7)))?;
         out.push(Value {
             scale,
             code,
@@ -416,4 +453,35 @@ pub fn from_layers(layers: &[crate::layout::Layer]) -> Published {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error;
+
+    /// Regression: SQLite's own error was flattened into the message (`format!("SQLite : {e}")`)
+    /// and lost as a cause; it is now the source of the error, printed as its cause.
+    #[test]
+    fn a_file_that_is_not_a_geopackage_keeps_sqlites_error_as_the_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pas_un_gpkg.gpkg");
+        std::fs::write(
+            &path,
+            "ceci n'est pas une base SQLite, ni un GeoPackage ".repeat(50),
+        )
+        .unwrap();
+        let err = read(&path).expect_err("not a database");
+        assert!(matches!(err, AuditError::Sqlite { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("pas_un_gpkg.gpkg") && text.ends_with("SQLite"),
+            "{text}"
+        );
+        let cause = err
+            .source()
+            .expect("SQLite's error as the source")
+            .to_string();
+        assert!(cause.contains("not a database"), "{cause}");
+    }
 }

@@ -77,7 +77,11 @@ pub fn write_fgb(path: &Path, layer: &Layer, meta: &RunMetadata) -> Result<usize
             epsg: EPSG_LAMBERT93 as i32,
             wkt: &wkt,
         };
-        attributes::write(&mut bytes, &info, &cols, &rows).map_err(|e| fail(e.to_string()))?;
+        attributes::write(&mut bytes, &info, &cols, &rows).map_err(encoding(
+            path,
+            layer,
+            "en-tête et entités".into(),
+        ))?;
     } else {
         let geometry_type = match layer.geometry {
             GeometryKind::Point => GeometryType::Point,
@@ -107,7 +111,7 @@ pub fn write_fgb(path: &Path, layer: &Layer, meta: &RunMetadata) -> Result<usize
                 ..Default::default()
             },
         )
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(encoding(path, layer, "en-tête".into()))?;
         for c in &cols {
             fgb.add_column(&c.name, column_type(c.kind), |fbb, col| {
                 col.title = Some(fbb.create_string(&c.title));
@@ -127,10 +131,11 @@ pub fn write_fgb(path: &Path, layer: &Layer, meta: &RunMetadata) -> Result<usize
             fgb.add_feature_geom(GeomRef(g.as_ref()), |fw| {
                 written = feed(fw, &cols, &props);
             })
-            .map_err(|e| at(e.to_string()))?;
-            written.map_err(at)?;
+            .map_err(encoding(path, layer, format!("ligne {}", i + 1)))?;
+            written.map_err(encoding(path, layer, format!("ligne {}", i + 1)))?;
         }
-        fgb.write(&mut bytes).map_err(|e| fail(e.to_string()))?;
+        fgb.write(&mut bytes)
+            .map_err(encoding(path, layer, "index et entités".into()))?;
     }
     let result = (|| -> std::io::Result<()> {
         let file = OpenOptions::new().write(true).create_new(true).open(path)?;
@@ -141,9 +146,23 @@ pub fn write_fgb(path: &Path, layer: &Layer, meta: &RunMetadata) -> Result<usize
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(path);
-        return Err(fail(e.to_string()));
+        return Err(encoding(path, layer, "fichier".into())(e));
     }
     Ok(left_out)
+}
+
+/// An error of the `flatgeobuf` or `geozero` crates, or of the system, while writing `layer` to
+/// `path` at `step`, kept as the source.
+fn encoding<'a, E: std::error::Error + Send + Sync + 'static>(
+    path: &'a Path,
+    layer: &'a Layer,
+    step: String,
+) -> impl FnOnce(E) -> EmitError + 'a {
+    move |e| EmitError::Fgb {
+        path: path.to_path_buf(),
+        step: format!("couche « {} » : {step}", layer.name),
+        source: Box::new(e),
+    }
 }
 
 /// FlatGeobuf type of a column.
@@ -194,15 +213,14 @@ fn feed<P: PropertyProcessor>(
     fw: &mut P,
     cols: &[ColumnSpec],
     props: &[(usize, Property<'_>)],
-) -> Result<(), String> {
+) -> Result<(), GeozeroError> {
     for (idx, p) in props {
         let v = match p {
             Property::Text(s) => ColumnValue::String(s),
             Property::Integer(v) => ColumnValue::Long(*v),
             Property::Real(v) => ColumnValue::Double(*v),
         };
-        fw.property(*idx, &cols[*idx].name, &v)
-            .map_err(|e: GeozeroError| e.to_string())?;
+        fw.property(*idx, &cols[*idx].name, &v)?;
     }
     Ok(())
 }

@@ -33,6 +33,14 @@ pub enum EmitError {
         step: String,
         source: crate::gdal_errors::GdalFailure,
     },
+    /// Encoding or writing a FlatGeobuf file failed (the library's or the system's error kept
+    /// as the source).
+    #[error("{path} : écriture impossible : {step}")]
+    Fgb {
+        path: PathBuf,
+        step: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("{path} : {source}")]
     Io {
         path: PathBuf,
