@@ -108,12 +108,18 @@ fn batch_errors_leave_no_output() {
         Err(GeocodeError::Ingest(IngestError::MissingColumn { .. }))
     ));
     assert!(!out.exists());
-    // unwritable output
+    // unwritable output: the system's error kept as the cause
     let bad = dir.path().join("no-such-dir").join("out.csv");
-    assert!(matches!(
-        geocode_file_with(&ban, &input, &bad, "id", None),
-        Err(GeocodeError::Write { .. })
-    ));
+    match geocode_file_with(&ban, &input, &bad, "id", None) {
+        Err(e @ GeocodeError::Write { .. }) => {
+            let cause = std::error::Error::source(&e).expect("the system's error as the source");
+            let io = cause
+                .downcast_ref::<std::io::Error>()
+                .expect("an io::Error");
+            assert_eq!(io.kind(), std::io::ErrorKind::NotFound, "{io}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -221,7 +221,7 @@ pub fn geocode_file_with(
         let _ = std::fs::remove_file(&tmp);
         GeocodeError::Write {
             path: output.to_path_buf(),
-            message: e.to_string(),
+            source: Box::new(e),
         }
     })?;
     Ok(BatchReport {
@@ -292,15 +292,19 @@ fn write_results(
     corrections: &Corrections,
 ) -> Result<(BTreeMap<GeocodeLevel, u64>, u64), GeocodeError> {
     debug_assert_eq!(book.len(), results.len());
-    let write_err = |e: &dyn std::fmt::Display| GeocodeError::Write {
-        path: output.to_path_buf(),
-        message: e.to_string(),
-    };
-    let file = std::fs::File::create(output).map_err(|e| write_err(&e))?;
+    fn write_err<E: std::error::Error + Send + Sync + 'static>(
+        output: &Path,
+    ) -> impl FnOnce(E) -> GeocodeError + '_ {
+        move |e| GeocodeError::Write {
+            path: output.to_path_buf(),
+            source: Box::new(e),
+        }
+    }
+    let file = std::fs::File::create(output).map_err(write_err(output))?;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(std::io::BufWriter::new(file));
-    w.write_record(OUTPUT_HEADER).map_err(|e| write_err(&e))?;
+    w.write_record(OUTPUT_HEADER).map_err(write_err(output))?;
     let mut src = CsvSource::open(input, "auto", "auto")?;
     let id = src.column(id_column)?;
     let mut by_level: BTreeMap<GeocodeLevel, u64> =
@@ -342,7 +346,7 @@ fn write_results(
             r.ban_id.as_deref().unwrap_or(""),
             &r.label,
         ])
-        .map_err(|e| write_err(&e))?;
+        .map_err(write_err(output))?;
         Ok::<(), GeocodeError>(())
     })?;
     if i != row_address.len() {
@@ -352,6 +356,6 @@ fn write_results(
             second: i as u64,
         });
     }
-    w.flush().map_err(|e| write_err(&e))?;
+    w.flush().map_err(write_err(output))?;
     Ok((by_level, ident_used.len() as u64))
 }

@@ -40,8 +40,12 @@ pub enum GeocodeError {
     },
     #[error("index BAN : plus de {max} indices de répétition (colonne rep) distincts")]
     TooManyIndices { max: usize },
-    #[error("{path} : écriture impossible : {message}")]
-    Write { path: PathBuf, message: String },
+    /// Writing the output failed (the system's or the CSV writer's error kept as the source).
+    #[error("{path} : écriture impossible")]
+    Write {
+        path: PathBuf,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("{path} : fichier de corrections : {message}")]
     Corrections { path: PathBuf, message: String },
     #[error("{path} : le fichier a changé pendant sa lecture ({first} lignes, puis {second})")]

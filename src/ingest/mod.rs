@@ -78,6 +78,13 @@ pub enum IngestError {
     },
     #[error("{path} : couche géographique illisible : {message}")]
     Gdal { path: PathBuf, message: String },
+    /// A GDAL call failed (GDAL's error kept as the source).
+    #[error("{path} : couche géographique illisible : {step}")]
+    GdalCall {
+        path: PathBuf,
+        step: String,
+        source: gdal::errors::GdalError,
+    },
     #[error("{path} : {message}")]
     Data { path: PathBuf, message: String },
 }

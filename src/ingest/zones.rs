@@ -178,7 +178,11 @@ pub fn read_zone_layer(
         if ds.layer_count() == 0 {
             return Err(gdal_err("aucune couche vectorielle".into()));
         }
-        ds.layer(0).map_err(|e| gdal_err(e.to_string()))?
+        ds.layer(0).map_err(|source| IngestError::GdalCall {
+            path: path.to_path_buf(),
+            step: "première couche".into(),
+            source,
+        })?
     } else {
         ds.layer_by_name(&input.layer).map_err(|_| {
             let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
@@ -274,7 +278,11 @@ pub fn read_zone_layer(
     };
     source_srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     let mut target_srs =
-        SpatialRef::from_epsg(EPSG_LAMBERT93).map_err(|e| gdal_err(e.to_string()))?;
+        SpatialRef::from_epsg(EPSG_LAMBERT93).map_err(|source| IngestError::GdalCall {
+            path: path.to_path_buf(),
+            step: format!("système de coordonnées EPSG:{EPSG_LAMBERT93}"),
+            source,
+        })?;
     target_srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     let crs = crs_label(&source_srs);
     let driver = ds.driver().short_name();
