@@ -115,6 +115,11 @@ impl PublishedTable {
         &self.cells[i * n..(i + 1) * n]
     }
 
+    pub fn row_mut(&mut self, i: usize) -> &mut [Cell] {
+        let n = self.indicators.len();
+        &mut self.cells[i * n..(i + 1) * n]
+    }
+
     /// Whether row `i` is written in its layer. A « récents » row resting on fewer than
     /// `min_units` dwellings (every value `secret_effectif`) is left out: its absence says
     /// what its statuses would (0 to `min_units − 1` recent movers), and nothing else — a

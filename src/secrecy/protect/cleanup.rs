@@ -79,10 +79,9 @@ struct Proofs {
 
 impl Proofs {
     fn new(st: &State<'_>, tables: Tables) -> Self {
-        let zone = |r: u32| (r as usize) < st.view.n_layer && !st.scale(r).is_point();
         let mut indexed = vec![false; st.view.len()];
         for d in tables.iter() {
-            if d.iter().any(|&((r, _), _)| zone(r)) {
+            if d.iter().any(|&((r, _), _)| st.republishable(r)) {
                 for &((r, _), _) in d {
                     indexed[r as usize] = true;
                 }
@@ -197,7 +196,7 @@ pub(super) fn cleanup(st: &mut State<'_>, tables: Tables, pairs: bool) -> (Table
     let mut proofs = Proofs::new(st, tables);
     let dw = Measure::Dwellings as usize;
     let mut units: Vec<(u32, Mask)> = (0..st.view.n_layer as u32)
-        .filter(|&r| !st.scale(r).is_point())
+        .filter(|&r| st.republishable(r))
         .flat_map(|r| st.hidden_groups(r).into_iter().map(move |m| (r, m)))
         .collect();
     units.sort_by_key(|&(r, m)| {

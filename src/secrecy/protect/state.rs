@@ -82,8 +82,8 @@ pub struct State<'t> {
     /// The [`Self::row_mask`] of every measure of every layer row (distributions whole), kept
     /// like `bounds`.
     hide_masks: Vec<Mask>,
-    /// The cells of every layer row as they stood before the search first hid one of its
-    /// values: what [`Self::publish`] gives back.
+    /// The cells of the [`Self::republishable`] rows as they stood before the search first hid
+    /// one of their values: what [`Self::publish`] gives back.
     originals: HashMap<u32, Vec<Cell>>,
 }
 
@@ -421,17 +421,23 @@ impl<'t> State<'t> {
             }
             RowKind::Layer => {
                 let (t, p) = self.at[row as usize];
-                let tb = &mut self.tables[t as usize];
-                self.originals
-                    .entry(row)
-                    .or_insert_with(|| tb.row(p as usize).to_vec());
-                let hidden = hide_row(tb, p as usize, mask);
+                if !self.originals.contains_key(&row) && self.republishable(row) {
+                    let cells = self.tables[t as usize].row(p as usize).to_vec();
+                    self.originals.insert(row, cells);
+                }
+                let hidden = hide_row(&mut self.tables[t as usize], p as usize, mask);
                 self.known[row as usize] = self.known_of(row);
                 self.refresh_bounds(row);
                 hidden
             }
             RowKind::Rest(_) => 0,
         }
+    }
+
+    /// Whether the values the search hides in `row` may be published again at the end
+    /// ([`super::cleanup`]): those of zone rows (commune, QPV, QVA, IRIS).
+    pub fn republishable(&self, row: u32) -> bool {
+        (row as usize) < self.view.n_layer && !self.scale(row).is_point()
     }
 
     /// Publishes again the values `mask` of layer row `row` that the search hid
@@ -441,10 +447,8 @@ impl<'t> State<'t> {
             return 0;
         };
         let (t, p) = self.at[row as usize];
-        let tb = &mut self.tables[t as usize];
-        let n = tb.indicators.len();
-        let cells = &mut tb.cells[p as usize * n..(p as usize + 1) * n];
         let mut back = 0;
+        let cells = self.tables[t as usize].row_mut(p as usize);
         for (k, (c, o)) in cells.iter_mut().zip(orig).enumerate() {
             if mask >> k & 1 == 1 && c.status == Status::SecretSecondaire && o.status.is_published()
             {
@@ -525,8 +529,7 @@ impl<'t> State<'t> {
 /// Hides the values `mask` of row `p` of `table` ([`hide_cells`]); returns how many were
 /// published.
 pub fn hide_row(table: &mut PublishedTable, p: usize, mask: Mask) -> u64 {
-    let n = table.indicators.len();
-    let cells = &mut table.cells[p * n..(p + 1) * n];
+    let cells = table.row_mut(p);
     let before = cells.iter().filter(|c| c.status.is_published()).count();
     hide_cells(cells, mask);
     (before - cells.iter().filter(|c| c.status.is_published()).count()) as u64

@@ -80,8 +80,9 @@ pub fn numerator_step(d: &IndicatorDef, den: i64) -> i64 {
 /// Why the unpublished value `d` is determined, given the ranges of its numerator and (for a
 /// ratio) denominator and whether a zero of either is implied by a published containing zero;
 /// `None` when it is not determined. Never the value itself: the reason goes to the error of a
-/// run whose publication is refused, and that publication is not out. `num_width` is the width of the numerator's interval when
-/// it was computed exactly (needed only when the denominator is pinned).
+/// run whose publication is refused, and that publication is not out. `num_width` is the width
+/// of the numerator's interval when it was computed exactly (needed only when the denominator
+/// is pinned).
 pub fn determined(
     d: &IndicatorDef,
     num: &Range,
