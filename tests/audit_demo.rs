@@ -125,7 +125,7 @@ fn a_published_value_on_three_units_fails_the_audit() {
         )
         .unwrap();
         ds.execute_sql(
-            "UPDATE indicateurs SET effectif = 3 WHERE fid = (SELECT min(fid) FROM indicateurs WHERE statut = 'publie' AND nature = 'part')",
+            "UPDATE indicateurs_valeurs SET effectif = 3 WHERE fid = (SELECT min(fid) FROM indicateurs WHERE statut = 'publie' AND nature = 'part')",
             None,
             gdal::vector::sql::Dialect::DEFAULT,
         )
@@ -148,8 +148,13 @@ fn an_unknown_status_in_the_second_half_of_the_table_is_named_by_fid_and_column(
         let fid: i64 = conn
             .query_row("SELECT max(fid) - 5 FROM indicateurs", [], |r| r.get(0))
             .unwrap();
+        // a status of the statuses' table that opsgeo does not know
+        conn.execute_batch(
+            "INSERT INTO indicateurs_statuts (fid, statut, libelle) VALUES (99, 'inconnu', '?')",
+        )
+        .unwrap();
         conn.execute(
-            "UPDATE indicateurs SET statut = 'inconnu' WHERE fid = ?1",
+            "UPDATE indicateurs_valeurs SET statut = 99 WHERE fid = ?1",
             [fid],
         )
         .unwrap();

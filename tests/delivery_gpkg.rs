@@ -210,8 +210,9 @@ fn checks_catch_missing_rows_broken_indexes_and_styles_qgis_would_ignore() {
     assert!(p.contains("catalogue ou schéma non vide"), "{p}");
 }
 
-/// The long table is checked in SQL, not through OGR: wrong storage classes, codes outside the
-/// field domain and unpublished values that are not empty must all be caught.
+/// The long table's tables are checked in SQL, not through OGR: wrong storage classes, codes
+/// outside the field domain, numbers that name nothing and unpublished values that are not
+/// empty must all be caught.
 #[test]
 fn checks_catch_bad_values_in_the_long_table_and_the_layers() {
     let dir = tempfile::tempdir().unwrap();
@@ -221,12 +222,14 @@ fn checks_catch_bad_values_in_the_long_table_and_the_layers() {
         let ds = update(&path);
         for sql in [
             // a word where a number belongs (OGR would read 0)
-            "UPDATE indicateurs SET effectif = 'douze' WHERE fid = 1",
-            "UPDATE indicateurs SET valeur = x'00' WHERE fid = 2",
-            "UPDATE indicateurs SET code = x'41' WHERE fid = 3",
-            "UPDATE indicateurs SET statut = 'inconnu' WHERE fid = 4",
+            "UPDATE indicateurs_valeurs SET effectif = 'douze' WHERE fid = 1",
+            "UPDATE indicateurs_valeurs SET valeur = x'00' WHERE fid = 2",
+            "UPDATE indicateurs_unites SET code = x'41' WHERE fid = 3",
+            "UPDATE indicateurs_statuts SET statut = 'inconnu' WHERE fid = 4",
+            // a number that names no status
+            "UPDATE indicateurs_valeurs SET statut = 9 WHERE fid = 5",
             // an unpublished value that is not empty
-            "UPDATE indicateurs SET valeur = 12.5              WHERE fid = (SELECT min(fid) FROM indicateurs WHERE statut <> 'publie')",
+            "UPDATE indicateurs_valeurs SET valeur = 12.5 WHERE fid = (SELECT min(fid) FROM indicateurs WHERE statut <> 'publie')",
             "UPDATE communes_ensemble SET nb_logements_secret = 'autre' WHERE fid = 1",
         ] {
             ds.execute_sql(sql, None, Dialect::DEFAULT).unwrap();
@@ -234,11 +237,12 @@ fn checks_catch_bad_values_in_the_long_table_and_the_layers() {
     }
     let p = problems(check_gpkg(&path, &expected));
     for needle in [
-        "« indicateurs » : « effectif » : valeurs qui ne sont pas du type INTEGER (1 ligne(s))",
-        "« indicateurs » : « valeur » : valeurs qui ne sont pas du type REAL (1 ligne(s))",
-        "« indicateurs » : « code » : valeurs qui ne sont pas du type TEXT (1 ligne(s))",
-        "« indicateurs » : « statut » : valeurs hors du domaine de codes (1 ligne(s))",
-        "« indicateurs » : valeur ou effectif renseigné pour une valeur non publiée",
+        "« indicateurs_valeurs » : « effectif » : valeurs qui ne sont pas du type INTEGER (1 ligne(s))",
+        "« indicateurs_valeurs » : « valeur » : valeurs qui ne sont pas du type REAL (1 ligne(s))",
+        "« indicateurs_unites » : « code » : valeurs qui ne sont pas du type TEXT (1 ligne(s))",
+        "« indicateurs_statuts » : « statut » : valeurs hors du domaine de codes (1 ligne(s))",
+        "« indicateurs_valeurs » : « statut » : numéro absent de la table « indicateurs_statuts » (1 ligne(s))",
+        "« indicateurs_valeurs » : valeur ou effectif renseigné pour une valeur non publiée",
         "« communes_ensemble » : « nb_logements_secret » : valeurs hors du domaine de codes",
     ] {
         assert!(p.contains(needle), "{needle} missing from: {p}");

@@ -14,6 +14,7 @@ use opsgeo::emit::gpkg::write_gpkg;
 use opsgeo::emit::{EmitError, GeometryKind};
 use opsgeo::layout::tidy::{tidy_rows, COLUMNS};
 use opsgeo::layout::SCHEMA_VERSION;
+use opsgeo::secrecy::Status;
 
 const VALIDATOR: &str = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
 
@@ -99,6 +100,10 @@ fn layers_geometry_srs_and_field_types() {
             "batiments_ensemble",
             "communes_ensemble",
             "indicateurs",
+            "indicateurs_liste",
+            "indicateurs_statuts",
+            "indicateurs_unites",
+            "indicateurs_valeurs",
             "layer_styles",
             "qva_ensemble"
         ]
@@ -113,6 +118,9 @@ fn layers_geometry_srs_and_field_types() {
         ("qva_ensemble", 2, None),
         // QVA021002 has only `secret_effectif` values: its feature, not its rows
         ("indicateurs", 3 * 3 + 3 * 2 + 2, None),
+        ("indicateurs_valeurs", 3 * 3 + 3 * 2 + 2, None),
+        ("indicateurs_unites", 3 + 3 + 1, None),
+        ("indicateurs_statuts", Status::ALL.len() as u64, None),
     ] {
         let l = ds.layer_by_name(name).unwrap();
         assert_eq!(l.feature_count(), count, "{name}");
@@ -128,14 +136,24 @@ fn layers_geometry_srs_and_field_types() {
             }
             None => assert!(geoms.is_empty(), "{name} has no geometry"),
         }
+        // a view has no primary key: GDAL takes its `fid` column
+        let pk = if name == "indicateurs" { "0" } else { "1" };
         assert_eq!(
             one(
                 &ds,
                 &format!("SELECT count(*) FROM pragma_table_info('{name}') WHERE name = 'fid' AND pk = 1")
             )
             .as_deref(),
-            Some("1")
+            Some(pk),
+            "{name}"
         );
+        // SAFETY: a live layer handle; GDAL returns a NUL-terminated string it owns
+        let fid = unsafe {
+            std::ffi::CStr::from_ptr(gdal_sys::OGR_L_GetFIDColumn(l.c_layer()))
+                .to_string_lossy()
+                .into_owned()
+        };
+        assert_eq!(fid, "fid", "{name}");
     }
     let l = ds.layer_by_name("communes_ensemble").unwrap();
     let fields: Vec<(String, u32, bool)> = l
@@ -165,14 +183,31 @@ fn layers_geometry_srs_and_field_types() {
         .collect();
     let names: Vec<&str> = tf.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(names, COLUMNS);
-    for (n, ty, nullable) in &tf {
+    // a view's columns are all nullable for SQLite: their NOT NULL are the tables'
+    for (n, ty, _) in &tf {
         let expected = match n.as_str() {
-            "valeur" => (OFTReal, true),
-            "effectif" => (OFTInteger64, true),
-            _ => (OFTString, false),
+            "valeur" => OFTReal,
+            "effectif" => OFTInteger64,
+            _ => OFTString,
         };
-        assert_eq!((*ty, *nullable), expected, "{n}");
+        assert_eq!(*ty, expected, "{n}");
     }
+    let v = ds.layer_by_name("indicateurs_valeurs").unwrap();
+    let vf: Vec<(String, u32, bool)> = v
+        .defn()
+        .fields()
+        .map(|f| (f.name(), f.field_type(), f.is_nullable()))
+        .collect();
+    assert_eq!(
+        vf,
+        vec![
+            ("unite".into(), OFTInteger64, false),
+            ("indicateur".into(), OFTInteger64, false),
+            ("valeur".into(), OFTReal, true),
+            ("effectif".into(), OFTInteger64, true),
+            ("statut".into(), OFTInteger64, false),
+        ]
+    );
     // R-trees exist for geometry layers only, and hold the non-null geometries
     for (name, expected) in [
         ("communes_ensemble", Some("3")),
@@ -275,8 +310,13 @@ fn values_nulls_and_reason_codes() {
             assert_eq!((&r[6], &r[7]), (&None, &None), "{t:?}");
         }
     }
+    // the view finds a unit's rows through the two indexes
     assert_eq!(
-        one(&ds, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indicateurs' AND sql LIKE '%echelle, code, population, zone%'").as_deref(),
+        one(&ds, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indicateurs_unites' AND sql LIKE '%UNIQUE%(echelle, code, population, zone)%'").as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        one(&ds, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indicateurs_valeurs' AND sql LIKE '%(unite)%'").as_deref(),
         Some("1")
     );
 }
@@ -316,10 +356,38 @@ fn contents_titles_domain_and_metadata() {
                 s("0")
             ],
             vec![
+                s("indicateurs_liste"),
+                s("attributes"),
+                s("Indicateurs : liste"),
+                contents[3][3].clone(),
+                s("0")
+            ],
+            vec![
+                s("indicateurs_statuts"),
+                s("attributes"),
+                s("Indicateurs : statuts de publication"),
+                contents[4][3].clone(),
+                s("0")
+            ],
+            vec![
+                s("indicateurs_unites"),
+                s("attributes"),
+                s("Indicateurs : unités"),
+                contents[5][3].clone(),
+                s("0")
+            ],
+            vec![
+                s("indicateurs_valeurs"),
+                s("attributes"),
+                s("Indicateurs : valeurs"),
+                contents[6][3].clone(),
+                s("0")
+            ],
+            vec![
                 s("layer_styles"),
                 s("attributes"),
                 s("Styles QGIS des couches"),
-                contents[3][3].clone(),
+                contents[7][3].clone(),
                 s("0")
             ],
             vec![
@@ -365,7 +433,12 @@ fn contents_titles_domain_and_metadata() {
         titles[&("qva_ensemble".into(), "code_qva".into())],
         "Code du QVA"
     );
-    let expected_cols = 2 + 3 * 2 + 2 + 2 * 2 + 1 + 2 * 2 + COLUMNS.len();
+    assert_eq!(
+        titles[&("indicateurs_valeurs".into(), "unite".into())],
+        "Unité"
+    );
+    // layers, the view, and its four tables (4 + 3 + 2 + 5 columns)
+    let expected_cols = 2 + 3 * 2 + 2 + 2 * 2 + 1 + 2 * 2 + COLUMNS.len() + 14;
     assert_eq!(titles.len(), expected_cols);
     assert_eq!(
         one(&ds, "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_schema' AND scope = 'read-write'").as_deref(),
@@ -426,8 +499,8 @@ fn contents_titles_domain_and_metadata() {
         "SELECT r.reference_scope, r.table_name, m.metadata FROM gpkg_metadata_reference r \
          JOIN gpkg_metadata m ON m.id = r.md_file_id ORDER BY r.table_name",
     );
-    // dataset (GDAL key/value and ISO 19139 lineage) + 4 tables
-    assert_eq!(refs.len(), 6, "{refs:?}");
+    // dataset (GDAL key/value and ISO 19139 lineage) + 3 layers, the view and its 4 tables
+    assert_eq!(refs.len(), 10, "{refs:?}");
     assert!(refs
         .iter()
         .all(|r| r[2].as_deref().unwrap().contains("USH BFC")));
@@ -568,8 +641,9 @@ fn deterministic_contents_and_bytes_with_fixed_date() {
     );
 }
 
-/// The long table is bulk-inserted with SQLite after GDAL closes the file: the feature count
-/// GDAL keeps in `gpkg_ogr_contents` must be right and GDAL's count trigger put back.
+/// The tables of the long table are bulk-inserted with SQLite after GDAL closes the file: the
+/// feature counts GDAL keeps in `gpkg_ogr_contents` must be right and GDAL's count triggers put
+/// back.
 #[test]
 fn bulk_inserted_long_table_keeps_gdal_bookkeeping() {
     let dir = tempfile::tempdir().unwrap();
@@ -577,28 +651,35 @@ fn bulk_inserted_long_table_keeps_gdal_bookkeeping() {
     let ds = Dataset::open(&path).unwrap();
     let rows = one(&ds, "SELECT count(*) FROM indicateurs").unwrap();
     assert!(rows.parse::<u64>().unwrap() > 0);
+    for table in opsgeo::layout::tidy::STORAGE_TABLES {
+        let count = one(&ds, &format!("SELECT count(*) FROM {table}")).unwrap();
+        assert_eq!(
+            one(
+                &ds,
+                &format!(
+                    "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = '{table}'"
+                )
+            ),
+            Some(count.clone()),
+            "{table}"
+        );
+        assert_eq!(
+            one(
+                &ds,
+                &format!(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' \
+                     AND name = 'trigger_insert_feature_count_{table}'"
+                )
+            ),
+            Some("1".into()),
+            "{table}"
+        );
+        let l = ds.layer_by_name(table).unwrap();
+        assert_eq!(l.feature_count().to_string(), count, "{table}");
+    }
     assert_eq!(
-        one(
-            &ds,
-            "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'indicateurs'"
-        ),
+        one(&ds, "SELECT count(*) FROM indicateurs_valeurs"),
         Some(rows.clone())
-    );
-    assert_eq!(
-        one(
-            &ds,
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' \
-             AND name = 'trigger_insert_feature_count_indicateurs'"
-        ),
-        Some("1".into())
-    );
-    assert_eq!(
-        one(
-            &ds,
-            "SELECT count(*) FROM sqlite_master WHERE type = 'index' \
-             AND name = 'indicateurs_cle_idx'"
-        ),
-        Some("1".into())
     );
     let l = ds.layer_by_name("indicateurs").unwrap();
     assert_eq!(l.feature_count().to_string(), rows);

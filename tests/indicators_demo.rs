@@ -37,8 +37,9 @@ fn dictionary_lists_every_field_of_every_layer() {
         layers += 1;
     }
     assert_eq!(
-        layers, 39,
-        "36 layers, the `indicateurs` table, `geocodage_a_verifier` and `layer_styles`"
+        layers, 43,
+        "36 layers, the `indicateurs` view and its four tables, `geocodage_a_verifier` and \
+         `layer_styles`"
     );
     // and every indicator is a column of the ensemble layers
     let communes = ds.layer_by_name("communes_ensemble").unwrap();

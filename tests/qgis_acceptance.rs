@@ -55,7 +55,8 @@ fn qgis_opens_every_layer_with_its_default_style_and_renders_it() {
     assert_eq!(styled, 36 + 36, "{stdout}");
     for l in lines.iter().filter(|l| !l.starts_with("fgb/")) {
         let name = l.split(':').next().unwrap();
-        if name != "indicateurs" {
+        // the long table (a view) and its tables: no geometry, nothing to render
+        if !name.starts_with("indicateurs") {
             assert!(png_dir.join(format!("{name}.png")).exists(), "{name}");
         }
     }

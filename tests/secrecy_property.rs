@@ -132,8 +132,9 @@ fn random_territory(seed: u64, dwellings: usize) {
         let hidden = rusqlite::Connection::open(&leaky)
             .unwrap()
             .execute(
-                "UPDATE indicateurs SET valeur = NULL, effectif = NULL, \
-                 statut = 'secret_secondaire' WHERE fid = (SELECT fid FROM indicateurs i \
+                "UPDATE indicateurs_valeurs SET valeur = NULL, effectif = NULL, \
+                 statut = (SELECT fid FROM indicateurs_statuts WHERE statut = 'secret_secondaire') \
+                 WHERE fid = (SELECT fid FROM indicateurs i \
                  WHERE echelle = 'programme' AND population = 'ensemble' \
                  AND indicateur = 'part_plus' AND statut = 'publie' AND valeur > 0 \
                  AND NOT EXISTS (SELECT 1 FROM indicateurs j WHERE j.echelle = i.echelle \

@@ -193,7 +193,7 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, Re
     let mut layers: Vec<(Segment, String, OnDisk)> = Vec::with_capacity(order.len());
     for seg @ (scale, population, zone) in order {
         let layer = layer_name(scale, population, zone);
-        let on_disk = if table_exists(&conn, &layer)? {
+        let on_disk = if relation_exists(&conn, &layer)? {
             let rows: i64 = conn
                 .query_row(&format!("SELECT count(*) FROM \"{layer}\""), [], |r| {
                     r.get(0)
@@ -281,7 +281,7 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, Re
 fn read_tidy(path: &Path) -> Result<Vec<Value>, ReadError> {
     let conn = open_read_only(path)?;
     let table = crate::layout::tidy::TIDY_TABLE;
-    if !table_exists(&conn, table)? {
+    if !relation_exists(&conn, table)? {
         return Err(format!("table « {table} » absente").into());
     }
     let (lo, hi): (Option<i64>, Option<i64>) = conn
@@ -323,9 +323,10 @@ fn layer_fields(
         .collect())
 }
 
-fn table_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool, ReadError> {
+/// Whether `name` is a table or a view (the long table is a view).
+fn relation_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool, ReadError> {
     conn.query_row(
-        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1",
         [name],
         |r| r.get(0),
     )

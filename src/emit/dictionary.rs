@@ -217,6 +217,30 @@ pub fn render() -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let _ = writeln!(
+        s,
+        "\nDans la GeoPackage, `{view}` est une vue : elle lit, ligne pour ligne, quatre tables codées (qui prennent quatre fois moins de place que la table à plat). Une requête sur la vue n'a pas à les connaître ; elles servent à qui veut les lire directement.\n",
+        view = crate::layout::tidy::TIDY_TABLE
+    );
+    let _ = writeln!(s, "| table | contenu | colonnes |");
+    let _ = writeln!(s, "|---|---|---|");
+    for t in &super::gpkg::tidy_table::STORAGE {
+        let columns: Vec<String> = std::iter::once("`fid`".to_string())
+            .chain(t.fields.iter().map(|f| format!("`{}` ({})", f.0, f.2)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} |",
+            t.name,
+            t.description,
+            columns.join(" ; ")
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nDans PostGIS, `{}` est une table ordinaire (les lignes de la vue).",
+        crate::layout::tidy::TIDY_TABLE
+    );
     s
 }
 

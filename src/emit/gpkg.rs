@@ -28,7 +28,7 @@ pub(crate) mod geom;
 pub mod layer_styles;
 pub mod lineage;
 pub(crate) mod ogr;
-mod tidy_table;
+pub(crate) mod tidy_table;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -117,6 +117,10 @@ fn preflight(layers: &[Layer]) -> Result<Vec<Vec<ColumnSpec>>, String> {
     let mut titles = HashSet::new();
     titles.insert(tidy_table::TIDY_TITLE.to_string());
     names.insert(TIDY_TABLE.to_string());
+    for t in &tidy_table::STORAGE {
+        titles.insert(t.title.to_string());
+        names.insert(t.name.to_string());
+    }
     let mut out = Vec::with_capacity(layers.len());
     for l in layers {
         let ctx = |e: String| format!("couche « {} » : {e}", l.name);
@@ -339,7 +343,7 @@ pub(crate) fn sql_text(s: &str) -> String {
 }
 
 /// The rows of `gpkg_data_columns` (table, column, title, description) for every column of
-/// every layer and of the long table.
+/// every layer, of the long table (the view) and of the tables it reads.
 fn data_columns<'a>(
     layers: &'a [Layer],
     cols: &'a [Vec<ColumnSpec>],
@@ -352,6 +356,11 @@ fn data_columns<'a>(
     }
     for (name, title, description, ..) in tidy_table::FIELDS.iter() {
         rows.push((TIDY_TABLE, name, title, description));
+    }
+    for t in &tidy_table::STORAGE {
+        for (name, title, description, ..) in t.fields {
+            rows.push((t.name, name, title, description));
+        }
     }
     rows
 }

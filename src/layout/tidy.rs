@@ -5,12 +5,43 @@
 //! stairwells and small buildings) has no row in the table: its layer feature is there, with
 //! every `_secret` field at `secret_effectif`, and a reader (or the audit, [`is_small_row`])
 //! restores its values from that rule. On the demo this leaves out 202,066 of 422,707 rows.
+//!
+//! In the GeoPackage, `indicateurs` is a view over four dictionary-coded tables: the units
+//! ([`UNITS_TABLE`]: scale, code, population, zone), the indicators ([`NAMES_TABLE`]), the
+//! statuses ([`STATUS_TABLE`]) and one row per value holding their numbers ([`VALUES_TABLE`]).
+//! The view reads as the table did, row for row; the file is three times smaller (the long
+//! table and its index took 29.6 of the demo's 46.5 MB).
 
 use super::Layer;
 use crate::secrecy::Status;
 
-/// Table name in the GeoPackage and in PostGIS.
+/// Name of the long table: a view in the GeoPackage, a table in PostGIS.
 pub const TIDY_TABLE: &str = "indicateurs";
+
+/// One row per value: unit, indicator and status numbers, value and base count.
+pub const VALUES_TABLE: &str = "indicateurs_valeurs";
+
+/// One row per unit (scale, code, population, zone) that has values in the table.
+pub const UNITS_TABLE: &str = "indicateurs_unites";
+
+/// One row per indicator (name, nature, title).
+pub const NAMES_TABLE: &str = "indicateurs_liste";
+
+/// One row per publication status (code, label).
+pub const STATUS_TABLE: &str = "indicateurs_statuts";
+
+/// The tables the view reads, in the order they are created.
+pub const STORAGE_TABLES: [&str; 4] = [UNITS_TABLE, NAMES_TABLE, STATUS_TABLE, VALUES_TABLE];
+
+/// The number of `status` in [`STATUS_TABLE`] and in the `statut` column of [`VALUES_TABLE`]:
+/// its rank in [`Status::ALL`], from 1.
+pub fn status_number(status: Status) -> i64 {
+    Status::ALL
+        .iter()
+        .position(|s| *s == status)
+        .expect("every status is in Status::ALL") as i64
+        + 1
+}
 
 /// One value in long format.
 #[derive(Debug, Clone, PartialEq)]

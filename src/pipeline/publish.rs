@@ -398,7 +398,12 @@ pub(super) fn stage(
         tables: found
             .tables
             .into_iter()
-            .filter(|(t, _)| t != emit::gpkg::layer_styles::STYLE_TABLE)
+            // PostGIS receives the long table as one table (the view's rows), not the
+            // dictionary-coded tables it reads in the GeoPackage
+            .filter(|(t, _)| {
+                t != emit::gpkg::layer_styles::STYLE_TABLE
+                    && !crate::layout::tidy::STORAGE_TABLES.contains(&t.as_str())
+            })
             .collect(),
         digests: Vec::new(),
     })

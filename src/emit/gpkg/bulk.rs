@@ -1,5 +1,5 @@
-//! The rows written with SQLite once GDAL has closed the GeoPackage: the long `indicateurs`
-//! table, column titles (`gpkg_data_columns`) and QGIS styles (`layer_styles`). GDAL created
+//! The rows written with SQLite once GDAL has closed the GeoPackage: the tables of the long
+//! `indicateurs` table (and its view), column titles (`gpkg_data_columns`) and QGIS styles (`layer_styles`). GDAL created
 //! and registered their tables. Its SQL takes no bound parameters: each row was one
 //! `ExecuteSQL` call on a statement holding the values (GDAL scans the whole text, some 20 kB
 //! for a QML style), and OGR features for the long table were slower still.
@@ -18,7 +18,7 @@ pub(super) struct Rows<'a> {
     /// `gpkg_data_columns`: table, column, title, description.
     pub data_columns: &'a [(&'a str, &'a str, &'a str, &'a str)],
     pub styles: &'a [StyleRow<'a>],
-    /// SQL expression of the style timestamp.
+    /// SQL expression of the timestamp of the styles and of the view `indicateurs`.
     pub now: &'a str,
     pub tidy: &'a [TidyRow],
 }
@@ -44,7 +44,7 @@ pub(super) fn write(path: &Path, rows: &Rows<'_>) -> Result<(), String> {
     let txn = conn.transaction().map_err(sql)?;
     write_data_columns(&txn, rows.data_columns)?;
     layer_styles::insert_rows(&txn, rows.styles, rows.now)?;
-    tidy_table::insert_rows(&txn, rows.tidy)
+    tidy_table::insert_rows(&txn, rows.tidy, rows.now)
         .map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))?;
     txn.commit().map_err(sql)
 }

@@ -9,7 +9,6 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::{ident, lit};
 use crate::emit::gpkg::tidy_table;
-use crate::layout::tidy::TIDY_TABLE;
 
 fn open(path: &Path) -> Result<Connection, String> {
     Connection::open_with_flags(
@@ -101,7 +100,7 @@ fn in_list(values: &[String]) -> String {
 /// one pass per table: its storage class is the one the declared column type requires
 /// ([`misfit`]: SQLite stores, say, a word in an INTEGER column as text, which OGR would read
 /// as 0), booleans are 0 or 1, values of a column with a coded field domain are codes of the
-/// domain; the rows of the long table follow its publication rules
+/// domain; the rows of the long table's values follow its publication rules
 /// ([`tidy_table::row_rules`]).
 pub(super) fn values(path: &Path) -> Result<Vec<String>, String> {
     let c = open(path)?;
@@ -168,10 +167,8 @@ pub(super) fn values(path: &Path) -> Result<Vec<String>, String> {
                 ));
             }
         }
-        if table == TIDY_TABLE {
-            for (rule, fault) in tidy_table::row_rules() {
-                checks.push((format!("NOT ({rule})"), fault));
-            }
+        for (rule, fault) in tidy_table::row_rules(&table) {
+            checks.push((format!("NOT ({rule})"), fault));
         }
         if checks.is_empty() {
             continue;
