@@ -48,7 +48,8 @@ fn slot((row, m): (u32, u8)) -> usize {
 pub struct Scratch {
     /// Verdict on each table already checked for this measure.
     checked: HashMap<u32, bool>,
-    rels: Vec<u32>,
+    /// (relation, parent's change less its children's) of the table being verified.
+    rels: Vec<(u32, i64)>,
 }
 
 impl Scratch {
@@ -171,7 +172,7 @@ impl<'a> Witnesses<'a> {
         truth: &Truth,
         i: u32,
         m: usize,
-        rels: &mut Vec<u32>,
+        rels: &mut Vec<(u32, i64)>,
     ) -> bool {
         // the rows of this measure's relations the table changes (a node of the households of
         // a « récents » row is also the recent movers of its « ensemble » row)
@@ -186,23 +187,34 @@ impl<'a> Witnesses<'a> {
                 }
             }
         }
-        let change =
-            |row: u32| -> i64 { rows.iter().find(|(r, _)| *r == row).map_or(0, |&(_, d)| d) };
+        // each relation's balance: its parent's change less its children's, from the rows the
+        // table changes (a row once, with its first change), not from every child of the
+        // relation (a commune's relation has hundreds)
         rels.clear();
-        for &(r, d) in &rows {
+        for (k, &(r, d)) in rows.iter().enumerate() {
             let v = truth.values[r as usize] + d;
             if v < 0 || !bounds[r as usize].contains(v) {
                 return false;
             }
-            rels.extend(view.up[r as usize].iter().chain(&view.down[r as usize]));
+            if rows[..k].iter().any(|&(x, _)| x == r) {
+                continue;
+            }
+            let (up, down) = (&view.up[r as usize], &view.down[r as usize]);
+            for (&ri, sign) in up
+                .iter()
+                .map(|ri| (ri, -1))
+                .chain(down.iter().map(|ri| (ri, 1)))
+            {
+                if !view.relations[ri as usize].holds_for(m) {
+                    continue;
+                }
+                match rels.iter_mut().find(|(x, _)| *x == ri) {
+                    Some((_, balance)) => *balance += sign * d,
+                    None => rels.push((ri, sign * d)),
+                }
+            }
         }
-        rels.sort_unstable();
-        rels.dedup();
-        rels.iter().all(|&ri| {
-            let rel = &view.relations[ri as usize];
-            !rel.holds_for(m)
-                || change(rel.parent) == rel.children.iter().map(|&c| change(c)).sum::<i64>()
-        })
+        rels.iter().all(|&(_, balance)| balance == 0)
     }
 }
 
