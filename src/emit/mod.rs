@@ -26,8 +26,8 @@ pub use crate::layout::{GeometryKind, KeyField, Layer, LayerRow, SECRET_SUFFIX};
 pub enum EmitError {
     #[error("{path} : écriture impossible : {message}")]
     Write { path: PathBuf, message: String },
-    /// A GDAL call failed (GDAL's error kept as the source).
-    #[error("{path} : écriture impossible : {step} : {source}")]
+    /// A GDAL call failed (GDAL's error kept as the source, printed as the cause).
+    #[error("{path} : écriture impossible : {step}")]
     Gdal {
         path: PathBuf,
         step: String,
@@ -41,7 +41,9 @@ pub enum EmitError {
         step: String,
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    #[error("{path} : {source}")]
+    /// A file could not be written (the system's error kept as the source, printed as the
+    /// cause).
+    #[error("{path} : écriture impossible")]
     Io {
         path: PathBuf,
         source: std::io::Error,
