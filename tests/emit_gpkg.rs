@@ -87,6 +87,16 @@ fn validate(path: &Path) {
     );
 }
 
+/// (name, OGR type, nullable) of every field of `layer`.
+fn field_types(ds: &Dataset, layer: &str) -> Vec<(String, u32, bool)> {
+    ds.layer_by_name(layer)
+        .unwrap()
+        .defn()
+        .fields()
+        .map(|f| (f.name(), f.field_type(), f.is_nullable()))
+        .collect()
+}
+
 #[test]
 fn layers_geometry_srs_and_field_types() {
     let dir = tempfile::tempdir().unwrap();
@@ -155,12 +165,7 @@ fn layers_geometry_srs_and_field_types() {
         };
         assert_eq!(fid, "fid", "{name}");
     }
-    let l = ds.layer_by_name("communes_ensemble").unwrap();
-    let fields: Vec<(String, u32, bool)> = l
-        .defn()
-        .fields()
-        .map(|f| (f.name(), f.field_type(), f.is_nullable()))
-        .collect();
+    let fields = field_types(&ds, "communes_ensemble");
     use OGRFieldType::*;
     assert_eq!(
         fields,
@@ -175,12 +180,7 @@ fn layers_geometry_srs_and_field_types() {
             ("loyer_moyen_secret".into(), OFTString, true),
         ]
     );
-    let t = ds.layer_by_name("indicateurs").unwrap();
-    let tf: Vec<(String, u32, bool)> = t
-        .defn()
-        .fields()
-        .map(|f| (f.name(), f.field_type(), f.is_nullable()))
-        .collect();
+    let tf = field_types(&ds, "indicateurs");
     let names: Vec<&str> = tf.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(names, COLUMNS);
     // a view's columns are all nullable for SQLite: their NOT NULL are the tables'
@@ -192,14 +192,8 @@ fn layers_geometry_srs_and_field_types() {
         };
         assert_eq!(*ty, expected, "{n}");
     }
-    let v = ds.layer_by_name("indicateurs_valeurs").unwrap();
-    let vf: Vec<(String, u32, bool)> = v
-        .defn()
-        .fields()
-        .map(|f| (f.name(), f.field_type(), f.is_nullable()))
-        .collect();
     assert_eq!(
-        vf,
+        field_types(&ds, "indicateurs_valeurs"),
         vec![
             ("unite".into(), OFTInteger64, false),
             ("indicateur".into(), OFTInteger64, false),
