@@ -290,7 +290,7 @@ fn values_nulls_and_reason_codes() {
     assert_eq!(rows.len(), tidy.len());
     for (r, t) in rows.iter().zip(&tidy) {
         assert_eq!(r[0].as_deref(), Some(t.scale));
-        assert_eq!(r[1].as_deref(), Some(t.code.as_str()));
+        assert_eq!(r[1].as_deref(), Some(&*t.code));
         assert_eq!(r[2].as_deref(), Some(t.population));
         assert_eq!(r[3].as_deref(), Some(t.zone));
         assert_eq!(r[4].as_deref(), Some(t.indicator));

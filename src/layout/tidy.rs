@@ -12,6 +12,8 @@
 //! The view reads as the table did, row for row; the file is three times smaller (the long
 //! table and its index took 29.6 of the demo's 46.5 MB).
 
+use std::sync::Arc;
+
 use super::Layer;
 use crate::secrecy::Status;
 
@@ -48,8 +50,9 @@ pub fn status_number(status: Status) -> i64 {
 pub struct TidyRow {
     /// `echelle`: region, departement, epci, commune, qpv, qva, iris, programme, batiment, cage.
     pub scale: &'static str,
-    /// `code`: the unit's business key.
-    pub code: String,
+    /// `code`: the unit's business key, shared by the values of a unit (not one string per
+    /// value).
+    pub code: Arc<str>,
     /// `population`: ensemble, recents.
     pub population: &'static str,
     /// `zone`: tout, qpv, hors_qpv.
@@ -103,7 +106,7 @@ fn flatten(layers: &[Layer], small_rows: bool) -> Vec<TidyRow> {
             if !small_rows && is_small_row(&r.cells) {
                 continue;
             }
-            let code = r.keys.first().cloned().flatten().unwrap_or_default();
+            let code: Arc<str> = r.keys.first().cloned().flatten().unwrap_or_default().into();
             for (d, c) in l.indicators.iter().zip(&r.cells) {
                 out.push(TidyRow {
                     scale: l.scale.key(),

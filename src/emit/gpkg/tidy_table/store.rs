@@ -112,7 +112,7 @@ pub(crate) fn insert_rows(
         for (k, r) in run.iter().enumerate() {
             let line = start + k + 1;
             let at = |e| format!("ligne {line} : {}", sql(e));
-            let (u, new) = units.of((r.scale, r.code.as_str(), r.population, r.zone));
+            let (u, new) = units.of((r.scale, &*r.code, r.population, r.zone));
             if new {
                 unit.execute(rusqlite::params![u, r.scale, r.code, r.population, r.zone])
                     .map_err(|e| format!("table « {UNITS_TABLE} », {}", at(e)))?;
@@ -278,7 +278,7 @@ mod tests {
                 let status = statuses[(u + k) % 3];
                 rows.push(TidyRow {
                     scale: if u % 2 == 0 { "commune" } else { "iris" },
-                    code: format!("{:05}", u / 3),
+                    code: format!("{:05}", u / 3).into(),
                     population: "ensemble",
                     zone: "tout",
                     indicator: indicators[(k + u) % indicators.len()],
