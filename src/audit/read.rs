@@ -425,7 +425,7 @@ pub fn from_layers(layers: &[crate::layout::Layer]) -> Published {
         let scale = scale_of(r.scale).expect("known scale");
         out.values.push(Value {
             scale,
-            code: r.code.into(),
+            code: r.code,
             population: population_of(r.population).expect("known population"),
             zone: split_of(r.zone).expect("known zone"),
             indicator: Cow::Borrowed(r.indicator),

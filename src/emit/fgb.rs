@@ -38,6 +38,7 @@ pub fn write_fgb(path: &Path, layer: &Layer, meta: &RunMetadata) -> Result<usize
     let fail = |message: String| EmitError::Write {
         path: path.to_path_buf(),
         message: format!("couche « {} » : {message}", layer.name),
+        source: None,
     };
     if path.symlink_metadata().is_ok() {
         return Err(fail("le fichier existe déjà".into()));

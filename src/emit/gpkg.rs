@@ -24,6 +24,7 @@
 mod bulk;
 pub mod check;
 pub(crate) mod columns;
+pub(crate) mod fault;
 pub(crate) mod geom;
 pub mod layer_styles;
 pub mod lineage;
@@ -39,7 +40,8 @@ use gdal::vector::{Feature, LayerAccess, LayerOptions, OGRwkbGeometryType, ToGda
 use gdal::{Dataset, DriverManager, Metadata};
 
 use self::columns::{cell_output, ColumnSpec, Role, Value};
-use self::ogr::{describe, FieldSpec};
+use self::fault::Fault;
+use self::ogr::FieldSpec;
 use super::{EmitError, GeometryKind, Layer, LayerRow, RunMetadata};
 use crate::layout::tidy::TidyRow;
 use crate::model::EPSG_LAMBERT93;
@@ -89,17 +91,13 @@ pub fn write_gpkg(
     tidy: &[TidyRow],
     meta: &RunMetadata,
 ) -> Result<(), EmitError> {
-    let fail = |message: String| EmitError::Write {
-        path: path.to_path_buf(),
-        message,
-    };
+    let fail = |fault: Fault| EmitError::written(path, fault);
     if path.symlink_metadata().is_ok() {
-        return Err(fail(
-            "le fichier existe déjà (la GeoPackage est toujours écrite dans un fichier neuf)"
-                .into(),
-        ));
+        return Err(fail(Fault::new(
+            "le fichier existe déjà (la GeoPackage est toujours écrite dans un fichier neuf)",
+        )));
     }
-    let cols = preflight(layers).map_err(fail)?;
+    let cols = preflight(layers).map_err(|message| fail(Fault::new(message)))?;
     let result = write_all(path, layers, &cols, tidy, meta);
     if result.is_err() {
         for suffix in ["", "-journal", "-wal", "-shm"] {
@@ -158,13 +156,13 @@ fn write_all(
     cols: &[Vec<ColumnSpec>],
     tidy: &[TidyRow],
     meta: &RunMetadata,
-) -> Result<(), String> {
-    let driver = DriverManager::get_driver_by_name("GPKG").map_err(|e| describe(&e))?;
+) -> Result<(), Fault> {
+    let driver = DriverManager::get_driver_by_name("GPKG")?;
     ogr::reset_error();
     let mut ds = driver
         .create_vector_only(path)
-        .map_err(|e| format!("création impossible : {}", describe(&e)))?;
-    let srs = SpatialRef::from_epsg(EPSG_LAMBERT93).map_err(|e| describe(&e))?;
+        .map_err(|e| Fault::from(e).within("création impossible"))?;
+    let srs = SpatialRef::from_epsg(EPSG_LAMBERT93)?;
     let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.key(), s.label())).collect();
     ogr::add_coded_domain(
         &ds,
@@ -184,12 +182,12 @@ fn write_all(
     lineage::write(&mut ds, meta)?;
     for (k, v) in &items {
         ds.set_metadata_item(k, v, "")
-            .map_err(|e| format!("métadonnée « {k} » : {}", describe(&e)))?;
+            .map_err(|e| Fault::from(e).within(format!("métadonnée « {k} »")))?;
     }
     ogr::reset_error();
-    ds.flush_cache().map_err(|e| describe(&e))?;
+    ds.flush_cache()?;
     check_no_gdal_failure("finalisation")?;
-    ds.close().map_err(|e| describe(&e))?;
+    ds.close()?;
     check_no_gdal_failure("fermeture")?;
     // read here, where GDAL's (possibly thread-local) configuration options are visible
     let now = layer_styles::timestamp_sql();
@@ -205,11 +203,11 @@ fn write_all(
 }
 
 /// GDAL < 3.7 reports failures at flush/close only through its error state.
-fn check_no_gdal_failure(step: &str) -> Result<(), String> {
+fn check_no_gdal_failure(step: &str) -> Result<(), Fault> {
     // SAFETY: thread-local error state, no arguments.
     let ty = unsafe { gdal_sys::CPLGetLastErrorType() };
     if ty == gdal_sys::CPLErr::CE_Failure || ty == gdal_sys::CPLErr::CE_Fatal {
-        return Err(format!("{step} : {}", ogr::last_error()));
+        return Err(Fault::new(format!("{step} : {}", ogr::last_error())));
     }
     Ok(())
 }
@@ -234,7 +232,7 @@ fn write_layer(
     layer: &Layer,
     cols: &[ColumnSpec],
     items: &[(&'static str, String)],
-) -> Result<(), String> {
+) -> Result<(), Fault> {
     let (ty, srs) = match layer.geometry {
         GeometryKind::MultiPolygon => (OGRwkbGeometryType::wkbMultiPolygon, Some(srs)),
         GeometryKind::Point => (OGRwkbGeometryType::wkbPoint, Some(srs)),
@@ -243,16 +241,14 @@ fn write_layer(
     let options = layer_options(layer);
     let options: Vec<&str> = options.iter().map(String::as_str).collect();
     ogr::reset_error();
-    let mut txn = ds.start_transaction().map_err(|e| describe(&e))?;
+    let mut txn = ds.start_transaction()?;
     {
-        let mut l = txn
-            .create_layer(LayerOptions {
-                name: &layer.name,
-                srs,
-                ty,
-                options: Some(&options),
-            })
-            .map_err(|e| describe(&e))?;
+        let mut l = txn.create_layer(LayerOptions {
+            name: &layer.name,
+            srs,
+            ty,
+            options: Some(&options),
+        })?;
         for c in cols {
             ogr::create_field(
                 &l,
@@ -270,7 +266,7 @@ fn write_layer(
         }
         for (k, v) in items {
             l.set_metadata_item(k, v, "")
-                .map_err(|e| format!("métadonnée « {k} » : {}", describe(&e)))?;
+                .map_err(|e| Fault::from(e).within(format!("métadonnée « {k} »")))?;
         }
         for (k, v) in [
             ("echelle", layer.scale.key()),
@@ -278,18 +274,18 @@ fn write_layer(
             ("zone", layer.split.key()),
         ] {
             l.set_metadata_item(k, v, "")
-                .map_err(|e| format!("métadonnée « {k} » : {}", describe(&e)))?;
+                .map_err(|e| Fault::from(e).within(format!("métadonnée « {k} »")))?;
         }
         let defn = l.defn();
         for (i, row) in layer.rows.iter().enumerate() {
-            let mut f = Feature::new(defn).map_err(|e| describe(&e))?;
+            let mut f = Feature::new(defn)?;
             fill_feature(&mut f, layer, row, cols)
-                .and_then(|()| f.create(&l).map_err(|e| describe(&e)))
+                .and_then(|()| f.create(&l).map_err(Fault::from))
                 .map_err(|e| format!("ligne {} : {e}", i + 1))?;
         }
         ogr::sync_layer(&l)?;
     }
-    txn.commit().map_err(|e| describe(&e))
+    txn.commit().map_err(Fault::from)
 }
 
 /// Sets the fields and the geometry of one feature.
@@ -298,8 +294,8 @@ fn fill_feature(
     layer: &Layer,
     row: &LayerRow,
     cols: &[ColumnSpec],
-) -> Result<(), String> {
-    let g = |e: gdal::errors::GdalError| describe(&e);
+) -> Result<(), Fault> {
+    let g = Fault::from;
     for (idx, c) in cols.iter().enumerate() {
         match c.role {
             Role::Key(k) => match &row.keys[k] {

@@ -15,7 +15,7 @@ pub mod project;
 pub mod review;
 pub mod styles;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
@@ -24,8 +24,15 @@ pub use crate::layout::{GeometryKind, KeyField, Layer, LayerRow, SECRET_SUFFIX};
 /// Errors writing outputs (exit code 1).
 #[derive(Debug, Error)]
 pub enum EmitError {
+    /// Writing failed: what was being done, and the SQLite or GDAL error when one stopped it
+    /// (kept as the source, printed as the cause).
     #[error("{path} : écriture impossible : {message}")]
-    Write { path: PathBuf, message: String },
+    Write {
+        path: PathBuf,
+        message: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
     /// A GDAL call failed (GDAL's error kept as the source, printed as the cause).
     #[error("{path} : écriture impossible : {step}")]
     Gdal {
@@ -54,6 +61,18 @@ pub enum EmitError {
         path: PathBuf,
         problems: Vec<String>,
     },
+}
+
+impl EmitError {
+    /// Writing `path` failed: the writer's message, and the SQLite or GDAL error as the source.
+    pub(crate) fn written(path: &Path, fault: gpkg::fault::Fault) -> EmitError {
+        let (message, source) = fault.into_parts();
+        EmitError::Write {
+            path: path.to_path_buf(),
+            message,
+            source,
+        }
+    }
 }
 
 /// Metadata written into every output.

@@ -2,6 +2,7 @@
 //! into the GeoPackage: points by geocoding level, French field titles, a coded domain for the
 //! levels and a default QGIS style.
 
+use crate::emit::gpkg::fault::Fault;
 use std::path::Path;
 
 use gdal::spatial_ref::SpatialRef;
@@ -9,7 +10,7 @@ use gdal::vector::{Feature, Geometry, LayerAccess, LayerOptions, OGRwkbGeometryT
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags, Metadata};
 
 use super::gpkg::columns::ColumnKind;
-use super::gpkg::ogr::{self, describe, FieldSpec};
+use super::gpkg::ogr::{self, FieldSpec};
 use super::gpkg::sql_text;
 use super::styles::classes::Rgb;
 use super::EmitError;
@@ -103,10 +104,8 @@ pub fn write_review_layer(
     rows: &[ReviewRow<'_>],
     items: &[(&str, String)],
 ) -> Result<(), EmitError> {
-    let fail = |message: String| EmitError::Write {
-        path: path.to_path_buf(),
-        message: format!("couche « {REVIEW_LAYER} » : {message}"),
-    };
+    let fail =
+        |fault: Fault| EmitError::written(path, fault.within(format!("couche « {REVIEW_LAYER} »")));
     let gdal_fail = |source: gdal::errors::GdalError| EmitError::Gdal {
         path: path.to_path_buf(),
         step: format!("couche « {REVIEW_LAYER} »"),
@@ -141,13 +140,13 @@ pub fn write_review_layer(
     // SAFETY: thread-local error state, no arguments.
     let ty = unsafe { gdal_sys::CPLGetLastErrorType() };
     if ty == gdal_sys::CPLErr::CE_Failure || ty == gdal_sys::CPLErr::CE_Fatal {
-        return Err(fail(ogr::last_error()));
+        return Err(fail(Fault::new(ogr::last_error())));
     }
     ds.close().map_err(gdal_fail)
 }
 
-fn write(ds: &mut Dataset, rows: &[ReviewRow<'_>], items: &[(&str, String)]) -> Result<(), String> {
-    let srs = SpatialRef::from_epsg(EPSG_LAMBERT93).map_err(|e| describe(&e))?;
+fn write(ds: &mut Dataset, rows: &[ReviewRow<'_>], items: &[(&str, String)]) -> Result<(), Fault> {
+    let srs = SpatialRef::from_epsg(EPSG_LAMBERT93)?;
     let levels: Vec<(&str, &str)> = GeocodeLevel::ALL
         .iter()
         .map(|&l| (l.key(), level_label(l)))
@@ -166,7 +165,7 @@ fn write(ds: &mut Dataset, rows: &[ReviewRow<'_>], items: &[(&str, String)]) -> 
         "SPATIAL_INDEX=YES".to_string(),
     ];
     let options: Vec<&str> = options.iter().map(String::as_str).collect();
-    let g = |e: gdal::errors::GdalError| describe(&e);
+    let g = Fault::from;
     let mut txn = ds.start_transaction().map_err(g)?;
     {
         let mut layer = txn
@@ -214,13 +213,13 @@ fn write(ds: &mut Dataset, rows: &[ReviewRow<'_>], items: &[(&str, String)]) -> 
             sql_text(description)
         );
         txn.execute_sql(&sql, None, gdal::vector::sql::Dialect::DEFAULT)
-            .map_err(|e| format!("gpkg_data_columns : {}", describe(&e)))?;
+            .map_err(|e| Fault::from(e).within("gpkg_data_columns"))?;
     }
     txn.commit().map_err(g)
 }
 
-fn fill(f: &mut Feature<'_>, r: &ReviewRow<'_>) -> Result<(), String> {
-    let g = |e: gdal::errors::GdalError| describe(&e);
+fn fill(f: &mut Feature<'_>, r: &ReviewRow<'_>) -> Result<(), Fault> {
+    let g = Fault::from;
     let a = r.address;
     let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
     let values: [Option<String>; 9] = [

@@ -4,6 +4,7 @@
 //! `ExecuteSQL` call on a statement holding the values (GDAL scans the whole text, some 20 kB
 //! for a QML style), and OGR features for the long table were slower still.
 
+use crate::emit::gpkg::fault::Fault;
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
@@ -24,13 +25,11 @@ pub(super) struct Rows<'a> {
 }
 
 /// Stores `rows` in the GeoPackage at `path`, in one transaction.
-pub(super) fn write(path: &Path, rows: &Rows<'_>) -> Result<(), String> {
-    let sql = |e: rusqlite::Error| format!("SQLite : {e}");
+pub(super) fn write(path: &Path, rows: &Rows<'_>) -> Result<(), Fault> {
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(sql)?;
+    )?;
     // The file is new, nothing else uses it, and a failed write deletes it (`write_gpkg`): no
     // fsync, and the rollback journal is kept in memory (a rollback still works). A run
     // publishes the file only after checking it, by renaming its staging folder, which it
@@ -39,20 +38,19 @@ pub(super) fn write(path: &Path, rows: &Rows<'_>) -> Result<(), String> {
     // table and of its index while they are built.
     conn.execute_batch(
         "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -65536;",
-    )
-    .map_err(sql)?;
-    let txn = conn.transaction().map_err(sql)?;
+    )?;
+    let txn = conn.transaction()?;
     write_data_columns(&txn, rows.data_columns)?;
     layer_styles::insert_rows(&txn, rows.styles, rows.now)?;
     tidy_table::insert_rows(&txn, rows.tidy, rows.now)
         .map_err(|e| format!("table « {TIDY_TABLE} » : {e}"))?;
-    txn.commit().map_err(sql)
+    txn.commit().map_err(Fault::from)
 }
 
 /// Fills `gpkg_data_columns` (created, with the `gpkg_schema` extension, by GDAL when the field
 /// domain was added) with the title and description of every column; `name` is left NULL
 /// because GDAL 3.6 declares it globally UNIQUE.
-fn write_data_columns(conn: &Connection, rows: &[(&str, &str, &str, &str)]) -> Result<(), String> {
+fn write_data_columns(conn: &Connection, rows: &[(&str, &str, &str, &str)]) -> Result<(), Fault> {
     let mut upsert = conn
         .prepare(
             "INSERT INTO gpkg_data_columns (table_name, column_name, name, title, description) \

@@ -5,10 +5,10 @@
 //! `f_table_schema` are `''`, not NULL, or QGIS ignores the rows. Timestamps come from
 //! `OGR_CURRENT_DATE` when set (as GDAL's own), else from the clock.
 
+use crate::emit::gpkg::fault::Fault;
 use gdal::vector::sql::Dialect;
 use gdal::Dataset;
 
-use super::ogr::describe;
 use super::sql_text;
 use crate::emit::styles::{self, Family};
 use crate::emit::Layer;
@@ -60,10 +60,10 @@ pub(crate) fn current_date_option() -> Option<String> {
     v.filter(|s| !s.is_empty())
 }
 
-fn exec(ds: &Dataset, sql: &str) -> Result<(), String> {
+fn exec(ds: &Dataset, sql: &str) -> Result<(), Fault> {
     ds.execute_sql(sql, None, Dialect::DEFAULT)
         .map(|_| ())
-        .map_err(|e| format!("{STYLE_TABLE} : {}", describe(&e)))
+        .map_err(|e| Fault::from(e).within(STYLE_TABLE))
 }
 
 /// One row of `layer_styles`.
@@ -78,14 +78,13 @@ pub(crate) struct StyleRow<'a> {
 }
 
 /// Creates `layer_styles` (registered as attributes in gpkg_contents) unless it exists.
-fn ensure_table(ds: &Dataset) -> Result<(), String> {
+fn ensure_table(ds: &Dataset) -> Result<(), Fault> {
     let exists = ds
         .execute_sql(
             format!("SELECT 1 FROM sqlite_master WHERE name = '{STYLE_TABLE}'"),
             None,
             Dialect::DEFAULT,
-        )
-        .map_err(|e| describe(&e))?
+        )?
         .is_some_and(|mut rs| {
             gdal::vector::LayerAccess::features(&mut *rs)
                 .next()
@@ -121,12 +120,12 @@ fn ensure_table(ds: &Dataset) -> Result<(), String> {
 
 /// Stores `rows` in `layer_styles` through GDAL, creating the table if needed, in one
 /// transaction (GDAL's SQL takes no parameters: the values are inlined as literals).
-pub(crate) fn insert(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), String> {
+pub(crate) fn insert(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), Fault> {
     if rows.is_empty() {
         return Ok(());
     }
     let now = timestamp_sql();
-    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
+    let txn = ds.start_transaction()?;
     ensure_table(&txn)?;
     for r in rows {
         exec(
@@ -145,7 +144,7 @@ pub(crate) fn insert(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), Stri
             ),
         )?;
     }
-    txn.commit().map_err(|e| describe(&e))
+    txn.commit().map_err(Fault::from)
 }
 
 /// The styles of every layer with a geometry, in the order they are stored.
@@ -174,13 +173,13 @@ pub(crate) fn style_rows<'a>(styles: &'a [(&'a Layer, styles::LayerStyle)]) -> V
 
 /// Creates `layer_styles` through GDAL, in one transaction, when there are `rows` to store;
 /// they are stored by [`insert_rows`] once GDAL has closed the file.
-pub(crate) fn create_table(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), String> {
+pub(crate) fn create_table(ds: &mut Dataset, rows: &[StyleRow<'_>]) -> Result<(), Fault> {
     if rows.is_empty() {
         return Ok(());
     }
-    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
+    let txn = ds.start_transaction()?;
     ensure_table(&txn)?;
-    txn.commit().map_err(|e| describe(&e))
+    txn.commit().map_err(Fault::from)
 }
 
 /// Stores `rows` in the table [`create_table`] made, through `conn` (SQLite, with bound
@@ -191,7 +190,7 @@ pub(crate) fn insert_rows(
     conn: &rusqlite::Connection,
     rows: &[StyleRow<'_>],
     now: &str,
-) -> Result<(), String> {
+) -> Result<(), Fault> {
     if rows.is_empty() {
         return Ok(());
     }

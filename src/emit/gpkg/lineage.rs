@@ -4,13 +4,13 @@
 //! versions and every input file with its SHA-256. GDAL's own key/value metadata (standard URI
 //! `http://gdal.org`) carries the same facts for GDAL and FlatGeobuf readers.
 
+use crate::emit::gpkg::fault::Fault;
 use std::fmt::Write;
 
 use gdal::vector::sql::Dialect;
 use gdal::Dataset;
 
 use super::layer_styles::timestamp_sql;
-use super::ogr::describe;
 use super::sql_text;
 use crate::emit::styles::xml::esc;
 use crate::emit::RunMetadata;
@@ -216,16 +216,16 @@ pub fn iso_record(meta: &RunMetadata) -> String {
     s
 }
 
-fn exec(ds: &Dataset, sql: &str) -> Result<(), String> {
+fn exec(ds: &Dataset, sql: &str) -> Result<(), Fault> {
     ds.execute_sql(sql, None, Dialect::DEFAULT)
         .map(|_| ())
-        .map_err(|e| format!("gpkg_metadata : {}", describe(&e)))
+        .map_err(|e| Fault::from(e).within("gpkg_metadata"))
 }
 
 /// Writes the lineage record (creating the metadata tables and extension rows if GDAL has
 /// not yet).
-pub(crate) fn write(ds: &mut Dataset, meta: &RunMetadata) -> Result<(), String> {
-    let txn = ds.start_transaction().map_err(|e| describe(&e))?;
+pub(crate) fn write(ds: &mut Dataset, meta: &RunMetadata) -> Result<(), Fault> {
+    let txn = ds.start_transaction()?;
     exec(
         &txn,
         "CREATE TABLE IF NOT EXISTS gpkg_metadata (\
@@ -278,5 +278,5 @@ pub(crate) fn write(ds: &mut Dataset, meta: &RunMetadata) -> Result<(), String> 
             timestamp_sql()
         ),
     )?;
-    txn.commit().map_err(|e| describe(&e))
+    txn.commit().map_err(Fault::from)
 }

@@ -1,6 +1,7 @@
 //! The few OGR calls the safe `gdal` API lacks (field nullability, alternative names, field
 //! domains), wrapped so that no raw handle escapes.
 
+use crate::emit::gpkg::fault::Fault;
 use std::ffi::{CStr, CString};
 use std::ptr::null_mut;
 
@@ -11,8 +12,9 @@ use gdal_sys::{OGRErr, OGRFieldSubType, OGRFieldType};
 use super::columns::ColumnKind;
 pub(crate) use crate::gdal_errors::{describe, failure, last_error, reset_error};
 
-fn cstring(s: &str) -> Result<CString, String> {
-    CString::new(s).map_err(|_| format!("caractère NUL dans « {} »", s.replace('\0', "")))
+fn cstring(s: &str) -> Result<CString, Fault> {
+    CString::new(s)
+        .map_err(|_| Fault::new(format!("caractère NUL dans « {} »", s.replace('\0', ""))))
 }
 
 /// An owned `OGRFieldDefnH`, destroyed on drop.
@@ -36,7 +38,7 @@ pub(crate) struct FieldSpec<'a> {
 
 /// Adds a field to `layer` with its exact type (no approximation), NOT NULL flag, alternative
 /// name and optional field domain.
-pub(crate) fn create_field<L: LayerAccess>(layer: &L, spec: &FieldSpec<'_>) -> Result<(), String> {
+pub(crate) fn create_field<L: LayerAccess>(layer: &L, spec: &FieldSpec<'_>) -> Result<(), Fault> {
     let name = cstring(spec.name)?;
     let alt = cstring(spec.alternative_name)?;
     let domain = spec.domain.map(cstring).transpose()?;
@@ -51,7 +53,7 @@ pub(crate) fn create_field<L: LayerAccess>(layer: &L, spec: &FieldSpec<'_>) -> R
     unsafe {
         let h = gdal_sys::OGR_Fld_Create(name.as_ptr(), ty);
         if h.is_null() {
-            return Err(format!("champ « {} » : {}", spec.name, last_error()));
+            return Err(format!("champ « {} » : {}", spec.name, last_error()).into());
         }
         let defn = FieldDefn(h);
         if spec.not_null {
@@ -67,7 +69,8 @@ pub(crate) fn create_field<L: LayerAccess>(layer: &L, spec: &FieldSpec<'_>) -> R
                 "création du champ « {} » impossible : {}",
                 spec.name,
                 last_error()
-            ));
+            )
+            .into());
         }
     }
     Ok(())
@@ -79,13 +82,13 @@ pub(crate) fn add_coded_domain(
     name: &str,
     description: &str,
     values: &[(&str, &str)],
-) -> Result<(), String> {
+) -> Result<(), Fault> {
     let c_name = cstring(name)?;
     let c_desc = cstring(description)?;
     let strings: Vec<(CString, CString)> = values
         .iter()
         .map(|(c, v)| Ok((cstring(c)?, cstring(v)?)))
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, Fault>>()?;
     let mut coded: Vec<gdal_sys::OGRCodedValue> = strings
         .iter()
         .map(|(c, v)| gdal_sys::OGRCodedValue {
@@ -110,7 +113,7 @@ pub(crate) fn add_coded_domain(
             coded.as_ptr(),
         );
         if dom.is_null() {
-            return Err(format!("domaine « {name} » : {}", last_error()));
+            return Err(format!("domaine « {name} » : {}", last_error()).into());
         }
         let mut reason: *mut std::ffi::c_char = null_mut();
         let ok = gdal_sys::GDALDatasetAddFieldDomain(ds.c_dataset(), dom, &mut reason);
@@ -123,22 +126,19 @@ pub(crate) fn add_coded_domain(
                 gdal_sys::VSIFree(reason as *mut _);
                 s
             };
-            return Err(format!("ajout du domaine « {name} » impossible : {why}"));
+            return Err(format!("ajout du domaine « {name} » impossible : {why}").into());
         }
     }
     Ok(())
 }
 
 /// Flushes a layer (runs GDAL's deferred table creation).
-pub(crate) fn sync_layer<L: LayerAccess>(layer: &L) -> Result<(), String> {
+pub(crate) fn sync_layer<L: LayerAccess>(layer: &L) -> Result<(), Fault> {
     reset_error();
     // SAFETY: the layer handle is live for the borrow.
     let rv = unsafe { gdal_sys::OGR_L_SyncToDisk(layer.c_layer()) };
     if rv != OGRErr::OGRERR_NONE {
-        return Err(format!(
-            "écriture de la couche impossible : {}",
-            last_error()
-        ));
+        return Err(format!("écriture de la couche impossible : {}", last_error()).into());
     }
     Ok(())
 }

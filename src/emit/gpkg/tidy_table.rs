@@ -3,11 +3,12 @@
 
 mod store;
 
+use crate::emit::gpkg::fault::Fault;
 use gdal::vector::{LayerOptions, OGRwkbGeometryType};
 use gdal::{Dataset, Metadata};
 
 use super::columns::ColumnKind;
-use super::ogr::{self, describe, FieldSpec};
+use super::ogr::{self, FieldSpec};
 use super::STATUS_DOMAIN;
 use crate::layout::tidy::{
     status_number, COLUMNS, NAMES_TABLE, STATUS_TABLE, TIDY_TABLE, UNITS_TABLE, VALUES_TABLE,
@@ -248,11 +249,11 @@ pub(crate) fn row_rules(table: &str) -> Vec<(String, String)> {
 /// Creates the four (empty) tables through GDAL, so that they are registered like any GDAL
 /// layer (gpkg_contents, gpkg_ogr_contents, field domain, metadata). The rows are inserted,
 /// and the view created, by [`insert_rows`] once GDAL has closed the file.
-pub(crate) fn create(ds: &mut Dataset, items: &[(&'static str, String)]) -> Result<(), String> {
+pub(crate) fn create(ds: &mut Dataset, items: &[(&'static str, String)]) -> Result<(), Fault> {
     debug_assert!(FIELDS.iter().map(|f| f.0).eq(COLUMNS));
     debug_assert!(VIEW_COLUMNS.iter().map(|f| f.0).eq(COLUMNS));
     ogr::reset_error();
-    let mut txn = ds.start_transaction().map_err(|e| describe(&e))?;
+    let mut txn = ds.start_transaction()?;
     for table in &STORAGE {
         let options = [
             format!("IDENTIFIER={}", table.title),
@@ -260,7 +261,7 @@ pub(crate) fn create(ds: &mut Dataset, items: &[(&'static str, String)]) -> Resu
             "FID=fid".to_string(),
         ];
         let options: Vec<&str> = options.iter().map(String::as_str).collect();
-        let ctx = |e: String| format!("table « {} » : {e}", table.name);
+        let ctx = |e: Fault| e.within(format!("table « {} »", table.name));
         let mut l = txn
             .create_layer(LayerOptions {
                 name: table.name,
@@ -268,7 +269,7 @@ pub(crate) fn create(ds: &mut Dataset, items: &[(&'static str, String)]) -> Resu
                 ty: OGRwkbGeometryType::wkbNone,
                 options: Some(&options),
             })
-            .map_err(|e| ctx(describe(&e)))?;
+            .map_err(|e| ctx(e.into()))?;
         for &(name, title, _, kind, not_null) in table.fields {
             ogr::create_field(
                 &l,
@@ -285,11 +286,11 @@ pub(crate) fn create(ds: &mut Dataset, items: &[(&'static str, String)]) -> Resu
         }
         for (k, v) in items {
             l.set_metadata_item(k, v, "")
-                .map_err(|e| ctx(format!("métadonnée « {k} » : {}", describe(&e))))?;
+                .map_err(|e| ctx(Fault::from(e).within(format!("métadonnée « {k} »"))))?;
         }
         ogr::sync_layer(&l).map_err(ctx)?;
     }
-    txn.commit().map_err(|e| describe(&e))
+    txn.commit().map_err(Fault::from)
 }
 
 /// SQL identifier.

@@ -1,5 +1,6 @@
 //! Filling the tables of the long table and creating its view, once GDAL has closed the file.
 
+use crate::emit::gpkg::fault::Fault;
 use std::collections::HashMap;
 
 use rusqlite::OptionalExtension;
@@ -47,8 +48,7 @@ pub(crate) fn insert_rows(
     conn: &rusqlite::Connection,
     rows: &[TidyRow],
     now: &str,
-) -> Result<(), String> {
-    let sql = |e: rusqlite::Error| format!("SQLite : {e}");
+) -> Result<(), Fault> {
     // GDAL's per-row triggers updating gpkg_ogr_contents would run once per row: they are set
     // aside during the bulk insert and put back as they were, and the counts written once
     let mut triggers: Vec<(String, String)> = Vec::new();
@@ -60,37 +60,29 @@ pub(crate) fn insert_rows(
                 [table.name],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()
-            .map_err(sql)?;
+            .optional()?;
         if let Some((name, create)) = trigger {
-            conn.execute_batch(&format!("DROP TRIGGER {}", sql_ident(&name)))
-                .map_err(sql)?;
+            conn.execute_batch(&format!("DROP TRIGGER {}", sql_ident(&name)))?;
             triggers.push((name, create));
         }
     }
-    let mut status = conn
-        .prepare(&format!(
-            "INSERT INTO {} (fid, statut, libelle) VALUES (?1, ?2, ?3)",
-            sql_ident(STATUS_TABLE)
-        ))
-        .map_err(sql)?;
+    let mut status = conn.prepare(&format!(
+        "INSERT INTO {} (fid, statut, libelle) VALUES (?1, ?2, ?3)",
+        sql_ident(STATUS_TABLE)
+    ))?;
     for s in Status::ALL {
         status
             .execute(rusqlite::params![status_number(s), s.key(), s.label()])
-            .map_err(|e| format!("table « {STATUS_TABLE} » : {}", sql(e)))?;
+            .map_err(|e| Fault::from(e).within(format!("table « {STATUS_TABLE} »")))?;
     }
-    let mut unit = conn
-        .prepare(&format!(
-            "INSERT INTO {} (fid, echelle, code, population, zone) VALUES (?1, ?2, ?3, ?4, ?5)",
-            sql_ident(UNITS_TABLE)
-        ))
-        .map_err(sql)?;
-    let mut name = conn
-        .prepare(&format!(
-            "INSERT INTO {} (fid, indicateur, nature, titre) VALUES (?1, ?2, ?3, ?4)",
-            sql_ident(NAMES_TABLE)
-        ))
-        .map_err(sql)?;
+    let mut unit = conn.prepare(&format!(
+        "INSERT INTO {} (fid, echelle, code, population, zone) VALUES (?1, ?2, ?3, ?4, ?5)",
+        sql_ident(UNITS_TABLE)
+    ))?;
+    let mut name = conn.prepare(&format!(
+        "INSERT INTO {} (fid, indicateur, nature, titre) VALUES (?1, ?2, ?3, ?4)",
+        sql_ident(NAMES_TABLE)
+    ))?;
     let values_sql = |n: usize| {
         format!(
             "INSERT INTO {} (unite, indicateur, valeur, effectif, statut) VALUES {}",
@@ -98,7 +90,7 @@ pub(crate) fn insert_rows(
             vec!["(?, ?, ?, ?, ?)"; n].join(", ")
         )
     };
-    let mut full_run = conn.prepare(&values_sql(RUN)).map_err(sql)?;
+    let mut full_run = conn.prepare(&values_sql(RUN))?;
     let mut units = Numbers::new();
     let mut names = Numbers::new();
     for (start, run) in (0..).step_by(RUN).zip(rows.chunks(RUN)) {
@@ -106,30 +98,28 @@ pub(crate) fn insert_rows(
         let insert = if run.len() == RUN {
             &mut full_run
         } else {
-            short = conn.prepare(&values_sql(run.len())).map_err(sql)?;
+            short = conn.prepare(&values_sql(run.len()))?;
             &mut short
         };
         for (k, r) in run.iter().enumerate() {
             let line = start + k + 1;
-            let at = |e| format!("ligne {line} : {}", sql(e));
+            let at = |e: rusqlite::Error| Fault::from(e).within(format!("ligne {line}"));
             let (u, new) = units.of((r.scale, &*r.code, r.population, r.zone));
             if new {
                 unit.execute(rusqlite::params![u, r.scale, r.code, r.population, r.zone])
-                    .map_err(|e| format!("table « {UNITS_TABLE} », {}", at(e)))?;
+                    .map_err(|e| at(e).within(format!("table « {UNITS_TABLE} »")))?;
             }
             let (i, new) = names.of((r.indicator, r.nature));
             if new {
                 let title =
                     crate::indicators::by_field(r.indicator).map_or(r.indicator, |d| d.title);
                 name.execute(rusqlite::params![i, r.indicator, r.nature, title])
-                    .map_err(|e| format!("table « {NAMES_TABLE} », {}", at(e)))?;
+                    .map_err(|e| at(e).within(format!("table « {NAMES_TABLE} »")))?;
             }
             let published = r.status.is_published();
             let value = r.value.filter(|v| published && v.is_finite());
             if published && value.is_none() {
-                return Err(format!(
-                    "ligne {line} : valeur publiée absente ou non finie"
-                ));
+                return Err(format!("ligne {line} : valeur publiée absente ou non finie").into());
             }
             let base = r.base.filter(|_| published);
             let p = 5 * k;
@@ -142,12 +132,11 @@ pub(crate) fn insert_rows(
                 .map_err(at)?;
         }
         insert.raw_execute().map_err(|e| {
-            format!(
-                "table « {VALUES_TABLE} », lignes {} à {} : {}",
+            Fault::from(e).within(format!(
+                "table « {VALUES_TABLE} », lignes {} à {}",
                 start + 1,
-                start + run.len(),
-                sql(e)
-            )
+                start + run.len()
+            ))
         })?;
     }
     drop((full_run, unit, name, status));
@@ -170,11 +159,11 @@ pub(crate) fn insert_rows(
     batch.push_str(&count(STATUS_TABLE, Status::ALL.len()));
     batch.push_str(&count(VALUES_TABLE, rows.len()));
     conn.execute_batch(&batch)
-        .map_err(|e| format!("index : {}", sql(e)))?;
+        .map_err(|e| Fault::from(e).within("index"))?;
     for (_, create) in &triggers {
-        conn.execute_batch(create).map_err(sql)?;
+        conn.execute_batch(create)?;
     }
-    create_view(conn, now).map_err(|e| format!("vue « {TIDY_TABLE} » : {}", sql(e)))
+    create_view(conn, now).map_err(|e| Fault::from(e).within(format!("vue « {TIDY_TABLE} »")))
 }
 
 /// Creates the view and registers it as an attribute table (`gpkg_contents`), with the run's
@@ -253,6 +242,30 @@ mod tests {
         ));
         conn.execute_batch(&sql).unwrap();
         conn
+    }
+
+    /// Regression (issue 15): SQLite's error was flattened into the message; it is kept as the
+    /// source, and said once.
+    #[test]
+    fn a_failed_insert_keeps_sqlites_error_as_the_source() {
+        let conn = empty_tables();
+        conn.execute_batch(&format!("DROP TABLE {VALUES_TABLE}"))
+            .unwrap();
+        let row = TidyRow {
+            scale: "commune",
+            code: "00001".into(),
+            population: "ensemble",
+            zone: "tout",
+            indicator: "nb_logements",
+            nature: "compte",
+            value: Some(12.0),
+            base: Some(12),
+            status: Status::Publie,
+        };
+        let fault = insert_rows(&conn, &[row], "'2022-01-01T00:00:00.000Z'").unwrap_err();
+        let source = std::error::Error::source(&fault).expect("SQLite's error kept");
+        assert!(source.to_string().contains("no such table"), "{source}");
+        assert!(!fault.to_string().contains("no such table"), "{fault}");
     }
 
     /// The view gives back every row in order, whatever the runs: more rows than one statement
