@@ -48,6 +48,10 @@ pub struct Dfs<'s, 't> {
     /// Largest change allowed at a node.
     q: i32,
     delta: Vec<(Node, i32)>,
+    /// How many nodes of `delta` fall in each slot of [`slot`]: a node whose slot is empty
+    /// has no change, found without scanning `delta` (the search asks for every member of
+    /// every relation it looks at, and most have none).
+    in_delta: [u16; SLOTS],
     hides: Vec<(u32, Mask)>,
     cost: u64,
     best: Option<Plan>,
@@ -60,12 +64,21 @@ pub struct Dfs<'s, 't> {
     touched: Vec<Inst>,
 }
 
+/// Slots of [`Dfs::in_delta`].
+const SLOTS: usize = 256;
+
+/// The slot of a node in [`Dfs::in_delta`].
+fn slot((row, measure): Node) -> usize {
+    (row.wrapping_mul(0x9E37_79B1) ^ u32::from(measure).wrapping_mul(0x85EB_CA77)) as usize >> 24
+}
+
 impl<'s, 't> Dfs<'s, 't> {
     fn new(st: &'s State<'t>, q: i32, max_steps: u32) -> Self {
         Dfs {
             st,
             q,
             delta: Vec::new(),
+            in_delta: [0; SLOTS],
             hides: Vec::new(),
             cost: 0,
             best: None,
@@ -113,6 +126,9 @@ impl<'s, 't> Dfs<'s, 't> {
     }
 
     fn delta_of(&self, node: Node) -> i32 {
+        if self.in_delta[slot(node)] == 0 {
+            return 0;
+        }
         self.delta
             .iter()
             .find(|(n, _)| *n == node)
@@ -131,7 +147,10 @@ impl<'s, 't> Dfs<'s, 't> {
     fn apply(&mut self, node: Node, d: i32) {
         match self.delta.iter_mut().find(|(n, _)| *n == node) {
             Some(e) => e.1 += d,
-            None => self.delta.push((node, d)),
+            None => {
+                self.delta.push((node, d));
+                self.in_delta[slot(node)] += 1;
+            }
         }
         for (inst, sign) in instances(self.view(), node) {
             let e = self.imb.entry(inst).or_insert_with(|| {
@@ -151,6 +170,7 @@ impl<'s, 't> Dfs<'s, 't> {
                 .rposition(|(n, _)| *n == node)
                 .expect("applied");
             self.delta.remove(i);
+            self.in_delta[slot(node)] -= 1;
         } else if let Some(e) = self.delta.iter_mut().find(|(n, _)| *n == node) {
             e.1 -= d;
         }
@@ -199,7 +219,11 @@ impl<'s, 't> Dfs<'s, 't> {
             if x != self.delta[0].0 .0 && !st.may_move(x, new) {
                 return None;
             }
-            if new.abs() > self.q || st.t(node) + (new as i64) < 0 || (cur != 0 && new == 0) {
+            // (a true value is never negative: it is read only when the change lowers it)
+            if new.abs() > self.q
+                || (cur != 0 && new == 0)
+                || (new < 0 && st.t(node) + (new as i64) < 0)
+            {
                 // undoing an earlier change only reopens what it balanced
                 return None;
             }
@@ -207,7 +231,7 @@ impl<'s, 't> Dfs<'s, 't> {
                 class: 2,
                 opens: 0,
                 cost: 0,
-                size: st.truth[x as usize][0],
+                size: st.dwellings[x as usize],
                 node,
                 change,
                 hide: Vec::new(),

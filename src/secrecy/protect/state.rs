@@ -55,6 +55,9 @@ pub struct State<'t> {
     pub at: Vec<(u32, u32)>,
     /// True measures of every row of the view.
     pub truth: Vec<Measures>,
+    /// Dwellings of every row (its first measure in `truth`), apart: the search reads it for
+    /// every member of a relation it looks at, and a row of `truth` spans eleven cache lines.
+    pub dwellings: Vec<i64>,
     /// Totals of the manifest still published.
     pub total_published: [bool; 4],
     /// By layer row: measures a published value gives exactly (a count, an `effectif`), and
@@ -148,6 +151,10 @@ impl<'t> State<'t> {
             facts,
             tables,
             at,
+            dwellings: truth
+                .iter()
+                .map(|t| t[Measure::Dwellings as usize])
+                .collect(),
             truth,
             total_published: [true; 4],
             known: Vec::new(),
@@ -306,8 +313,7 @@ impl<'t> State<'t> {
     /// Whether `row` is a layer row of a single dwelling (or household): its household knows
     /// it, so no alternative table may change it but one protecting that row itself.
     pub fn single(&self, row: u32) -> bool {
-        self.view.kinds[row as usize] == RowKind::Layer
-            && self.truth[row as usize][Measure::Dwellings as usize] == 1
+        self.view.kinds[row as usize] == RowKind::Layer && self.dwellings[row as usize] == 1
     }
 
     /// Whether an alternative table may change a row of another value by `change` (net). A
