@@ -82,6 +82,12 @@ pub struct IndicatorDef {
 }
 
 impl IndicatorDef {
+    /// The distribution the indicator belongs to ([`Self::group`]), or its own field when it
+    /// stands alone: the unit in which the secrecy rules hide and publish values together.
+    pub fn distribution(&self) -> &'static str {
+        self.group.unwrap_or(self.field)
+    }
+
     /// Whether the indicator is published for `population`.
     pub fn applies_to(&self, population: Population) -> bool {
         population == Population::Ensemble || self.for_recents

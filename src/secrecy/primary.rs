@@ -74,7 +74,7 @@ pub fn protect_cell(m: &Measures, defs: &[&'static IndicatorDef], p: &SecrecySec
     }
     if !extreme_groups.is_empty() {
         for (d, c) in defs.iter().zip(cells.iter_mut()) {
-            let g = d.group.unwrap_or(d.field);
+            let g = d.distribution();
             if c.status.is_published() && extreme_groups.contains(&g) {
                 c.status = Status::Secret100;
             }

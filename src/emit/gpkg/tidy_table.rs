@@ -313,5 +313,9 @@ mod tests {
         assert_eq!(names, COLUMNS);
         let titles: std::collections::HashSet<&str> = FIELDS.iter().map(|f| f.1).collect();
         assert_eq!(titles.len(), FIELDS.len());
+        assert!(STORAGE
+            .iter()
+            .map(|t| t.name)
+            .eq(crate::layout::tidy::STORAGE_TABLES));
     }
 }

@@ -22,7 +22,7 @@ use super::pairs::paired;
 use super::plan::Plan;
 use super::state::{hide_row, weight, Mask, Node, State};
 use super::{free_sibling, needs_of, search, Need};
-use crate::indicators::{by_field, Measure};
+use crate::indicators::by_field;
 use crate::secrecy::certificates::Tables;
 use crate::secrecy::reader::Bound;
 use crate::secrecy::PublishedTable;
@@ -50,7 +50,7 @@ impl Republished {
     /// Whether a value of `field` may owe its determination to the values published again:
     /// the audit solves one distribution (or field) at a time, whatever the row.
     pub fn may_explain(&self, field: &str) -> bool {
-        by_field(field).is_some_and(|d| self.groups.contains(&d.group.unwrap_or(d.field)))
+        by_field(field).is_some_and(|d| self.groups.contains(&d.distribution()))
     }
 
     /// Hides the values again (`secret_secondaire`); returns how many, and the tables they had
@@ -194,7 +194,6 @@ fn free_table(st: &mut State<'_>, need: &Need) -> Option<Vec<(Node, i32)>> {
 /// prove the others protected, and the values published again.
 pub(super) fn cleanup(st: &mut State<'_>, tables: Tables, pairs: bool) -> (Tables, Republished) {
     let mut proofs = Proofs::new(st, tables);
-    let dw = Measure::Dwellings as usize;
     let mut units: Vec<(u32, Mask)> = (0..st.view.n_layer as u32)
         .filter(|&r| st.republishable(r))
         .flat_map(|r| st.hidden_groups(r).into_iter().map(move |m| (r, m)))
@@ -202,7 +201,7 @@ pub(super) fn cleanup(st: &mut State<'_>, tables: Tables, pairs: bool) -> (Table
     units.sort_by_key(|&(r, m)| {
         (
             std::cmp::Reverse(weight(st.scale(r))),
-            std::cmp::Reverse(st.truth[r as usize][dw]),
+            std::cmp::Reverse(st.dwellings[r as usize]),
             r,
             m,
         )
@@ -265,7 +264,7 @@ pub(super) fn cleanup(st: &mut State<'_>, tables: Tables, pairs: bool) -> (Table
                 .find(|&k| mask >> k & 1 == 1)
                 .map(|k| defs[k])
             {
-                let g = d.group.unwrap_or(d.field);
+                let g = d.distribution();
                 if !published.groups.contains(&g) {
                     published.groups.push(g);
                 }

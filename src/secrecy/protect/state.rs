@@ -381,11 +381,11 @@ impl<'t> State<'t> {
             if alone && num && !base && d.kind == Kind::Share {
                 mask |= 1 << k;
             } else if base || num {
-                groups.push(d.group.unwrap_or(d.field));
+                groups.push(d.distribution());
             }
         }
         for (k, (d, cell)) in defs.iter().zip(cells).enumerate() {
-            if cell.status.is_published() && groups.contains(&d.group.unwrap_or(d.field)) {
+            if cell.status.is_published() && groups.contains(&d.distribution()) {
                 mask |= 1 << k;
             }
         }
@@ -481,7 +481,7 @@ impl<'t> State<'t> {
             if c.status != Status::SecretSecondaire || !o.status.is_published() {
                 continue;
             }
-            let g = d.group.unwrap_or(d.field);
+            let g = d.distribution();
             match groups.iter_mut().find(|(x, _)| *x == g) {
                 Some((_, m)) => *m |= 1 << k,
                 None => groups.push((g, 1 << k)),

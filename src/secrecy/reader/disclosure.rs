@@ -50,9 +50,9 @@ pub fn told_by_ensemble(
 
 /// Whether the distribution of value `k` has one share only.
 pub fn single_share(defs: &[&IndicatorDef], k: usize) -> bool {
-    let g = defs[k].group.unwrap_or(defs[k].field);
+    let g = defs[k].distribution();
     defs.iter()
-        .filter(|d| d.kind == Kind::Share && d.group.unwrap_or(d.field) == g)
+        .filter(|d| d.kind == Kind::Share && d.distribution() == g)
         .count()
         == 1
 }

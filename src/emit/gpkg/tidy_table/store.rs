@@ -18,23 +18,33 @@ const RUN: usize = 128;
 /// Numbers given in order of first appearance.
 struct Numbers<K> {
     known: HashMap<K, i64>,
+    /// The last key asked for and its number: the values of a unit come one after the other,
+    /// so most keys are the last one again, found without hashing.
+    last: Option<(K, i64)>,
 }
 
-impl<K: std::hash::Hash + Eq> Numbers<K> {
+impl<K: std::hash::Hash + Eq + Copy> Numbers<K> {
     fn new() -> Self {
         Self {
             known: HashMap::new(),
+            last: None,
         }
     }
 
     /// The number of `key`, and whether it is new.
     fn of(&mut self, key: K) -> (i64, bool) {
+        if let Some((k, n)) = self.last {
+            if k == key {
+                return (n, false);
+            }
+        }
         let next = self.known.len() as i64 + 1;
         let mut new = false;
         let n = *self.known.entry(key).or_insert_with(|| {
             new = true;
             next
         });
+        self.last = Some((key, n));
         (n, new)
     }
 }
