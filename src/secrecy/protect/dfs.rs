@@ -10,9 +10,17 @@
 //! change between two stairwells of one building closes without opening new relations.
 //! Short tables are looked for first (iterative deepening); the first that costs nothing ends
 //! the search, otherwise the cheapest found within the step budget is kept.
+//!
+//! Two cuts keep the budget for branches that may succeed: a member that can never move
+//! ([`super::fixed`]: a single dwelling, a row whose children all are) is not tried, and a
+//! node that cannot move is not searched at all; in the rows of a programme, a rest held by the
+//! relation alone is the only member tried when no other could also balance a relation already
+//! open (the other members would open relations of their own; tried everywhere, this cut lost
+//! tables the zones need, and the audit found values determined on the demo).
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::fixed::{self, forbids};
 use super::plan::{instances, Inst, Plan};
 use super::state::{weight, Mask, Node, State, WIDE_LOOK};
 use crate::secrecy::reader::{RelKind, RowKind, View};
@@ -45,6 +53,9 @@ struct Candidate {
 
 pub struct Dfs<'s, 't> {
     st: &'s State<'t>,
+    /// Whether members that can never move ([`super::fixed`]) are passed over: not when the
+    /// node to move is a single dwelling (the rows above it may move with it).
+    prune: bool,
     /// Largest change allowed at a node.
     q: i32,
     delta: Vec<(Node, i32)>,
@@ -76,6 +87,7 @@ impl<'s, 't> Dfs<'s, 't> {
     fn new(st: &'s State<'t>, q: i32, max_steps: u32) -> Self {
         Dfs {
             st,
+            prune: false,
             q,
             delta: Vec::new(),
             in_delta: [0; SLOTS],
@@ -98,6 +110,16 @@ impl<'s, 't> Dfs<'s, 't> {
             ZONE_STEPS
         };
         let mut d = Dfs::new(st, change.abs(), budget);
+        // a single dwelling may move itself, not the rows below it
+        d.prune = !st.single(target.0);
+        let stuck = if d.prune {
+            st.fixed[target.0 as usize]
+        } else {
+            fixed::through(&st.view, &st.fixed, target.0)
+        };
+        if fixed::stops(stuck, change) {
+            return None;
+        }
         let t = st.t(target);
         if !st.bound(target).contains(t + change as i64) {
             // known from other published values: they go too
@@ -194,6 +216,11 @@ impl<'s, 't> Dfs<'s, 't> {
             })
     }
 
+    /// Whether `node` is held by a relation other than `skip` that a change touches already.
+    fn meets_open(&self, node: Node, skip: u32) -> bool {
+        instances(self.view(), node).any(|((r, w), _)| r != skip && self.imb.contains_key(&(r, w)))
+    }
+
     /// Relations of `row` (either side) that no change touches yet.
     fn opens(&self, node: Node, skip: u32) -> u32 {
         instances(self.view(), node)
@@ -217,6 +244,10 @@ impl<'s, 't> Dfs<'s, 't> {
             let cur = self.delta_of(node);
             let new = cur + change;
             if x != self.delta[0].0 .0 && !st.may_move(x, new) {
+                return None;
+            }
+            // a member that can never move is a dead end however the search goes on
+            if self.prune && node.0 == x && forbids(&st.fixed, node, new) {
                 return None;
             }
             // (a true value is never negative: it is read only when the change lowers it)
@@ -367,6 +398,18 @@ impl<'s, 't> Dfs<'s, 't> {
             c.opens = self.opens(c.node, rel);
         }
         kept.sort_by_key(|c| (c.class, c.cost, c.opens, c.size, c.node));
+        // in the rows of a programme, a rest held by this relation only closes it and opens
+        // nothing; when no other member could also balance a relation already open, it is the
+        // only choice worth trying: whatever fails after it fails after the others too, which
+        // open relations of their own
+        if st.scale(r.parent).is_point()
+            && kept
+                .first()
+                .is_some_and(|c| c.class == 1 && instances(v, c.node).nth(1).is_none())
+            && kept[1..].iter().all(|c| !self.meets_open(c.node, rel))
+        {
+            kept.truncate(1);
+        }
         kept
     }
 

@@ -40,6 +40,7 @@
 
 pub mod cleanup;
 mod dfs;
+mod fixed;
 mod pairs;
 mod plan;
 pub mod reinforce;
@@ -173,6 +174,15 @@ fn needs_of(st: &State<'_>, row: u32, pairs: bool, scratch: &mut Vec<u32>, out: 
             None => out.push(need),
         }
     }
+}
+
+/// Whether no alternative table can move the node of `need` as it asks: its row can change
+/// in neither allowed direction ([`fixed`]). A single dwelling's own row may move, so its
+/// needs are left to the search.
+fn immovable(st: &State<'_>, need: &Need) -> bool {
+    !st.single(need.node.0)
+        && fixed::forbids(&st.fixed, need.node, need.q)
+        && (need.up || fixed::forbids(&st.fixed, need.node, -need.q))
 }
 
 /// A free table between the node and a sibling (see [`plan::sibling`]), either way.
@@ -333,6 +343,10 @@ pub fn suppress(
                 None => (*need, None),
             };
             let need = &need;
+            if immovable(&st, need) {
+                *failed.entry(need.node).or_default() += 1;
+                continue;
+            }
             let row = need.node.0 as usize;
             let by_parent = || {
                 let p = structure_parent(&st.view, need.node.0)?;

@@ -94,6 +94,9 @@ fn movable(st: &State<'_>, node: Node, d: i32, hides: &mut Vec<(u32, Mask)>) -> 
 /// of the fine scales are protected so, without a search.
 pub fn sibling(st: &State<'_>, target: Node, change: i32, hide: bool) -> Option<Plan> {
     let v = &st.view;
+    if !closes_below(st, target.0) {
+        return None;
+    }
     let mut hides = Vec::new();
     let cost = movable(st, target, change, &mut hides)?;
     if cost > 0 && !hide {
@@ -133,6 +136,26 @@ pub fn sibling(st: &State<'_>, target: Node, change: i32, hide: bool) -> Option<
         level = pn;
     }
     best
+}
+
+/// Whether the relations below `row` can take a change of it in these simple tables: a
+/// relation to its cages or bâtiments follows the chain ([`descend`]), any other needs a rest
+/// a reader does not know to be empty ([`close_with_rests`]). A commune whose programmes all
+/// name it, an EPCI (the sum of its communes, without a rest): only the search moves them, and
+/// trying a sibling for each of their values was most of the time of a national territory.
+fn closes_below(st: &State<'_>, row: u32) -> bool {
+    let v = &st.view;
+    v.down[row as usize].iter().all(|&ri| {
+        let rel = &v.relations[ri as usize];
+        match rel.kind {
+            RelKind::Structure | RelKind::Population | RelKind::Total => true,
+            kind => {
+                rel.measure.is_some()
+                    || (kind.has_rest()
+                        && rel.children.last().is_some_and(|&r| !st.empty[r as usize]))
+            }
+        }
+    })
 }
 
 /// The changing side of a [`swap_at`]: the node's chain up to the level swapped, and the

@@ -65,6 +65,9 @@ pub struct State<'t> {
     pub known: Vec<(u128, u128)>,
     /// Rests a reader knows to be empty (see [`View::empty_rest`]).
     pub empty: Vec<bool>,
+    /// The directions in which each row can never change ([`super::fixed`]), kept with
+    /// `empty`.
+    pub fixed: Vec<u8>,
     /// The heaviest scale weight (see [`weight`]) whose values may be hidden to protect the
     /// value at hand: its own scale or the zones (IRIS, QPV, QVA) for the search — a value it
     /// cannot protect so is left to the audit —, any scale once the audit found values
@@ -159,6 +162,7 @@ impl<'t> State<'t> {
             total_published: [true; 4],
             known: Vec::new(),
             empty: Vec::new(),
+            fixed: Vec::new(),
             ceiling: u64::MAX,
             pairs: false,
             wide: HashMap::default(),
@@ -512,6 +516,7 @@ impl<'t> State<'t> {
         self.empty = (0..self.view.len() as u32)
             .map(|r| self.view.empty_rest(r, &totals, dwellings))
             .collect();
+        self.fixed = super::fixed::fixed_rows(&self.view, &self.dwellings, &self.empty);
     }
 
     /// The totals of the manifest as published (`None`: left out).
