@@ -16,13 +16,17 @@
 //! node that cannot move is not searched at all; in the rows of a programme, a rest held by the
 //! relation alone is the only member tried when no other could also balance a relation already
 //! open (the other members would open relations of their own; tried everywhere, this cut lost
-//! tables the zones need, and the audit found values determined on the demo).
+//! tables the zones need, and the audit found values determined on the demo). For a value of
+//! an EPCI, a département or the région, which the search never hides, the cut applies at
+//! every scale: a small EPCI of a national territory has no table within the budget most of the
+//! time, and its search took 2 ms instead of 0.1 ms.
 
 use rustc_hash::FxHashMap as HashMap;
 
 use super::fixed::{self, forbids};
 use super::plan::{instances, Inst, Plan};
-use super::state::{weight, Mask, Node, State, WIDE_LOOK};
+use super::state::{search_ceiling, weight, Mask, Node, State, WIDE_LOOK};
+use crate::model::Scale;
 use crate::secrecy::reader::{RelKind, RowKind, View};
 
 /// Search budget (relations balanced) per node of a building-scale row.
@@ -56,6 +60,9 @@ pub struct Dfs<'s, 't> {
     /// Whether members that can never move ([`super::fixed`]) are passed over: not when the
     /// node to move is a single dwelling (the rows above it may move with it).
     prune: bool,
+    /// Whether the node to move is a value the search never hides (EPCI, département, région:
+    /// left to the audit when no table is found).
+    never_hidden: bool,
     /// Largest change allowed at a node.
     q: i32,
     delta: Vec<(Node, i32)>,
@@ -88,6 +95,7 @@ impl<'s, 't> Dfs<'s, 't> {
         Dfs {
             st,
             prune: false,
+            never_hidden: false,
             q,
             delta: Vec::new(),
             in_delta: [0; SLOTS],
@@ -112,6 +120,7 @@ impl<'s, 't> Dfs<'s, 't> {
         let mut d = Dfs::new(st, change.abs(), budget);
         // a single dwelling may move itself, not the rows below it
         d.prune = !st.single(target.0);
+        d.never_hidden = weight(st.scale(target.0)) > search_ceiling(Scale::Commune);
         let stuck = if d.prune {
             st.fixed[target.0 as usize]
         } else {
@@ -401,8 +410,8 @@ impl<'s, 't> Dfs<'s, 't> {
         // in the rows of a programme, a rest held by this relation only closes it and opens
         // nothing; when no other member could also balance a relation already open, it is the
         // only choice worth trying: whatever fails after it fails after the others too, which
-        // open relations of their own
-        if st.scale(r.parent).is_point()
+        // open relations of their own (at every scale for a value the search never hides)
+        if (self.never_hidden || st.scale(r.parent).is_point())
             && kept
                 .first()
                 .is_some_and(|c| c.class == 1 && instances(v, c.node).nth(1).is_none())
