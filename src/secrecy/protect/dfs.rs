@@ -39,8 +39,6 @@ const MAX_STEPS: u32 = 400;
 const ZONE_STEPS: u32 = 5_000;
 /// Deepest chain of balancing changes.
 const MAX_DEPTH: u32 = 28;
-/// Members of a wide relation looked at, at most, for one balancing step.
-const WIDE_SCAN: usize = 4 * WIDE_LOOK;
 /// Members tried per relation, for each kind of member.
 const WIDTH: usize = 3;
 
@@ -319,13 +317,14 @@ impl<'s, 't> Dfs<'s, 't> {
                 for (looked, &x) in wide.by_size.iter().enumerate() {
                     // enough of both kinds, or enough free ones among the smallest members
                     // (a member to hide further on would only be a costlier way round), or,
-                    // among the communes of an EPCI, a département or the région, [`WIDE_SCAN`]
-                    // looked at without finding enough free ones (a région of 3,000 communes
-                    // mostly too small to move, read whole at every step, was most of the time
-                    // of a national territory; the programmes of a large commune are read on:
-                    // capped too, a territory of 300,000 dwellings lost a third of its tables)
+                    // among the communes of an EPCI, a département or the région,
+                    // [`WIDE_LOOK`] looked at without finding enough free ones (a région of
+                    // 3,000 communes mostly too small to move, read whole at every step, was
+                    // most of the time of a national territory; the programmes of a large
+                    // commune are read on: capped too, a territory of 300,000 dwellings lost a
+                    // third of its tables)
                     if (per[2] >= keep && (per[3] >= keep || looked >= WIDE_LOOK))
-                        || (r.kind == RelKind::Admin && looked >= WIDE_SCAN)
+                        || (r.kind == RelKind::Admin && looked >= WIDE_LOOK)
                     {
                         break;
                     }
