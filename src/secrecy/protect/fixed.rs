@@ -25,9 +25,10 @@ const UNKNOWN: u8 = 0xFF;
 /// rests a reader knows to be empty.
 pub fn fixed_rows(view: &View, dwellings: &[i64], empty: &[bool]) -> Vec<u8> {
     let mut out = vec![UNKNOWN; view.len()];
+    // explicit stack (rows, then their children) rather than recursion
+    let mut stack = Vec::new();
     for row in 0..view.len() as u32 {
-        // explicit stack (rows, then their children) rather than recursion
-        let mut stack = vec![(row, false)];
+        stack.push((row, false));
         while let Some((r, expanded)) = stack.pop() {
             if out[r as usize] != UNKNOWN {
                 continue;
@@ -64,7 +65,7 @@ pub fn through(view: &View, fixed: &[u8], row: u32) -> u8 {
 
 /// The relations below `row` that a change of it must go through: those that hold for every
 /// measure, but « ensemble » = « récents » + rest (whose rest depends on the measure).
-fn constraining(view: &View, row: u32) -> impl Iterator<Item = u32> + Clone + '_ {
+fn constraining(view: &View, row: u32) -> impl Iterator<Item = u32> + '_ {
     view.down[row as usize].iter().copied().filter(move |&ri| {
         let rel = &view.relations[ri as usize];
         rel.measure.is_none() && !matches!(rel.kind, RelKind::Population | RelKind::Total)
