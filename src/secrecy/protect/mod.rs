@@ -57,7 +57,7 @@ use super::reader::{Facts, RowKey, View};
 use super::{PublishedTable, SecondaryReport};
 use crate::aggregate::Aggregates;
 use crate::config::SecrecySection;
-use crate::indicators::{Kind, Measures};
+use crate::indicators::{Kind, Measures, N_MEASURES};
 use dfs::Dfs;
 use pairs::paired;
 use plan::{sibling, structure_parent, through_parent, valid, Plan};
@@ -77,20 +77,25 @@ pub(super) struct Need {
     pub(super) base: Option<Node>,
 }
 
-/// Largest change seen at each node, upwards and downwards.
-#[derive(Default)]
-struct Cover(HashMap<Node, (i32, i32)>);
+/// Largest change seen at each measure of each layer row, upwards and downwards (the needs are
+/// all on layer rows).
+struct Cover(Vec<(i32, i32)>);
 
 impl Cover {
+    fn new(n_layer: usize) -> Cover {
+        Cover(vec![(0, 0); n_layer * N_MEASURES])
+    }
+
     fn satisfies(&self, n: &Need) -> bool {
-        self.0
-            .get(&n.node)
-            .is_some_and(|&(up, down)| up >= n.q || (!n.up && down >= n.q))
+        let (up, down) = self.0[slot(n.node)];
+        up >= n.q || (!n.up && down >= n.q)
     }
 
     fn add(&mut self, delta: &[(Node, i32)]) {
         for &(node, d) in delta {
-            let e = self.0.entry(node).or_insert((0, 0));
+            let Some(e) = self.0.get_mut(slot(node)) else {
+                continue;
+            };
             if d > 0 {
                 e.0 = e.0.max(d);
             } else {
@@ -99,6 +104,14 @@ impl Cover {
         }
     }
 }
+
+/// The place of a node of a layer row in the per-node arrays of the search.
+fn slot((row, m): Node) -> usize {
+    row as usize * N_MEASURES + m as usize
+}
+
+/// No table (in `via`).
+const NONE: u32 = u32::MAX;
 
 /// The nodes the unpublished values of layer row `row` need moved.
 /// With `pairs`, a share of a commune or IRIS row over a base the reader does not know asks
@@ -174,6 +187,26 @@ fn needs_of(st: &State<'_>, row: u32, pairs: bool, scratch: &mut Vec<u32>, out: 
             None => out.push(need),
         }
     }
+}
+
+/// The needs of every layer row that no table found so far meets, but those left without a
+/// table twice; rows read in parallel, the needs in row order.
+fn open_needs(st: &State<'_>, pairs: bool, cover: &Cover, failed: &HashMap<Node, u8>) -> Vec<Need> {
+    use rayon::prelude::*;
+    const ROWS: usize = 4096;
+    let chunks: Vec<Vec<Need>> = (0..st.view.n_layer as u32)
+        .into_par_iter()
+        .chunks(ROWS)
+        .map(|rows| {
+            let (mut scratch, mut out) = (Vec::new(), Vec::new());
+            for row in rows {
+                needs_of(st, row, pairs, &mut scratch, &mut out);
+            }
+            out.retain(|n| !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2));
+            out
+        })
+        .collect();
+    chunks.concat()
 }
 
 /// Whether no alternative table can move the node of `need` as it asks: its row can change
@@ -299,23 +332,17 @@ pub fn suppress(
         paires: pairs,
         ..SecondaryReport::default()
     };
-    let mut cover = Cover::default();
+    let mut cover = Cover::new(st.view.n_layer);
     let mut deltas = Tables::default();
     // last alternative table through each layer row
     let mut last: Vec<Option<u32>> = vec![None; st.view.n_layer];
-    // a table raising each (row, measure), for the other children of that row
-    let mut via: HashMap<Node, u32> = HashMap::default();
+    // a table raising each measure of each layer row, for the other children of that row
+    let mut via: Vec<u32> = vec![NONE; st.view.n_layer * N_MEASURES];
     // nodes no table was found for, and how many times (tried twice at most)
     let mut failed: HashMap<Node, u8> = HashMap::default();
-    let mut scratch = Vec::new();
-    let mut needs = Vec::new();
     loop {
         report.tours += 1;
-        needs.clear();
-        for row in 0..st.view.n_layer as u32 {
-            needs_of(&st, row, pairs, &mut scratch, &mut needs);
-        }
-        needs.retain(|n| !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2));
+        let needs = open_needs(&st, pairs, &cover, &failed);
         report.besoins += needs.len() as u64;
         let mut progress = false;
         for need in &needs {
@@ -350,7 +377,10 @@ pub fn suppress(
             let row = need.node.0 as usize;
             let by_parent = || {
                 let p = structure_parent(&st.view, need.node.0)?;
-                let id = *via.get(&(p, need.node.1))?;
+                let id = via
+                    .get(slot((p, need.node.1)))
+                    .copied()
+                    .filter(|&i| i != NONE)?;
                 through_parent(&st, deltas.get(id), need.node, need.q)
             };
             let plan = paired_plan.or_else(|| {
@@ -388,7 +418,7 @@ pub fn suppress(
                 if (r as usize) < last.len() {
                     last[r as usize] = Some(id);
                     if d > 0 {
-                        via.insert((r, c), id);
+                        via[slot((r, c))] = id;
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! The publication being protected: the reader's view of it, the true value of every measure
 //! of every row, and what a reader knows of each (row, measure) as values get hidden.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::indicators::{IndicatorDef, Kind, Measure, Measures, N_MEASURES};
@@ -171,29 +172,43 @@ impl<'t> State<'t> {
             originals: HashMap::default(),
         };
         st.wide = wide_relations(&st.view, &st.truth);
-        st.known = (0..st.view.n_layer as u32)
+        // every row on its own: in parallel, the same whatever the number of threads
+        let n_layer = st.view.n_layer;
+        st.known = (0..n_layer as u32)
+            .into_par_iter()
             .map(|r| st.known_of(r))
             .collect();
-        st.bounds = vec![Bound::FREE; st.view.n_layer * N_MEASURES];
-        st.hide_masks = vec![0; st.view.n_layer * N_MEASURES];
-        for r in 0..st.view.n_layer as u32 {
-            st.refresh_bounds(r);
-        }
+        let mut bounds = vec![Bound::FREE; n_layer * N_MEASURES];
+        let mut hide_masks = vec![0; n_layer * N_MEASURES];
+        bounds
+            .par_chunks_mut(N_MEASURES)
+            .zip(hide_masks.par_chunks_mut(N_MEASURES))
+            .enumerate()
+            .for_each(|(r, (b, h))| st.row_cache(r as u32, b, h));
+        st.bounds = bounds;
+        st.hide_masks = hide_masks;
         st.update_empty();
         st
     }
 
     /// Recomputes the cached bounds of layer row `row` from its values.
     fn refresh_bounds(&mut self, row: u32) {
+        let at = row as usize * N_MEASURES;
+        let mut bounds = [Bound::FREE; N_MEASURES];
+        let mut masks = [0; N_MEASURES];
+        self.row_cache(row, &mut bounds, &mut masks);
+        self.bounds[at..at + N_MEASURES].copy_from_slice(&bounds);
+        self.hide_masks[at..at + N_MEASURES].copy_from_slice(&masks);
+    }
+
+    /// The bounds that the values of layer row `row` give each measure, and the values giving
+    /// each (see [`Self::row_mask`]).
+    fn row_cache(&self, row: u32, bounds: &mut [Bound], masks: &mut [Mask]) {
         let pop = self.pop(row);
         let (defs, cells) = self.cells(row);
-        let fresh: Vec<Bound> = (0..N_MEASURES)
-            .map(|m| row_bounds(defs, cells, pop, m, &self.facts))
-            .collect();
-        let at = row as usize * N_MEASURES;
-        self.bounds[at..at + N_MEASURES].copy_from_slice(&fresh);
-        for m in 0..N_MEASURES {
-            self.hide_masks[at + m] = self.row_mask(row, m, false);
+        for (m, (b, h)) in bounds.iter_mut().zip(masks.iter_mut()).enumerate() {
+            *b = row_bounds(defs, cells, pop, m, &self.facts);
+            *h = self.row_mask(row, m, false);
         }
     }
 
