@@ -412,22 +412,25 @@ impl Needed {
 }
 
 /// The measures of the relations in which measure `m` of `row` is an unknown.
-fn worlds(view: &View, row: u32, m: usize) -> Vec<usize> {
+fn worlds(view: &View, row: u32, m: usize) -> impl Iterator<Item = usize> {
     use crate::indicators::Measure as M;
     let pop = view.population(row);
-    if crate::secrecy::reader::bounds::alias(pop, m) == M::Households as usize
-        && pop == crate::model::Population::Recents
-    {
-        vec![M::Households as usize, M::RecentMovers as usize]
+    let both = crate::secrecy::reader::bounds::alias(pop, m) == M::Households as usize
+        && pop == crate::model::Population::Recents;
+    let (first, second) = if both {
+        (M::Households as usize, Some(M::RecentMovers as usize))
     } else {
-        vec![m]
-    }
+        (m, None)
+    };
+    std::iter::once(first).chain(second)
 }
 
 /// The ranges of the unpublished measures, one measure per task.
 struct Solve<'a> {
     av: &'a AuditView,
     witnesses: Option<&'a Witnesses<'a>>,
+    /// [`AuditView::measure_bounds`] of each measure, once for every pass that asks it.
+    bounds: Vec<std::sync::OnceLock<Vec<crate::secrecy::reader::Bound>>>,
 }
 
 impl Solve<'_> {
@@ -456,11 +459,11 @@ impl Solve<'_> {
                 let zero_only: Vec<u32> =
                     asked.iter().filter(|(_, z)| *z).map(|&(c, _)| c).collect();
                 let mut st = LpStats::default();
-                let bounds = self.av.measure_bounds(m);
-                let truth = self.witnesses.and_then(|w| w.truth(view, &bounds, m));
+                let bounds = self.bounds[m].get_or_init(|| self.av.measure_bounds(m));
+                let truth = self.witnesses.and_then(|w| w.truth(view, bounds, m));
                 let proofs = self.witnesses.zip(truth.as_ref());
                 let r = measure_ranges(
-                    view, &bounds, m, &cells, &zero_only, &widths, &mut st, proofs,
+                    view, bounds, m, &cells, &zero_only, &widths, &mut st, proofs,
                 );
                 (m, r, st)
             })
@@ -659,6 +662,9 @@ fn audit_scope(
     let ctx = Solve {
         av,
         witnesses: witnesses.as_ref(),
+        bounds: (0..N_MEASURES)
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
     };
     let def = |row: u32, k: usize| av.defs(row)[k];
     // a share or mean is determined only if its numerator is pinned at 0, or its denominator
