@@ -11,7 +11,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System};
-use super::witness::{local_range, Scratch, Truth, Witnesses};
+use super::witness::{local_range, Scratch, Truth, WideMembers, Witnesses};
 pub use crate::secrecy::reader::Range;
 use crate::secrecy::reader::{Bound, View};
 
@@ -132,6 +132,7 @@ pub fn measure_ranges(
         }
     }
     let mut scratch = proofs.map(|_| Scratch::new(view));
+    let mut wide = WideMembers::default();
     let mut out = HashMap::default();
     let mut groups: HashMap<u32, Vec<u32>> = HashMap::default();
     // by group, values that went through the largest local programs without a proof
@@ -206,6 +207,7 @@ pub fn measure_ranges(
                         want,
                         &mut stats.solves,
                         &mut whole,
+                        &mut wide,
                     )
                 })?;
                 stats.local += 1;

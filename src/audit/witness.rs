@@ -224,6 +224,36 @@ impl<'a> Witnesses<'a> {
 /// ends computed). `solves` counts the linear programs. `whole` is set when the neighbourhood
 /// held fewer than `max_cells` rows: it is then the same for any larger `max_cells`, and so is
 /// the answer.
+/// The members of the wide relations of one measure that are not known exactly, holding the
+/// most first: sorted once per relation for every local program of the measure.
+#[derive(Default)]
+pub struct WideMembers(HashMap<u32, Vec<u32>>);
+
+impl WideMembers {
+    /// The members of relation `ri` not known exactly, by `key`, when it has more than
+    /// [`WIDE_SORTED`] members.
+    fn held_most<K: Ord>(
+        &mut self,
+        r: &crate::secrecy::reader::Relation,
+        ri: u32,
+        exact: &impl Fn(u32) -> bool,
+        key: impl Fn(&u32) -> K,
+    ) -> Option<&[u32]> {
+        if r.children.len() < WIDE_SORTED {
+            return None;
+        }
+        let sorted = self.0.entry(ri).or_insert_with(|| {
+            let mut v: Vec<u32> = r.members().filter(|&x| !exact(x)).collect();
+            v.sort_unstable_by_key(key);
+            v
+        });
+        Some(sorted)
+    }
+}
+
+/// Relations with at least this many children keep their members sorted ([`WideMembers`]).
+const WIDE_SORTED: usize = 64;
+
 #[allow(clippy::too_many_arguments)]
 pub fn local_range(
     view: &View,
@@ -235,6 +265,7 @@ pub fn local_range(
     want: Option<f64>,
     solves: &mut u64,
     whole: &mut bool,
+    wide: &mut WideMembers,
 ) -> Option<(f64, f64)> {
     let exact = |c: u32| bounds[c as usize].exact();
     let rels_of = |c: u32| {
@@ -258,14 +289,33 @@ pub fn local_range(
             let r = &view.relations[ri as usize];
             // of a large relation, only the parent and the children holding the most (those
             // that can give a unit back): a few are enough to compensate a change
-            let mut members: Vec<u32> = r
-                .members()
-                .filter(|&x| !exact(x) && !var_of.contains_key(&x))
-                .collect();
+            let key = |x: &u32| (std::cmp::Reverse(truth[*x as usize]), *x);
+            let mut members: Vec<u32> = match wide.held_most(r, ri, &exact, key) {
+                // more than WIDE members stay after those taken: the first of them, then the
+                // WIDE - 1 others holding the most, as below
+                Some(sorted) if sorted.len() > WIDE + var_of.len() => {
+                    let first = r
+                        .members()
+                        .find(|&x| !exact(x) && !var_of.contains_key(&x))
+                        .expect("more members than rows taken");
+                    std::iter::once(first)
+                        .chain(
+                            sorted
+                                .iter()
+                                .copied()
+                                .filter(|&x| x != first && !var_of.contains_key(&x))
+                                .take(WIDE - 1),
+                        )
+                        .collect()
+                }
+                _ => r
+                    .members()
+                    .filter(|&x| !exact(x) && !var_of.contains_key(&x))
+                    .collect(),
+            };
             if members.len() > WIDE {
                 // the first member stays first, then the WIDE - 1 others holding the most, in
                 // that order (picked without sorting the whole relation)
-                let key = |x: &u32| (std::cmp::Reverse(truth[*x as usize]), *x);
                 members[1..].select_nth_unstable_by_key(WIDE - 2, key);
                 members.truncate(WIDE);
                 members[1..].sort_unstable_by_key(key);
