@@ -133,7 +133,7 @@ pub fn measure_ranges(
     }
     let mut scratch = proofs.map(|_| Scratch::new(view));
     let mut wide = WideMembers::default();
-    let mut out = HashMap::default();
+    let mut out = HashMap::with_capacity_and_hasher(needed.len(), Default::default());
     let mut groups: HashMap<u32, Vec<u32>> = HashMap::default();
     // by group, values that went through the largest local programs without a proof
     let mut large_failures: HashMap<u32, usize> = HashMap::default();

@@ -18,10 +18,11 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::needs::{needs_of, Need};
 use super::pairs::paired;
 use super::plan::Plan;
 use super::state::{hide_row, weight, Mask, Node, State};
-use super::{free_sibling, needs_of, search, Need};
+use super::{free_sibling, search};
 use crate::indicators::by_field;
 use crate::secrecy::certificates::Tables;
 use crate::secrecy::reader::Bound;

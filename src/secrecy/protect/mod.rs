@@ -41,6 +41,7 @@
 pub mod cleanup;
 mod dfs;
 mod fixed;
+mod needs;
 mod pairs;
 mod plan;
 pub mod reinforce;
@@ -52,30 +53,16 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::certificates::{Certificates, Tables};
 use super::keys::{key_map, unit_code, SecondaryInput};
-use super::reader::disclosure::{numerator_step, single_share, told_by_ensemble};
 use super::reader::{Facts, RowKey, View};
 use super::{PublishedTable, SecondaryReport};
 use crate::aggregate::Aggregates;
 use crate::config::SecrecySection;
-use crate::indicators::{Kind, Measures, N_MEASURES};
+use crate::indicators::{Measures, N_MEASURES};
 use dfs::Dfs;
+use needs::{Need, Open};
 use pairs::paired;
 use plan::{sibling, structure_parent, through_parent, valid, Plan};
 use state::{Node, State};
-
-/// What protecting one node requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Need {
-    pub(super) node: Node,
-    /// It must rise (a zero not implied by a published zero).
-    pub(super) up: bool,
-    /// By at least this much.
-    pub(super) q: i32,
-    /// For a share of a commune or IRIS row whose base the reader does not know: that base.
-    /// Only a [`paired`] table (which keeps the base) protects the share by its numerator;
-    /// without one, the base moves instead.
-    pub(super) base: Option<Node>,
-}
 
 /// Largest change seen at each measure of each layer row, upwards and downwards (the needs are
 /// all on layer rows).
@@ -112,102 +99,6 @@ fn slot((row, m): Node) -> usize {
 
 /// No table (in `via`).
 const NONE: u32 = u32::MAX;
-
-/// The nodes the unpublished values of layer row `row` need moved.
-/// With `pairs`, a share of a commune or IRIS row over a base the reader does not know asks
-/// for its numerator to move ([`Need::base`]).
-fn needs_of(st: &State<'_>, row: u32, pairs: bool, scratch: &mut Vec<u32>, out: &mut Vec<Need>) {
-    let (defs, cells) = st.cells(row);
-    let ensemble = st.view.ensemble_of[row as usize].map(|e| st.cells(e));
-    let start = out.len();
-    for (k, (d, c)) in defs.iter().zip(cells).enumerate() {
-        if c.status.is_published()
-            || ensemble.is_some_and(|(ed, ec)| told_by_ensemble(defs, k, ed, ec))
-        {
-            continue;
-        }
-        // a share its reason code gives away (100 %) is protected all the same: its count and
-        // base, moved by the same tables, then stay unknown
-        let num: Node = st.node_in(row, d.numerator as u8);
-        let need = if st.t(num) == 0 {
-            if st.implied_zero(num, scratch) {
-                continue;
-            }
-            Need {
-                node: num,
-                up: true,
-                q: 1,
-                base: None,
-            }
-        } else {
-            match (d.kind, d.denominator) {
-                (Kind::Count, _) | (_, None) => Need {
-                    node: num,
-                    up: false,
-                    q: 1,
-                    base: None,
-                },
-                (_, Some(den)) => {
-                    let den: Node = st.node_in(row, den as u8);
-                    // a share of a commune or IRIS row may move with another share of its
-                    // distribution over its base, known or not ([`paired`])
-                    let pairs = pairs
-                        && d.kind == Kind::Share
-                        && !single_share(defs, k)
-                        && state::pairable(st.scale(row));
-                    let known = st.bound(den).exact();
-                    if pairs || known {
-                        Need {
-                            node: num,
-                            up: false,
-                            q: numerator_step(d, st.t(den)) as i32,
-                            base: (!known).then_some(den),
-                        }
-                    } else {
-                        Need {
-                            node: den,
-                            up: false,
-                            q: 1,
-                            base: None,
-                        }
-                    }
-                }
-            }
-        };
-        // a share asking for its numerator over a hidden base is not a count of the same measure:
-        // its need may turn into its base's (see `suppress`)
-        match out[start..]
-            .iter_mut()
-            .find(|n| n.node == need.node && n.base == need.base)
-        {
-            Some(n) => {
-                n.up |= need.up;
-                n.q = n.q.max(need.q);
-            }
-            None => out.push(need),
-        }
-    }
-}
-
-/// The needs of every layer row that no table found so far meets, but those left without a
-/// table twice; rows read in parallel, the needs in row order.
-fn open_needs(st: &State<'_>, pairs: bool, cover: &Cover, failed: &HashMap<Node, u8>) -> Vec<Need> {
-    use rayon::prelude::*;
-    const ROWS: usize = 4096;
-    let chunks: Vec<Vec<Need>> = (0..st.view.n_layer as u32)
-        .into_par_iter()
-        .chunks(ROWS)
-        .map(|rows| {
-            let (mut scratch, mut out) = (Vec::new(), Vec::new());
-            for row in rows {
-                needs_of(st, row, pairs, &mut scratch, &mut out);
-            }
-            out.retain(|n| !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2));
-            out
-        })
-        .collect();
-    chunks.concat()
-}
 
 /// Whether no alternative table can move the node of `need` as it asks: its row can change
 /// in neither allowed direction ([`fixed`]). A single dwelling's own row may move, so its
@@ -340,9 +231,16 @@ pub fn suppress(
     let mut via: Vec<u32> = vec![NONE; st.view.n_layer * N_MEASURES];
     // nodes no table was found for, and how many times (tried twice at most)
     let mut failed: HashMap<Node, u8> = HashMap::default();
+    let mut rounds: Option<Open> = None;
     loop {
         report.tours += 1;
-        let needs = open_needs(&st, pairs, &cover, &failed);
+        let open = |n: &Need| !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2);
+        match &mut rounds {
+            None => rounds = Some(Open::first(&st, pairs, &open)),
+            Some(o) => o.next(&st, pairs, &open),
+        }
+        let rounds = rounds.as_mut().expect("read above");
+        let needs = std::mem::take(&mut rounds.needs);
         report.besoins += needs.len() as u64;
         let mut progress = false;
         for need in &needs {
@@ -410,6 +308,7 @@ pub fn suppress(
                 continue;
             };
             for (r, mask) in hides {
+                rounds.hiding(&st, r, mask);
                 report.masquees += st.hide(r, mask);
             }
             cover.add(&delta);
@@ -426,7 +325,9 @@ pub fn suppress(
             progress = true;
         }
         report.non_protegees = failed.len() as u64;
-        if !progress || needs.is_empty() {
+        let done = !progress || needs.is_empty();
+        rounds.needs = needs;
+        if done {
             // the values no table under their ceiling protects are left to the audit, then
             // to the repairs after it
             break;

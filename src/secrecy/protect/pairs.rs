@@ -10,9 +10,9 @@
 //! IRIS rows are paired: the audit checks their distributions sum by sum (`audit::sums`).
 
 use super::dfs::Dfs;
+use super::needs::Need;
 use super::plan::{sibling, valid_with, Plan};
 use super::state::{self, State};
-use super::Need;
 use crate::indicators::Kind;
 
 /// A table through a share of a commune or IRIS row whose distribution may stay published: the

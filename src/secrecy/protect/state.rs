@@ -509,6 +509,20 @@ impl<'t> State<'t> {
         groups.into_iter().map(|(_, m)| m).collect()
     }
 
+    /// The measures of layer row `row` published with 0 as their low end that hiding its
+    /// values `mask` may take away, pushed to `out`: only a zero so taken away may leave a zero
+    /// below it (or beside it, in a rounding) implied no more.
+    pub fn unshown_zeros(&self, row: u32, mask: Mask, out: &mut Vec<Node>) {
+        let pop = self.pop(row);
+        for m in 0..N_MEASURES {
+            let a = alias(pop, m);
+            let b = self.bounds[row as usize * N_MEASURES + a];
+            if b.published && b.lo == 0 && mask & read_by(pop, a) != 0 {
+                out.push((row, m as u8));
+            }
+        }
+    }
+
     /// Whether a zero of a node is implied by a published zero of a row containing it
     /// ([`View::zero_implied`]).
     pub fn implied_zero(&self, node: Node, scratch: &mut Vec<u32>) -> bool {
