@@ -429,8 +429,6 @@ fn worlds(view: &View, row: u32, m: usize) -> impl Iterator<Item = usize> {
 struct Solve<'a> {
     av: &'a AuditView,
     witnesses: Option<&'a Witnesses<'a>>,
-    /// [`AuditView::measure_bounds`] of each measure, once for every pass that asks it.
-    bounds: Vec<std::sync::OnceLock<Vec<crate::secrecy::reader::Bound>>>,
 }
 
 impl Solve<'_> {
@@ -459,11 +457,11 @@ impl Solve<'_> {
                 let zero_only: Vec<u32> =
                     asked.iter().filter(|(_, z)| *z).map(|&(c, _)| c).collect();
                 let mut st = LpStats::default();
-                let bounds = self.bounds[m].get_or_init(|| self.av.measure_bounds(m));
-                let truth = self.witnesses.and_then(|w| w.truth(view, bounds, m));
+                let bounds = self.av.measure_bounds(m);
+                let truth = self.witnesses.and_then(|w| w.truth(view, &bounds, m));
                 let proofs = self.witnesses.zip(truth.as_ref());
                 let r = measure_ranges(
-                    view, bounds, m, &cells, &zero_only, &widths, &mut st, proofs,
+                    view, &bounds, m, &cells, &zero_only, &widths, &mut st, proofs,
                 );
                 (m, r, st)
             })
@@ -662,9 +660,6 @@ fn audit_scope(
     let ctx = Solve {
         av,
         witnesses: witnesses.as_ref(),
-        bounds: (0..N_MEASURES)
-            .map(|_| std::sync::OnceLock::new())
-            .collect(),
     };
     let def = |row: u32, k: usize| av.defs(row)[k];
     // a share or mean is determined only if its numerator is pinned at 0, or its denominator
