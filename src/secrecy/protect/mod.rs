@@ -46,6 +46,7 @@ mod pairs;
 mod plan;
 pub mod reinforce;
 pub mod state;
+mod wide;
 
 use std::time::Instant;
 

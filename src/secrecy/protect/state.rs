@@ -4,6 +4,9 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
+use super::wide::wide_relations;
+pub use super::wide::{Wide, WIDE_LOOK};
+
 use crate::indicators::{IndicatorDef, Kind, Measure, Measures, N_MEASURES};
 use crate::model::{Population, Scale};
 use crate::secrecy::reader::bounds::{alias, read_by, rest_bound};
@@ -78,9 +81,9 @@ pub struct State<'t> {
     /// ([`Self::hide_mask`]): only while a paired table is looked for (see
     /// [`super::paired`]), whose other share of the same distribution moves the other way.
     pub pairs: bool,
-    /// Relations with more than [`WIDE_RELATION`] members, by relation: their members that
-    /// are not layer rows with the parent, then their layer children smallest first (dwellings,
-    /// then row), for the search to look at the few smallest only.
+    /// Wide relations (module `wide`), by relation: their members that are not layer rows with
+    /// the parent, then their layer children smallest first (dwellings, then row), for the
+    /// search to look at the few smallest only.
     pub wide: HashMap<u32, Wide>,
     /// What a reader knows of every measure of every layer row from its own values as they
     /// stand (`N_MEASURES` per row, after [`alias`]): [`row_bounds`] read once per row and
@@ -92,23 +95,6 @@ pub struct State<'t> {
     /// The cells of the [`Self::republishable`] rows as they stood before the search first hid
     /// one of their values: what [`Self::publish`] gives back.
     originals: HashMap<u32, Vec<Cell>>,
-}
-
-/// Members beyond which a relation is [`State::wide`].
-pub const WIDE_RELATION: usize = 64;
-
-/// Members of a wide relation the search looks at, at most, for one balancing step (once
-/// enough free ones are found, see [`super::dfs`]) or one sibling swap ([`super::plan`]): the
-/// cost of a step stays bounded however many members a relation has.
-pub const WIDE_LOOK: usize = 128;
-
-/// The members of a wide relation, in the order the search looks at them.
-#[derive(Debug, Clone, Default)]
-pub struct Wide {
-    /// The parent and the children that are not layer rows (rests, totals).
-    pub special: Vec<u32>,
-    /// The layer children, fewest dwellings first (then by row).
-    pub by_size: Vec<u32>,
 }
 
 impl<'t> State<'t> {
@@ -584,34 +570,4 @@ pub fn hide_cells(cells: &mut [Cell], mask: Mask) {
             c.base = None;
         }
     }
-}
-
-/// The [`Wide`] members of every relation with more than [`WIDE_RELATION`] members whose layer
-/// children are all of one scale.
-fn wide_relations(view: &View, truth: &[Measures]) -> HashMap<u32, Wide> {
-    let mut out = HashMap::default();
-    for (ri, rel) in view.relations.iter().enumerate() {
-        if rel.children.len() < WIDE_RELATION {
-            continue;
-        }
-        let mut w = Wide {
-            special: vec![rel.parent],
-            by_size: Vec::new(),
-        };
-        for &c in &rel.children {
-            if view.kinds[c as usize] == RowKind::Layer {
-                w.by_size.push(c);
-            } else {
-                w.special.push(c);
-            }
-        }
-        let scale = |r: u32| view.keys[r as usize].0;
-        if w.by_size.iter().any(|&c| scale(c) != scale(w.by_size[0])) {
-            continue;
-        }
-        w.by_size
-            .sort_unstable_by_key(|&c| (truth[c as usize][0], c));
-        out.insert(ri as u32, w);
-    }
-    out
 }
