@@ -218,12 +218,6 @@ impl<'a> Witnesses<'a> {
     }
 }
 
-/// Values of measure `m` of `row` reachable when at most `max_cells` rows around it move and
-/// every other row keeps its value in `truth` (a solution): `(lo, hi)`, part of the true
-/// interval, when it is at least `want` wide (`None`: when it holds two whole numbers, both
-/// ends computed). `solves` counts the linear programs. `whole` is set when the neighbourhood
-/// held fewer than `max_cells` rows: it is then the same for any larger `max_cells`, and so is
-/// the answer.
 /// The members of the wide relations of one measure that are not known exactly, holding the
 /// most first: sorted once per relation for every local program of the measure.
 #[derive(Default)]
@@ -254,6 +248,12 @@ impl WideMembers {
 /// Relations with at least this many children keep their members sorted ([`WideMembers`]).
 const WIDE_SORTED: usize = 64;
 
+/// Values of measure `m` of `row` reachable when at most `max_cells` rows around it move and
+/// every other row keeps its value in `truth` (a solution): `(lo, hi)`, part of the true
+/// interval, when it is at least `want` wide (`None`: when it holds two whole numbers, both
+/// ends computed). `solves` counts the linear programs. `whole` is set when the neighbourhood
+/// held fewer than `max_cells` rows: it is then the same for any larger `max_cells`, and so is
+/// the answer.
 #[allow(clippy::too_many_arguments)]
 pub fn local_range(
     view: &View,

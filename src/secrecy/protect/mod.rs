@@ -232,19 +232,20 @@ pub fn suppress(
     let mut via: Vec<u32> = vec![NONE; st.view.n_layer * N_MEASURES];
     // nodes no table was found for, and how many times (tried twice at most)
     let mut failed: HashMap<Node, u8> = HashMap::default();
-    let mut rounds: Option<Open> = None;
+    // a need no table meets yet, and not left without a table twice
+    let open = |cover: &Cover, failed: &HashMap<Node, u8>, n: &Need| {
+        !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2)
+    };
+    let mut rounds = Open::first(&st, pairs, &|n| open(&cover, &failed, n));
     loop {
         report.tours += 1;
-        let open = |n: &Need| !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2);
-        match &mut rounds {
-            None => rounds = Some(Open::first(&st, pairs, &open)),
-            Some(o) => o.next(&st, pairs, &open),
+        if report.tours > 1 {
+            rounds.next(&st, pairs, &|n| open(&cover, &failed, n));
         }
-        let rounds = rounds.as_mut().expect("read above");
         let needs = std::mem::take(&mut rounds.needs);
         report.besoins += needs.len() as u64;
         let mut progress = false;
-        for need in &needs {
+        for (_, need) in &needs {
             if cover.satisfies(need) {
                 continue;
             }

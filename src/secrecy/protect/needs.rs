@@ -117,11 +117,13 @@ pub(super) fn needs_of(
     zero_told
 }
 
-/// The needs still open at the start of a round, in row order.
+/// A need with the layer row it comes from.
+pub(super) type Sourced = (u32, Need);
+
+/// The needs still open at the start of a round, each with the layer row it comes from, in row
+/// order.
 pub(super) struct Open {
-    pub(super) needs: Vec<Need>,
-    /// The layer row each need comes from.
-    from: Vec<u32>,
+    pub(super) needs: Vec<Sourced>,
     /// Rows with a value a published zero implies (hiding values elsewhere may undo that).
     zero_told: Vec<bool>,
     /// Layer rows with values hidden since the needs were read.
@@ -144,14 +146,13 @@ impl Open {
     ) -> Open {
         let mut o = Open {
             needs: Vec::new(),
-            from: Vec::new(),
             zero_told: vec![false; st.view.n_layer],
             hidden: Vec::new(),
             unshown: Vec::new(),
             all: false,
         };
         let rows: Vec<u32> = (0..st.view.n_layer as u32).collect();
-        (o.needs, o.from) = o.read(st, pairs, &rows, open);
+        o.needs = o.read(st, pairs, &rows, open);
         o
     }
 
@@ -200,20 +201,17 @@ impl Open {
         self.hidden.clear();
         self.unshown.clear();
         let rows: Vec<u32> = (0..n as u32).filter(|&r| again[r as usize]).collect();
-        let (fresh, fresh_from) = self.read(st, pairs, &rows, open);
-        let needs = std::mem::take(&mut self.needs);
-        let from = std::mem::take(&mut self.from);
-        let kept = from
+        let fresh = self.read(st, pairs, &rows, open);
+        let kept = std::mem::take(&mut self.needs)
             .into_iter()
-            .zip(needs)
             .filter(|(r, x)| !again[*r as usize] && open(x));
-        (self.needs, self.from) = merge(kept, fresh_from.into_iter().zip(fresh));
+        self.needs = merge(kept, fresh);
         // the full tier of the tests checks every round against reading every row again
         #[cfg(feature = "tests-complets")]
         {
             let all = Open::first(st, pairs, open);
             assert!(
-                all.needs == self.needs && all.from == self.from,
+                all.needs == self.needs,
                 "the needs kept differ from every row read again"
             );
         }
@@ -227,44 +225,32 @@ impl Open {
         pairs: bool,
         rows: &[u32],
         open: &(impl Fn(&Need) -> bool + Sync),
-    ) -> (Vec<Need>, Vec<u32>) {
-        let chunks: Vec<(Vec<Need>, Vec<u32>, Vec<u32>)> = rows
+    ) -> Vec<Sourced> {
+        let chunks: Vec<(Vec<Sourced>, Vec<u32>)> = rows
             .par_chunks(ROWS)
             .map(|rows| {
-                let (mut scratch, mut out, mut from, mut zero) =
+                let (mut scratch, mut of_row, mut out, mut zero) =
                     (Vec::new(), Vec::new(), Vec::new(), Vec::new());
                 for &row in rows {
-                    let start = out.len();
-                    if needs_of(st, row, pairs, &mut scratch, &mut out) {
+                    if needs_of(st, row, pairs, &mut scratch, &mut of_row) {
                         zero.push(row);
                     }
-                    // keep the open needs of this row, in order
-                    let mut kept = start;
-                    for k in start..out.len() {
-                        if open(&out[k]) {
-                            out.swap(kept, k);
-                            kept += 1;
-                        }
-                    }
-                    out.truncate(kept);
-                    from.resize(out.len(), row);
+                    out.extend(of_row.drain(..).filter(|n| open(n)).map(|n| (row, n)));
                 }
-                (out, from, zero)
+                (out, zero)
             })
             .collect();
         for &r in rows {
             self.zero_told[r as usize] = false;
         }
-        let total = chunks.iter().map(|c| c.0.len()).sum();
-        let (mut needs, mut from) = (Vec::with_capacity(total), Vec::with_capacity(total));
-        for (n, f, zero) in chunks {
+        let mut needs = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
+        for (n, zero) in chunks {
             needs.extend(n);
-            from.extend(f);
             for r in zero {
                 self.zero_told[r as usize] = true;
             }
         }
-        (needs, from)
+        needs
     }
 }
 
@@ -303,23 +289,13 @@ fn below_unshown(st: &State<'_>, unshown: &[Node]) -> Vec<bool> {
 
 /// Two lists of needs with the rows they come from, each in row order, from distinct rows, as
 /// one in row order.
-fn merge(
-    a: impl Iterator<Item = (u32, Need)>,
-    b: impl Iterator<Item = (u32, Need)>,
-) -> (Vec<Need>, Vec<u32>) {
-    let (mut needs, mut from) = (Vec::new(), Vec::new());
-    let mut b = b.peekable();
-    for (r, x) in a {
-        while let Some((s, y)) = b.next_if(|(s, _)| *s < r) {
-            needs.push(y);
-            from.push(s);
-        }
-        needs.push(x);
-        from.push(r);
+fn merge(a: impl Iterator<Item = Sourced>, b: Vec<Sourced>) -> Vec<Sourced> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut b = b.into_iter().peekable();
+    for x in a {
+        out.extend(std::iter::from_fn(|| b.next_if(|y| y.0 < x.0)));
+        out.push(x);
     }
-    for (s, y) in b {
-        needs.push(y);
-        from.push(s);
-    }
-    (needs, from)
+    out.extend(b);
+    out
 }
