@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use geo::{BooleanOps, Geometry, MultiPolygon, Point};
+use geo::{BooleanOps, BoundingRect, Geometry, Intersects, MultiPolygon, Point, Polygon, Rect};
 
 use super::{GeometryKind, Layer, LayerRow};
 use crate::aggregate::{Aggregates, QvaSource};
@@ -51,7 +51,8 @@ fn geometry_kind(scale: Scale, qva_source: QvaSource) -> GeometryKind {
 /// Polygon geometries per (scale, split), computed once for both populations.
 struct Geometries<'a> {
     input: &'a LayerInput<'a>,
-    qpv_union: Option<MultiPolygon<f64>>,
+    /// The polygons of the union of all QPV, with their bounding boxes.
+    qpv_union: Option<Vec<(Rect<f64>, Polygon<f64>)>>,
     cache: HashMap<(Scale, Split), Vec<Option<MultiPolygon<f64>>>>,
 }
 
@@ -64,10 +65,15 @@ impl<'a> Geometries<'a> {
         }
     }
 
-    fn qpv_union(&mut self) -> &MultiPolygon<f64> {
+    fn qpv_union(&mut self) -> &[(Rect<f64>, Polygon<f64>)] {
         let qpv = self.input.qpv;
-        self.qpv_union
-            .get_or_insert_with(|| geo::unary_union(qpv.zones.iter().map(|z| &z.geometry)))
+        self.qpv_union.get_or_insert_with(|| {
+            geo::unary_union(qpv.zones.iter().map(|z| &z.geometry))
+                .0
+                .into_iter()
+                .filter_map(|p| Some((p.bounding_rect()?, p)))
+                .collect()
+        })
     }
 
     fn whole(&self, scale: Scale) -> Vec<Option<MultiPolygon<f64>>> {
@@ -109,18 +115,12 @@ impl<'a> Geometries<'a> {
                         Some(w) => w.clone(),
                         None => self.whole(scale),
                     };
-                    let qu = self.qpv_union().clone();
+                    let qu = self.qpv_union();
                     whole
                         .into_iter()
                         .map(|g| {
-                            g.map(|g| {
-                                if split == Split::Qpv {
-                                    g.intersection(&qu)
-                                } else {
-                                    g.difference(&qu)
-                                }
-                            })
-                            .filter(|g| !g.0.is_empty())
+                            g.map(|g| qpv_part(&g, qu, split))
+                                .filter(|g| !g.0.is_empty())
                         })
                         .collect()
                 }
@@ -128,6 +128,32 @@ impl<'a> Geometries<'a> {
             self.cache.insert((scale, split), v);
         }
         &self.cache[&(scale, split)]
+    }
+}
+
+/// The QPV part (`split` [`Split::Qpv`]) or the hors-QPV part of `g`: its intersection with,
+/// or its difference from, the union of all QPV (`qpv`, polygons with their boxes), of which
+/// only the polygons whose box meets `g`'s take part — the others change neither. Overlaying
+/// each commune with the whole union made the layers of a national territory (35,000
+/// communes, 1,500 QPV) take minutes.
+fn qpv_part(
+    g: &MultiPolygon<f64>,
+    qpv: &[(Rect<f64>, Polygon<f64>)],
+    split: Split,
+) -> MultiPolygon<f64> {
+    let near: Vec<Polygon<f64>> = match g.bounding_rect() {
+        Some(b) => qpv
+            .iter()
+            .filter(|(r, _)| r.intersects(&b))
+            .map(|(_, p)| p.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    let near = MultiPolygon(near);
+    if split == Split::Qpv {
+        g.intersection(&near)
+    } else {
+        g.difference(&near)
     }
 }
 
