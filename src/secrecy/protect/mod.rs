@@ -101,39 +101,6 @@ fn slot((row, m): Node) -> usize {
 /// No table (in `via`).
 const NONE: u32 = u32::MAX;
 
-/// Searches of a zone row (commune, IRIS, QPV, EPCI…) that may find no table before the
-/// row's other values are no longer searched.
-const ZONE_TRIES: u8 = 2;
-
-/// The searches that found no table, by layer row of a zone. A value of a zone whose row
-/// failed [`ZONE_TRIES`] times is not searched (the tables that need no search are still
-/// tried): it is left to the audit, as when its own search fails. A small commune of a
-/// national territory (one to a few dwellings, most of its values hidden by the primary
-/// rules) has no table for one value, and for the others of its row neither: each of its 70
-/// values ran up to six searches of 5,000 steps, 3.5 minutes of the 1 % national territory
-/// (2026-12-06). The values of finer rows are searched whatever: a failure there says less of
-/// the row's other values (counting them too lost tables on 300,000 dwellings, and the audit
-/// found values determined).
-struct ZoneFailures(Vec<u8>);
-
-impl ZoneFailures {
-    fn new(n_layer: usize) -> ZoneFailures {
-        ZoneFailures(vec![0; n_layer])
-    }
-
-    /// Whether the values of `row` are still searched.
-    fn searched(&self, row: u32) -> bool {
-        self.0[row as usize] < ZONE_TRIES
-    }
-
-    fn failed(&mut self, st: &State<'_>, row: u32) {
-        if !st.scale(row).is_point() {
-            let n = &mut self.0[row as usize];
-            *n = n.saturating_add(1);
-        }
-    }
-}
-
 /// Whether no alternative table can move the node of `need` as it asks: its row can change
 /// in neither allowed direction ([`fixed`]). A single dwelling's own row may move, so its
 /// needs are left to the search.
@@ -265,7 +232,6 @@ pub fn suppress(
     let mut via: Vec<u32> = vec![NONE; st.view.n_layer * N_MEASURES];
     // nodes no table was found for, and how many times (tried twice at most)
     let mut failed: HashMap<Node, u8> = HashMap::default();
-    let mut zones = ZoneFailures::new(st.view.n_layer);
     // a need no table meets yet, and not left without a table twice
     let open = |cover: &Cover, failed: &HashMap<Node, u8>, n: &Need| {
         !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2)
@@ -285,9 +251,8 @@ pub fn suppress(
             }
             st.ceiling = state::search_ceiling(st.scale(need.node.0));
             // a share over a base the reader does not know: a paired table, else its base moves
-            let searched = zones.searched(need.node.0);
             let (need, paired_plan) = match need.base {
-                Some(base) => match searched.then(|| paired(&mut st, need)).flatten() {
+                Some(base) => match paired(&mut st, need) {
                     Some(p) => (*need, Some(p)),
                     None => {
                         let n = Need {
@@ -330,7 +295,6 @@ pub fn suppress(
             });
             let plan = match plan {
                 Some(p) => Some(p),
-                None if !searched => None,
                 None => {
                     let found = search(&st, need);
                     let pair = if !pairs || found.as_ref().is_some_and(|p| p.cost == 0) {
@@ -342,7 +306,6 @@ pub fn suppress(
                 }
             };
             let Some(Plan { delta, hides, .. }) = plan else {
-                zones.failed(&st, need.node.0);
                 *failed.entry(need.node).or_default() += 1;
                 continue;
             };
