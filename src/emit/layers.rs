@@ -362,3 +362,50 @@ pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<La
     }
     layers
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Area, Rect};
+
+    fn square(x: f64, y: f64, side: f64) -> Polygon<f64> {
+        Rect::new((x, y), (x + side, y + side)).to_polygon()
+    }
+
+    fn boxed(polygons: Vec<Polygon<f64>>) -> Vec<(Rect<f64>, Polygon<f64>)> {
+        polygons
+            .into_iter()
+            .map(|p| (p.bounding_rect().unwrap(), p))
+            .collect()
+    }
+
+    /// Regression: the parts were computed against the union of every QPV of the territory,
+    /// minutes for a national one. Against the nearby QPV only, they are the same shapes.
+    #[test]
+    fn qpv_parts_from_the_nearby_qpv_equal_those_from_all_qpv() {
+        let commune = MultiPolygon(vec![square(0.0, 0.0, 100.0)]);
+        // one QPV across the commune's edge, one inside, 500 far away
+        let mut all = vec![square(80.0, 40.0, 40.0), square(10.0, 10.0, 20.0)];
+        all.extend((0..500).map(|i| square(1000.0 + 50.0 * f64::from(i), 5000.0, 10.0)));
+        let whole = MultiPolygon(all.clone());
+        let qpv = boxed(all);
+        let inside = qpv_part(&commune, &qpv, Split::Qpv);
+        let outside = qpv_part(&commune, &qpv, Split::HorsQpv);
+        // 20 × 40 of the first QPV, 20 × 20 of the second
+        assert!((inside.unsigned_area() - 1200.0).abs() < 1e-6);
+        assert!((outside.unsigned_area() - 8800.0).abs() < 1e-6);
+        let expected_in = commune.intersection(&whole);
+        let expected_out = commune.difference(&whole);
+        assert!(inside.xor(&expected_in).unsigned_area() < 1e-6);
+        assert!(outside.xor(&expected_out).unsigned_area() < 1e-6);
+    }
+
+    #[test]
+    fn a_commune_far_from_every_qpv_has_no_qpv_part_and_keeps_its_whole_shape() {
+        let commune = MultiPolygon(vec![square(0.0, 0.0, 100.0)]);
+        let qpv = boxed(vec![square(500.0, 500.0, 10.0)]);
+        assert!(qpv_part(&commune, &qpv, Split::Qpv).0.is_empty());
+        let rest = qpv_part(&commune, &qpv, Split::HorsQpv);
+        assert!((rest.unsigned_area() - 10_000.0).abs() < 1e-9);
+    }
+}
