@@ -366,7 +366,7 @@ pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<La
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Area, Rect};
+    use geo::Area;
 
     fn square(x: f64, y: f64, side: f64) -> Polygon<f64> {
         Rect::new((x, y), (x + side, y + side)).to_polygon()
