@@ -10,7 +10,7 @@
 //! swap back and leaves the published schema untouched. A session advisory lock keeps two runs
 //! from publishing into the same schema at once; it dies with the connection.
 
-mod translate;
+pub mod translate;
 
 use std::fmt::Write;
 use std::path::Path;
@@ -27,7 +27,7 @@ use crate::gdal_errors::GdalFailure;
 /// Errors of the PostGIS publication (exit code 1): the previous publication stays in place.
 #[derive(Debug, Error)]
 pub enum PostgisError {
-    #[error("PostGIS ({connection}) : connexion impossible : {source}")]
+    #[error("PostGIS ({connection}) : connexion impossible")]
     Connect {
         connection: String,
         source: GdalFailure,
@@ -36,13 +36,14 @@ pub enum PostgisError {
     NoPostgis { connection: String },
     #[error("PostGIS : une autre exécution publie déjà dans le schéma « {schema} »")]
     Busy { schema: String },
-    #[error("PostGIS ({connection}) : {step} : {message}")]
-    Sql {
+    /// The layers' copy by the in-process `ogr2ogr` failed.
+    #[error("PostGIS ({connection}) : {step} : échec de la copie des couches")]
+    Translate {
         connection: String,
         step: String,
-        message: String,
+        source: translate::TranslateError,
     },
-    #[error("PostGIS ({connection}) : {step} : {source}")]
+    #[error("PostGIS ({connection}) : {step} : échec de GDAL")]
     Gdal {
         connection: String,
         step: String,
@@ -199,11 +200,11 @@ impl Session {
         }
     }
 
-    fn sql_err(&self, step: &str, message: String) -> PostgisError {
-        PostgisError::Sql {
+    fn translate_err(&self, step: &str, source: translate::TranslateError) -> PostgisError {
+        PostgisError::Translate {
             connection: self.connection.clone(),
             step: step.to_string(),
-            message,
+            source,
         }
     }
 
@@ -279,7 +280,7 @@ impl Session {
         args.push(format!("SCHEMA={}", self.staging));
         args.extend(tables.iter().map(|(t, _)| t.clone()));
         translate::vector_translate(connection, &src, &args)
-            .map_err(|m| self.sql_err("chargement des couches", m))?;
+            .map_err(|e| self.translate_err("chargement des couches", e))?;
         drop(src);
         let mut sql = String::new();
         for c in comments {

@@ -480,8 +480,7 @@ pub(super) fn publish(
         checkpoint("postgis_chargement");
         timer.lap("postgis", "publication");
     }
-    report.timings = timer.timings.clone();
-    report.total_seconds = timer.start.elapsed().as_secs_f64();
+    timer.record(report);
     report.publication.methode = "echange_atomique".into();
     manifest::write_manifest(
         &staging.join("manifest.json"),
@@ -500,7 +499,6 @@ pub(super) fn publish(
     let method = publication.commit()?;
     report.publication.methode = method.into();
     timer.lap("publication", "");
-    report.timings = timer.timings.clone();
-    report.total_seconds = timer.start.elapsed().as_secs_f64();
+    timer.record(report);
     Ok(())
 }

@@ -162,7 +162,20 @@ impl View {
             v.kinds.push(RowKind::Layer);
         }
         v.n_layer = v.keys.len();
-        let regions: std::collections::BTreeSet<&String> = v
+        let mut groups = v.parent_groups(keys);
+        v.add_whole_zone_groups(&mut groups);
+        let rests = v.add_relations(groups);
+        v.add_totals(&rests);
+        v.link_relations();
+        v.link_populations(&rests);
+        v
+    }
+
+    /// The layer rows under each parent: (parent, kind, child scale) → children, from the
+    /// parent keys of every row (its « ensemble » row, its whole zone, its structure or
+    /// administrative parents).
+    fn parent_groups(&self, keys: &KeyMap) -> HashMap<(u32, RelKind, Scale), Vec<u32>> {
+        let regions: std::collections::BTreeSet<&String> = self
             .keys
             .iter()
             .filter(|k| k.0 == Scale::Region && k.2 == Split::Tout)
@@ -171,12 +184,11 @@ impl View {
         let single_region = (regions.len() == 1).then(|| regions.into_iter().next().cloned());
         let single_region = single_region.flatten();
 
-        // (parent, kind, child scale) → children
         let mut groups: HashMap<(u32, RelKind, Scale), Vec<u32>> = HashMap::default();
-        for id in 0..v.n_layer as u32 {
-            let (scale, pop, zone, code) = v.keys[id as usize].clone();
+        for id in 0..self.n_layer as u32 {
+            let (scale, pop, zone, code) = self.keys[id as usize].clone();
             let find = |s: Scale, p: Population, z: Split, c: &str| {
-                v.index.get(&(s, p, z, c.to_string())).copied()
+                self.index.get(&(s, p, z, c.to_string())).copied()
             };
             let key = |col: &str| keys.get(&(scale, code.clone())).and_then(|m| m.get(col));
             let mut parents: Vec<(u32, RelKind)> = Vec::new();
@@ -232,10 +244,14 @@ impl View {
                 groups.entry((pid, kind, scale)).or_default().push(id);
             }
         }
-        // a whole zone is also a parent of its parts (and an « ensemble » row of its
-        // « récents » row) when it has none: the rest is then the whole row
-        for id in 0..v.n_layer as u32 {
-            let (scale, pop, zone, _) = &v.keys[id as usize];
+        groups
+    }
+
+    /// A whole zone is also a parent of its parts (and an « ensemble » row of its « récents »
+    /// row) when it has none: the rest is then the whole row.
+    fn add_whole_zone_groups(&self, groups: &mut HashMap<(u32, RelKind, Scale), Vec<u32>>) {
+        for id in 0..self.n_layer as u32 {
+            let (scale, pop, zone, _) = &self.keys[id as usize];
             if zone == &Split::Tout && scale.has_qpv_split() {
                 groups.entry((id, RelKind::Parts, *scale)).or_default();
             }
@@ -248,6 +264,14 @@ impl View {
                 groups.entry((id, RelKind::Iris, Scale::Iris)).or_default();
             }
         }
+    }
+
+    /// One relation per group, in the order of the groups' keys, with its rest row when its
+    /// kind has one; returns the rests as (parent, kind, rest row).
+    fn add_relations(
+        &mut self,
+        mut groups: HashMap<(u32, RelKind, Scale), Vec<u32>>,
+    ) -> Vec<(u32, RelKind, u32)> {
         let mut gkeys: Vec<(u32, RelKind, Scale)> = groups.keys().copied().collect();
         gkeys.sort_unstable();
         let mut rests: Vec<(u32, RelKind, u32)> = Vec::new();
@@ -256,20 +280,24 @@ impl View {
             children.sort_unstable();
             let (parent, kind, _) = k;
             if kind.has_rest() {
-                let rest = v.keys.len() as u32;
-                v.keys.push(v.keys[parent as usize].clone());
-                v.kinds.push(RowKind::Rest(kind));
+                let rest = self.keys.len() as u32;
+                self.keys.push(self.keys[parent as usize].clone());
+                self.kinds.push(RowKind::Rest(kind));
                 children.push(rest);
                 rests.push((parent, kind, rest));
             }
-            v.relations.push(Relation {
+            self.relations.push(Relation {
                 parent,
                 children,
                 kind,
                 measure: None,
             });
         }
-        // the manifest's totals, over the « ensemble » rests and rows they count
+        rests
+    }
+
+    /// The manifest's totals, over the « ensemble » rests and rows they count.
+    fn add_totals(&mut self, rests: &[(u32, RelKind, u32)]) {
         for total in Total::ALL {
             let members: Vec<u32> = match total {
                 Total::SansPartieQpv | Total::SansIris => {
@@ -281,7 +309,7 @@ impl View {
                     rests
                         .iter()
                         .filter(|&&(p, kind, _)| {
-                            let k = &v.keys[p as usize];
+                            let k = &self.keys[p as usize];
                             kind == want && k.0 == Scale::Commune && k.1 == Population::Ensemble
                         })
                         .map(|&(_, _, r)| r)
@@ -293,69 +321,78 @@ impl View {
                     } else {
                         Scale::Qva
                     };
-                    (0..v.n_layer as u32)
+                    (0..self.n_layer as u32)
                         .filter(|&i| {
-                            let k = &v.keys[i as usize];
+                            let k = &self.keys[i as usize];
                             k.0 == want && k.1 == Population::Ensemble
                         })
                         .collect()
                 }
             };
-            let id = v.keys.len() as u32;
-            v.keys.push((
+            let id = self.keys.len() as u32;
+            self.keys.push((
                 Scale::Region,
                 Population::Ensemble,
                 Split::Tout,
                 total.key().to_string(),
             ));
-            v.kinds.push(RowKind::Total(total));
-            v.relations.push(Relation {
+            self.kinds.push(RowKind::Total(total));
+            self.relations.push(Relation {
                 parent: id,
                 children: members,
                 kind: RelKind::Total,
                 measure: Some(Measure::Dwellings),
             });
         }
-        v.up = vec![Vec::new(); v.keys.len()];
-        v.down = vec![Vec::new(); v.keys.len()];
-        for (i, r) in v.relations.iter().enumerate() {
-            v.down[r.parent as usize].push(i as u32);
+    }
+
+    /// The relations holding each row, as child and as parent, and whether some programme
+    /// row names no commune.
+    fn link_relations(&mut self) {
+        self.up = vec![Vec::new(); self.keys.len()];
+        self.down = vec![Vec::new(); self.keys.len()];
+        for (i, r) in self.relations.iter().enumerate() {
+            self.down[r.parent as usize].push(i as u32);
             for &c in &r.children {
-                v.up[c as usize].push(i as u32);
+                self.up[c as usize].push(i as u32);
             }
         }
-        v.programmes_unplaced = (0..v.n_layer).any(|i| {
-            v.keys[i].0 == Scale::Programme
-                && !v.up[i]
+        self.programmes_unplaced = (0..self.n_layer).any(|i| {
+            self.keys[i].0 == Scale::Programme
+                && !self.up[i]
                     .iter()
-                    .any(|&r| v.relations[r as usize].kind == RelKind::Programmes)
+                    .any(|&r| self.relations[r as usize].kind == RelKind::Programmes)
         });
-        v.recents_of = vec![None; v.keys.len()];
-        v.ensemble_of = vec![None; v.keys.len()];
-        for id in 0..v.n_layer {
-            let (s, p, z, c) = &v.keys[id];
+    }
+
+    /// The « récents » counterpart of each « ensemble » row, and back: layer rows by key, rests
+    /// through the relation of the same kind under the counterpart of the parent.
+    fn link_populations(&mut self, rests: &[(u32, RelKind, u32)]) {
+        self.recents_of = vec![None; self.keys.len()];
+        self.ensemble_of = vec![None; self.keys.len()];
+        for id in 0..self.n_layer {
+            let (s, p, z, c) = &self.keys[id];
             if *p == Population::Ensemble {
-                if let Some(&r) = v.index.get(&(*s, Population::Recents, *z, c.clone())) {
-                    v.recents_of[id] = Some(r);
-                    v.ensemble_of[r as usize] = Some(id as u32);
+                if let Some(&r) = self.index.get(&(*s, Population::Recents, *z, c.clone())) {
+                    self.recents_of[id] = Some(r);
+                    self.ensemble_of[r as usize] = Some(id as u32);
                 }
             }
         }
         // rests: the relation of the same kind under the counterpart of the parent
         let rest_of: HashMap<(u32, RelKind), u32> =
             rests.iter().map(|&(p, kind, r)| ((p, kind), r)).collect();
-        for &(p, kind, r) in &rests {
+        for &(p, kind, r) in rests {
             if kind == RelKind::Population {
                 continue;
             }
-            if let Some(rp) = v.recents_of[p as usize] {
+            if let Some(rp) = self.recents_of[p as usize] {
                 if let Some(&rr) = rest_of.get(&(rp, kind)) {
-                    v.recents_of[r as usize] = Some(rr);
-                    v.ensemble_of[rr as usize] = Some(r);
+                    self.recents_of[r as usize] = Some(rr);
+                    self.ensemble_of[rr as usize] = Some(r);
                 }
             }
         }
-        v
     }
 
     /// The unknown a reader sees behind measure `m` of `row`: every household of the
@@ -515,200 +552,4 @@ impl View {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(s: Scale, p: Population, z: Split, c: &str) -> RowKey {
-        (s, p, z, c.to_string())
-    }
-
-    type Entry<'a> = (Scale, &'a str, &'a [(&'a str, &'a str)]);
-
-    fn keys(entries: &[Entry<'_>]) -> KeyMap {
-        entries
-            .iter()
-            .map(|(s, c, kv)| {
-                (
-                    (*s, c.to_string()),
-                    kv.iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect(),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_building_is_the_exact_sum_of_its_stairwells_and_a_commune_has_a_rest_of_programmes() {
-        use Population::Ensemble as E;
-        let rows = vec![
-            key(Scale::Commune, E, Split::Tout, "C"),
-            key(Scale::Programme, E, Split::Tout, "P"),
-            key(Scale::Batiment, E, Split::Tout, "B"),
-            key(Scale::Cage, E, Split::Tout, "B-1"),
-            key(Scale::Cage, E, Split::Tout, "B-2"),
-        ];
-        let km = keys(&[
-            (Scale::Cage, "B-1", &[("code_batiment", "B")]),
-            (Scale::Cage, "B-2", &[("code_batiment", "B")]),
-            (Scale::Batiment, "B", &[("code_programme", "P")]),
-            (Scale::Programme, "P", &[("code_commune", "C")]),
-        ]);
-        let v = View::build(rows, &km);
-        let b = v.index[&key(Scale::Batiment, E, Split::Tout, "B")];
-        let rel = v
-            .relations
-            .iter()
-            .find(|r| r.parent == b && r.kind == RelKind::Structure)
-            .unwrap();
-        assert_eq!(rel.children, vec![3, 4]);
-        let c = v.index[&key(Scale::Commune, E, Split::Tout, "C")];
-        let rel = v
-            .relations
-            .iter()
-            .find(|r| r.parent == c && r.kind == RelKind::Programmes)
-            .unwrap();
-        assert_eq!(rel.children.len(), 2, "the programme and a rest");
-        assert_eq!(
-            v.kinds[rel.children[1] as usize],
-            RowKind::Rest(RelKind::Programmes)
-        );
-        // a cage's ancestors: its building, programme, commune (through the relations)
-        let mut a = Vec::new();
-        v.ancestors(3, 0, &mut a);
-        a.sort_unstable();
-        assert_eq!(a, vec![0, 1, 2]);
-    }
-
-    #[test]
-    fn a_rounded_zero_closed_by_published_zeros_implies_the_zeros_under_it() {
-        // regression (8,000 dwellings, seed 1): the région shows 0.0 % (0 or 1 unit) and each
-        // of its communes 0.0 % exactly; a hidden zero under the région was taken as recovered
-        use Population::Ensemble as E;
-        let rows = vec![
-            key(Scale::Region, E, Split::Tout, "R"),
-            key(Scale::Departement, E, Split::Tout, "D"),
-            key(Scale::Commune, E, Split::Tout, "A"),
-            key(Scale::Commune, E, Split::Tout, "B"),
-        ];
-        let km = keys(&[
-            (Scale::Departement, "D", &[("code_region", "R")]),
-            (
-                Scale::Commune,
-                "A",
-                &[("code_region", "R"), ("code_departement", "D")],
-            ),
-            (
-                Scale::Commune,
-                "B",
-                &[("code_region", "R"), ("code_departement", "D")],
-            ),
-        ]);
-        let v = View::build(rows, &km);
-        let published = |lo, hi| Bound {
-            lo,
-            hi,
-            published: true,
-        };
-        let with = |b_commune: Bound| {
-            move |r: u32| match r {
-                0 => published(0, 1),
-                1 => Bound::FREE,
-                2 => published(0, 0),
-                3 => b_commune,
-                _ => Bound::FREE,
-            }
-        };
-        let mut scratch = Vec::new();
-        assert!(v.zero_implied(1, 0, &with(published(0, 0)), &mut scratch));
-        // a commune that shows 1: the département's zero would come from a difference
-        assert!(!v.zero_implied(1, 0, &with(published(1, 1)), &mut scratch));
-        // a commune that is hidden: nothing closes the région's rounding
-        assert!(!v.zero_implied(1, 0, &with(Bound::FREE), &mut scratch));
-    }
-
-    #[test]
-    fn a_commune_without_iris_rows_has_all_its_dwellings_in_the_total_without_iris() {
-        let rows = vec![
-            key(Scale::Commune, Population::Ensemble, Split::Tout, "C"),
-            key(Scale::Commune, Population::Ensemble, Split::Tout, "D"),
-            key(Scale::Iris, Population::Ensemble, Split::Tout, "D1"),
-        ];
-        let km = keys(&[(Scale::Iris, "D1", &[("code_commune", "D")])]);
-        let v = View::build(rows, &km);
-        let iris_rest = |c: u32| {
-            let rel = v
-                .relations
-                .iter()
-                .find(|r| r.parent == c && r.kind == RelKind::Iris)
-                .expect("a relation commune = Σ IRIS + rest");
-            *rel.children.last().unwrap()
-        };
-        let (c, d) = (iris_rest(0), iris_rest(1));
-        let total = v.total_row(Total::SansIris);
-        let rel = v.relations.iter().find(|r| r.parent == total).unwrap();
-        assert_eq!(rel.children, vec![c, d]);
-    }
-
-    #[test]
-    fn a_commune_whose_only_iris_holds_all_its_dwellings_has_an_empty_rest_without_iris() {
-        // regression (10,000 dwellings, seed 3): commune 86 dwellings, its only IRIS 86, both
-        // published; the rest « sans IRIS » was free and the commune's hidden financing shares
-        // were taken as protected although the IRIS published the same shares
-        let rows = vec![
-            key(Scale::Commune, Population::Ensemble, Split::Tout, "C"),
-            key(Scale::Iris, Population::Ensemble, Split::Tout, "C1"),
-        ];
-        let km = keys(&[(Scale::Iris, "C1", &[("code_commune", "C")])]);
-        let v = View::build(rows, &km);
-        let rest = {
-            let rel = v
-                .relations
-                .iter()
-                .find(|r| r.parent == 0 && r.kind == RelKind::Iris)
-                .expect("commune = Σ IRIS + rest");
-            *rel.children.last().unwrap()
-        };
-        assert_eq!(v.kinds[rest as usize], RowKind::Rest(RelKind::Iris));
-        let known = |c: i64, i: Option<i64>| {
-            move |r: u32| match r {
-                0 => Some(c),
-                1 => i,
-                _ => None,
-            }
-        };
-        assert!(v.empty_rest(rest, &[None; 4], known(86, Some(86))));
-        assert!(
-            !v.empty_rest(rest, &[None; 4], known(86, Some(80))),
-            "6 without IRIS"
-        );
-        assert!(
-            !v.empty_rest(rest, &[None; 4], known(86, None)),
-            "IRIS count hidden"
-        );
-        assert!(
-            !v.empty_rest(0, &[None; 4], known(86, Some(86))),
-            "not a rest"
-        );
-    }
-
-    #[test]
-    fn every_ensemble_row_has_a_population_relation_with_a_rest() {
-        let rows = vec![
-            key(Scale::Iris, Population::Ensemble, Split::Tout, "I"),
-            key(Scale::Iris, Population::Recents, Split::Tout, "I"),
-        ];
-        let v = View::build(rows, &KeyMap::new());
-        let rel = v
-            .relations
-            .iter()
-            .find(|r| r.kind == RelKind::Population)
-            .unwrap();
-        assert_eq!(rel.parent, 0);
-        assert_eq!(rel.children[0], 1);
-        assert_eq!(
-            v.kinds[rel.children[1] as usize],
-            RowKind::Rest(RelKind::Population)
-        );
-    }
-}
+mod tests;
