@@ -286,184 +286,178 @@ fn split_index(s: Split) -> usize {
     }
 }
 
-/// Sums the measures of every cell.
-pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
-    let t = input.territory;
-    let s = input.structure;
-    let n_communes = t.communes.len();
-    let (qva_source, n_qva) = match input.qva_polygons {
-        Some(n) => (QvaSource::Polygons, n),
-        None => (QvaSource::RplsCodes, s.qva_codes.len()),
-    };
-    let mut report = AggregateReport::default();
+/// The tables summed dwelling by dwelling, one per population (`[pop]`); the communes' by
+/// population and split (`[pop][split]`). The other scales are rolled up from them.
+struct DirectTables {
+    cage: Vec<Table>,
+    iris: Vec<Table>,
+    qpv: Vec<Table>,
+    qva: Vec<Table>,
+    commune: Vec<Vec<Table>>,
+}
 
-    // dwelling → household
-    let mut household_of: Vec<u32> = vec![u32::MAX; input.dwellings.len()];
-    for (i, h) in input.households.iter().enumerate() {
-        household_of[h.dwelling as usize] = i as u32;
-    }
-
-    // direct tables: [pop]
-    let mk = |scale, pop, split, n| Table::new(scale, pop, split, n);
-    let mut cage: Vec<Table> = Population::ALL
-        .iter()
-        .map(|&p| mk(Scale::Cage, p, Split::Tout, s.stairwells.len()))
-        .collect();
-    let mut iris: Vec<Table> = Population::ALL
-        .iter()
-        .map(|&p| mk(Scale::Iris, p, Split::Tout, input.iris_commune.len()))
-        .collect();
-    let mut qpv: Vec<Table> = Population::ALL
-        .iter()
-        .map(|&p| mk(Scale::Qpv, p, Split::Tout, input.qpv_count))
-        .collect();
-    let mut qva: Vec<Table> = Population::ALL
-        .iter()
-        .map(|&p| mk(Scale::Qva, p, Split::Tout, n_qva))
-        .collect();
-    // commune: [pop][split]
-    let mut commune: Vec<Vec<Table>> = Population::ALL
-        .iter()
-        .map(|&p| {
-            Split::ALL
+impl DirectTables {
+    fn new(input: &AggregateInput<'_>, n_qva: usize) -> Self {
+        let per_pop = |scale, n| -> Vec<Table> {
+            Population::ALL
                 .iter()
-                .map(|&sp| mk(Scale::Commune, p, sp, n_communes))
+                .map(|&p| Table::new(scale, p, Split::Tout, n))
                 .collect()
-        })
-        .collect();
-    let mut stair_sum: Vec<(f64, f64, u32)> = vec![(0.0, 0.0, 0); s.stairwells.len()];
-    // first commune of each programme / building, MULTI once a second one is seen
-    let mut prog_commune: Vec<u32> = vec![NONE; s.programmes.len()];
-    let mut bat_commune: Vec<u32> = vec![NONE; s.buildings.len()];
-    let mut stair_commune: Vec<u32> = vec![NONE; s.stairwells.len()];
-
-    for (i, d) in input.dwellings.iter().enumerate() {
-        let h = match household_of[i] {
-            u32::MAX => None,
-            k => Some(&input.households[k as usize]),
         };
-        if h.is_none() && d.mode.is_let() {
-            report.let_without_household += 1;
+        let n_communes = input.territory.communes.len();
+        DirectTables {
+            cage: per_pop(Scale::Cage, input.structure.stairwells.len()),
+            iris: per_pop(Scale::Iris, input.iris_commune.len()),
+            qpv: per_pop(Scale::Qpv, input.qpv_count),
+            qva: per_pop(Scale::Qva, n_qva),
+            commune: Population::ALL
+                .iter()
+                .map(|&p| {
+                    Split::ALL
+                        .iter()
+                        .map(|&sp| Table::new(Scale::Commune, p, sp, n_communes))
+                        .collect()
+                })
+                .collect(),
         }
-        let recent = match h {
-            Some(h) => {
-                let (recent, source) = is_recent(h, d, input.reference, input.recent_years);
-                match source {
-                    MoveInSource::Ops => report.move_in_from_ops += 1,
-                    MoveInSource::RplsLease => report.move_in_from_lease += 1,
-                    MoveInSource::Unknown => report.move_in_unknown += 1,
+    }
+
+    /// Adds the contribution `m` of dwelling `d` to each of its units, for population `pi`.
+    fn add(&mut self, pi: usize, m: &Sparse, d: &Dwelling, units: &Units) {
+        m.add_to(&mut self.cage[pi].measures[d.stairwell as usize]);
+        m.add_to(&mut self.commune[pi][0].measures[d.commune as usize]);
+        if let Some(sp) = units.split {
+            m.add_to(&mut self.commune[pi][split_index(sp)].measures[d.commune as usize]);
+        }
+        if let Some(z) = units.iris {
+            m.add_to(&mut self.iris[pi].measures[z as usize]);
+        }
+        if let Some(z) = units.qpv {
+            m.add_to(&mut self.qpv[pi].measures[z as usize]);
+        }
+        if let Some(z) = units.qva {
+            m.add_to(&mut self.qva[pi].measures[z as usize]);
+        }
+    }
+
+    /// Every table: the direct ones and their roll-ups (structure: cage → bâtiment →
+    /// programme; administration: commune → EPCI, département, région), sorted by scale,
+    /// population and split.
+    fn roll_up(self, s: &Structure, t: &Territory) -> Vec<Table> {
+        let mut tables = Vec::new();
+        for (pi, cage_t) in self.cage.into_iter().enumerate() {
+            let pop = Population::ALL[pi];
+            let mut bat = Table::new(Scale::Batiment, pop, Split::Tout, s.buildings.len());
+            for (k, m) in cage_t.measures.iter().enumerate() {
+                add(&mut bat.measures[s.stairwells[k].building as usize], m);
+            }
+            let mut prog = Table::new(Scale::Programme, pop, Split::Tout, s.programmes.len());
+            for (k, m) in bat.measures.iter().enumerate() {
+                add(&mut prog.measures[s.buildings[k].programme as usize], m);
+            }
+            tables.push(prog);
+            tables.push(bat);
+            tables.push(cage_t);
+        }
+        for (pi, splits) in self.commune.into_iter().enumerate() {
+            let pop = Population::ALL[pi];
+            for com in splits {
+                let split = com.split;
+                let mut epci = Table::new(Scale::Epci, pop, split, t.epcis.len());
+                let mut dep = Table::new(Scale::Departement, pop, split, t.departements.len());
+                let mut reg = Table::new(Scale::Region, pop, split, t.regions.len());
+                for (k, m) in com.measures.iter().enumerate() {
+                    let c = &t.communes[k];
+                    add(&mut epci.measures[c.epci as usize], m);
+                    add(&mut dep.measures[c.departement as usize], m);
+                    add(&mut reg.measures[t.region_of(k as u32) as usize], m);
                 }
-                match (recent, source) {
-                    (true, MoveInSource::Ops) => report.recent_from_ops += 1,
-                    (true, MoveInSource::RplsLease) => report.recent_from_lease += 1,
-                    _ => {}
-                }
-                recent
-            }
-            None => false,
-        };
-        let m = Sparse::new(&contribution(d, h, recent));
-        let (p, b) = (
-            s.programme_of(d.stairwell) as usize,
-            s.building_of(d.stairwell) as usize,
-        );
-        mark_commune(&mut prog_commune[p], d.commune);
-        mark_commune(&mut bat_commune[b], d.commune);
-        mark_commune(&mut stair_commune[d.stairwell as usize], d.commune);
-        let loc = &input.locations[i];
-        let pl = &input.placements[i];
-        let split = split_of(d, loc, pl, &mut report);
-        // an IRIS of another commune than the dwelling's (its point is outside its DEPCOM):
-        // counted without IRIS, so that a commune stays the sum of its IRIS and a rest
-        let other_commune = pl
-            .iris
-            .is_some_and(|z| input.iris_commune[z as usize].is_some_and(|c| c != d.commune));
-        report.iris_other_commune += u64::from(other_commune);
-        let iris_unit = pl.iris.filter(|_| !other_commune);
-        if iris_unit.is_none() {
-            report.iris_unknown += 1;
-        }
-        let qva_unit = match qva_source {
-            QvaSource::Polygons => pl.qva,
-            QvaSource::RplsCodes => d.rpls_qva,
-        };
-        if qva_unit.is_some() {
-            report.in_qva += 1;
-        }
-        if loc.level.locates_in_zones() {
-            if let Some(p) = loc.point {
-                let e = &mut stair_sum[d.stairwell as usize];
-                e.0 += p.x;
-                e.1 += p.y;
-                e.2 += 1;
+                tables.push(reg);
+                tables.push(dep);
+                tables.push(epci);
+                tables.push(com);
             }
         }
-        let pops: &[Population] = if recent {
-            &Population::ALL
-        } else {
-            &[Population::Ensemble]
-        };
-        for &p in pops {
-            let pi = pop_index(p);
-            m.add_to(&mut cage[pi].measures[d.stairwell as usize]);
-            m.add_to(&mut commune[pi][0].measures[d.commune as usize]);
-            if let Some(sp) = split {
-                m.add_to(&mut commune[pi][split_index(sp)].measures[d.commune as usize]);
-            }
-            if let Some(z) = iris_unit {
-                m.add_to(&mut iris[pi].measures[z as usize]);
-            }
-            if let Some(z) = pl.qpv {
-                m.add_to(&mut qpv[pi].measures[z as usize]);
-            }
-            if let Some(z) = qva_unit {
-                m.add_to(&mut qva[pi].measures[z as usize]);
-            }
-        }
+        tables.extend(self.qpv);
+        tables.extend(self.qva);
+        tables.extend(self.iris);
+        tables.sort_by_key(|t| (t.scale, t.population, t.split));
+        tables
     }
+}
 
-    let mut tables = Vec::new();
-    // roll-ups of the structure hierarchy
-    for (pi, cage_t) in cage.into_iter().enumerate() {
-        let pop = Population::ALL[pi];
-        let mut bat = Table::new(Scale::Batiment, pop, Split::Tout, s.buildings.len());
-        for (k, m) in cage_t.measures.iter().enumerate() {
-            add(&mut bat.measures[s.stairwells[k].building as usize], m);
-        }
-        let mut prog = Table::new(Scale::Programme, pop, Split::Tout, s.programmes.len());
-        for (k, m) in bat.measures.iter().enumerate() {
-            add(&mut prog.measures[s.buildings[k].programme as usize], m);
-        }
-        tables.push(prog);
-        tables.push(bat);
-        tables.push(cage_t);
-    }
-    // roll-ups of the administrative hierarchy
-    for (pi, splits) in commune.into_iter().enumerate() {
-        let pop = Population::ALL[pi];
-        for com in splits {
-            let split = com.split;
-            let mut epci = Table::new(Scale::Epci, pop, split, t.epcis.len());
-            let mut dep = Table::new(Scale::Departement, pop, split, t.departements.len());
-            let mut reg = Table::new(Scale::Region, pop, split, t.regions.len());
-            for (k, m) in com.measures.iter().enumerate() {
-                let c = &t.communes[k];
-                add(&mut epci.measures[c.epci as usize], m);
-                add(&mut dep.measures[c.departement as usize], m);
-                add(&mut reg.measures[t.region_of(k as u32) as usize], m);
-            }
-            tables.push(reg);
-            tables.push(dep);
-            tables.push(epci);
-            tables.push(com);
-        }
-    }
-    tables.extend(qpv);
-    tables.extend(qva);
-    tables.extend(iris);
-    tables.sort_by_key(|t| (t.scale, t.population, t.split));
+/// The zone units of one dwelling besides its cage and commune.
+struct Units {
+    /// Its part of the commune (QPV or hors QPV), when known.
+    split: Option<Split>,
+    iris: Option<u32>,
+    qpv: Option<u32>,
+    qva: Option<u32>,
+}
 
-    // representative points
+/// The units of dwelling `d` (with its location and placement), counted in `report`.
+fn units_of(
+    input: &AggregateInput<'_>,
+    i: usize,
+    qva_source: QvaSource,
+    report: &mut AggregateReport,
+) -> Units {
+    let d = &input.dwellings[i];
+    let pl = &input.placements[i];
+    let split = split_of(d, &input.locations[i], pl, report);
+    // an IRIS of another commune than the dwelling's (its point is outside its DEPCOM):
+    // counted without IRIS, so that a commune stays the sum of its IRIS and a rest
+    let other_commune = pl
+        .iris
+        .is_some_and(|z| input.iris_commune[z as usize].is_some_and(|c| c != d.commune));
+    report.iris_other_commune += u64::from(other_commune);
+    let iris = pl.iris.filter(|_| !other_commune);
+    if iris.is_none() {
+        report.iris_unknown += 1;
+    }
+    let qva = match qva_source {
+        QvaSource::Polygons => pl.qva,
+        QvaSource::RplsCodes => d.rpls_qva,
+    };
+    if qva.is_some() {
+        report.in_qva += 1;
+    }
+    Units {
+        split,
+        iris,
+        qpv: pl.qpv,
+        qva,
+    }
+}
+
+/// Whether the household `h` of dwelling `d` moved in recently, with the source of its date
+/// counted in `report`.
+fn recent_counted(
+    input: &AggregateInput<'_>,
+    h: &Household,
+    d: &Dwelling,
+    report: &mut AggregateReport,
+) -> bool {
+    let (recent, source) = is_recent(h, d, input.reference, input.recent_years);
+    match source {
+        MoveInSource::Ops => report.move_in_from_ops += 1,
+        MoveInSource::RplsLease => report.move_in_from_lease += 1,
+        MoveInSource::Unknown => report.move_in_unknown += 1,
+    }
+    match (recent, source) {
+        (true, MoveInSource::Ops) => report.recent_from_ops += 1,
+        (true, MoveInSource::RplsLease) => report.recent_from_lease += 1,
+        _ => {}
+    }
+    recent
+}
+
+/// Sums of x, y and points, per unit.
+type PointSums = Vec<(f64, f64, u32)>;
+
+/// The mean points of the buildings and programmes, from the sums of their stairwells';
+/// returns the points of the programmes, buildings and stairwells.
+fn representative_points(stair_sum: PointSums, s: &Structure) -> [Vec<Option<Coord>>; 3] {
     let mean = |(x, y, n): (f64, f64, u32)| {
         (n > 0).then(|| Coord {
             x: x / n as f64,
@@ -484,7 +478,74 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
         e.1 += v.1;
         e.2 += v.2;
     }
+    [
+        prog_sum.into_iter().map(mean).collect(),
+        bat_sum.into_iter().map(mean).collect(),
+        stair_sum.into_iter().map(mean).collect(),
+    ]
+}
 
+/// Sums the measures of every cell.
+pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
+    let t = input.territory;
+    let s = input.structure;
+    let (qva_source, n_qva) = match input.qva_polygons {
+        Some(n) => (QvaSource::Polygons, n),
+        None => (QvaSource::RplsCodes, s.qva_codes.len()),
+    };
+    let mut report = AggregateReport::default();
+
+    // dwelling → household
+    let mut household_of: Vec<u32> = vec![u32::MAX; input.dwellings.len()];
+    for (i, h) in input.households.iter().enumerate() {
+        household_of[h.dwelling as usize] = i as u32;
+    }
+
+    let mut direct = DirectTables::new(input, n_qva);
+    let mut stair_sum: PointSums = vec![(0.0, 0.0, 0); s.stairwells.len()];
+    // first commune of each programme / building, MULTI once a second one is seen
+    let mut prog_commune: Vec<u32> = vec![NONE; s.programmes.len()];
+    let mut bat_commune: Vec<u32> = vec![NONE; s.buildings.len()];
+    let mut stair_commune: Vec<u32> = vec![NONE; s.stairwells.len()];
+
+    for (i, d) in input.dwellings.iter().enumerate() {
+        let h = match household_of[i] {
+            u32::MAX => None,
+            k => Some(&input.households[k as usize]),
+        };
+        if h.is_none() && d.mode.is_let() {
+            report.let_without_household += 1;
+        }
+        let recent = h.is_some_and(|h| recent_counted(input, h, d, &mut report));
+        let m = Sparse::new(&contribution(d, h, recent));
+        let (p, b) = (
+            s.programme_of(d.stairwell) as usize,
+            s.building_of(d.stairwell) as usize,
+        );
+        mark_commune(&mut prog_commune[p], d.commune);
+        mark_commune(&mut bat_commune[b], d.commune);
+        mark_commune(&mut stair_commune[d.stairwell as usize], d.commune);
+        let units = units_of(input, i, qva_source, &mut report);
+        let loc = &input.locations[i];
+        if loc.level.locates_in_zones() {
+            if let Some(p) = loc.point {
+                let e = &mut stair_sum[d.stairwell as usize];
+                e.0 += p.x;
+                e.1 += p.y;
+                e.2 += 1;
+            }
+        }
+        let pops: &[Population] = if recent {
+            &Population::ALL
+        } else {
+            &[Population::Ensemble]
+        };
+        for &p in pops {
+            direct.add(pop_index(p), &m, d, &units);
+        }
+    }
+
+    let tables = direct.roll_up(s, t);
     report.programmes_multi_communes = prog_commune.iter().filter(|&&c| c == MULTI).count() as u64;
     report.buildings_multi_communes = bat_commune.iter().filter(|&&c| c == MULTI).count() as u64;
     report.tables_bytes = tables
@@ -498,6 +559,7 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
             .map(|c| (c != NONE && c != MULTI).then_some(c))
             .collect()
     };
+    let [programme_points, building_points, stairwell_points] = representative_points(stair_sum, s);
     Aggregates {
         tables,
         qva_source,
@@ -506,9 +568,9 @@ pub fn aggregate(input: &AggregateInput<'_>) -> Aggregates {
             single(bat_commune),
             single(stair_commune),
         ],
-        programme_points: prog_sum.into_iter().map(mean).collect(),
-        building_points: bat_sum.into_iter().map(mean).collect(),
-        stairwell_points: stair_sum.into_iter().map(mean).collect(),
+        programme_points,
+        building_points,
+        stairwell_points,
         report,
     }
 }

@@ -165,14 +165,45 @@ fn zone_geoms(layer: &ZoneLayer) -> Vec<Option<MultiPolygon<f64>>> {
         .collect()
 }
 
-/// Builds every layer, in the order of `tables`.
-pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<Layer> {
-    let mut geoms = Geometries::new(input);
-    // a unit over several communes carries none (a reader takes `code_commune` for « inside »)
-    let [prog_com, bat_com, cage_com] = &input.aggregates.unit_communes;
-    let t = input.territory;
-    let s = input.structure;
-    let admin_keys = |commune: Option<u32>| -> Vec<Option<String>> {
+/// The key columns of the rows: codes and names of each unit and of the coarser units it is in.
+struct Keys<'a> {
+    input: &'a LayerInput<'a>,
+    /// Commune index by INSEE code.
+    commune_by_code: HashMap<&'a str, u32>,
+    /// The département shared by all communes of each EPCI, if any.
+    epci_dep: Vec<Option<u32>>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(input: &'a LayerInput<'a>) -> Self {
+        let t = input.territory;
+        let commune_by_code = t
+            .communes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.as_str(), i as u32))
+            .collect();
+        let epci_dep = (0..t.epcis.len())
+            .map(|e| {
+                let mut deps = t
+                    .communes
+                    .iter()
+                    .filter(|c| c.epci as usize == e)
+                    .map(|c| c.departement);
+                let first = deps.next()?;
+                deps.all(|d| d == first).then_some(first)
+            })
+            .collect();
+        Keys {
+            input,
+            commune_by_code,
+            epci_dep,
+        }
+    }
+
+    /// Codes of the commune, its EPCI, département and région (all empty without a commune).
+    fn admin_keys(&self, commune: Option<u32>) -> Vec<Option<String>> {
+        let t = self.input.territory;
         match commune {
             Some(c) => {
                 let com = &t.communes[c as usize];
@@ -186,26 +217,171 @@ pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<La
             }
             None => vec![None; 4],
         }
-    };
-    let commune_by_code: HashMap<&str, u32> = t
-        .communes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.code.as_str(), i as u32))
-        .collect();
-    // the département and région shared by all communes of an EPCI, if any
-    let epci_dep: Vec<Option<u32>> = (0..t.epcis.len())
-        .map(|e| {
-            let mut deps = t
-                .communes
-                .iter()
-                .filter(|c| c.epci as usize == e)
-                .map(|c| c.departement);
-            let first = deps.next()?;
-            deps.all(|d| d == first).then_some(first)
-        })
-        .collect();
+    }
 
+    /// The key columns of unit `u` of `scale`, in the order of [`key_fields`].
+    fn of(&self, scale: Scale, u: usize) -> Vec<Option<String>> {
+        let input = self.input;
+        let t = input.territory;
+        let s = input.structure;
+        // a unit over several communes carries none (a reader takes `code_commune` for « inside »)
+        let [prog_com, bat_com, cage_com] = &input.aggregates.unit_communes;
+        let epci_dep = &self.epci_dep;
+        let commune_by_code = &self.commune_by_code;
+        let admin_keys = |c| self.admin_keys(c);
+        match scale {
+            Scale::Region => vec![
+                Some(t.regions[u].code.clone()),
+                Some(t.regions[u].name.clone()),
+            ],
+            Scale::Departement => {
+                let d = &t.departements[u];
+                vec![
+                    Some(d.code.clone()),
+                    Some(d.name.clone()),
+                    Some(t.regions[d.region as usize].code.clone()),
+                ]
+            }
+            Scale::Epci => {
+                let dep = epci_dep[u];
+                vec![
+                    Some(t.epcis[u].code.clone()),
+                    Some(t.epcis[u].name.clone()),
+                    dep.map(|d| t.departements[d as usize].code.clone()),
+                    dep.map(|d| {
+                        t.regions[t.departements[d as usize].region as usize]
+                            .code
+                            .clone()
+                    }),
+                ]
+            }
+            Scale::Commune => {
+                let mut k = admin_keys(Some(u as u32));
+                k.insert(1, Some(t.communes[u].name.clone()));
+                k
+            }
+            Scale::Qpv => {
+                let z = &input.qpv.zones[u];
+                vec![
+                    Some(z.code.clone()),
+                    Some(z.name.clone()),
+                    (!z.commune.is_empty()).then(|| z.commune.clone()),
+                    Some(input.qpv.vintage.clone()),
+                ]
+            }
+            Scale::Qva => match (input.aggregates.qva_source, input.qva) {
+                (QvaSource::Polygons, Some(l)) => {
+                    vec![Some(l.zones[u].code.clone()), Some(l.zones[u].name.clone())]
+                }
+                _ => vec![Some(s.qva_codes[u].clone()), None],
+            },
+            Scale::Iris => {
+                let z = &input.iris.zones[u];
+                // `code_commune`: the secrecy audit reads IRIS ⊂ commune from it
+                let com_code = z.commune_code();
+                let mut k = vec![Some(z.code.clone()), Some(z.name.clone())];
+                match commune_by_code.get(com_code) {
+                    Some(&c) => k.extend(admin_keys(Some(c))),
+                    None => {
+                        k.push((!com_code.is_empty()).then(|| com_code.to_string()));
+                        k.extend([None, None, None]);
+                    }
+                }
+                k
+            }
+            Scale::Programme | Scale::Batiment | Scale::Cage => {
+                let (cage, bat, prog, commune) = match scale {
+                    Scale::Cage => {
+                        let b = s.stairwells[u].building as usize;
+                        (
+                            Some(u),
+                            Some(b),
+                            s.buildings[b].programme as usize,
+                            cage_com[u],
+                        )
+                    }
+                    Scale::Batiment => {
+                        (None, Some(u), s.buildings[u].programme as usize, bat_com[u])
+                    }
+                    _ => (None, None, u, prog_com[u]),
+                };
+                let landlord = &s.landlords[s.programmes[prog].landlord as usize];
+                let mut k = Vec::new();
+                if let Some(c) = cage {
+                    k.push(Some(s.stairwells[c].code.clone()));
+                }
+                if let Some(b) = bat {
+                    k.push(Some(s.buildings[b].code.clone()));
+                }
+                k.push(Some(s.programmes[prog].code.clone()));
+                k.push(Some(landlord.code.clone()));
+                k.push((!landlord.name.is_empty()).then(|| landlord.name.clone()));
+                k.extend(admin_keys(commune));
+                k
+            }
+        }
+    }
+}
+
+/// The geometry of unit `u` of table `pt` (`polys`: the polygons of its scale and split).
+fn unit_geometry(
+    pt: &PublishedTable,
+    kind: GeometryKind,
+    polys: Option<&Vec<Option<MultiPolygon<f64>>>>,
+    aggregates: &Aggregates,
+    u: usize,
+) -> Option<Geometry<f64>> {
+    match kind {
+        GeometryKind::MultiPolygon => polys
+            .and_then(|p| p.get(u).cloned().flatten())
+            .map(Geometry::MultiPolygon),
+        GeometryKind::Point => {
+            let a = aggregates;
+            let pts = match pt.scale {
+                Scale::Programme => &a.programme_points,
+                Scale::Batiment => &a.building_points,
+                _ => &a.stairwell_points,
+            };
+            pts[u].map(|c| Geometry::Point(Point(c)))
+        }
+        GeometryKind::None => None,
+    }
+}
+
+/// The layer of table `pt`: its French name, title and description, and its rows.
+fn layer_of(pt: &PublishedTable, kind: GeometryKind, rows: Vec<LayerRow>) -> Layer {
+    let split_label = match pt.split {
+        Split::Tout => String::new(),
+        s => format!(" — {}", s.label()),
+    };
+    Layer {
+        name: layer_name(pt.scale, pt.population, pt.split),
+        title: format!(
+            "{} — {}{}",
+            pt.scale.label(),
+            pt.population.label(),
+            split_label
+        ),
+        description: format!(
+            "Indicateurs du parc social (OPS 2022 et RPLS 2022) à l'échelle « {} », population : {}{}. Valeurs soumises au secret statistique : une valeur non publiée est vide et son motif figure dans le champ <indicateur>_secret.",
+            pt.scale.label(),
+            pt.population.label(),
+            split_label
+        ),
+        scale: pt.scale,
+        population: pt.population,
+        split: pt.split,
+        geometry: kind,
+        keys: key_fields(pt.scale),
+        indicators: pt.indicators.clone(),
+        rows,
+    }
+}
+
+/// Builds every layer, in the order of `tables`.
+pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<Layer> {
+    let mut geoms = Geometries::new(input);
+    let keys = Keys::new(input);
     let mut layers = Vec::with_capacity(tables.len());
     for pt in tables {
         let kind = geometry_kind(pt.scale, input.aggregates.qva_source);
@@ -220,145 +396,13 @@ pub fn build_layers(tables: &[PublishedTable], input: &LayerInput<'_>) -> Vec<La
                 continue;
             }
             let u = u as usize;
-            let keys: Vec<Option<String>> = match pt.scale {
-                Scale::Region => vec![
-                    Some(t.regions[u].code.clone()),
-                    Some(t.regions[u].name.clone()),
-                ],
-                Scale::Departement => {
-                    let d = &t.departements[u];
-                    vec![
-                        Some(d.code.clone()),
-                        Some(d.name.clone()),
-                        Some(t.regions[d.region as usize].code.clone()),
-                    ]
-                }
-                Scale::Epci => {
-                    let dep = epci_dep[u];
-                    vec![
-                        Some(t.epcis[u].code.clone()),
-                        Some(t.epcis[u].name.clone()),
-                        dep.map(|d| t.departements[d as usize].code.clone()),
-                        dep.map(|d| {
-                            t.regions[t.departements[d as usize].region as usize]
-                                .code
-                                .clone()
-                        }),
-                    ]
-                }
-                Scale::Commune => {
-                    let mut k = admin_keys(Some(u as u32));
-                    k.insert(1, Some(t.communes[u].name.clone()));
-                    k
-                }
-                Scale::Qpv => {
-                    let z = &input.qpv.zones[u];
-                    vec![
-                        Some(z.code.clone()),
-                        Some(z.name.clone()),
-                        (!z.commune.is_empty()).then(|| z.commune.clone()),
-                        Some(input.qpv.vintage.clone()),
-                    ]
-                }
-                Scale::Qva => match (input.aggregates.qva_source, input.qva) {
-                    (QvaSource::Polygons, Some(l)) => {
-                        vec![Some(l.zones[u].code.clone()), Some(l.zones[u].name.clone())]
-                    }
-                    _ => vec![Some(s.qva_codes[u].clone()), None],
-                },
-                Scale::Iris => {
-                    let z = &input.iris.zones[u];
-                    // `code_commune`: the secrecy audit reads IRIS ⊂ commune from it
-                    let com_code = z.commune_code();
-                    let mut k = vec![Some(z.code.clone()), Some(z.name.clone())];
-                    match commune_by_code.get(com_code) {
-                        Some(&c) => k.extend(admin_keys(Some(c))),
-                        None => {
-                            k.push((!com_code.is_empty()).then(|| com_code.to_string()));
-                            k.extend([None, None, None]);
-                        }
-                    }
-                    k
-                }
-                Scale::Programme | Scale::Batiment | Scale::Cage => {
-                    let (cage, bat, prog, commune) = match pt.scale {
-                        Scale::Cage => {
-                            let b = s.stairwells[u].building as usize;
-                            (
-                                Some(u),
-                                Some(b),
-                                s.buildings[b].programme as usize,
-                                cage_com[u],
-                            )
-                        }
-                        Scale::Batiment => {
-                            (None, Some(u), s.buildings[u].programme as usize, bat_com[u])
-                        }
-                        _ => (None, None, u, prog_com[u]),
-                    };
-                    let landlord = &s.landlords[s.programmes[prog].landlord as usize];
-                    let mut k = Vec::new();
-                    if let Some(c) = cage {
-                        k.push(Some(s.stairwells[c].code.clone()));
-                    }
-                    if let Some(b) = bat {
-                        k.push(Some(s.buildings[b].code.clone()));
-                    }
-                    k.push(Some(s.programmes[prog].code.clone()));
-                    k.push(Some(landlord.code.clone()));
-                    k.push((!landlord.name.is_empty()).then(|| landlord.name.clone()));
-                    k.extend(admin_keys(commune));
-                    k
-                }
-            };
-            let geometry: Option<Geometry<f64>> = match kind {
-                GeometryKind::MultiPolygon => polys
-                    .as_ref()
-                    .and_then(|p| p.get(u).cloned().flatten())
-                    .map(Geometry::MultiPolygon),
-                GeometryKind::Point => {
-                    let a = input.aggregates;
-                    let pts = match pt.scale {
-                        Scale::Programme => &a.programme_points,
-                        Scale::Batiment => &a.building_points,
-                        _ => &a.stairwell_points,
-                    };
-                    pts[u].map(|c| Geometry::Point(Point(c)))
-                }
-                GeometryKind::None => None,
-            };
             rows.push(LayerRow {
-                keys,
-                geometry,
+                keys: keys.of(pt.scale, u),
+                geometry: unit_geometry(pt, kind, polys.as_ref(), input.aggregates, u),
                 cells: pt.row(r).to_vec(),
             });
         }
-        let split_label = match pt.split {
-            Split::Tout => String::new(),
-            s => format!(" — {}", s.label()),
-        };
-        layers.push(Layer {
-            name: layer_name(pt.scale, pt.population, pt.split),
-            title: format!(
-                "{} — {}{}",
-                pt.scale.label(),
-                pt.population.label(),
-                split_label
-            ),
-            description: format!(
-                "Indicateurs du parc social (OPS 2022 et RPLS 2022) à l'échelle « {} », population : {}{}. Valeurs soumises au secret statistique : une valeur non publiée est vide et son motif figure dans le champ <indicateur>_secret.",
-                pt.scale.label(),
-                pt.population.label(),
-                split_label
-            ),
-            scale: pt.scale,
-            population: pt.population,
-            split: pt.split,
-            geometry: kind,
-            keys: key_fields(pt.scale),
-            indicators: pt.indicators.clone(),
-            rows,
-        });
+        layers.push(layer_of(pt, kind, rows));
     }
     layers
 }
