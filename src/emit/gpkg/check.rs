@@ -130,124 +130,161 @@ fn ogr_checks(path: &Path, expected: &[(String, u64)]) -> Result<GpkgCheck, Vec<
     Err(problems)
 }
 
-fn run_checks(
-    ds: &Dataset,
-    expected: &[(String, u64)],
-    problems: &mut Vec<String>,
-) -> Result<GpkgCheck, String> {
-    let mut found = GpkgCheck::default();
-    if one(ds, "PRAGMA application_id")?.as_deref() != Some("1196444487") {
-        problems.push("en-tête : application_id n'est pas « GPKG »".into());
-    }
-    let version: u32 = one(ds, "PRAGMA user_version")?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if !(10200..10500).contains(&version) {
-        problems.push(format!("en-tête : version GeoPackage {version} inattendue"));
-    }
-    if !query(ds, "PRAGMA foreign_key_check")?.is_empty() {
-        problems.push("clés étrangères rompues (PRAGMA foreign_key_check)".into());
-    }
-    let sqlite_tables: BTreeSet<String> = query(
-        ds,
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')",
-    )?
-    .into_iter()
-    .filter_map(|r| r.into_iter().next().flatten())
-    .collect();
-    let srs: BTreeSet<String> = query(ds, "SELECT srs_id FROM gpkg_spatial_ref_sys")?
-        .into_iter()
+/// The checks through OGR of one open GeoPackage, with what they read once (the tables, the
+/// coordinate systems, the columns of each table) and every problem found.
+struct Checker<'a> {
+    ds: &'a Dataset,
+    problems: &'a mut Vec<String>,
+    /// Tables and views of the SQLite schema.
+    sqlite_tables: BTreeSet<String>,
+    /// `srs_id` of `gpkg_spatial_ref_sys`.
+    srs: BTreeSet<String>,
+    /// Columns of each table, read once (gpkg_data_columns alone names thousands).
+    known_columns: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// The first column of each row, when not empty.
+fn first_column(rows: Rows) -> BTreeSet<String> {
+    rows.into_iter()
         .filter_map(|r| r.into_iter().next().flatten())
-        .collect();
-    for required in ["-1", "0", "4326"] {
-        if !srs.contains(required) {
-            problems.push(format!("gpkg_spatial_ref_sys : srs_id {required} absent"));
-        }
+        .collect()
+}
+
+impl<'a> Checker<'a> {
+    fn new(ds: &'a Dataset, problems: &'a mut Vec<String>) -> Result<Self, String> {
+        let sqlite_tables = first_column(query(
+            ds,
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')",
+        )?);
+        let srs = first_column(query(ds, "SELECT srs_id FROM gpkg_spatial_ref_sys")?);
+        Ok(Checker {
+            ds,
+            problems,
+            sqlite_tables,
+            srs,
+            known_columns: BTreeMap::new(),
+        })
     }
-    // columns of each table, read once (gpkg_data_columns alone names thousands)
-    let mut known_columns: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut has_column = |table: &str, column: &str| -> Result<bool, String> {
-        if !known_columns.contains_key(table) {
-            let c: BTreeSet<String> = query(
-                ds,
+
+    fn has_column(&mut self, table: &str, column: &str) -> Result<bool, String> {
+        if !self.known_columns.contains_key(table) {
+            let c = first_column(query(
+                self.ds,
                 &format!("SELECT name FROM pragma_table_info({})", lit(table)),
-            )?
-            .into_iter()
-            .filter_map(|r| r.into_iter().next().flatten())
-            .collect();
-            known_columns.insert(table.to_string(), c);
+            )?);
+            self.known_columns.insert(table.to_string(), c);
         }
-        Ok(known_columns[table].contains(column))
-    };
-    let contents = query(
-        ds,
-        "SELECT table_name, data_type, srs_id FROM gpkg_contents ORDER BY table_name",
-    )?;
-    let geometry_columns: BTreeMap<String, (String, String)> = query(
-        ds,
-        "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns",
-    )?
-    .into_iter()
-    .map(|r| {
-        let v = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
-        (v(0), (v(1), v(2)))
-    })
-    .collect();
-    for row in &contents {
-        let name = row[0].clone().unwrap_or_default();
-        let data_type = row[1].clone().unwrap_or_default();
-        if !sqlite_tables.contains(&name) {
-            problems.push(format!("gpkg_contents : la table « {name} » n'existe pas"));
-            continue;
+        Ok(self.known_columns[table].contains(column))
+    }
+
+    /// Header (application id, version), foreign keys and the required coordinate systems.
+    fn header(&mut self) -> Result<(), String> {
+        let ds = self.ds;
+        if one(ds, "PRAGMA application_id")?.as_deref() != Some("1196444487") {
+            self.problems
+                .push("en-tête : application_id n'est pas « GPKG »".into());
         }
-        if data_type == "features" {
-            match geometry_columns.get(&name) {
-                None => problems.push(format!("« {name} » : absente de gpkg_geometry_columns")),
-                Some((col, srs_id)) => {
-                    if !srs.contains(srs_id) {
-                        problems.push(format!(
-                            "« {name} » : système de coordonnées {srs_id} inconnu"
-                        ));
-                    }
-                    if !has_column(&name, col)? {
-                        problems.push(format!(
-                            "« {name} » : colonne géométrique « {col} » absente"
-                        ));
+        let version: u32 = one(ds, "PRAGMA user_version")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if !(10200..10500).contains(&version) {
+            self.problems
+                .push(format!("en-tête : version GeoPackage {version} inattendue"));
+        }
+        if !query(ds, "PRAGMA foreign_key_check")?.is_empty() {
+            self.problems
+                .push("clés étrangères rompues (PRAGMA foreign_key_check)".into());
+        }
+        for required in ["-1", "0", "4326"] {
+            if !self.srs.contains(required) {
+                self.problems
+                    .push(format!("gpkg_spatial_ref_sys : srs_id {required} absent"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every `gpkg_contents` table exists, a feature table with its geometry column and
+    /// coordinate system; returns the tables with their row counts and the feature tables.
+    fn contents(&mut self) -> Result<(BTreeMap<String, u64>, BTreeSet<String>), String> {
+        let ds = self.ds;
+        let contents = query(
+            ds,
+            "SELECT table_name, data_type, srs_id FROM gpkg_contents ORDER BY table_name",
+        )?;
+        let geometry_columns: BTreeMap<String, (String, String)> = query(
+            ds,
+            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns",
+        )?
+        .into_iter()
+        .map(|r| {
+            let v = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+            (v(0), (v(1), v(2)))
+        })
+        .collect();
+        let mut tables = BTreeMap::new();
+        for row in &contents {
+            let name = row[0].clone().unwrap_or_default();
+            let data_type = row[1].clone().unwrap_or_default();
+            if !self.sqlite_tables.contains(&name) {
+                self.problems
+                    .push(format!("gpkg_contents : la table « {name} » n'existe pas"));
+                continue;
+            }
+            if data_type == "features" {
+                match geometry_columns.get(&name) {
+                    None => self
+                        .problems
+                        .push(format!("« {name} » : absente de gpkg_geometry_columns")),
+                    Some((col, srs_id)) => {
+                        if !self.srs.contains(srs_id) {
+                            self.problems.push(format!(
+                                "« {name} » : système de coordonnées {srs_id} inconnu"
+                            ));
+                        }
+                        if !self.has_column(&name, col)? {
+                            self.problems.push(format!(
+                                "« {name} » : colonne géométrique « {col} » absente"
+                            ));
+                        }
                     }
                 }
             }
+            let n: u64 = one(ds, &format!("SELECT count(*) FROM {}", ident(&name)))?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            tables.insert(name, n);
         }
-        let n: u64 = one(ds, &format!("SELECT count(*) FROM {}", ident(&name)))?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        found.tables.insert(name, n);
+        let feature_tables = contents
+            .iter()
+            .filter(|r| r[1].as_deref() == Some("features"))
+            .filter_map(|r| r[0].clone())
+            .collect();
+        Ok((tables, feature_tables))
     }
-    for (name, rows) in expected {
-        match found.tables.get(name) {
-            None => problems.push(format!("couche « {name} » absente")),
-            Some(n) if n != rows => {
-                problems.push(format!("couche « {name} » : {n} lignes au lieu de {rows}"))
+
+    /// Extensions: the tables and columns they name exist; R-tree indexes hold every geometry.
+    fn extensions(&mut self) -> Result<(), String> {
+        let ds = self.ds;
+        for r in query(
+            ds,
+            "SELECT table_name, column_name, extension_name FROM gpkg_extensions",
+        )? {
+            let (Some(table), column, Some(ext)) = (r[0].clone(), r[1].clone(), r[2].clone())
+            else {
+                continue;
+            };
+            if !self.sqlite_tables.contains(&table) {
+                self.problems.push(format!(
+                    "gpkg_extensions : table « {table} » absente ({ext})"
+                ));
+                continue;
             }
-            Some(_) => {}
-        }
-    }
-    // extensions: tables and columns they name exist; R-tree indexes hold every geometry
-    for r in query(
-        ds,
-        "SELECT table_name, column_name, extension_name FROM gpkg_extensions",
-    )? {
-        let (Some(table), column, Some(ext)) = (r[0].clone(), r[1].clone(), r[2].clone()) else {
-            continue;
-        };
-        if !sqlite_tables.contains(&table) {
-            problems.push(format!(
-                "gpkg_extensions : table « {table} » absente ({ext})"
-            ));
-            continue;
-        }
-        if let Some(col) = &column {
-            if !has_column(&table, col)? {
-                problems.push(format!(
+            let Some(col) = &column else {
+                continue;
+            };
+            if !self.has_column(&table, col)? {
+                self.problems.push(format!(
                     "gpkg_extensions : colonne « {table}.{col} » absente ({ext})"
                 ));
                 continue;
@@ -264,7 +301,7 @@ fn run_checks(
                     ),
                 )?;
                 if indexed != geoms {
-                    problems.push(format!(
+                    self.problems.push(format!(
                         "index spatial de « {table} » incomplet : {} entrées pour {} géométries",
                         indexed.unwrap_or_default(),
                         geoms.unwrap_or_default()
@@ -272,67 +309,97 @@ fn run_checks(
                 }
             }
         }
+        Ok(())
     }
-    if sqlite_tables.contains("gpkg_data_columns") {
-        for r in query(
-            ds,
-            "SELECT DISTINCT table_name, column_name FROM gpkg_data_columns",
-        )? {
-            let (Some(t), Some(c)) = (r[0].clone(), r[1].clone()) else {
-                continue;
-            };
-            if !has_column(&t, &c)? {
-                problems.push(format!("gpkg_data_columns : colonne « {t}.{c} » absente"));
-            }
-        }
-    }
-    if sqlite_tables.contains("gpkg_metadata_reference") {
-        for r in query(
-            ds,
-            "SELECT DISTINCT table_name FROM gpkg_metadata_reference WHERE table_name IS NOT NULL",
-        )? {
-            if let Some(t) = r[0].clone() {
-                if !sqlite_tables.contains(&t) {
-                    problems.push(format!("gpkg_metadata_reference : table « {t} » absente"));
+
+    /// `gpkg_data_columns` and `gpkg_metadata_reference` point at existing tables and columns.
+    fn references(&mut self) -> Result<(), String> {
+        let ds = self.ds;
+        if self.sqlite_tables.contains("gpkg_data_columns") {
+            for r in query(
+                ds,
+                "SELECT DISTINCT table_name, column_name FROM gpkg_data_columns",
+            )? {
+                let (Some(t), Some(c)) = (r[0].clone(), r[1].clone()) else {
+                    continue;
+                };
+                if !self.has_column(&t, &c)? {
+                    self.problems
+                        .push(format!("gpkg_data_columns : colonne « {t}.{c} » absente"));
                 }
             }
         }
-    }
-    if sqlite_tables.contains(STYLE_TABLE) {
-        found.styles = check_styles(ds, &found.tables, problems)?;
-    }
-    // every feature of the feature tables decodes through OGR (attribute tables — the long
-    // `indicateurs` table, styles — hold no geometry: their row counts are checked above, their
-    // values in SQL by `content::values`)
-    let feature_tables: BTreeSet<String> = contents
-        .iter()
-        .filter(|r| r[1].as_deref() == Some("features"))
-        .filter_map(|r| r[0].clone())
-        .collect();
-    for (name, rows) in found
-        .tables
-        .iter()
-        .filter(|(n, _)| feature_tables.contains(*n))
-    {
-        match ds.layer_by_name(name) {
-            Err(e) => problems.push(format!("« {name} » illisible par OGR : {}", describe(&e))),
-            Ok(mut l) => {
-                super::ogr::reset_error();
-                let mut n = 0u64;
-                for f in l.features() {
-                    let _ = f.geometry();
-                    n += 1;
+        if self.sqlite_tables.contains("gpkg_metadata_reference") {
+            for r in query(
+                ds,
+                "SELECT DISTINCT table_name FROM gpkg_metadata_reference WHERE table_name IS NOT NULL",
+            )? {
+                if let Some(t) = r[0].clone() {
+                    if !self.sqlite_tables.contains(&t) {
+                        self.problems
+                            .push(format!("gpkg_metadata_reference : table « {t} » absente"));
+                    }
                 }
-                if let Some(e) = super::ogr::failure() {
-                    problems.push(format!("« {name} » : lecture : {e}"));
-                }
-                if n != *rows {
-                    problems.push(format!("« {name} » : OGR lit {n} entités sur {rows}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every feature of the feature tables decodes through OGR (attribute tables — the long
+    /// `indicateurs` table, styles — hold no geometry: their row counts are checked by
+    /// [`run_checks`], their values in SQL by `content::values`).
+    fn features(&mut self, tables: &BTreeMap<String, u64>, feature_tables: &BTreeSet<String>) {
+        for (name, rows) in tables.iter().filter(|(n, _)| feature_tables.contains(*n)) {
+            match self.ds.layer_by_name(name) {
+                Err(e) => self
+                    .problems
+                    .push(format!("« {name} » illisible par OGR : {}", describe(&e))),
+                Ok(mut l) => {
+                    super::ogr::reset_error();
+                    let mut n = 0u64;
+                    for f in l.features() {
+                        let _ = f.geometry();
+                        n += 1;
+                    }
+                    if let Some(e) = super::ogr::failure() {
+                        self.problems.push(format!("« {name} » : lecture : {e}"));
+                    }
+                    if n != *rows {
+                        self.problems
+                            .push(format!("« {name} » : OGR lit {n} entités sur {rows}"));
+                    }
                 }
             }
         }
     }
-    Ok(found)
+}
+
+fn run_checks(
+    ds: &Dataset,
+    expected: &[(String, u64)],
+    problems: &mut Vec<String>,
+) -> Result<GpkgCheck, String> {
+    let mut c = Checker::new(ds, problems)?;
+    c.header()?;
+    let (tables, feature_tables) = c.contents()?;
+    for (name, rows) in expected {
+        match tables.get(name) {
+            None => c.problems.push(format!("couche « {name} » absente")),
+            Some(n) if n != rows => c
+                .problems
+                .push(format!("couche « {name} » : {n} lignes au lieu de {rows}")),
+            Some(_) => {}
+        }
+    }
+    c.extensions()?;
+    c.references()?;
+    let styles = if c.sqlite_tables.contains(STYLE_TABLE) {
+        check_styles(ds, &tables, c.problems)?
+    } else {
+        0
+    };
+    c.features(&tables, &feature_tables);
+    Ok(GpkgCheck { tables, styles })
 }
 
 /// `layer_styles`: registered as attributes, catalogue and schema `''`, existing target tables,
