@@ -56,6 +56,19 @@ pub fn render() -> String {
         s,
         "Fichier généré depuis le catalogue des indicateurs (`src/indicators/catalogue.rs`) et la définition des couches : ne pas le modifier à la main (`OPSGEO_UPDATE_DOCS=1 cargo test --lib dictionary`). Définitions et choix détaillés : `docs/indicateurs.md`.\n"
     );
+    layers_section(&mut s);
+    fields_section(&mut s);
+    keys_section(&mut s);
+    indicators_section(&mut s);
+    statuses_section(&mut s);
+    review_section(&mut s);
+    styles_section(&mut s);
+    tidy_section(&mut s);
+    s
+}
+
+/// The layers: one per scale, population and part, with their geometry.
+fn layers_section(s: &mut String) {
     let _ = writeln!(s, "## Couches\n");
     let _ = writeln!(
         s,
@@ -76,6 +89,10 @@ pub fn render() -> String {
         };
         let _ = writeln!(s, "| {} | {} | {} |", scale.label(), names.join(", "), geom);
     }
+}
+
+/// The fields of each layer, in order.
+fn fields_section(s: &mut String) {
     let ensemble = indicators::for_population(Population::Ensemble);
     let recents = indicators::for_population(Population::Recents);
     let _ = writeln!(s, "\n## Champs de chaque couche\n");
@@ -115,6 +132,10 @@ pub fn render() -> String {
             );
         }
     }
+}
+
+/// The key fields of each scale.
+fn keys_section(s: &mut String) {
     let _ = writeln!(s, "\n## Champs d'identification\n");
     for scale in Scale::ALL {
         let _ = writeln!(s, "### {} (`{}_*`)\n", scale.label(), scale_plural(scale));
@@ -132,6 +153,10 @@ pub fn render() -> String {
         }
         let _ = writeln!(s);
     }
+}
+
+/// The indicators of the catalogue and their secrecy fields.
+fn indicators_section(s: &mut String) {
     let _ = writeln!(s, "## Indicateurs\n");
     let _ = writeln!(
         s,
@@ -173,12 +198,20 @@ pub fn render() -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
+}
+
+/// The reason codes of unpublished values.
+fn statuses_section(s: &mut String) {
     let _ = writeln!(s, "\n## Motifs de non-publication\n");
     let _ = writeln!(s, "| code | signification |");
     let _ = writeln!(s, "|---|---|");
     for st in Status::ALL {
         let _ = writeln!(s, "| `{}` | {} |", st.key(), st.label());
     }
+}
+
+/// The geocoding review layer.
+fn review_section(s: &mut String) {
     let _ = writeln!(
         s,
         "\n## Couche `{}` ({})\n",
@@ -192,6 +225,10 @@ pub fn render() -> String {
     for (name, title, description) in super::review::review_fields() {
         let _ = writeln!(s, "| `{name}` | {title} | {description} |");
     }
+}
+
+/// The `layer_styles` table QGIS reads.
+fn styles_section(s: &mut String) {
     let _ = writeln!(
         s,
         "\n## Table `{}` ({})\n",
@@ -207,6 +244,10 @@ pub fn render() -> String {
     for (name, meaning) in super::gpkg::layer_styles::STYLE_COLUMNS {
         let _ = writeln!(s, "| `{name}` | {meaning} |");
     }
+}
+
+/// The long table `indicateurs` and its coded storage.
+fn tidy_section(s: &mut String) {
     let _ = writeln!(s, "\n## Table `indicateurs` (format long)\n");
     let _ = writeln!(
         s,
@@ -241,7 +282,6 @@ pub fn render() -> String {
         "\nDans PostGIS, `{}` est une table ordinaire (les lignes de la vue).",
         crate::layout::tidy::TIDY_TABLE
     );
-    s
 }
 
 /// The (population, split) pairs published for `scale`, in layer order.
