@@ -224,109 +224,41 @@ pub fn suppress(
         paires: pairs,
         ..SecondaryReport::default()
     };
-    let mut cover = Cover::new(st.view.n_layer);
-    let mut deltas = Tables::default();
-    // last alternative table through each layer row
-    let mut last: Vec<Option<u32>> = vec![None; st.view.n_layer];
-    // a table raising each measure of each layer row, for the other children of that row
-    let mut via: Vec<u32> = vec![NONE; st.view.n_layer * N_MEASURES];
-    // nodes no table was found for, and how many times (tried twice at most)
-    let mut failed: HashMap<Node, u8> = HashMap::default();
-    // a need no table meets yet, and not left without a table twice
-    let open = |cover: &Cover, failed: &HashMap<Node, u8>, n: &Need| {
-        !cover.satisfies(n) && failed.get(&n.node).is_none_or(|&k| k < 2)
-    };
-    let mut rounds = Open::first(&st, pairs, &|n| open(&cover, &failed, n));
+    let mut found = Found::new(st.view.n_layer);
+    let mut rounds = Open::first(&st, pairs, &|n| found.open(n));
     loop {
         report.tours += 1;
         if report.tours > 1 {
-            rounds.next(&st, pairs, &|n| open(&cover, &failed, n));
+            rounds.next(&st, pairs, &|n| found.open(n));
         }
         let needs = std::mem::take(&mut rounds.needs);
         report.besoins += needs.len() as u64;
         let mut progress = false;
         for (_, need) in &needs {
-            if cover.satisfies(need) {
+            if found.cover.satisfies(need) {
                 continue;
             }
             st.ceiling = state::search_ceiling(st.scale(need.node.0));
-            // a share over a base the reader does not know: a paired table, else its base moves
-            let (need, paired_plan) = match need.base {
-                Some(base) => match paired(&mut st, need) {
-                    Some(p) => (*need, Some(p)),
-                    None => {
-                        let n = Need {
-                            node: base,
-                            up: false,
-                            q: 1,
-                            base: None,
-                        };
-                        if cover.satisfies(&n) {
-                            continue;
-                        }
-                        (n, None)
-                    }
-                },
-                None => (*need, None),
+            let Some((need, paired_plan)) = found.what_moves(&mut st, need) else {
+                continue;
             };
-            let need = &need;
-            if immovable(&st, need) {
-                *failed.entry(need.node).or_default() += 1;
+            if immovable(&st, &need) {
+                found.fail(need.node);
                 continue;
             }
-            let row = need.node.0 as usize;
-            let by_parent = || {
-                let p = structure_parent(&st.view, need.node.0)?;
-                let id = via
-                    .get(slot((p, need.node.1)))
-                    .copied()
-                    .filter(|&i| i != NONE)?;
-                through_parent(&st, deltas.get(id), need.node, need.q)
-            };
-            let plan = paired_plan.or_else(|| {
-                last[row]
-                    .and_then(|i| replay(&st, deltas.get(i), need))
-                    .or_else(by_parent)
-                    .map(|d| Plan {
-                        delta: d,
-                        ..Plan::default()
-                    })
-                    .or_else(|| free_sibling(&st, need))
-            });
-            let plan = match plan {
-                Some(p) => Some(p),
-                None => {
-                    let found = search(&st, need);
-                    let pair = if !pairs || found.as_ref().is_some_and(|p| p.cost == 0) {
-                        None
-                    } else {
-                        paired(&mut st, need)
-                    };
-                    cheaper(found, pair)
-                }
-            };
-            let Some(Plan { delta, hides, .. }) = plan else {
-                *failed.entry(need.node).or_default() += 1;
+            let Some(Plan { delta, hides, .. }) = found.plan(&mut st, &need, paired_plan, pairs)
+            else {
+                found.fail(need.node);
                 continue;
             };
             for (r, mask) in hides {
                 rounds.hiding(&st, r, mask);
                 report.masquees += st.hide(r, mask);
             }
-            cover.add(&delta);
-            let id = deltas.len() as u32;
-            for &((r, c), d) in &delta {
-                if (r as usize) < last.len() {
-                    last[r as usize] = Some(id);
-                    if d > 0 {
-                        via[slot((r, c))] = id;
-                    }
-                }
-            }
-            deltas.push(&delta);
+            found.record(&delta);
             progress = true;
         }
-        report.non_protegees = failed.len() as u64;
+        report.non_protegees = found.failed.len() as u64;
         let done = !progress || needs.is_empty();
         rounds.needs = needs;
         if done {
@@ -335,7 +267,7 @@ pub fn suppress(
             break;
         }
     }
-    let (deltas, republished) = cleanup::cleanup(&mut st, deltas, pairs);
+    let (deltas, republished) = cleanup::cleanup(&mut st, found.deltas, pairs);
     report.republiees = republished.count();
     report.masquees -= republished.count();
     report.preuves = deltas.len() as u64;
@@ -348,4 +280,113 @@ pub fn suppress(
         deltas,
     };
     (report, certificates, republished)
+}
+
+/// The alternative tables found so far by [`suppress`], and what they say of each row.
+struct Found {
+    cover: Cover,
+    deltas: Tables,
+    /// Last alternative table through each layer row.
+    last: Vec<Option<u32>>,
+    /// A table raising each measure of each layer row, for the other children of that row.
+    via: Vec<u32>,
+    /// Nodes no table was found for, and how many times (tried twice at most).
+    failed: HashMap<Node, u8>,
+}
+
+impl Found {
+    fn new(n_layer: usize) -> Self {
+        Found {
+            cover: Cover::new(n_layer),
+            deltas: Tables::default(),
+            last: vec![None; n_layer],
+            via: vec![NONE; n_layer * N_MEASURES],
+            failed: HashMap::default(),
+        }
+    }
+
+    /// A need no table meets yet, and not left without a table twice.
+    fn open(&self, n: &Need) -> bool {
+        !self.cover.satisfies(n) && self.failed.get(&n.node).is_none_or(|&k| k < 2)
+    }
+
+    fn fail(&mut self, node: Node) {
+        *self.failed.entry(node).or_default() += 1;
+    }
+
+    /// What must move for `need`: a share over a base the reader does not know moves by a
+    /// paired table (returned with it), else its base moves; `None` when that base is met.
+    fn what_moves(&self, st: &mut State<'_>, need: &Need) -> Option<(Need, Option<Plan>)> {
+        let Some(base) = need.base else {
+            return Some((*need, None));
+        };
+        if let Some(p) = paired(st, need) {
+            return Some((*need, Some(p)));
+        }
+        let n = Need {
+            node: base,
+            up: false,
+            q: 1,
+            base: None,
+        };
+        (!self.cover.satisfies(&n)).then_some((n, None))
+    }
+
+    /// A table for `need`: the paired one already found, else the shape of the last table
+    /// through its row, the table through its structure parent, a free sibling, and last the
+    /// search (against a paired table, the cheaper).
+    fn plan(
+        &self,
+        st: &mut State<'_>,
+        need: &Need,
+        paired_plan: Option<Plan>,
+        pairs: bool,
+    ) -> Option<Plan> {
+        if paired_plan.is_some() {
+            return paired_plan;
+        }
+        let row = need.node.0 as usize;
+        let by_parent = || {
+            let p = structure_parent(&st.view, need.node.0)?;
+            let id = self
+                .via
+                .get(slot((p, need.node.1)))
+                .copied()
+                .filter(|&i| i != NONE)?;
+            through_parent(st, self.deltas.get(id), need.node, need.q)
+        };
+        let known = self.last[row]
+            .and_then(|i| replay(st, self.deltas.get(i), need))
+            .or_else(by_parent)
+            .map(|d| Plan {
+                delta: d,
+                ..Plan::default()
+            })
+            .or_else(|| free_sibling(st, need));
+        if known.is_some() {
+            return known;
+        }
+        let found = search(st, need);
+        let pair = if !pairs || found.as_ref().is_some_and(|p| p.cost == 0) {
+            None
+        } else {
+            paired(st, need)
+        };
+        cheaper(found, pair)
+    }
+
+    /// Keeps the table `delta`.
+    fn record(&mut self, delta: &[(Node, i32)]) {
+        self.cover.add(delta);
+        let id = self.deltas.len() as u32;
+        for &((r, c), d) in delta {
+            if (r as usize) < self.last.len() {
+                self.last[r as usize] = Some(id);
+                if d > 0 {
+                    self.via[slot((r, c))] = id;
+                }
+            }
+        }
+        self.deltas.push(delta);
+    }
 }
