@@ -26,8 +26,9 @@ use rustc_hash::FxHashMap as HashMap;
 use super::fixed::{self, forbids};
 use super::plan::{instances, Inst, Plan};
 use super::state::{search_ceiling, weight, Mask, Node, State, WIDE_LOOK};
+use super::wide::Wide;
 use crate::model::Scale;
-use crate::secrecy::reader::{RelKind, RowKind, View};
+use crate::secrecy::reader::{RelKind, Relation, RowKind, View};
 
 /// Search budget (relations balanced) per node of a building-scale row.
 const MAX_STEPS: u32 = 400;
@@ -238,107 +239,20 @@ impl<'s, 't> Dfs<'s, 't> {
             .count() as u32
     }
 
+    /// The members of relation `rel` (measure `w`) worth trying to balance `imb`, best first:
+    /// a cheap first look at the members, the few best of each class, then the exact check.
     fn candidates(&self, rel: u32, w: u8, imb: i32) -> Vec<Candidate> {
         let st = self.st;
         let v = self.view();
         let r = &v.relations[rel as usize];
-        // a cheap first look at a member: class, rough cost
-        let look = |x: u32| -> Option<Candidate> {
-            let node = st.node_in(x, w);
-            if node == self.delta[0].0 {
-                // the node to move keeps its change
-                return None;
-            }
-            let change = if x == r.parent { -imb } else { imb };
-            let cur = self.delta_of(node);
-            let new = cur + change;
-            if x != self.delta[0].0 .0 && !st.may_move(x, new) {
-                return None;
-            }
-            // a member that can never move is a dead end however the search goes on
-            if self.prune && node.0 == x && forbids(&st.fixed, node, new) {
-                return None;
-            }
-            // (a true value is never negative: it is read only when the change lowers it)
-            if new.abs() > self.q
-                || (cur != 0 && new == 0)
-                || (new < 0 && st.t(node) + (new as i64) < 0)
-            {
-                // undoing an earlier change only reopens what it balanced
-                return None;
-            }
-            let mut c = Candidate {
-                class: 2,
-                opens: 0,
-                cost: 0,
-                size: st.dwellings[x as usize],
-                node,
-                change,
-                hide: Vec::new(),
-            };
-            if cur != 0 && new.abs() < cur.abs() {
-                c.class = 0;
-            } else {
-                match v.kinds[x as usize] {
-                    RowKind::Rest(_) => c.class = 1,
-                    RowKind::Layer => {
-                        if st.known_exactly(node) && self.plan_mask(x) == 0 {
-                            c.class = 3;
-                            c.cost = weight(st.scale(x));
-                        }
-                    }
-                    RowKind::Total(t) => {
-                        if st.total_published[t as usize] {
-                            c.class = 3;
-                        }
-                    }
-                }
-            }
-            Some(c)
-        };
         let keep = 4 * WIDTH;
-        let mut pre: Vec<Candidate> = Vec::new();
-        match st.wide.get(&rel) {
-            // a wide relation: its special members, the members already changed, then the
-            // smallest others until `keep` of each class (the same few the full look keeps:
-            // they are ranked by size within a class)
-            Some(wide) => {
-                let mut changed: Vec<u32> = self
-                    .delta
-                    .iter()
-                    .map(|&((x, _), _)| x)
-                    .filter(|&x| v.up[x as usize].contains(&rel))
-                    .filter(|&x| v.kinds[x as usize] == RowKind::Layer)
-                    .collect();
-                changed.sort_unstable();
-                changed.dedup();
-                pre.extend(wide.special.iter().chain(&changed).filter_map(|&x| look(x)));
-                let mut per = [0usize; 4];
-                for (looked, &x) in wide.by_size.iter().enumerate() {
-                    // enough of both kinds, or enough free ones among the smallest members
-                    // (a member to hide further on would only be a costlier way round), or,
-                    // among the communes of an EPCI, a département or the région,
-                    // [`WIDE_LOOK`] looked at without finding enough free ones (a région of
-                    // 3,000 communes mostly too small to move, read whole at every step, was
-                    // most of the time of a national territory; the programmes of a large
-                    // commune are read on: capped too, a territory of 300,000 dwellings lost a
-                    // third of its tables)
-                    if (per[2] >= keep && (per[3] >= keep || looked >= WIDE_LOOK))
-                        || (r.kind == RelKind::Admin && looked >= WIDE_LOOK)
-                    {
-                        break;
-                    }
-                    if changed.contains(&x) {
-                        continue;
-                    }
-                    if let Some(c) = look(x) {
-                        per[c.class as usize] += 1;
-                        pre.push(c);
-                    }
-                }
-            }
-            None => pre.extend(r.members().filter_map(look)),
-        }
+        let mut pre: Vec<Candidate> = match st.wide.get(&rel) {
+            Some(wide) => self.first_look_wide(rel, wide, w, imb, keep),
+            None => r
+                .members()
+                .filter_map(|x| self.look(r, w, imb, x))
+                .collect(),
+        };
         // members that close the most relations first (counted for small relations only)
         if !st.wide.contains_key(&rel) && pre.len() <= 64 {
             for c in pre.iter_mut() {
@@ -361,7 +275,142 @@ impl<'s, 't> Dfs<'s, 't> {
             }
         }
         pre.sort_unstable_by_key(key);
-        // then the exact check, in that order, of a few of each kind
+        let mut kept = self.exact_check(pre);
+        for c in kept.iter_mut() {
+            c.opens = self.opens(c.node, rel);
+        }
+        kept.sort_by_key(|c| (c.class, c.cost, c.opens, c.size, c.node));
+        // in the rows of a programme, a rest held by this relation only closes it and opens
+        // nothing; when no other member could also balance a relation already open, it is the
+        // only choice worth trying: whatever fails after it fails after the others too, which
+        // open relations of their own (at every scale for a value the search never hides)
+        if (self.never_hidden || st.scale(r.parent).is_point())
+            && kept
+                .first()
+                .is_some_and(|c| c.class == 1 && instances(v, c.node).nth(1).is_none())
+            && kept[1..].iter().all(|c| !self.meets_open(c.node, rel))
+        {
+            kept.truncate(1);
+        }
+        kept
+    }
+
+    /// A cheap first look at member `x` of relation `r` (measure `w`) to balance `imb`: its
+    /// class and rough cost, or `None` when it cannot take the change.
+    #[inline]
+    fn look(&self, r: &Relation, w: u8, imb: i32, x: u32) -> Option<Candidate> {
+        let st = self.st;
+        let v = self.view();
+        let node = st.node_in(x, w);
+        if node == self.delta[0].0 {
+            // the node to move keeps its change
+            return None;
+        }
+        let change = if x == r.parent { -imb } else { imb };
+        let cur = self.delta_of(node);
+        let new = cur + change;
+        if x != self.delta[0].0 .0 && !st.may_move(x, new) {
+            return None;
+        }
+        // a member that can never move is a dead end however the search goes on
+        if self.prune && node.0 == x && forbids(&st.fixed, node, new) {
+            return None;
+        }
+        // (a true value is never negative: it is read only when the change lowers it)
+        if new.abs() > self.q
+            || (cur != 0 && new == 0)
+            || (new < 0 && st.t(node) + (new as i64) < 0)
+        {
+            // undoing an earlier change only reopens what it balanced
+            return None;
+        }
+        let mut c = Candidate {
+            class: 2,
+            opens: 0,
+            cost: 0,
+            size: st.dwellings[x as usize],
+            node,
+            change,
+            hide: Vec::new(),
+        };
+        if cur != 0 && new.abs() < cur.abs() {
+            c.class = 0;
+        } else {
+            match v.kinds[x as usize] {
+                RowKind::Rest(_) => c.class = 1,
+                RowKind::Layer => {
+                    if st.known_exactly(node) && self.plan_mask(x) == 0 {
+                        c.class = 3;
+                        c.cost = weight(st.scale(x));
+                    }
+                }
+                RowKind::Total(t) => {
+                    if st.total_published[t as usize] {
+                        c.class = 3;
+                    }
+                }
+            }
+        }
+        Some(c)
+    }
+
+    /// The first look at a wide relation: its special members, the members already changed,
+    /// then the smallest others until `keep` of each class (the same few the full look keeps:
+    /// they are ranked by size within a class).
+    fn first_look_wide(
+        &self,
+        rel: u32,
+        wide: &Wide,
+        w: u8,
+        imb: i32,
+        keep: usize,
+    ) -> Vec<Candidate> {
+        let v = self.view();
+        let r = &v.relations[rel as usize];
+        let look = |x: u32| self.look(r, w, imb, x);
+        let mut pre = Vec::new();
+        let mut changed: Vec<u32> = self
+            .delta
+            .iter()
+            .map(|&((x, _), _)| x)
+            .filter(|&x| v.up[x as usize].contains(&rel))
+            .filter(|&x| v.kinds[x as usize] == RowKind::Layer)
+            .collect();
+        changed.sort_unstable();
+        changed.dedup();
+        pre.extend(wide.special.iter().chain(&changed).filter_map(|&x| look(x)));
+        let mut per = [0usize; 4];
+        for (looked, &x) in wide.by_size.iter().enumerate() {
+            // enough of both kinds, or enough free ones among the smallest members
+            // (a member to hide further on would only be a costlier way round), or,
+            // among the communes of an EPCI, a département or the région,
+            // [`WIDE_LOOK`] looked at without finding enough free ones (a région of
+            // 3,000 communes mostly too small to move, read whole at every step, was
+            // most of the time of a national territory; the programmes of a large
+            // commune are read on: capped too, a territory of 300,000 dwellings lost a
+            // third of its tables)
+            if (per[2] >= keep && (per[3] >= keep || looked >= WIDE_LOOK))
+                || (r.kind == RelKind::Admin && looked >= WIDE_LOOK)
+            {
+                break;
+            }
+            if changed.contains(&x) {
+                continue;
+            }
+            if let Some(c) = look(x) {
+                per[c.class as usize] += 1;
+                pre.push(c);
+            }
+        }
+        pre
+    }
+
+    /// The exact check of the candidates `pre` (best first) against the bounds a reader
+    /// knows, keeping a few of each class; a member known within rounding, without room, is
+    /// kept with the values that would have to be hidden for it to move.
+    fn exact_check(&self, pre: Vec<Candidate>) -> Vec<Candidate> {
+        let st = self.st;
+        let v = self.view();
         let mut kept: Vec<Candidate> = Vec::new();
         let mut per = [0usize; 4];
         let mut tried3 = 0;
@@ -410,22 +459,6 @@ impl<'s, 't> Dfs<'s, 't> {
             c.cost = masks.iter().map(|&(r, m)| st.hide_cost(r, m)).sum();
             c.hide = masks;
             kept.push(c);
-        }
-        for c in kept.iter_mut() {
-            c.opens = self.opens(c.node, rel);
-        }
-        kept.sort_by_key(|c| (c.class, c.cost, c.opens, c.size, c.node));
-        // in the rows of a programme, a rest held by this relation only closes it and opens
-        // nothing; when no other member could also balance a relation already open, it is the
-        // only choice worth trying: whatever fails after it fails after the others too, which
-        // open relations of their own (at every scale for a value the search never hides)
-        if (self.never_hidden || st.scale(r.parent).is_point())
-            && kept
-                .first()
-                .is_some_and(|c| c.class == 1 && instances(v, c.node).nth(1).is_none())
-            && kept[1..].iter().all(|c| !self.meets_open(c.node, rel))
-        {
-            kept.truncate(1);
         }
         kept
     }
