@@ -22,6 +22,7 @@
 //! not a reject, the dwelling is geocoded from its address instead.
 
 pub mod address;
+mod columns;
 pub mod fields;
 pub mod intern;
 pub mod keys;
@@ -30,26 +31,24 @@ pub mod qp;
 pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
+mod validate;
 pub mod xy;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::PathBuf;
 
-use self::fields::{
-    int_in, not_after, opt_decimal_in, opt_int_in, opt_non_negative, opt_year_month, parse_code,
-    parse_year_month,
-};
+use self::columns::Cols;
 use self::intern::Interner;
 use self::keys::KeyTable;
+use self::validate::{validate, CommuneCache, Valid};
 use self::xy::{XyField, XyResolver};
 use super::rejects::{RejectLog, ValueKind};
 use super::source::{CsvSource, Row};
 use super::{IngestError, InputStats};
 use crate::config::{CsvInput, RplsColumns};
-use crate::ingest::territory::{is_insee_code, Territory};
-use crate::model::{
-    AddressBook, DpeClass, Dwelling, Financing, OccupancyMode, Structure, YearMonth,
-};
+use crate::ingest::territory::Territory;
+use crate::model::{AddressBook, Dwelling, Structure, YearMonth};
 
 /// The accepted RPLS dwellings and what was interned while reading them.
 #[derive(Debug, Default)]
@@ -92,407 +91,6 @@ pub const RENT_MIN_EUR: f64 = 10.0;
 /// 0), euros per month (social rents are 3 to 15 €/m²).
 pub const RENT_PER_M2_MIN: f64 = 0.5;
 
-/// Column indices in the file.
-struct Cols {
-    ident_rep: usize,
-    ident_org: usize,
-    rs: Option<usize>,
-    depcom: usize,
-    codepostal: Option<usize>,
-    libcom: Option<usize>,
-    numvoie: usize,
-    indrep: Option<usize>,
-    typvoie: usize,
-    nomvoie: usize,
-    lieudit: Option<usize>,
-    immeu: usize,
-    bat: Option<usize>,
-    esc: Option<usize>,
-    entree: Option<usize>,
-    nbpiece: usize,
-    surfhab: Option<usize>,
-    locat: Option<usize>,
-    finan: usize,
-    dpedate: Option<usize>,
-    dpeenergie: Option<usize>,
-    mode: usize,
-    bail: Option<usize>,
-    loyerprinc: Option<usize>,
-    qpv: Option<usize>,
-    x: Option<usize>,
-    y: Option<usize>,
-    epsg: Option<usize>,
-    plg_qva: Option<usize>,
-    plg_qp15: Option<usize>,
-    plg_qp24: Option<usize>,
-}
-
-impl Cols {
-    fn find(src: &CsvSource, n: &RplsColumns) -> Result<Cols, IngestError> {
-        // an optional column given under a near name (accents, spaces) is an error
-        for name in [
-            &n.rs,
-            &n.codepostal,
-            &n.libcom,
-            &n.indrep,
-            &n.lieudit,
-            &n.bat,
-            &n.esc,
-            &n.entree,
-            &n.surfhab,
-            &n.locat,
-            &n.dpedate,
-            &n.dpeenergie,
-            &n.bail,
-            &n.loyerprinc,
-            &n.qpv,
-            &n.x,
-            &n.y,
-            &n.epsg,
-            &n.plg_qva,
-            &n.plg_qp15,
-            &n.plg_qp24,
-        ] {
-            src.optional_column_checked(name)?;
-        }
-        // indicators computed from optional columns: say which ones will stay empty
-        let absent: Vec<&str> = [&n.surfhab, &n.locat, &n.dpeenergie, &n.bail, &n.loyerprinc]
-            .into_iter()
-            .filter(|name| !name.is_empty() && src.optional_column(name).is_none())
-            .map(String::as_str)
-            .collect();
-        if !absent.is_empty() {
-            tracing::warn!(
-                "{} : colonne(s) facultative(s) absente(s) : {} ; les indicateurs qui en dépendent \
-                 (surface, année de mise en location, DPE, emménagés récents par le bail, loyers) \
-                 restent vides",
-                src.file_name(),
-                absent.join(", ")
-            );
-        }
-        let o = |name: &str| src.optional_column(name);
-        let (x, y) = match (o(&n.x), o(&n.y)) {
-            (Some(x), Some(y)) => (Some(x), Some(y)),
-            (None, None) => (None, None),
-            _ => {
-                tracing::warn!(
-                    "{} : une seule des colonnes {} / {} est présente ; les coordonnées fournies sont ignorées",
-                    src.file_name(),
-                    n.x,
-                    n.y
-                );
-                (None, None)
-            }
-        };
-        Ok(Cols {
-            ident_rep: src.column(&n.ident_rep)?,
-            ident_org: src.column(&n.ident_org)?,
-            rs: o(&n.rs),
-            depcom: src.column(&n.depcom)?,
-            codepostal: o(&n.codepostal),
-            libcom: o(&n.libcom),
-            numvoie: src.column(&n.numvoie)?,
-            indrep: o(&n.indrep),
-            typvoie: src.column(&n.typvoie)?,
-            nomvoie: src.column(&n.nomvoie)?,
-            lieudit: o(&n.lieudit),
-            immeu: src.column(&n.immeu)?,
-            bat: o(&n.bat),
-            esc: o(&n.esc),
-            entree: o(&n.entree),
-            nbpiece: src.column(&n.nbpiece)?,
-            surfhab: o(&n.surfhab),
-            locat: o(&n.locat),
-            finan: src.column(&n.finan)?,
-            dpedate: o(&n.dpedate),
-            dpeenergie: o(&n.dpeenergie),
-            mode: src.column(&n.mode)?,
-            bail: o(&n.bail),
-            loyerprinc: o(&n.loyerprinc),
-            qpv: o(&n.qpv),
-            x,
-            y,
-            epsg: o(&n.epsg),
-            plg_qva: o(&n.plg_qva),
-            plg_qp15: o(&n.plg_qp15),
-            plg_qp24: o(&n.plg_qp24),
-        })
-    }
-}
-
-/// A refused field: which column (index and configured name) and why.
-struct Fail<'n> {
-    col: Option<usize>,
-    name: &'n str,
-    /// What the column holds: decides whether the value may be shown in `rejets.csv`.
-    kind: ValueKind,
-    reason: String,
-}
-
-fn fail<'n>(
-    col: usize,
-    name: &'n str,
-    kind: ValueKind,
-    label: &str,
-    why: impl AsRef<str>,
-) -> Fail<'n> {
-    Fail {
-        col: Some(col),
-        name,
-        kind,
-        reason: format!("{label} : {}", why.as_ref()),
-    }
-}
-
-/// The typed values of a valid row (strings are read again for interning).
-struct Valid {
-    commune: u32,
-    rooms: u8,
-    surface: Option<f32>,
-    first_let_year: Option<u16>,
-    finan: u8,
-    dpe_energy: Option<DpeClass>,
-    mode: OccupancyMode,
-    lease_start: Option<YearMonth>,
-    rent: Option<f32>,
-    rpls_qpv: Option<bool>,
-}
-
-/// The last commune looked up: RPLS files come sorted by commune, so most rows skip the hash.
-#[derive(Default)]
-struct CommuneCache {
-    code: String,
-    index: Option<u32>,
-}
-
-impl CommuneCache {
-    fn lookup(&mut self, code: &str, territory: &Territory) -> Option<u32> {
-        if self.code != code {
-            self.code.clear();
-            self.code.push_str(code);
-            self.index = territory.commune(code);
-        }
-        self.index
-    }
-}
-
-/// Validates the non-identifier fields of a row, in the documented order.
-fn validate<'n>(
-    row: &Row<'_>,
-    c: &Cols,
-    n: &'n RplsColumns,
-    territory: &Territory,
-    communes: &mut CommuneCache,
-    latest: Option<YearMonth>,
-) -> Result<Valid, Fail<'n>> {
-    let depcom = row.get(c.depcom);
-    if !is_insee_code(&depcom) {
-        return Err(fail(
-            c.depcom,
-            &n.depcom,
-            ValueKind::Commune,
-            "code commune",
-            "code INSEE invalide (5 caractères attendus)",
-        ));
-    }
-    let commune = communes.lookup(&depcom, territory).ok_or_else(|| {
-        fail(
-            c.depcom,
-            &n.depcom,
-            ValueKind::Commune,
-            "code commune",
-            "commune hors du territoire (absente de la table des EPCI)",
-        )
-    })?;
-    let rooms = int_in(&row.get(c.nbpiece), ROOMS.0, ROOMS.1).map_err(|e| {
-        fail(
-            c.nbpiece,
-            &n.nbpiece,
-            ValueKind::Number,
-            "nombre de pièces",
-            e,
-        )
-    })?;
-    let surface = match c.surfhab {
-        Some(i) => opt_decimal_in(&row.get(i), SURFACE_M2.0, SURFACE_M2.1).map_err(|e| {
-            fail(
-                i,
-                &n.surfhab,
-                ValueKind::Number,
-                "surface habitable (m²)",
-                e,
-            )
-        })?,
-        None => None,
-    };
-    let last_year = latest.map_or(YEARS.1, |l| i64::from(l.year));
-    let first_let_year = match c.locat {
-        Some(i) => opt_int_in(&row.get(i), YEARS.0, last_year).map_err(|e| {
-            fail(
-                i,
-                &n.locat,
-                ValueKind::Number,
-                "année de première mise en location",
-                e,
-            )
-        })?,
-        None => None,
-    };
-    let finan = parse_code(
-        &row.get(c.finan),
-        |v| Financing::VALID_CODES.contains(&v).then_some(v),
-        "code RPLS de financement initial : 10 à 17, 49 à 55 ou 99",
-    )
-    .map_err(|e| {
-        fail(
-            c.finan,
-            &n.finan,
-            ValueKind::Code(2),
-            "financement initial",
-            e,
-        )
-    })?;
-    let mode = parse_code(&row.get(c.mode), OccupancyMode::from_code, "1 à 6 ou 9")
-        .map_err(|e| fail(c.mode, &n.mode, ValueKind::Code(2), "mode d'occupation", e))?;
-    let no_dpe = c
-        .dpedate
-        .is_some_and(|i| parse_year_month(&row.get(i)) == YearMonth::new(1900, 1));
-    let dpe_energy = match c.dpeenergie {
-        Some(i) if !no_dpe => {
-            let v = row.get(i);
-            if v.is_empty() || dpe_not_concerned(&v) {
-                None
-            } else {
-                Some(dpe_class(&v).ok_or_else(|| {
-                    fail(
-                        i,
-                        &n.dpeenergie,
-                        ValueKind::Code(1),
-                        "classe DPE énergie",
-                        "lettre A à G attendue (ou NC, non concerné)",
-                    )
-                })?)
-            }
-        }
-        _ => None,
-    };
-    let lease_start = match c.bail {
-        Some(i) => opt_year_month(&row.get(i))
-            .and_then(|d| not_after(d, latest))
-            .map_err(|e| fail(i, &n.bail, ValueKind::Date, "date d'effet du bail", e))?,
-        None => None,
-    };
-    let rent = match c.loyerprinc {
-        Some(i) => {
-            let rent_fail =
-                |e: String| fail(i, &n.loyerprinc, ValueKind::Number, "loyer principal", e);
-            let rent = opt_non_negative(&row.get(i))
-                .map_err(rent_fail)?
-                .filter(|&r| r != RENT_SENTINEL);
-            if let Some(r) = rent {
-                if r > RENT_EUR.1 {
-                    return Err(rent_fail(format!(
-                        "loyer mensuel invraisemblable (au plus {} € attendus)",
-                        RENT_EUR.1
-                    )));
-                }
-                if r > 0.0 && r < RENT_MIN_EUR {
-                    return Err(rent_fail(format!(
-                        "loyer mensuel invraisemblable : moins de {RENT_MIN_EUR} € et plus de 0 \
-                         (séparateur des milliers lu comme une virgule décimale ?)"
-                    )));
-                }
-                if let Some(m2) = surface.filter(|&m2| m2 > 0.0) {
-                    if r > 0.0 && r / m2 < RENT_PER_M2_MIN {
-                        return Err(rent_fail(format!(
-                            "loyer invraisemblable pour la surface : moins de {RENT_PER_M2_MIN} € par m² et par mois (séparateur des milliers lu comme une virgule décimale ?)"
-                        )));
-                    }
-                    if r / m2 > RENT_PER_M2_MAX {
-                        return Err(rent_fail(format!(
-                            "loyer invraisemblable pour la surface : plus de {RENT_PER_M2_MAX} € par m² et par mois"
-                        )));
-                    }
-                }
-            }
-            rent
-        }
-        None => None,
-    };
-    let rpls_qpv = match c.qpv {
-        Some(i) => match &*row.get(i) {
-            "1" => Some(true),
-            "2" => Some(false),
-            "" => None,
-            _ => {
-                return Err(fail(
-                    i,
-                    &n.qpv,
-                    ValueKind::Code(1),
-                    "indicateur QPV",
-                    "1 (en QPV), 2 (hors QPV) ou vide attendu",
-                ))
-            }
-        },
-        None => None,
-    };
-    if row.get(c.immeu).is_empty() {
-        return Err(fail(
-            c.immeu,
-            &n.immeu,
-            ValueKind::Private,
-            "code immeuble (programme)",
-            "valeur manquante",
-        ));
-    }
-    if row.get(c.ident_org).is_empty() {
-        return Err(fail(
-            c.ident_org,
-            &n.ident_org,
-            ValueKind::Private,
-            "code du bailleur",
-            "valeur manquante",
-        ));
-    }
-    Ok(Valid {
-        commune,
-        rooms: rooms as u8,
-        surface: surface.map(|s| s as f32),
-        first_let_year: first_let_year.map(|y| y as u16),
-        finan,
-        dpe_energy,
-        mode,
-        lease_start,
-        rent: rent.map(|r| r as f32),
-        rpls_qpv,
-    })
-}
-
-/// `NC` (« non concerné », a legitimate RPLS value: the dwelling is not subject to a DPE),
-/// whatever its case, dots, slash or spacing (`N.C.`, `n/c`, `Non concerné`): counted « sans
-/// DPE », like an empty class.
-fn dpe_not_concerned(s: &str) -> bool {
-    let folded: String = crate::text::fold(s)
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    folded.eq_ignore_ascii_case("NC") || folded.eq_ignore_ascii_case("NONCONCERNE")
-}
-
-/// A DPE class letter, either case (like [`DpeClass::from_letter`], without allocating).
-fn dpe_class(s: &str) -> Option<DpeClass> {
-    Some(match s.as_bytes() {
-        [b'A' | b'a'] => DpeClass::A,
-        [b'B' | b'b'] => DpeClass::B,
-        [b'C' | b'c'] => DpeClass::C,
-        [b'D' | b'd'] => DpeClass::D,
-        [b'E' | b'e'] => DpeClass::E,
-        [b'F' | b'f'] => DpeClass::F,
-        [b'G' | b'g'] => DpeClass::G,
-        _ => return None,
-    })
-}
-
 /// House number without leading zeros (`0` and empty → empty).
 pub fn house_number(s: &str) -> &str {
     s.trim_start_matches('0')
@@ -514,114 +112,188 @@ pub fn read_rpls(
     rejects: &mut RejectLog,
 ) -> Result<RplsData, IngestError> {
     let mut src = CsvSource::open(&input.path, &input.encoding, &input.delimiter)?;
-    let n = &input.columns;
-    let c = Cols::find(&src, n)?;
-    let n_fields = src.headers().len();
-    let labels = src.column_labels();
-    let file = src.file_name();
-    let path = src.path().to_path_buf();
-    let mut out = RplsData {
-        stats: InputStats::new(&path, src.describe()),
-        qp15: c.plg_qp15.map(|_| qp::QpCodes::new(&n.plg_qp15)),
-        qp24: c.plg_qp24.map(|_| qp::QpCodes::new(&n.plg_qp24)),
-        ..Default::default()
-    };
-    let mut interner = Interner::default();
-    let mut xy = XyResolver::default();
-    // line of each accepted dwelling, and of rejected rows with an id (duplicate messages)
-    let mut lines: Vec<u32> = Vec::new();
-    let mut rejected_ids: HashMap<Box<str>, u64> = HashMap::new();
-    let mut communes = CommuneCache::default();
-    if let Some(rows) = estimate_rows(&path) {
-        out.dwellings.reserve(rows);
-        out.ids.reserve(rows, 12);
-        lines.reserve(rows);
+    let mut reader = RplsReader::new(&src, input, territory)?;
+    src.for_each_row(|row| reader.read_row(&row, rejects))?;
+    Ok(reader.finish())
+}
+
+/// The state of a RPLS file being read, row after row.
+struct RplsReader<'a> {
+    /// Configured column names.
+    n: &'a RplsColumns,
+    /// Where the columns are in the file.
+    c: Cols,
+    territory: &'a Territory,
+    /// Latest date of the data (no later lease or first-letting year).
+    latest: Option<YearMonth>,
+    /// Number of fields of the header (every row must have as many).
+    n_fields: usize,
+    /// Column names as they may appear in `rejets.csv`.
+    labels: Vec<String>,
+    /// File name, as shown in `rejets.csv`.
+    file: String,
+    path: PathBuf,
+    out: RplsData,
+    interner: Interner,
+    xy: XyResolver,
+    /// Line of each accepted dwelling (duplicate messages).
+    lines: Vec<u32>,
+    /// Line of each rejected row that had an id (duplicate messages).
+    rejected_ids: HashMap<Box<str>, u64>,
+    communes: CommuneCache,
+}
+
+impl<'a> RplsReader<'a> {
+    /// Finds the columns of `src` and prepares the tables (allocated once for the estimated
+    /// number of rows).
+    fn new(
+        src: &CsvSource,
+        input: &'a CsvInput<RplsColumns>,
+        territory: &'a Territory,
+    ) -> Result<Self, IngestError> {
+        let n = &input.columns;
+        let c = Cols::find(src, n)?;
+        let n_fields = src.headers().len();
+        let labels = src.column_labels();
+        let file = src.file_name();
+        let path = src.path().to_path_buf();
+        let out = RplsData {
+            stats: InputStats::new(&path, src.describe()),
+            qp15: c.plg_qp15.map(|_| qp::QpCodes::new(&n.plg_qp15)),
+            qp24: c.plg_qp24.map(|_| qp::QpCodes::new(&n.plg_qp24)),
+            ..Default::default()
+        };
+        let mut reader = RplsReader {
+            n,
+            c,
+            territory,
+            latest: input.latest_date,
+            n_fields,
+            labels,
+            file,
+            path,
+            out,
+            interner: Interner::default(),
+            xy: XyResolver::default(),
+            lines: Vec::new(),
+            rejected_ids: HashMap::new(),
+            communes: CommuneCache::default(),
+        };
+        if let Some(rows) = estimate_rows(&reader.path) {
+            reader.out.dwellings.reserve(rows);
+            reader.out.ids.reserve(rows, 12);
+            reader.lines.reserve(rows);
+        }
+        Ok(reader)
     }
 
-    src.for_each_row(|row| {
+    /// Reads one row: accepted as a dwelling, or rejected with its first problem.
+    fn read_row(&mut self, row: &Row<'_>, rejects: &mut RejectLog) -> Result<(), IngestError> {
+        self.out.stats.read += 1;
+        match self.check_row(row, rejects) {
+            Some((id, v)) => self.accept(row, &id, v),
+            None => {
+                self.out.stats.rejected += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks a row in the documented order (number of fields, unreadable bytes, `IDENT_REP`
+    /// present and unique, then the other fields): its identifier and typed values, or `None`
+    /// once its first problem is written to `rejects`.
+    fn check_row<'r>(
+        &mut self,
+        row: &'r Row<'_>,
+        rejects: &mut RejectLog,
+    ) -> Option<(Cow<'r, str>, Valid)> {
         let line = row.line();
-        out.stats.read += 1;
-        let mut reject =
-            |column: &str, kind: ValueKind, value: &str, reason: String, masked: bool| {
-                if masked {
-                    rejects.push_masked(&file, line, column, reason);
-                } else {
-                    rejects.push(&file, line, column, kind, value, reason);
-                }
-            };
+        if let Some((column, reason)) = self.unreadable(row) {
+            rejects.push(&self.file, line, column, ValueKind::Private, "", reason);
+            return None;
+        }
+        let id = row.get(self.c.ident_rep);
+        if let Some(reason) = self.identifier_problem(&id) {
+            rejects.push_masked(&self.file, line, &self.n.ident_rep, reason);
+            return None;
+        }
+        let checked = validate(
+            row,
+            &self.c,
+            self.n,
+            self.territory,
+            &mut self.communes,
+            self.latest,
+        );
+        match checked {
+            Ok(v) => Some((id, v)),
+            Err(f) => {
+                let value = f.col.map_or(Cow::Borrowed(""), |i| row.get(i));
+                rejects.push(&self.file, line, f.name, f.kind, &value, f.reason);
+                self.rejected_ids.insert(id.as_ref().into(), line);
+                None
+            }
+        }
+    }
+
+    /// Why a row cannot be read at all (a wrong number of fields, a NUL byte, bytes that are
+    /// not UTF-8…), with the column to name in the reject.
+    fn unreadable(&self, row: &Row<'_>) -> Option<(&str, String)> {
+        let n_fields = self.n_fields;
         if row.len() != n_fields {
-            reject(
-                "",
-                ValueKind::Private,
+            return Some((
                 "",
                 format!(
                     "nombre de champs incorrect : {} au lieu de {n_fields}",
                     row.len()
                 ),
-                false,
-            );
-            out.stats.rejected += 1;
-            return Ok(());
+            ));
         }
-        if let Some((i, why)) = row.defect() {
-            let column = labels.get(i).map_or("", String::as_str);
-            reject(column, ValueKind::Private, "", why.to_string(), false);
-            out.stats.rejected += 1;
-            return Ok(());
-        }
-        let id = row.get(c.ident_rep);
+        let (i, why) = row.defect()?;
+        let column = self.labels.get(i).map_or("", String::as_str);
+        Some((column, why.to_string()))
+    }
+
+    /// Why a row's `IDENT_REP` is refused: missing, or already seen (on an accepted or a
+    /// rejected row).
+    fn identifier_problem(&self, id: &str) -> Option<String> {
         if id.is_empty() {
-            reject(
-                &n.ident_rep,
-                ValueKind::Private,
-                "",
-                "identifiant du logement manquant".into(),
-                true,
-            );
-            out.stats.rejected += 1;
-            return Ok(());
+            return Some("identifiant du logement manquant".into());
         }
-        let first = out
+        let first = self
+            .out
             .ids
-            .get(&id)
-            .map(|d| u64::from(lines[d as usize]))
-            .or_else(|| rejected_ids.get(&*id).copied());
-        if let Some(first) = first {
-            reject(
-                &n.ident_rep,
-                ValueKind::Private,
-                "",
-                format!("identifiant du logement en double (déjà présent ligne {first})"),
-                true,
-            );
-            out.stats.rejected += 1;
-            return Ok(());
-        }
-        let v = match validate(&row, &c, n, territory, &mut communes, input.latest_date) {
-            Ok(v) => v,
-            Err(f) => {
-                let value = f.col.map_or(Cow::Borrowed(""), |i| row.get(i));
-                reject(f.name, f.kind, &value, f.reason, false);
-                rejected_ids.insert(id.as_ref().into(), line);
-                out.stats.rejected += 1;
-                return Ok(());
-            }
-        };
-        let (landlord, stairwell) = intern_structure(&row, &c, &mut interner, &mut out.structure)
-            .map_err(|_| IngestError::Data {
-            path: path.clone(),
-            message: format!(
-                "ligne {line} : plus de {} bailleurs (IDENT_ORG) distincts, limite de l'outil",
-                u16::MAX as u32 + 1
-            ),
-        })?;
-        let address = intern_address(&row, &c, &mut interner, &mut out.addresses);
+            .get(id)
+            .map(|d| u64::from(self.lines[d as usize]))
+            .or_else(|| self.rejected_ids.get(id).copied())?;
+        Some(format!(
+            "identifiant du logement en double (déjà présent ligne {first})"
+        ))
+    }
+
+    /// Accepts a valid row as a dwelling: its landlord, stairwell and address interned, its
+    /// SDES QPV/QVA codes and its ready-made X/Y kept.
+    fn accept(&mut self, row: &Row<'_>, id: &str, v: Valid) -> Result<(), IngestError> {
+        let line = row.line();
+        let c = &self.c;
+        let (landlord, stairwell) =
+            intern_structure(row, c, &mut self.interner, &mut self.out.structure).map_err(
+                |_| IngestError::Data {
+                    path: self.path.clone(),
+                    message: format!(
+                        "ligne {line} : plus de {} bailleurs (IDENT_ORG) distincts, limite de \
+                         l'outil",
+                        u16::MAX as u32 + 1
+                    ),
+                },
+            )?;
+        let address = intern_address(row, c, &mut self.interner, &mut self.out.addresses);
         let rpls_qva = c.plg_qva.and_then(|i| {
             let q = row.get(i);
-            (!q.is_empty()).then(|| interner.qva(&mut out.structure, &q))
+            (!q.is_empty()).then(|| self.interner.qva(&mut self.out.structure, &q))
         });
-        let idx = out.dwellings.len() as u32;
-        out.dwellings.push(Dwelling {
+        let idx = self.out.dwellings.len() as u32;
+        self.out.dwellings.push(Dwelling {
             landlord,
             commune: v.commune,
             address,
@@ -638,13 +310,16 @@ pub fn read_rpls(
             rpls_qva,
             rpls_xy: None,
         });
-        for (col, codes) in [(c.plg_qp15, &mut out.qp15), (c.plg_qp24, &mut out.qp24)] {
+        for (col, codes) in [
+            (c.plg_qp15, &mut self.out.qp15),
+            (c.plg_qp24, &mut self.out.qp24),
+        ] {
             if let (Some(i), Some(codes)) = (col, codes.as_mut()) {
                 codes.push(&row.get(i));
             }
         }
-        lines.push(u32::try_from(line).unwrap_or(u32::MAX));
-        let inserted = out.ids.insert(&id);
+        self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+        let inserted = self.out.ids.insert(id);
         debug_assert_eq!(inserted, Ok(idx));
         let field = match (c.x, c.y) {
             (Some(xi), Some(yi)) => {
@@ -652,15 +327,20 @@ pub fn read_rpls(
             }
             _ => XyField::Absent,
         };
-        xy.add(idx, field, &mut out.dwellings, territory);
-        out.stats.accepted += 1;
-        Ok::<(), IngestError>(())
-    })?;
-    xy.finish(&mut out.dwellings, territory);
-    out.xy_used = xy.used;
-    out.xy_ignored = xy.ignored;
-    debug_assert!(out.stats.reconciles());
-    Ok(out)
+        self.xy
+            .add(idx, field, &mut self.out.dwellings, self.territory);
+        self.out.stats.accepted += 1;
+        Ok(())
+    }
+
+    /// The data read: the ready-made X/Y resolved (the last batches transformed).
+    fn finish(mut self) -> RplsData {
+        self.xy.finish(&mut self.out.dwellings, self.territory);
+        self.out.xy_used = self.xy.used;
+        self.out.xy_ignored = self.xy.ignored;
+        debug_assert!(self.out.stats.reconciles());
+        self.out
+    }
 }
 
 /// Rough number of data rows of an uncompressed file, from the mean length of its first lines:
@@ -690,6 +370,8 @@ fn estimate_rows(path: &std::path::Path) -> Option<usize> {
     Some(rows.min(20_000_000))
 }
 
+/// Interns the landlord → programme → building → stairwell hierarchy of a row: the landlord
+/// and the stairwell.
 fn intern_structure(
     row: &Row<'_>,
     c: &Cols,
@@ -713,6 +395,7 @@ fn intern_structure(
     interner.stairwell(structure, &org, &rs, &immeu, bat, stair)
 }
 
+/// Interns the address of a row (cleaned as documented in [`address`]).
 fn intern_address(row: &Row<'_>, c: &Cols, interner: &mut Interner, book: &mut AddressBook) -> u32 {
     let depcom = row.get(c.depcom);
     let postcode = row.get_opt(c.codepostal);

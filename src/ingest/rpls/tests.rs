@@ -1,7 +1,8 @@
 use super::test_support::{input, rpls_file, rpls_row, territory, write, RPLS_HEADER};
+use super::validate::dpe_class;
 use super::*;
 use crate::ingest::rejects::MASKED;
-use crate::model::Coord;
+use crate::model::{Coord, DpeClass, OccupancyMode};
 
 fn read_bytes(content: &[u8]) -> (RplsData, RejectLog) {
     let dir = tempfile::tempdir().unwrap();
