@@ -15,6 +15,7 @@
 //! * the published values contradict the relations (the proof cannot be made).
 
 pub mod check;
+mod group;
 pub mod lp;
 pub mod model;
 mod ranges;

@@ -2,6 +2,8 @@
 //! ([`crate::secrecy::reader`]) of its rows, with their values in catalogue order, and what
 //! they say about each measure of each row.
 
+use rustc_hash::FxHashMap;
+
 use crate::indicators::{self, IndicatorDef, Measure, N_MEASURES};
 use crate::model::{Population, Scale, Split};
 use crate::secrecy::reader::bounds::rest_bound;
@@ -45,119 +47,151 @@ fn defs(p: Population) -> &'static [&'static IndicatorDef] {
     &D.get_or_init(|| Population::ALL.map(indicators::for_population))[p as usize]
 }
 
-impl AuditView {
-    pub fn build(p: &Published, facts: Facts) -> AuditView {
-        // the rows of the file, by (scale, population, zone), in file order
-        type Row = (Vec<Cell>, Vec<Option<u32>>);
-        let mut segments: rustc_hash::FxHashMap<(Scale, Population, Split), Vec<(String, Row)>> =
-            Default::default();
-        let mut at: rustc_hash::FxHashMap<RowKey, (usize, usize)> = Default::default();
-        let mut last: Option<(RowKey, usize)> = None;
-        for (i, v) in p.values.iter().enumerate() {
-            let seg_key = (v.scale, v.population, v.zone);
-            let pos = match &last {
-                Some((k, pos))
-                    if (k.0, k.1, k.2, k.3.as_str())
-                        == (v.scale, v.population, v.zone, &*v.code) =>
-                {
-                    *pos
-                }
-                _ => {
-                    let key = (v.scale, v.population, v.zone, v.code.to_string());
-                    let seg = segments.entry(seg_key).or_default();
-                    let pos = match at.get(&key) {
-                        Some(&(_, pos)) => pos,
-                        None => {
-                            let n = defs(v.population).len();
-                            seg.push((v.code.to_string(), (vec![ABSENT; n], vec![None; n])));
-                            at.insert(key.clone(), (0, seg.len() - 1));
-                            seg.len() - 1
-                        }
-                    };
-                    last = Some((key, pos));
-                    pos
-                }
-            };
-            let Some(slot) = defs(v.population)
-                .iter()
-                .position(|d| v.def.is_some_and(|x| std::ptr::eq(*d, x)))
-            else {
-                continue;
-            };
-            let row = &mut segments.get_mut(&seg_key).expect("segment")[pos].1;
-            row.1[slot] = Some(i as u32);
-            row.0[slot] = Cell {
-                value: v.value,
-                base: v.base,
-                status: v.status,
-            };
-        }
-        // every unit of an « ensemble » layer has a « récents » row, written or not: one that
-        // is not rests on fewer than `min_units` dwellings (see `PublishedTable::written`)
-        let phantom_row = |n: usize| -> Row {
-            let c = Cell {
-                value: None,
-                base: None,
-                status: Status::SecretEffectif,
-            };
-            (vec![c; n], vec![None; n])
+/// A row of the file: its values in catalogue order, and the index of each in
+/// [`Published::values`].
+type Row = (Vec<Cell>, Vec<Option<u32>>);
+
+/// The rows of the file by (scale, population, zone), each with its code, in file order.
+type Segments = FxHashMap<(Scale, Population, Split), Vec<(String, Row)>>;
+
+/// The rows of the file by segment, each value at its slot of the catalogue.
+fn segments(p: &Published) -> Segments {
+    let mut segments: Segments = Default::default();
+    let mut at: FxHashMap<RowKey, (usize, usize)> = Default::default();
+    let mut last: Option<(RowKey, usize)> = None;
+    for (i, v) in p.values.iter().enumerate() {
+        let seg_key = (v.scale, v.population, v.zone);
+        let pos = match &last {
+            Some((k, pos))
+                if (k.0, k.1, k.2, k.3.as_str()) == (v.scale, v.population, v.zone, &*v.code) =>
+            {
+                *pos
+            }
+            _ => {
+                let key = (v.scale, v.population, v.zone, v.code.to_string());
+                let seg = segments.entry(seg_key).or_default();
+                let pos = match at.get(&key) {
+                    Some(&(_, pos)) => pos,
+                    None => {
+                        let n = defs(v.population).len();
+                        seg.push((v.code.to_string(), (vec![ABSENT; n], vec![None; n])));
+                        at.insert(key.clone(), (0, seg.len() - 1));
+                        seg.len() - 1
+                    }
+                };
+                last = Some((key, pos));
+                pos
+            }
         };
-        let mut keys: Vec<RowKey> = Vec::new();
-        let mut cells: Vec<Vec<Cell>> = Vec::new();
-        let mut value_index: Vec<Vec<Option<u32>>> = Vec::new();
-        let mut phantom: Vec<bool> = Vec::new();
+        let Some(slot) = defs(v.population)
+            .iter()
+            .position(|d| v.def.is_some_and(|x| std::ptr::eq(*d, x)))
+        else {
+            continue;
+        };
+        let row = &mut segments.get_mut(&seg_key).expect("segment")[pos].1;
+        row.1[slot] = Some(i as u32);
+        row.0[slot] = Cell {
+            value: v.value,
+            base: v.base,
+            status: v.status,
+        };
+    }
+    segments
+}
+
+/// The layer rows in the view's order, with their values.
+#[derive(Default)]
+struct LayerRows {
+    keys: Vec<RowKey>,
+    cells: Vec<Vec<Cell>>,
+    value_index: Vec<Vec<Option<u32>>>,
+    phantom: Vec<bool>,
+}
+
+impl LayerRows {
+    /// The rows of `segments` by scale: the « ensemble » rows of each zone, then the
+    /// « récents » rows of each zone.
+    fn in_view_order(mut segments: Segments) -> LayerRows {
+        let mut rows = LayerRows::default();
         for scale in Scale::ALL {
             for zone in Split::ALL {
                 for (code, row) in segments
                     .remove(&(scale, Population::Ensemble, zone))
                     .unwrap_or_default()
                 {
-                    let _ = &row;
-                    keys.push((scale, Population::Ensemble, zone, code));
-                    cells.push(row.0);
-                    value_index.push(row.1);
-                    phantom.push(false);
+                    rows.push((scale, Population::Ensemble, zone, code), row, false);
                 }
             }
             for zone in Split::ALL {
-                let mut rec: rustc_hash::FxHashMap<String, Row> = segments
+                let rec = segments
                     .remove(&(scale, Population::Recents, zone))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .collect();
-                let n = defs(Population::Recents).len();
-                let ens: Vec<String> = keys
-                    .iter()
-                    .filter(|k| k.0 == scale && k.1 == Population::Ensemble && k.2 == zone)
-                    .map(|k| k.3.clone())
-                    .collect();
-                for code in ens {
-                    let (row, absent) = match rec.remove(&code) {
-                        Some(row) => (row, false),
-                        None => (phantom_row(n), true),
-                    };
-                    keys.push((scale, Population::Recents, zone, code));
-                    cells.push(row.0);
-                    value_index.push(row.1);
-                    phantom.push(absent);
-                }
-                // « récents » rows without an « ensemble » row (files of other versions)
-                let mut rest: Vec<(String, Row)> = rec.into_iter().collect();
-                rest.sort_by(|a, b| a.0.cmp(&b.0));
-                for (code, row) in rest {
-                    keys.push((scale, Population::Recents, zone, code));
-                    cells.push(row.0);
-                    value_index.push(row.1);
-                    phantom.push(false);
-                }
+                    .unwrap_or_default();
+                rows.push_recents(scale, zone, rec);
             }
         }
-        let view = View::build(keys, &p.keys);
+        rows
+    }
+
+    /// The « récents » rows `rec` of `scale` and `zone`: first one per « ensemble » row already
+    /// taken, in its order (a [`phantom_row`] when the file has none: every unit of an
+    /// « ensemble » layer has a « récents » row, written or not, and one not written rests on
+    /// fewer than `min_units` dwellings, see `PublishedTable::written`), then those without an
+    /// « ensemble » row (files of other versions), by code.
+    fn push_recents(&mut self, scale: Scale, zone: Split, rec: Vec<(String, Row)>) {
+        let mut rec: FxHashMap<String, Row> = rec.into_iter().collect();
+        let n = defs(Population::Recents).len();
+        let ens: Vec<String> = self
+            .keys
+            .iter()
+            .filter(|k| k.0 == scale && k.1 == Population::Ensemble && k.2 == zone)
+            .map(|k| k.3.clone())
+            .collect();
+        for code in ens {
+            let (row, absent) = match rec.remove(&code) {
+                Some(row) => (row, false),
+                None => (phantom_row(n), true),
+            };
+            self.push((scale, Population::Recents, zone, code), row, absent);
+        }
+        // « récents » rows without an « ensemble » row (files of other versions)
+        let mut rest: Vec<(String, Row)> = rec.into_iter().collect();
+        rest.sort_by(|a, b| a.0.cmp(&b.0));
+        for (code, row) in rest {
+            self.push((scale, Population::Recents, zone, code), row, false);
+        }
+    }
+
+    /// Appends row `key` with its values (`phantom`: absent from the file).
+    fn push(&mut self, key: RowKey, row: Row, phantom: bool) {
+        self.keys.push(key);
+        self.cells.push(row.0);
+        self.value_index.push(row.1);
+        self.phantom.push(phantom);
+    }
+}
+
+/// A « récents » row absent from the file, of `n` values: every value `secret_effectif`.
+fn phantom_row(n: usize) -> Row {
+    let c = Cell {
+        value: None,
+        base: None,
+        status: Status::SecretEffectif,
+    };
+    (vec![c; n], vec![None; n])
+}
+
+impl AuditView {
+    /// The view of publication `p` (its rows in the view's order) with the rests
+    /// known empty.
+    pub fn build(p: &Published, facts: Facts) -> AuditView {
+        let rows = LayerRows::in_view_order(segments(p));
+        let view = View::build(rows.keys, &p.keys);
         let mut av = AuditView {
             view,
-            cells,
-            value_index,
-            phantom,
+            cells: rows.cells,
+            value_index: rows.value_index,
+            phantom: rows.phantom,
             totals: p.totals,
             facts: Some(facts),
             empty: Vec::new(),
@@ -165,16 +199,22 @@ impl AuditView {
             unpublished: p.values.iter().filter(|v| !v.status.is_published()).count() as u64,
         };
         // rests known empty, once (bounds of rests are asked for every measure of every group)
+        av.empty = av.known_empty_rests();
+        av
+    }
+
+    /// Whether each row of the view is a rest known empty ([`View::empty_rest`]), from the
+    /// exact dwelling counts.
+    fn known_empty_rests(&self) -> Vec<bool> {
         let dw = Measure::Dwellings as usize;
-        av.empty = (0..av.view.len() as u32)
+        (0..self.view.len() as u32)
             .map(|r| {
-                av.view.empty_rest(r, &av.totals, |x| {
-                    let b = av.bound(x, dw);
+                self.view.empty_rest(r, &self.totals, |x| {
+                    let b = self.bound(x, dw);
                     b.exact().then_some(b.lo)
                 })
             })
-            .collect();
-        av
+            .collect()
     }
 
     /// What the publication says of measure `m` of `row`.

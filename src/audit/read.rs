@@ -154,57 +154,26 @@ pub fn read(path: &Path) -> Result<Published, AuditError> {
     Ok(out)
 }
 
+/// One layer of the file: (scale, population, zone).
+type Segment = (Scale, Population, Split);
+
+/// One row written in the table: its code and the positions of its values in the table's
+/// rows (positions, not copies: the values move once, into the restored list).
+type WrittenRow = (Arc<str>, std::ops::Range<usize>);
+
+/// A segment's layer when written: its indicators and its number of rows.
+type OnDisk = Option<(Vec<&'static IndicatorDef>, usize)>;
+
 /// The values of the rows that the table leaves out ([`crate::layout::tidy::is_small_row`]:
 /// every value `secret_effectif`), restored from the layers: each layer's features, in `fid`
 /// order, are its rows in the table's order; a feature without rows in the table is a row whose
 /// values (one per `<indicator>_secret` column of the layer) are all `secret_effectif`.
 fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, ReadError> {
-    type Segment = (Scale, Population, Split);
-    // the written rows: segments in table order, each a list of (code, positions of its values
-    // in `written`) in table order — positions, not copies: the values move once, into `out`
-    type Row = (Arc<str>, std::ops::Range<usize>);
-    let mut order: Vec<Segment> = Vec::new();
-    let mut segments: HashMap<Segment, Vec<Row>> = HashMap::new();
-    for (i, v) in written.iter().enumerate() {
-        let seg = (v.scale, v.population, v.zone);
-        let rows = segments.entry(seg).or_insert_with(|| {
-            order.push(seg);
-            Vec::new()
-        });
-        match rows.last_mut() {
-            Some((code, at)) if *code == v.code && at.end == i => at.end = i + 1,
-            _ => rows.push((v.code.clone(), i..i + 1)),
-        }
-    }
+    let (order, mut segments) = written_segments(&written);
     let mut written: Vec<Option<Value>> = written.into_iter().map(Some).collect();
-    for scale in Scale::ALL {
-        for population in Population::ALL {
-            for zone in Split::ALL {
-                let seg = (scale, population, zone);
-                if !segments.contains_key(&seg) {
-                    order.push(seg);
-                }
-            }
-        }
-    }
+    let order = with_unwritten_segments(order, &segments);
     let conn = open_read_only(path)?;
-    // each segment's layer, when written, with its indicators and its number of rows
-    type OnDisk = Option<(Vec<&'static IndicatorDef>, usize)>;
-    let mut layers: Vec<(Segment, String, OnDisk)> = Vec::with_capacity(order.len());
-    for seg @ (scale, population, zone) in order {
-        let layer = layer_name(scale, population, zone);
-        let on_disk = if relation_exists(&conn, &layer)? {
-            let rows: i64 = conn
-                .query_row(&format!("SELECT count(*) FROM \"{layer}\""), [], |r| {
-                    r.get(0)
-                })
-                .map_err(sql)?;
-            Some((layer_fields(&conn, &layer)?, rows.max(0) as usize))
-        } else {
-            None
-        };
-        layers.push((seg, layer, on_disk));
-    }
+    let layers = layers_on_disk(&conn, order)?;
     // every value of every layer row, written or restored: reserved once (at 300,000 dwellings
     // a few million values; grown by doubling, the copies would double the audit's peak)
     let capacity: usize = layers
@@ -212,7 +181,7 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, Re
         .filter_map(|(_, _, d)| d.as_ref().map(|(fields, rows)| fields.len() * rows))
         .sum();
     let mut out = Vec::with_capacity(capacity.max(written.len()));
-    for (seg @ (scale, population, zone), layer, on_disk) in layers {
+    for (seg, layer, on_disk) in layers {
         let rows = segments.remove(&seg).unwrap_or_default();
         let Some((fields, _)) = on_disk else {
             if !rows.is_empty() {
@@ -225,54 +194,138 @@ fn restore_small_rows(path: &Path, written: Vec<Value>) -> Result<Vec<Value>, Re
             }
             continue;
         };
-        let key = crate::layout::key_fields(scale)[0].name;
-        let mut stmt = conn
-            .prepare(&format!("SELECT \"{key}\" FROM \"{layer}\" ORDER BY fid"))
-            .map_err(sql_at(layer.clone()))?;
-        let codes = stmt
-            .query_map([], |r| r.get::<_, Option<String>>(0))
-            .map_err(sql)?;
-        let mut rows = rows.into_iter().peekable();
-        for code in codes {
-            let Some(code) = code.map_err(sql)? else {
-                continue;
-            };
-            match rows.peek() {
-                Some((c, _)) if **c == *code => {
-                    let at = rows.next().expect("peeked").1;
-                    out.extend(
-                        written[at]
-                            .iter_mut()
-                            .map(|v| v.take().expect("moved once")),
-                    );
-                }
-                _ => {
-                    let code: Arc<str> = code.into();
-                    out.extend(fields.iter().map(|&d| Value {
-                        scale,
-                        code: code.clone(),
-                        population,
-                        zone,
-                        indicator: Cow::Borrowed(d.field),
-                        def: Some(d),
-                        value: None,
-                        base: None,
-                        status: Status::SecretEffectif,
-                    }));
+        restore_layer(&conn, seg, &layer, &fields, rows, &mut written, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The written rows: the segments in table order, and each one's rows in table order.
+fn written_segments(written: &[Value]) -> (Vec<Segment>, HashMap<Segment, Vec<WrittenRow>>) {
+    let mut order: Vec<Segment> = Vec::new();
+    let mut segments: HashMap<Segment, Vec<WrittenRow>> = HashMap::new();
+    for (i, v) in written.iter().enumerate() {
+        let seg = (v.scale, v.population, v.zone);
+        let rows = segments.entry(seg).or_insert_with(|| {
+            order.push(seg);
+            Vec::new()
+        });
+        match rows.last_mut() {
+            Some((code, at)) if *code == v.code && at.end == i => at.end = i + 1,
+            _ => rows.push((v.code.clone(), i..i + 1)),
+        }
+    }
+    (order, segments)
+}
+
+/// `order` followed by every segment without written rows (not in `segments`).
+fn with_unwritten_segments(
+    mut order: Vec<Segment>,
+    segments: &HashMap<Segment, Vec<WrittenRow>>,
+) -> Vec<Segment> {
+    for scale in Scale::ALL {
+        for population in Population::ALL {
+            for zone in Split::ALL {
+                let seg = (scale, population, zone);
+                if !segments.contains_key(&seg) {
+                    order.push(seg);
                 }
             }
         }
-        let left = rows.count();
-        if left > 0 {
-            return Err(format!(
-                "{left} entité(s) de la table « {} » absentes de la couche « {layer} » ou dans un \
-                 autre ordre",
-                crate::layout::tidy::TIDY_TABLE
-            )
-            .into());
+    }
+    order
+}
+
+/// Each segment of `order` with its layer's name and, when the layer exists, its indicators
+/// and its number of rows.
+fn layers_on_disk(
+    conn: &rusqlite::Connection,
+    order: Vec<Segment>,
+) -> Result<Vec<(Segment, String, OnDisk)>, ReadError> {
+    let mut layers: Vec<(Segment, String, OnDisk)> = Vec::with_capacity(order.len());
+    for seg @ (scale, population, zone) in order {
+        let layer = layer_name(scale, population, zone);
+        let on_disk = if relation_exists(conn, &layer)? {
+            let rows: i64 = conn
+                .query_row(&format!("SELECT count(*) FROM \"{layer}\""), [], |r| {
+                    r.get(0)
+                })
+                .map_err(sql)?;
+            Some((layer_fields(conn, &layer)?, rows.max(0) as usize))
+        } else {
+            None
+        };
+        layers.push((seg, layer, on_disk));
+    }
+    Ok(layers)
+}
+
+/// Appends to `out` the values of each feature of `layer` (segment `seg`, indicators
+/// `fields`) in `fid` order: those of its written row (`rows`, taken from `written`) or, when
+/// the table has none, the restored small row. Every written row must match a feature, in
+/// order.
+fn restore_layer(
+    conn: &rusqlite::Connection,
+    seg: Segment,
+    layer: &str,
+    fields: &[&'static IndicatorDef],
+    rows: Vec<WrittenRow>,
+    written: &mut [Option<Value>],
+    out: &mut Vec<Value>,
+) -> Result<(), ReadError> {
+    let key = crate::layout::key_fields(seg.0)[0].name;
+    let mut stmt = conn
+        .prepare(&format!("SELECT \"{key}\" FROM \"{layer}\" ORDER BY fid"))
+        .map_err(sql_at(layer.to_string()))?;
+    let codes = stmt
+        .query_map([], |r| r.get::<_, Option<String>>(0))
+        .map_err(sql)?;
+    let mut rows = rows.into_iter().peekable();
+    for code in codes {
+        let Some(code) = code.map_err(sql)? else {
+            continue;
+        };
+        match rows.peek() {
+            Some((c, _)) if **c == *code => {
+                let at = rows.next().expect("peeked").1;
+                out.extend(
+                    written[at]
+                        .iter_mut()
+                        .map(|v| v.take().expect("moved once")),
+                );
+            }
+            _ => out.extend(small_row(seg, code.into(), fields)),
         }
     }
-    Ok(out)
+    let left = rows.count();
+    if left > 0 {
+        return Err(format!(
+            "{left} entité(s) de la table « {} » absentes de la couche « {layer} » ou dans un \
+             autre ordre",
+            crate::layout::tidy::TIDY_TABLE
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The values of a row the table leaves out: one per indicator of `fields`, all
+/// `secret_effectif`.
+fn small_row<'a>(
+    (scale, population, zone): Segment,
+    code: Arc<str>,
+    fields: &'a [&'static IndicatorDef],
+) -> impl Iterator<Item = Value> + 'a {
+    fields.iter().map(move |&d| Value {
+        scale,
+        code: code.clone(),
+        population,
+        zone,
+        indicator: Cow::Borrowed(d.field),
+        def: Some(d),
+        value: None,
+        base: None,
+        status: Status::SecretEffectif,
+    })
 }
 
 /// The rows of the `indicateurs` table, in `fid` order, read with SQLite directly (a

@@ -22,7 +22,7 @@ use super::lp::{var_bounds, whole_numbers, Equation, Optimum, System, EPS};
 use super::model::AuditView;
 use crate::indicators::{Kind, Measure, CATALOGUE};
 use crate::model::{Population, Scale};
-use crate::secrecy::reader::{determined, Range, RelKind, RowKind};
+use crate::secrecy::reader::{determined, Range, RelKind, RowKind, View};
 
 /// One distribution of the catalogue: shares of one group over one base.
 struct Distribution {
@@ -59,6 +59,12 @@ fn zone_scale(s: Scale) -> bool {
         s,
         Scale::Region | Scale::Departement | Scale::Epci | Scale::Commune | Scale::Iris
     )
+}
+
+/// Whether row `r` of `view` is a zone row (région … IRIS) of `population`.
+fn zone_row(view: &View, population: Population, r: u32) -> bool {
+    let (scale, pop, _, _) = &view.keys[r as usize];
+    *pop == population && zone_scale(*scale)
 }
 
 /// The smallest and largest value of each unknown over the feasible points the solver returned:
@@ -132,11 +138,38 @@ pub fn check(
     let mut out = SumsOutcome::default();
     let distributions = distributions();
     for population in Population::ALL {
-        // the zone rows of this population, and the rests of their relations
-        let in_set = |r: u32| {
-            let (scale, pop, _, _) = &view.keys[r as usize];
-            *pop == population && zone_scale(*scale)
-        };
+        let zone = ZoneRows::of(view, population);
+        let mine: Vec<(u32, usize)> = targets
+            .iter()
+            .copied()
+            .filter(|&(r, _)| (r as usize) < view.n_layer && zone.contains(view, r))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        for dist in &distributions {
+            check_distribution(av, &zone, dist, &mine, &mut zero_above, &mut out);
+        }
+    }
+    out
+}
+
+/// The zone rows of one population and the rests of their relations: the rows of its
+/// programs, each with its slot, and the relations that hold them.
+struct ZoneRows {
+    population: Population,
+    /// Indices into the view's relations, in the view's order.
+    relations: Vec<usize>,
+    /// The rows, sorted.
+    rows: Vec<u32>,
+    /// The position of each row in `rows`.
+    slot_of: HashMap<u32, usize>,
+}
+
+impl ZoneRows {
+    /// The zone rows of `population` in `view`, and the rests of their relations.
+    fn of(view: &View, population: Population) -> ZoneRows {
+        let in_set = |r: u32| zone_row(view, population, r);
         let relations: Vec<usize> = view
             .relations
             .iter()
@@ -164,119 +197,156 @@ pub fn check(
         rows.sort_unstable();
         rows.dedup();
         let slot_of: HashMap<u32, usize> = rows.iter().enumerate().map(|(i, &r)| (r, i)).collect();
-        let mine: Vec<(u32, usize)> = targets
-            .iter()
-            .copied()
-            .filter(|&(r, _)| (r as usize) < view.n_layer && in_set(r))
-            .collect();
-        if mine.is_empty() {
-            continue;
+        ZoneRows {
+            population,
+            relations,
+            rows,
+            slot_of,
         }
-        for dist in &distributions {
-            let measures: Vec<usize> = dist
-                .parts
-                .iter()
-                .chain(std::iter::once(&dist.base))
-                .map(|&m| m as usize)
-                .collect();
-            let asked: Vec<(u32, usize, usize)> = mine
-                .iter()
-                .filter_map(|&(r, k)| {
-                    let d = av.defs(r)[k];
-                    let part = dist.parts.iter().position(|&p| p == d.numerator)?;
-                    (d.kind == Kind::Share && d.denominator == Some(dist.base))
-                        .then_some((r, k, part))
-                })
-                .collect();
-            if asked.is_empty() {
-                continue;
+    }
+
+    /// Whether row `r` of `view` is a zone row of the population.
+    fn contains(&self, view: &View, r: u32) -> bool {
+        zone_row(view, self.population, r)
+    }
+
+    /// The variable of measure `j` (of `n`) of row `r`.
+    fn var(&self, r: u32, j: usize, n: usize) -> usize {
+        self.slot_of[&r] * n + j
+    }
+
+    /// The program of a distribution's `measures` (its parts, then its base) over the rows:
+    /// the publication's bounds, `Σ parts = base` in every row and every relation that holds
+    /// for each measure.
+    fn system(&self, av: &AuditView, measures: &[usize]) -> System {
+        let view = &av.view;
+        let n = measures.len();
+        let mut sys = System::default();
+        for &r in &self.rows {
+            for &m in measures {
+                let b = av.bound(r, m);
+                sys.bounds.push(var_bounds(Some((b.lo, b.hi))));
             }
-            let n = measures.len();
-            let var = |r: u32, j: usize| slot_of[&r] * n + j;
-            let mut sys = System::default();
-            for &r in &rows {
-                for &m in &measures {
-                    let b = av.bound(r, m);
-                    sys.bounds.push(var_bounds(Some((b.lo, b.hi))));
-                }
-                // Σ parts = base
-                let mut terms: Vec<(usize, f64)> = (0..n - 1).map(|j| (var(r, j), 1.0)).collect();
-                terms.push((var(r, n - 1), -1.0));
-                sys.equations.push(Equation { terms, rhs: 0.0 });
-            }
-            for &ri in &relations {
-                let rel = &view.relations[ri];
-                for (j, &m) in measures.iter().enumerate() {
-                    if !rel.holds_for(m) {
-                        continue;
-                    }
-                    let mut terms = vec![(var(rel.parent, j), 1.0)];
-                    terms.extend(rel.children.iter().map(|&c| (var(c, j), -1.0)));
-                    sys.equations.push(Equation { terms, rhs: 0.0 });
-                }
-            }
-            let mut seen = Seen::new(sys.bounds.len());
-            let mut solve = |v: usize, seen: &mut Seen| -> Option<Range> {
-                let mut ends = [0.0f64; 2];
-                for (i, maximise) in [false, true].into_iter().enumerate() {
-                    out.solves += 1;
-                    match sys.optimise(&[(v, 1.0)], maximise) {
-                        Ok(Optimum::Point(x)) => {
-                            ends[i] = x[v];
-                            seen.add(&sys, &x);
-                        }
-                        Ok(Optimum::Unbounded) => ends[i] = f64::INFINITY,
-                        Err(_) => return None,
-                    }
-                }
-                let pinned =
-                    (whole_numbers(ends[0], ends[1]) == 1).then(|| (ends[0] - EPS).ceil() as i64);
-                Some(Range {
-                    lo: ends[0],
-                    hi: ends[1],
-                    pinned,
-                })
-            };
-            // the base's range, once per row
-            let mut bases: HashMap<u32, Range> = HashMap::default();
-            for (r, k, part) in asked {
-                let d = av.defs(r)[k];
-                let (vn, vd) = (var(r, part), var(r, n - 1));
-                if seen.free(vn) && seen.free(vd) {
-                    // two feasible points already differ by a whole unit in both: neither
-                    // can be pinned (see `determined`)
-                    out.skipped += 1;
+            // Σ parts = base
+            let mut terms: Vec<(usize, f64)> =
+                (0..n - 1).map(|j| (self.var(r, j, n), 1.0)).collect();
+            terms.push((self.var(r, n - 1, n), -1.0));
+            sys.equations.push(Equation { terms, rhs: 0.0 });
+        }
+        for &ri in &self.relations {
+            let rel = &view.relations[ri];
+            for (j, &m) in measures.iter().enumerate() {
+                if !rel.holds_for(m) {
                     continue;
                 }
-                let Some(rn) = solve(vn, &mut seen) else {
+                let mut terms = vec![(self.var(rel.parent, j, n), 1.0)];
+                terms.extend(rel.children.iter().map(|&c| (self.var(c, j, n), -1.0)));
+                sys.equations.push(Equation { terms, rhs: 0.0 });
+            }
+        }
+        sys
+    }
+}
+
+/// The unpublished shares of `mine` (`(row, slot)`) that are parts of `dist`, with the index
+/// of their part.
+fn asked_shares(
+    av: &AuditView,
+    dist: &Distribution,
+    mine: &[(u32, usize)],
+) -> Vec<(u32, usize, usize)> {
+    mine.iter()
+        .filter_map(|&(r, k)| {
+            let d = av.defs(r)[k];
+            let part = dist.parts.iter().position(|&p| p == d.numerator)?;
+            (d.kind == Kind::Share && d.denominator == Some(dist.base)).then_some((r, k, part))
+        })
+        .collect()
+}
+
+/// Checks the shares of `mine` that belong to `dist` with one program over the zone rows,
+/// into `out`; stops at the first program the publication contradicts.
+fn check_distribution(
+    av: &AuditView,
+    zone: &ZoneRows,
+    dist: &Distribution,
+    mine: &[(u32, usize)],
+    zero_above: &mut impl FnMut(u32, usize) -> bool,
+    out: &mut SumsOutcome,
+) {
+    let measures: Vec<usize> = dist
+        .parts
+        .iter()
+        .chain(std::iter::once(&dist.base))
+        .map(|&m| m as usize)
+        .collect();
+    let asked = asked_shares(av, dist, mine);
+    if asked.is_empty() {
+        return;
+    }
+    let n = measures.len();
+    let sys = zone.system(av, &measures);
+    let mut seen = Seen::new(sys.bounds.len());
+    // the base's range, once per row
+    let mut bases: HashMap<u32, Range> = HashMap::default();
+    for (r, k, part) in asked {
+        let d = av.defs(r)[k];
+        let (vn, vd) = (zone.var(r, part, n), zone.var(r, n - 1, n));
+        if seen.free(vn) && seen.free(vd) {
+            // two feasible points already differ by a whole unit in both: neither
+            // can be pinned (see `determined`)
+            out.skipped += 1;
+            continue;
+        }
+        let Some(rn) = solve(&sys, vn, &mut seen, &mut out.solves) else {
+            out.inconsistent += 1;
+            break;
+        };
+        if rn.pinned.is_none() && seen.free(vd) {
+            out.skipped += 1;
+            continue;
+        }
+        let rd = match bases.get(&r) {
+            Some(rd) => *rd,
+            None => {
+                let Some(rd) = solve(&sys, vd, &mut seen, &mut out.solves) else {
                     out.inconsistent += 1;
                     break;
                 };
-                if rn.pinned.is_none() && seen.free(vd) {
-                    out.skipped += 1;
-                    continue;
-                }
-                let rd = match bases.get(&r) {
-                    Some(rd) => *rd,
-                    None => {
-                        let Some(rd) = solve(vd, &mut seen) else {
-                            out.inconsistent += 1;
-                            break;
-                        };
-                        bases.insert(r, rd);
-                        rd
-                    }
-                };
-                let num_zero = rn.pinned == Some(0) && zero_above(r, d.numerator as usize);
-                let den_zero = rd.pinned == Some(0) && zero_above(r, dist.base as usize);
-                if let Some(why) = determined(d, &rn, Some(&rd), num_zero, den_zero) {
-                    out.determined
-                        .push((r, k, format!("{why} (somme de sa distribution)")));
-                }
+                bases.insert(r, rd);
+                rd
             }
+        };
+        let num_zero = rn.pinned == Some(0) && zero_above(r, d.numerator as usize);
+        let den_zero = rd.pinned == Some(0) && zero_above(r, dist.base as usize);
+        if let Some(why) = determined(d, &rn, Some(&rd), num_zero, den_zero) {
+            out.determined
+                .push((r, k, format!("{why} (somme de sa distribution)")));
         }
     }
-    out
+}
+
+/// The range of variable `v` of `sys` (a minimisation and a maximisation, counted in
+/// `solves`), every optimum point taken into `seen`; `None` when a program fails.
+fn solve(sys: &System, v: usize, seen: &mut Seen, solves: &mut u64) -> Option<Range> {
+    let mut ends = [0.0f64; 2];
+    for (i, maximise) in [false, true].into_iter().enumerate() {
+        *solves += 1;
+        match sys.optimise(&[(v, 1.0)], maximise) {
+            Ok(Optimum::Point(x)) => {
+                ends[i] = x[v];
+                seen.add(sys, &x);
+            }
+            Ok(Optimum::Unbounded) => ends[i] = f64::INFINITY,
+            Err(_) => return None,
+        }
+    }
+    let pinned = (whole_numbers(ends[0], ends[1]) == 1).then(|| (ends[0] - EPS).ceil() as i64);
+    Some(Range {
+        lo: ends[0],
+        hi: ends[1],
+        pinned,
+    })
 }
 
 #[cfg(test)]

@@ -267,96 +267,164 @@ pub fn local_range(
     whole: &mut bool,
     wide: &mut WideMembers,
 ) -> Option<(f64, f64)> {
-    let exact = |c: u32| bounds[c as usize].exact();
-    let rels_of = |c: u32| {
+    let local = Local {
+        view,
+        bounds,
+        truth,
+        m,
+    };
+    let (order, var_of) = local.neighbourhood(row, max_cells, wide);
+    *whole = order.len() < max_cells;
+    let sys = local.system(&order, &var_of);
+    let t = truth[row as usize] as f64;
+    local_ends(&sys, t, want, solves)
+}
+
+/// The setting of the local programs of measure `m`: what the publication says of each row
+/// and the true values (a solution) that the rows outside a neighbourhood keep.
+struct Local<'a> {
+    view: &'a View,
+    bounds: &'a Bounds,
+    truth: &'a [i64],
+    m: usize,
+}
+
+impl<'a> Local<'a> {
+    /// Whether the publication gives the value of row `c` exactly.
+    fn exact(&self, c: u32) -> bool {
+        self.bounds[c as usize].exact()
+    }
+
+    /// The relations holding row `c` (as a child, then as the parent) that hold for the
+    /// measure.
+    fn rels_of(&self, c: u32) -> impl Iterator<Item = u32> + 'a {
+        let (view, m) = (self.view, self.m);
         view.up[c as usize]
             .iter()
             .chain(&view.down[c as usize])
             .copied()
-            .filter(|&ri| view.relations[ri as usize].holds_for(m))
-    };
-    // neighbourhood: the rows containing the target first (moving up costs nothing), then
-    // the members of their relations a step further down at a time (0-1 breadth first),
-    // unknown rows only: a change that cannot close nearby climbs to where a rounding or a
-    // rest leaves room
-    let mut var_of: HashMap<u32, usize> = HashMap::default();
-    let mut order = vec![row];
-    var_of.insert(row, 0);
-    let mut queue: std::collections::VecDeque<(u32, u32)> = std::collections::VecDeque::new();
-    queue.push_back((row, 0));
-    'grow: while let Some((c, dist)) = queue.pop_front() {
-        for ri in rels_of(c) {
-            let r = &view.relations[ri as usize];
-            // of a large relation, only the parent and the children holding the most (those
-            // that can give a unit back): a few are enough to compensate a change
-            let key = |x: &u32| (std::cmp::Reverse(truth[*x as usize]), *x);
-            let mut members: Vec<u32> = match wide.held_most(r, ri, &exact, key) {
-                // more than WIDE members stay after those taken: the first of them, then the
-                // WIDE - 1 others holding the most, as below
-                Some(sorted) if sorted.len() > WIDE + var_of.len() => {
-                    let first = r
-                        .members()
-                        .find(|&x| !exact(x) && !var_of.contains_key(&x))
-                        .expect("more members than rows taken");
-                    std::iter::once(first)
-                        .chain(
-                            sorted
-                                .iter()
-                                .copied()
-                                .filter(|&x| x != first && !var_of.contains_key(&x))
-                                .take(WIDE - 1),
-                        )
-                        .collect()
+            .filter(move |&ri| view.relations[ri as usize].holds_for(m))
+    }
+
+    /// The rows moving around `row` (at most `max_cells`, `row` first) and the variable of
+    /// each. The rows containing the target come first (moving up costs nothing), then the
+    /// members of their relations a step further down at a time (0-1 breadth first), unknown
+    /// rows only: a change that cannot close nearby climbs to where a rounding or a rest
+    /// leaves room.
+    fn neighbourhood(
+        &self,
+        row: u32,
+        max_cells: usize,
+        wide: &mut WideMembers,
+    ) -> (Vec<u32>, HashMap<u32, usize>) {
+        let mut var_of: HashMap<u32, usize> = HashMap::default();
+        let mut order = vec![row];
+        var_of.insert(row, 0);
+        let mut queue: std::collections::VecDeque<(u32, u32)> = std::collections::VecDeque::new();
+        queue.push_back((row, 0));
+        'grow: while let Some((c, dist)) = queue.pop_front() {
+            for ri in self.rels_of(c) {
+                let r = &self.view.relations[ri as usize];
+                for x in self.members_taken(r, ri, &var_of, wide) {
+                    if order.len() >= max_cells {
+                        break 'grow;
+                    }
+                    var_of.insert(x, order.len());
+                    order.push(x);
+                    if x == r.parent {
+                        queue.push_front((x, dist));
+                    } else {
+                        queue.push_back((x, dist + 1));
+                    }
                 }
-                _ => r
+            }
+        }
+        (order, var_of)
+    }
+
+    /// The unknown members of relation `r` (index `ri`) not yet taken (`var_of`) that join
+    /// the neighbourhood: all of them when they are at most [`WIDE`], else the first, then the
+    /// [`WIDE`] - 1 others holding the most.
+    fn members_taken(
+        &self,
+        r: &crate::secrecy::reader::Relation,
+        ri: u32,
+        var_of: &HashMap<u32, usize>,
+        wide: &mut WideMembers,
+    ) -> Vec<u32> {
+        let truth = self.truth;
+        let exact = |c: u32| self.exact(c);
+        // of a large relation, only the parent and the children holding the most (those
+        // that can give a unit back): a few are enough to compensate a change
+        let key = |x: &u32| (std::cmp::Reverse(truth[*x as usize]), *x);
+        let mut members: Vec<u32> = match wide.held_most(r, ri, &exact, key) {
+            // more than WIDE members stay after those taken: the first of them, then the
+            // WIDE - 1 others holding the most, as below
+            Some(sorted) if sorted.len() > WIDE + var_of.len() => {
+                let first = r
                     .members()
-                    .filter(|&x| !exact(x) && !var_of.contains_key(&x))
-                    .collect(),
-            };
-            if members.len() > WIDE {
-                // the first member stays first, then the WIDE - 1 others holding the most, in
-                // that order (picked without sorting the whole relation)
-                members[1..].select_nth_unstable_by_key(WIDE - 2, key);
-                members.truncate(WIDE);
-                members[1..].sort_unstable_by_key(key);
+                    .find(|&x| !exact(x) && !var_of.contains_key(&x))
+                    .expect("more members than rows taken");
+                std::iter::once(first)
+                    .chain(
+                        sorted
+                            .iter()
+                            .copied()
+                            .filter(|&x| x != first && !var_of.contains_key(&x))
+                            .take(WIDE - 1),
+                    )
+                    .collect()
             }
-            for x in members {
-                if order.len() >= max_cells {
-                    break 'grow;
-                }
-                var_of.insert(x, order.len());
-                order.push(x);
-                if x == r.parent {
-                    queue.push_front((x, dist));
-                } else {
-                    queue.push_back((x, dist + 1));
-                }
-            }
+            _ => r
+                .members()
+                .filter(|&x| !exact(x) && !var_of.contains_key(&x))
+                .collect(),
+        };
+        if members.len() > WIDE {
+            // the first member stays first, then the WIDE - 1 others holding the most, in
+            // that order (picked without sorting the whole relation)
+            members[1..].select_nth_unstable_by_key(WIDE - 2, key);
+            members.truncate(WIDE);
+            members[1..].sort_unstable_by_key(key);
         }
+        members
     }
-    *whole = order.len() < max_cells;
-    let mut sys = System::default();
-    for &c in &order {
-        sys.bounds.push(var_bounds(bounds[c as usize].as_pair()));
-    }
-    let mut rels: Vec<u32> = order.iter().flat_map(|&c| rels_of(c)).collect();
-    rels.sort_unstable();
-    rels.dedup();
-    for ri in rels {
-        let r = &view.relations[ri as usize];
-        let mut terms = Vec::new();
-        let mut rhs = 0.0;
-        for (c, coef) in
-            std::iter::once((r.parent, 1.0)).chain(r.children.iter().map(|&c| (c, -1.0)))
-        {
-            match var_of.get(&c) {
-                Some(&v) => terms.push((v, coef)),
-                None => rhs -= coef * truth[c as usize] as f64,
-            }
+
+    /// The local program: a variable per row of `order` (`var_of`) bounded by what the
+    /// publication says, and every relation holding one of them, the rows outside moved to
+    /// the right-hand side at their true values.
+    fn system(&self, order: &[u32], var_of: &HashMap<u32, usize>) -> System {
+        let (view, truth) = (self.view, self.truth);
+        let mut sys = System::default();
+        for &c in order {
+            sys.bounds
+                .push(var_bounds(self.bounds[c as usize].as_pair()));
         }
-        sys.equations.push(Equation { terms, rhs });
+        let mut rels: Vec<u32> = order.iter().flat_map(|&c| self.rels_of(c)).collect();
+        rels.sort_unstable();
+        rels.dedup();
+        for ri in rels {
+            let r = &view.relations[ri as usize];
+            let mut terms = Vec::new();
+            let mut rhs = 0.0;
+            for (c, coef) in
+                std::iter::once((r.parent, 1.0)).chain(r.children.iter().map(|&c| (c, -1.0)))
+            {
+                match var_of.get(&c) {
+                    Some(&v) => terms.push((v, coef)),
+                    None => rhs -= coef * truth[c as usize] as f64,
+                }
+            }
+            sys.equations.push(Equation { terms, rhs });
+        }
+        sys
     }
-    let t = truth[row as usize] as f64;
+}
+
+/// The ends of variable 0 of the local program `sys` (the target, true value `t`) that show
+/// it is not pinned, at least `want` wide (`None`: both ends, two whole numbers apart);
+/// `solves` counts the programs.
+fn local_ends(sys: &System, t: f64, want: Option<f64>, solves: &mut u64) -> Option<(f64, f64)> {
     let mut end = |maximise: bool| -> Option<f64> {
         *solves += 1;
         Some(match sys.optimise(&[(0, 1.0)], maximise).ok()? {
