@@ -47,7 +47,7 @@ pub enum ValueKind {
     /// A quantity (rooms, area, rent, age, year…): shown when made of digits with an optional
     /// sign and decimal separator, at most [`MAX_NUMBER_CHARS`] characters.
     Number,
-    /// A date: shown when made of digits, `/` and `-`, at most 10 characters.
+    /// A date: shown when it has the shape of one (see [`looks_like_date`]).
     Date,
     /// Identifiers, addresses, names, free text: never shown, only their shape.
     Private,
@@ -75,12 +75,7 @@ pub fn shown(kind: ValueKind, value: &str) -> String {
                     .all(|&c| c.is_ascii_digit() || c == b'.' || c == b',')
                 && body.iter().filter(|&&c| c == b'.' || c == b',').count() <= 1
         }
-        ValueKind::Date => {
-            b.len() <= 10
-                && b.iter().any(u8::is_ascii_digit)
-                && b.iter()
-                    .all(|&c| c.is_ascii_digit() || c == b'/' || c == b'-')
-        }
+        ValueKind::Date => looks_like_date(value),
         ValueKind::Private => false,
     };
     if ok {
@@ -88,6 +83,23 @@ pub fn shown(kind: ValueKind, value: &str) -> String {
     } else {
         shape(value)
     }
+}
+
+/// Whether `value` has the shape of a date, right or wrong (`03/2016`, `13/2099`,
+/// `2016-03-01`, `1/2/20`, a year `2016`): one to three groups of one to four digits separated
+/// by a single kind of separator, `/` or `-`, at most 10 characters. A run of more than four
+/// digits (an identifier read in a date column: a landlord's `IDENT_ORG`, an `IDENT_REP`'s
+/// digits) has not.
+pub fn looks_like_date(value: &str) -> bool {
+    if value.len() > 10 {
+        return false;
+    }
+    let sep = if value.contains('/') { '/' } else { '-' };
+    let groups: Vec<&str> = value.split(sep).collect();
+    groups.len() <= 3
+        && groups
+            .iter()
+            .all(|g| (1..=4).contains(&g.len()) && g.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// The shape of a value, without any of its characters: its length and the classes of
@@ -297,6 +309,19 @@ mod tests {
     }
 
     /// Regression: with `IDENT_REP` and `DEPCOM` swapped in the header, `rejets.csv` held the
+    /// A landlord's `IDENT_ORG` read in `BAIL` (swapped headers), or the digits of an
+    /// `IDENT_REP` in `DATE_EMMENAGEMENT`, were echoed: they were digits, at most 10 characters.
+    #[test]
+    fn digits_of_an_identifier_in_a_date_column_are_not_echoed() {
+        for id in ["000000101", "123456789", "2016032045", "20160301"] {
+            let s = shown(ValueKind::Date, id);
+            assert!(s.starts_with("(valeur masquée"), "{id}: {s}");
+        }
+        for not_date in ["1/2/3/4", "2016/03-01", "/2016", "12//2016"] {
+            assert!(shown(ValueKind::Date, not_date).starts_with("(valeur masquée"));
+        }
+    }
+
     /// identifiers read in the `DEPCOM` column.
     #[test]
     fn a_value_without_the_shape_of_its_column_is_never_echoed() {
@@ -320,6 +345,17 @@ mod tests {
             "(valeur masquée : 13 caractères, chiffres)"
         );
         assert_eq!(shown(ValueKind::Date, "12/2099"), "12/2099");
+        for date in [
+            "03/2016",
+            "01/03/2016",
+            "2016-03-01",
+            "2016-03",
+            "13/2099",
+            "2016",
+            "3/16",
+        ] {
+            assert_eq!(shown(ValueKind::Date, date), date);
+        }
         assert_eq!(shown(ValueKind::Code(2), "99"), "99");
         assert!(shown(ValueKind::Private, "RUE DE LA PAIX").starts_with("(valeur masquée"));
         let mut log = RejectLog::new();
