@@ -1,7 +1,7 @@
 //! opsgeo command-line entry point: parse flags, dispatch to the library, map errors to exit
 //! codes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -97,119 +97,116 @@ fn route_gdal_messages() {
     });
 }
 
+/// Runs the command of `cli`.
 fn run(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Run {
             config,
             out,
             corrections,
-        } => {
-            let config = config.clone().unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
-            let mut cfg = opsgeo::config::Config::load(&config)?;
-            if let Some(c) = corrections {
-                cfg.set_corrections(c)?;
-            }
-            let opts = opsgeo::pipeline::RunOptions {
-                out_dir: out.clone().unwrap_or_else(|| cfg.output.dir.clone()),
-                progress: !cli.quiet && cli.log_format == LogFormat::Text,
-            };
-            let report = opsgeo::pipeline::run(&cfg, &opts)?;
-            if !cli.quiet {
-                println!("{}", opsgeo::pipeline::summary::render(&report));
-            }
-            Ok(())
-        }
-        Command::Check { config, out } => {
-            let config = config.clone().unwrap_or_else(|| PathBuf::from(DEMO_CONFIG));
-            let cfg = opsgeo::config::Config::load(&config)?;
-            let stats = opsgeo::pipeline::check(&cfg, out.as_deref())?;
-            if !cli.quiet {
-                println!("{}", opsgeo::pipeline::summary::render_inputs(&stats, true));
-            }
-            Ok(())
-        }
+        } => run_pipeline(
+            cli,
+            config.as_deref(),
+            out.as_deref(),
+            corrections.as_deref(),
+        ),
+        Command::Check { config, out } => check(cli, config.as_deref(), out.as_deref()),
         Command::Geocode {
             ban,
             input,
             output,
             id,
             corrections,
-        } => {
-            let corrections = corrections
-                .as_deref()
-                .map(opsgeo::geocode::corrections::Corrections::load)
-                .transpose()?;
-            let r =
-                opsgeo::geocode::batch::geocode_file(ban, input, output, id, corrections.as_ref())?;
-            if !cli.quiet {
-                let levels: Vec<String> = r
-                    .by_level
-                    .iter()
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(l, n)| format!("{} {}", l.key(), n))
-                    .collect();
-                println!(
-                    "{} lignes géocodées ({} adresses distinctes, BAN : {} adresses chargées en {:.2} s, index ~{:.0} Mo) en {:.2} s : {}",
-                    r.rows,
-                    r.distinct_addresses,
-                    r.ban_addresses,
-                    r.ban_seconds,
-                    r.ban_index_bytes as f64 / 1e6,
-                    r.seconds,
-                    levels.join(", ")
-                );
-                println!(
-                    "  lecture {:.2} s ; géocodage {:.3} s ({:.0} adresses/s sur {} fil(s)) ; écriture {:.2} s",
-                    r.read_seconds,
-                    r.geocode_seconds,
-                    r.distinct_addresses as f64 / r.geocode_seconds.max(1e-9),
-                    rayon::current_num_threads(),
-                    (r.seconds - r.ban_seconds - r.read_seconds - r.geocode_seconds).max(0.0)
-                );
-                if let Some(cpu) = r.geocode_cpu_seconds.filter(|c| *c > 0.0) {
-                    println!(
-                        "  temps processeur du géocodage : {cpu:.2} s, soit {:.0} adresses par seconde de processeur (un cœur)",
-                        r.distinct_addresses as f64 / cpu
-                    );
-                }
-                if r.input.rejected > 0 {
-                    println!(
-                        "  {} ligne(s) rejetée(s), écrite(s) « non_trouve » (détail ci-dessus)",
-                        r.input.rejected
-                    );
-                }
-                if r.corrections_unused > 0 {
-                    println!(
-                        "  {} correction(s) sans ligne correspondante",
-                        r.corrections_unused
-                    );
-                }
-            }
-            Ok(())
-        }
+        } => geocode(cli, ban, input, output, id, corrections.as_deref()),
         Command::Audit {
             file,
             config,
             lignes_absentes,
-        } => {
-            let params = match config {
-                Some(c) => opsgeo::config::Config::load(c)?.secrecy,
-                None => opsgeo::config::SecrecySection::default(),
-            };
-            let report = opsgeo::audit::audit_file(file, &params, *lignes_absentes)?;
-            if !cli.quiet || !report.passed() {
-                println!("{}", report.render(20));
-            }
-            if !report.passed() {
-                anyhow::bail!(opsgeo::audit::AuditFailed {
-                    path: file.clone(),
-                    determined: report.valeurs_determinees.len(),
-                    violations: report.regles_primaires_enfreintes.len(),
-                });
-            }
-            Ok(())
-        }
+        } => audit(cli, file, config.as_deref(), *lignes_absentes),
     }
+}
+
+/// The configuration file given, or the embedded demo's.
+fn config_path(config: Option<&Path>) -> PathBuf {
+    config.map_or_else(|| PathBuf::from(DEMO_CONFIG), Path::to_path_buf)
+}
+
+/// `opsgeo run`: the whole pipeline, then its summary.
+fn run_pipeline(
+    cli: &Cli,
+    config: Option<&Path>,
+    out: Option<&Path>,
+    corrections: Option<&Path>,
+) -> anyhow::Result<()> {
+    let config = config_path(config);
+    let mut cfg = opsgeo::config::Config::load(&config)?;
+    if let Some(c) = corrections {
+        cfg.set_corrections(c)?;
+    }
+    let opts = opsgeo::pipeline::RunOptions {
+        out_dir: out.map_or_else(|| cfg.output.dir.clone(), Path::to_path_buf),
+        progress: !cli.quiet && cli.log_format == LogFormat::Text,
+    };
+    let report = opsgeo::pipeline::run(&cfg, &opts)?;
+    if !cli.quiet {
+        println!("{}", opsgeo::pipeline::summary::render(&report));
+    }
+    Ok(())
+}
+
+/// `opsgeo check`: the inputs only, then their summary.
+fn check(cli: &Cli, config: Option<&Path>, out: Option<&Path>) -> anyhow::Result<()> {
+    let config = config_path(config);
+    let cfg = opsgeo::config::Config::load(&config)?;
+    let stats = opsgeo::pipeline::check(&cfg, out)?;
+    if !cli.quiet {
+        println!("{}", opsgeo::pipeline::summary::render_inputs(&stats, true));
+    }
+    Ok(())
+}
+
+/// `opsgeo geocode`: batch geocoding of a file, then its summary.
+fn geocode(
+    cli: &Cli,
+    ban: &[PathBuf],
+    input: &Path,
+    output: &Path,
+    id: &str,
+    corrections: Option<&Path>,
+) -> anyhow::Result<()> {
+    let corrections = corrections
+        .map(opsgeo::geocode::corrections::Corrections::load)
+        .transpose()?;
+    let r = opsgeo::geocode::batch::geocode_file(ban, input, output, id, corrections.as_ref())?;
+    if !cli.quiet {
+        println!("{}", r.summary());
+    }
+    Ok(())
+}
+
+/// `opsgeo audit`: audits a published file; fails when the audit does not pass.
+fn audit(
+    cli: &Cli,
+    file: &Path,
+    config: Option<&Path>,
+    lignes_absentes: bool,
+) -> anyhow::Result<()> {
+    let params = match config {
+        Some(c) => opsgeo::config::Config::load(c)?.secrecy,
+        None => opsgeo::config::SecrecySection::default(),
+    };
+    let report = opsgeo::audit::audit_file(file, &params, lignes_absentes)?;
+    if !cli.quiet || !report.passed() {
+        println!("{}", report.render(20));
+    }
+    if !report.passed() {
+        anyhow::bail!(opsgeo::audit::AuditFailed {
+            path: file.to_path_buf(),
+            determined: report.valeurs_determinees.len(),
+            violations: report.regles_primaires_enfreintes.len(),
+        });
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

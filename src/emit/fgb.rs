@@ -35,20 +35,11 @@ use crate::model::EPSG_LAMBERT93;
 /// A layer with no row to write gets no index either (GDAL cannot open an indexed file without
 /// features). Fails if `path` exists; on failure no file is left behind.
 pub fn write_fgb(path: &Path, layer: &Layer, meta: &RunMetadata) -> Result<usize, EmitError> {
-    let fail = |message: String| EmitError::Write {
-        path: path.to_path_buf(),
-        message: format!("couche « {} » : {message}", layer.name),
-        source: None,
-    };
+    let fail = failure(path, layer);
     if path.symlink_metadata().is_ok() {
         return Err(fail("le fichier existe déjà".into()));
     }
-    columns::check_shape(layer).map_err(fail)?;
-    let cols = columns::layer_columns(layer).map_err(fail)?;
-    for (i, r) in layer.rows.iter().enumerate() {
-        geom::conform(layer.geometry, r.geometry.as_ref())
-            .map_err(|e| fail(format!("ligne {} : {e}", i + 1)))?;
-    }
+    let cols = checked_columns(layer).map_err(fail)?;
     let wkt = gdal::spatial_ref::SpatialRef::from_epsg(EPSG_LAMBERT93)
         .and_then(|s| s.to_wkt())
         .map_err(|e| fail(format!("système de coordonnées : {e}")))?;
@@ -59,31 +50,114 @@ pub fn write_fgb(path: &Path, layer: &Layer, meta: &RunMetadata) -> Result<usize
             cols.len()
         )));
     }
-    let mut left_out = 0;
-    let mut bytes = Vec::new();
-    if layer.geometry == GeometryKind::None {
+    let file = FileParts {
+        path,
+        layer,
+        cols: &cols,
+        wkt: &wkt,
+        metadata: &metadata,
+    };
+    let (bytes, left_out) = if layer.geometry == GeometryKind::None {
+        (file.encode_attributes()?, 0)
+    } else {
+        file.encode_indexed()?
+    };
+    file.save(&bytes)?;
+    Ok(left_out)
+}
+
+/// The error of a layer that cannot be written to `path`, with `message` (French).
+fn failure<'a>(path: &'a Path, layer: &'a Layer) -> impl Fn(String) -> EmitError + Copy + 'a {
+    move |message| EmitError::Write {
+        path: path.to_path_buf(),
+        message: format!("couche « {} » : {message}", layer.name),
+        source: None,
+    }
+}
+
+/// The columns of `layer`, once its shape and every row's geometry are checked.
+fn checked_columns(layer: &Layer) -> Result<Vec<ColumnSpec>, String> {
+    columns::check_shape(layer)?;
+    let cols = columns::layer_columns(layer)?;
+    for (i, r) in layer.rows.iter().enumerate() {
+        geom::conform(layer.geometry, r.geometry.as_ref())
+            .map_err(|e| format!("ligne {} : {e}", i + 1))?;
+    }
+    Ok(cols)
+}
+
+/// What makes the file of one layer: where it goes, its columns and its header's CRS WKT and
+/// metadata.
+struct FileParts<'a> {
+    path: &'a Path,
+    layer: &'a Layer,
+    cols: &'a [ColumnSpec],
+    wkt: &'a str,
+    metadata: &'a str,
+}
+
+impl FileParts<'_> {
+    /// The bytes of a [`GeometryKind::None`] layer: no index, every row.
+    fn encode_attributes(&self) -> Result<Vec<u8>, EmitError> {
+        let (path, layer) = (self.path, self.layer);
+        let fail = failure(path, layer);
         let rows = layer
             .rows
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                row_properties(layer, r, &cols).map_err(|e| fail(format!("ligne {} : {e}", i + 1)))
+                row_properties(layer, r, self.cols)
+                    .map_err(|e| fail(format!("ligne {} : {e}", i + 1)))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let info = attributes::HeaderInfo {
             name: &layer.name,
             title: &layer.title,
             description: &layer.description,
-            metadata: &metadata,
+            metadata: self.metadata,
             epsg: EPSG_LAMBERT93 as i32,
-            wkt: &wkt,
+            wkt: self.wkt,
         };
-        attributes::write(&mut bytes, &info, &cols, &rows).map_err(encoding(
+        let mut bytes = Vec::new();
+        attributes::write(&mut bytes, &info, self.cols, &rows).map_err(encoding(
             path,
             layer,
             "en-tête et entités".into(),
         ))?;
-    } else {
+        Ok(bytes)
+    }
+
+    /// The bytes of a geometry layer, with its packed Hilbert R-tree (when it has a row to
+    /// write), and the number of rows left out for want of a (non-empty) geometry.
+    fn encode_indexed(&self) -> Result<(Vec<u8>, usize), EmitError> {
+        let (path, layer) = (self.path, self.layer);
+        let fail = failure(path, layer);
+        let mut fgb = self.indexed_writer()?;
+        let mut left_out = 0;
+        for (i, row) in layer.rows.iter().enumerate() {
+            let at = |e: String| fail(format!("ligne {} : {e}", i + 1));
+            let g = geom::conform(layer.geometry, row.geometry.as_ref()).map_err(at)?;
+            let Some(g) = g.filter(|g| !geom::is_empty(g)) else {
+                left_out += 1;
+                continue;
+            };
+            let props = row_properties(layer, row, self.cols).map_err(at)?;
+            let mut written = Ok(());
+            fgb.add_feature_geom(GeomRef(g.as_ref()), |fw| {
+                written = feed(fw, self.cols, &props);
+            })
+            .map_err(encoding(path, layer, format!("ligne {}", i + 1)))?;
+            written.map_err(encoding(path, layer, format!("ligne {}", i + 1)))?;
+        }
+        let mut bytes = Vec::new();
+        fgb.write(&mut bytes)
+            .map_err(encoding(path, layer, "index et entités".into()))?;
+        Ok((bytes, left_out))
+    }
+
+    /// The crate's writer for a geometry layer, header and columns set.
+    fn indexed_writer(&self) -> Result<FgbWriter<'_>, EmitError> {
+        let layer = self.layer;
         let geometry_type = match layer.geometry {
             GeometryKind::Point => GeometryType::Point,
             _ => GeometryType::MultiPolygon,
@@ -103,53 +177,42 @@ pub fn write_fgb(path: &Path, layer: &Layer, meta: &RunMetadata) -> Result<usize
                 promote_to_multi: true,
                 crs: FgbCrs {
                     code: EPSG_LAMBERT93 as i32,
-                    wkt: Some(&wkt),
+                    wkt: Some(self.wkt),
                     ..Default::default()
                 },
                 title: Some(&layer.title),
                 description: Some(&layer.description),
-                metadata: Some(&metadata),
+                metadata: Some(self.metadata),
                 ..Default::default()
             },
         )
-        .map_err(encoding(path, layer, "en-tête".into()))?;
-        for c in &cols {
+        .map_err(encoding(self.path, layer, "en-tête".into()))?;
+        for c in self.cols {
             fgb.add_column(&c.name, column_type(c.kind), |fbb, col| {
                 col.title = Some(fbb.create_string(&c.title));
                 col.description = Some(fbb.create_string(&c.description));
                 col.nullable = !c.not_null;
             });
         }
-        for (i, row) in layer.rows.iter().enumerate() {
-            let at = |e: String| fail(format!("ligne {} : {e}", i + 1));
-            let g = geom::conform(layer.geometry, row.geometry.as_ref()).map_err(at)?;
-            let Some(g) = g.filter(|g| !geom::is_empty(g)) else {
-                left_out += 1;
-                continue;
-            };
-            let props = row_properties(layer, row, &cols).map_err(at)?;
-            let mut written = Ok(());
-            fgb.add_feature_geom(GeomRef(g.as_ref()), |fw| {
-                written = feed(fw, &cols, &props);
-            })
-            .map_err(encoding(path, layer, format!("ligne {}", i + 1)))?;
-            written.map_err(encoding(path, layer, format!("ligne {}", i + 1)))?;
+        Ok(fgb)
+    }
+
+    /// Writes `bytes` to a new file at `path`, synced; removes it on failure.
+    fn save(&self, bytes: &[u8]) -> Result<(), EmitError> {
+        let path = self.path;
+        let result = (|| -> std::io::Result<()> {
+            let file = OpenOptions::new().write(true).create_new(true).open(path)?;
+            let mut out = BufWriter::new(file);
+            out.write_all(bytes)?;
+            out.flush()?;
+            out.get_ref().sync_all()
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(path);
+            return Err(encoding(path, self.layer, "fichier".into())(e));
         }
-        fgb.write(&mut bytes)
-            .map_err(encoding(path, layer, "index et entités".into()))?;
+        Ok(())
     }
-    let result = (|| -> std::io::Result<()> {
-        let file = OpenOptions::new().write(true).create_new(true).open(path)?;
-        let mut out = BufWriter::new(file);
-        out.write_all(&bytes)?;
-        out.flush()?;
-        out.get_ref().sync_all()
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(path);
-        return Err(encoding(path, layer, "fichier".into())(e));
-    }
-    Ok(left_out)
 }
 
 /// An error of the `flatgeobuf` or `geozero` crates, or of the system, while writing `layer` to

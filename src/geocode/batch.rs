@@ -76,6 +76,59 @@ pub struct BatchReport {
     pub seconds: f64,
 }
 
+impl BatchReport {
+    /// The summary `opsgeo geocode` prints (French, one line per fact): rows and levels, then
+    /// time per step, processor time, rejected rows and unused corrections when there are any.
+    pub fn summary(&self) -> String {
+        let r = self;
+        let levels: Vec<String> = r
+            .by_level
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(l, n)| format!("{} {}", l.key(), n))
+            .collect();
+        let mut lines = vec![
+            format!(
+                "{} lignes géocodées ({} adresses distinctes, BAN : {} adresses chargées en {:.2} s, index ~{:.0} Mo) en {:.2} s : {}",
+                r.rows,
+                r.distinct_addresses,
+                r.ban_addresses,
+                r.ban_seconds,
+                r.ban_index_bytes as f64 / 1e6,
+                r.seconds,
+                levels.join(", ")
+            ),
+            format!(
+                "  lecture {:.2} s ; géocodage {:.3} s ({:.0} adresses/s sur {} fil(s)) ; écriture {:.2} s",
+                r.read_seconds,
+                r.geocode_seconds,
+                r.distinct_addresses as f64 / r.geocode_seconds.max(1e-9),
+                rayon::current_num_threads(),
+                (r.seconds - r.ban_seconds - r.read_seconds - r.geocode_seconds).max(0.0)
+            ),
+        ];
+        if let Some(cpu) = r.geocode_cpu_seconds.filter(|c| *c > 0.0) {
+            lines.push(format!(
+                "  temps processeur du géocodage : {cpu:.2} s, soit {:.0} adresses par seconde de processeur (un cœur)",
+                r.distinct_addresses as f64 / cpu
+            ));
+        }
+        if r.input.rejected > 0 {
+            lines.push(format!(
+                "  {} ligne(s) rejetée(s), écrite(s) « non_trouve » (détail ci-dessus)",
+                r.input.rejected
+            ));
+        }
+        if r.corrections_unused > 0 {
+            lines.push(format!(
+                "  {} correction(s) sans ligne correspondante",
+                r.corrections_unused
+            ));
+        }
+        lines.join("\n")
+    }
+}
+
 pub use crate::ingest::rpls::address::AddressFields;
 
 /// Geocodes `input` against the BAN files and writes `output`; a correction (by address key,
@@ -124,7 +177,57 @@ pub fn geocode_file_with(
     corrections: Option<&Corrections>,
 ) -> Result<BatchReport, GeocodeError> {
     let start = Instant::now();
-    // pass 1: addresses
+    let FirstPass {
+        book,
+        row_address,
+        stats,
+    } = read_addresses(input, id_column)?;
+    let read_seconds = start.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let cpu0 = process_cpu_seconds();
+    let mut results = geocode_addresses(&book, ban);
+    let geocode_seconds = t.elapsed().as_secs_f64();
+    let geocode_cpu_seconds = cpu0.and_then(|a| process_cpu_seconds().map(|b| b - a));
+    let empty = Corrections::default();
+    let corrections = corrections.unwrap_or(&empty);
+    let (_, unused_keys) = corrections.apply(&book, &mut results);
+    let second = SecondPass {
+        book: &book,
+        results: &results,
+        row_address: &row_address,
+        input,
+        id_column,
+        corrections,
+    };
+    let (by_level, ident_used) = second.write_whole(output)?;
+    Ok(BatchReport {
+        rows: stats.read,
+        distinct_addresses: book.len() as u64,
+        corrections_unused: unused_keys + (corrections.idents() as u64 - ident_used),
+        read_seconds,
+        geocode_seconds,
+        geocode_cpu_seconds,
+        by_level,
+        ban_addresses: ban.addresses,
+        ban_index_bytes: ban.heap_bytes() as u64,
+        ban_stats: ban.stats.clone(),
+        input: stats,
+        ban_seconds: 0.0,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// What the first pass keeps: the distinct addresses, the address of every row
+/// ([`REJECTED`] for a rejected row) and the input's counts. No identifier.
+struct FirstPass {
+    book: AddressBook,
+    row_address: Vec<AddressId>,
+    stats: InputStats,
+}
+
+/// First pass: the address of every row of `input`, whose `id_column` must exist; rejected
+/// rows are named on stderr (the first [`MAX_REJECT_WARNINGS`]), then counted.
+fn read_addresses(input: &Path, id_column: &str) -> Result<FirstPass, GeocodeError> {
     let mut src = CsvSource::open(input, "auto", "auto")?;
     src.column(id_column)?;
     let cols = [
@@ -150,32 +253,12 @@ pub fn geocode_file_with(
         if let Some((column, why)) = unreadable_row(&row, n_fields, &labels) {
             stats.rejected += 1;
             if stats.rejected <= MAX_REJECT_WARNINGS {
-                tracing::warn!(
-                    "{file}, ligne {}{} : ligne rejetée (non géocodée) : {why}",
-                    row.line(),
-                    if column.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", colonne {column}")
-                    }
-                );
+                warn_rejected_row(&file, row.line(), &column, &why);
             }
             row_address.push(REJECTED);
             return Ok(());
         }
-        let f: Vec<_> = cols.iter().map(|&c| row.get(c)).collect();
-        let lieu = row.get_opt(lieudit);
-        let fields = AddressFields {
-            numvoie: &f[0],
-            indrep: &f[1],
-            typvoie: &f[2],
-            nomvoie: &f[3],
-            codepostal: &f[4],
-            libcom: &f[5],
-            depcom: &f[6],
-            lieudit: &lieu,
-        };
-        row_address.push(book.intern(fields.to_raw()));
+        row_address.push(book.intern(row_address_fields(&row, &cols, lieudit)));
         stats.accepted += 1;
         Ok::<(), GeocodeError>(())
     })?;
@@ -186,59 +269,46 @@ pub fn geocode_file_with(
         );
     }
     book.shrink();
-    let read_seconds = start.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let cpu0 = process_cpu_seconds();
-    let mut results = geocode_addresses(&book, ban);
-    let geocode_seconds = t.elapsed().as_secs_f64();
-    let geocode_cpu_seconds = cpu0.and_then(|a| process_cpu_seconds().map(|b| b - a));
-    let empty = Corrections::default();
-    let corrections = corrections.unwrap_or(&empty);
-    let (_, unused_keys) = corrections.apply(&book, &mut results);
-
-    // pass 2: identifiers, written with their answer, into a temporary file renamed at the end
-    // (no partial output)
-    let mut tmp = output.as_os_str().to_owned();
-    tmp.push(".partiel");
-    let tmp = PathBuf::from(tmp);
-    let res = write_results(
-        &book,
-        &results,
-        &row_address,
-        input,
-        &tmp,
-        id_column,
-        corrections,
-    );
-    let (by_level, ident_used) = match res {
-        Ok(b) => b,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    };
-    std::fs::rename(&tmp, output).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        GeocodeError::Write {
-            path: output.to_path_buf(),
-            source: Box::new(e),
-        }
-    })?;
-    Ok(BatchReport {
-        rows: stats.read,
-        distinct_addresses: book.len() as u64,
-        corrections_unused: unused_keys + (corrections.idents() as u64 - ident_used),
-        read_seconds,
-        geocode_seconds,
-        geocode_cpu_seconds,
-        by_level,
-        ban_addresses: ban.addresses,
-        ban_index_bytes: ban.heap_bytes() as u64,
-        ban_stats: ban.stats.clone(),
-        input: stats,
-        ban_seconds: 0.0,
-        seconds: start.elapsed().as_secs_f64(),
+    Ok(FirstPass {
+        book,
+        row_address,
+        stats,
     })
+}
+
+/// The raw address of a row, from the RPLS address columns `cols` (`NUMVOIE` to `DEPCOM`) and
+/// the optional `LIEUDIT`.
+fn row_address_fields(
+    row: &crate::ingest::source::Row<'_>,
+    cols: &[usize; 7],
+    lieudit: Option<usize>,
+) -> crate::model::RawAddress {
+    let f: Vec<_> = cols.iter().map(|&c| row.get(c)).collect();
+    let lieu = row.get_opt(lieudit);
+    let fields = AddressFields {
+        numvoie: &f[0],
+        indrep: &f[1],
+        typvoie: &f[2],
+        nomvoie: &f[3],
+        codepostal: &f[4],
+        libcom: &f[5],
+        depcom: &f[6],
+        lieudit: &lieu,
+    };
+    fields.to_raw()
+}
+
+/// Names a rejected row on stderr: file, line, column when one is at fault; never a value.
+fn warn_rejected_row(file: &str, line: u64, column: &str, why: &str) {
+    tracing::warn!(
+        "{file}, ligne {}{} : ligne rejetée (non géocodée) : {why}",
+        line,
+        if column.is_empty() {
+            String::new()
+        } else {
+            format!(", colonne {column}")
+        }
+    );
 }
 
 /// `row_address` value of a rejected row.
@@ -280,82 +350,116 @@ fn process_cpu_seconds() -> Option<f64> {
     Some((ticks(14)? + ticks(15)?) / 100.0)
 }
 
-/// Second pass: one output row per input row. Returns the rows per level and how many
-/// identifier corrections were used.
-fn write_results(
-    book: &AddressBook,
-    results: &[super::GeocodeResult],
-    row_address: &[AddressId],
-    input: &Path,
-    output: &Path,
-    id_column: &str,
-    corrections: &Corrections,
-) -> Result<(BTreeMap<GeocodeLevel, u64>, u64), GeocodeError> {
-    debug_assert_eq!(book.len(), results.len());
-    fn write_err<E: std::error::Error + Send + Sync + 'static>(
+/// What the second pass needs to write one output row per input row.
+struct SecondPass<'a> {
+    book: &'a AddressBook,
+    /// The answer for each address of `book`, corrections by address key applied.
+    results: &'a [super::GeocodeResult],
+    row_address: &'a [AddressId],
+    input: &'a Path,
+    id_column: &'a str,
+    corrections: &'a Corrections,
+}
+
+impl SecondPass<'_> {
+    /// Writes `output` through a temporary file renamed at the end (no partial output);
+    /// returns the rows per level and how many identifier corrections were used.
+    fn write_whole(
+        &self,
         output: &Path,
-    ) -> impl FnOnce(E) -> GeocodeError + '_ {
-        move |e| GeocodeError::Write {
-            path: output.to_path_buf(),
-            source: Box::new(e),
+    ) -> Result<(BTreeMap<GeocodeLevel, u64>, u64), GeocodeError> {
+        let mut tmp = output.as_os_str().to_owned();
+        tmp.push(".partiel");
+        let tmp = PathBuf::from(tmp);
+        let written = match self.write_results(&tmp) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        std::fs::rename(&tmp, output).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            GeocodeError::Write {
+                path: output.to_path_buf(),
+                source: Box::new(e),
+            }
+        })?;
+        Ok(written)
+    }
+
+    /// Second pass: one output row per input row, into `output`. Returns the rows per level
+    /// and how many identifier corrections were used.
+    fn write_results(
+        &self,
+        output: &Path,
+    ) -> Result<(BTreeMap<GeocodeLevel, u64>, u64), GeocodeError> {
+        debug_assert_eq!(self.book.len(), self.results.len());
+        fn write_err<E: std::error::Error + Send + Sync + 'static>(
+            output: &Path,
+        ) -> impl FnOnce(E) -> GeocodeError + '_ {
+            move |e| GeocodeError::Write {
+                path: output.to_path_buf(),
+                source: Box::new(e),
+            }
         }
-    }
-    let file = std::fs::File::create(output).map_err(write_err(output))?;
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(std::io::BufWriter::new(file));
-    w.write_record(OUTPUT_HEADER).map_err(write_err(output))?;
-    let mut src = CsvSource::open(input, "auto", "auto")?;
-    let id = src.column(id_column)?;
-    let mut by_level: BTreeMap<GeocodeLevel, u64> =
-        GeocodeLevel::ALL.iter().map(|&l| (l, 0)).collect();
-    let mut i = 0usize;
-    let mut ident_used: HashSet<String> = HashSet::new();
-    src.for_each_row(|row| {
-        let Some(&a) = row_address.get(i) else {
+        let file = std::fs::File::create(output).map_err(write_err(output))?;
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(std::io::BufWriter::new(file));
+        w.write_record(OUTPUT_HEADER).map_err(write_err(output))?;
+        let mut src = CsvSource::open(self.input, "auto", "auto")?;
+        let id = src.column(self.id_column)?;
+        let mut by_level: BTreeMap<GeocodeLevel, u64> =
+            GeocodeLevel::ALL.iter().map(|&l| (l, 0)).collect();
+        let mut i = 0usize;
+        let mut ident_used: HashSet<String> = HashSet::new();
+        src.for_each_row(|row| {
+            let Some(&a) = self.row_address.get(i) else {
+                i += 1;
+                return Ok(());
+            };
             i += 1;
-            return Ok(());
-        };
-        i += 1;
-        let ident = row.get(id);
-        let rejected = (a == REJECTED).then(super::GeocodeResult::not_found);
-        // a rejected row is not a dwelling of `opsgeo run`: no correction applies to it
-        let corrected = if rejected.is_some() {
-            None
-        } else {
-            corrections.for_ident(&ident).map(|c| {
-                ident_used.insert(ident.to_string());
-                c.result()
-            })
-        };
-        let r = rejected
-            .as_ref()
-            .or(corrected.as_ref())
-            .unwrap_or_else(|| &results[a as usize]);
-        *by_level.entry(r.level).or_default() += 1;
-        let (x, y) = r.point.map_or((String::new(), String::new()), |p| {
-            (format!("{:.2}", p.x), format!("{:.2}", p.y))
-        });
-        w.write_record([
-            &*ident,
-            &x,
-            &y,
-            r.level.key(),
-            &format!("{:.2}", r.score),
-            &format!("{:.2}", r.runner_up),
-            r.ban_id.as_deref().unwrap_or(""),
-            &r.label,
-        ])
-        .map_err(write_err(output))?;
-        Ok::<(), GeocodeError>(())
-    })?;
-    if i != row_address.len() {
-        return Err(GeocodeError::InputChanged {
-            path: input.to_path_buf(),
-            first: row_address.len() as u64,
-            second: i as u64,
-        });
+            let ident = row.get(id);
+            let rejected = (a == REJECTED).then(super::GeocodeResult::not_found);
+            // a rejected row is not a dwelling of `opsgeo run`: no correction applies to it
+            let corrected = if rejected.is_some() {
+                None
+            } else {
+                self.corrections.for_ident(&ident).map(|c| {
+                    ident_used.insert(ident.to_string());
+                    c.result()
+                })
+            };
+            let r = rejected
+                .as_ref()
+                .or(corrected.as_ref())
+                .unwrap_or_else(|| &self.results[a as usize]);
+            *by_level.entry(r.level).or_default() += 1;
+            let (x, y) = r.point.map_or((String::new(), String::new()), |p| {
+                (format!("{:.2}", p.x), format!("{:.2}", p.y))
+            });
+            w.write_record([
+                &*ident,
+                &x,
+                &y,
+                r.level.key(),
+                &format!("{:.2}", r.score),
+                &format!("{:.2}", r.runner_up),
+                r.ban_id.as_deref().unwrap_or(""),
+                &r.label,
+            ])
+            .map_err(write_err(output))?;
+            Ok::<(), GeocodeError>(())
+        })?;
+        if i != self.row_address.len() {
+            return Err(GeocodeError::InputChanged {
+                path: self.input.to_path_buf(),
+                first: self.row_address.len() as u64,
+                second: i as u64,
+            });
+        }
+        w.flush().map_err(write_err(output))?;
+        Ok((by_level, ident_used.len() as u64))
     }
-    w.flush().map_err(write_err(output))?;
-    Ok((by_level, ident_used.len() as u64))
 }

@@ -83,82 +83,44 @@ impl Territory {
         cfg: &TerritorySection,
         communes_layer: &ZoneLayer,
     ) -> Result<Territory, IngestError> {
+        let mut members = members;
+        members.sort();
+        let (epcis, epci_idx) = epcis_of(&members);
+        let (departements, regions) = departements_and_regions(&members, cfg)?;
+        let mut t = Territory {
+            stats,
+            epcis,
+            departements,
+            regions,
+            ..Default::default()
+        };
+        t.add_communes(&members, &epci_idx, communes_layer)?;
+        t.extent = extent_of(&t.communes, communes_layer);
+        if t.communes.is_empty() {
+            return Err(IngestError::Data {
+                path: cfg.epci_table.clone(),
+                message: "aucune commune dans la table des EPCI".into(),
+            });
+        }
+        Ok(t)
+    }
+
+    /// Adds the communes of `members` (sorted), each once, with its polygon in
+    /// `communes_layer`, its EPCI and its département; fails on a commune without polygon.
+    fn add_communes(
+        &mut self,
+        members: &[EpciMember],
+        epci_idx: &HashMap<String, u32>,
+        communes_layer: &ZoneLayer,
+    ) -> Result<(), IngestError> {
         let zone_by_code: HashMap<&str, u32> = communes_layer
             .zones
             .iter()
             .enumerate()
             .map(|(i, z)| (z.code.as_str(), i as u32))
             .collect();
-        let mut members = members;
-        members.sort();
-        let mut t = Territory {
-            stats,
-            ..Default::default()
-        };
-        let mut epci_idx: HashMap<String, u32> = HashMap::new();
-        let mut epcis: Vec<Named> = members
-            .iter()
-            .map(|(_, e, n)| Named {
-                code: e.clone(),
-                name: n.clone(),
-            })
-            .collect();
-        epcis.sort_by(|a, b| a.code.cmp(&b.code));
-        epcis.dedup_by(|a, b| a.code == b.code);
-        for (i, e) in epcis.iter().enumerate() {
-            epci_idx.insert(e.code.clone(), i as u32);
-        }
-        t.epcis = epcis;
-
-        let mut dep_codes: Vec<String> = members
-            .iter()
-            .filter_map(|(c, _, _)| departement_of(c).map(str::to_string))
-            .collect();
-        dep_codes.sort();
-        dep_codes.dedup();
-        let mut region_codes = Vec::new();
-        let mut deps = Vec::new();
-        for d in &dep_codes {
-            let (name, region) = if let Some(def) = cfg.departements.get(d) {
-                (def.name.clone(), def.region.clone())
-            } else if let Some((name, region)) = builtin_departement(d) {
-                (name.to_string(), region.to_string())
-            } else {
-                return Err(IngestError::Data {
-                    path: cfg.epci_table.clone(),
-                    message: format!(
-                        "département « {d} » inconnu : déclarez-le dans [territory.departements] de la configuration"
-                    ),
-                });
-            };
-            region_codes.push(region.clone());
-            deps.push((d.clone(), name, region));
-        }
-        region_codes.sort();
-        region_codes.dedup();
-        for r in &region_codes {
-            let name = cfg
-                .regions
-                .get(r)
-                .map(|d| d.name.clone())
-                .or_else(|| builtin_region_name(r).map(str::to_string))
-                .ok_or_else(|| IngestError::Data {
-                    path: cfg.epci_table.clone(),
-                    message: format!(
-                        "région « {r} » inconnue : déclarez-la dans [territory.regions] de la configuration"
-                    ),
-                })?;
-            t.regions.push(Named {
-                code: r.clone(),
-                name,
-            });
-        }
-        for (code, name, region) in deps {
-            let region = region_codes.binary_search(&region).expect("collected") as u32;
-            t.departements.push(Departement { code, name, region });
-        }
-        for (code, epci, _) in &members {
-            if t.commune_index.contains_key(code) {
+        for (code, epci, _) in members {
+            if self.commune_index.contains_key(code) {
                 continue;
             }
             let Some(&zone) = zone_by_code.get(code.as_str()) else {
@@ -170,14 +132,14 @@ impl Territory {
                 });
             };
             let dep = departement_of(code).expect("checked above");
-            let departement = t
+            let departement = self
                 .departements
                 .iter()
                 .position(|d| d.code == dep)
                 .expect("collected") as u32;
-            t.commune_index
-                .insert(code.clone(), t.communes.len() as u32);
-            t.communes.push(Commune {
+            self.commune_index
+                .insert(code.clone(), self.communes.len() as u32);
+            self.communes.push(Commune {
                 code: code.clone(),
                 name: communes_layer.zones[zone as usize].name.clone(),
                 epci: epci_idx[epci],
@@ -185,29 +147,7 @@ impl Territory {
                 zone,
             });
         }
-        t.extent = t
-            .communes
-            .iter()
-            .fold(None, |acc: Option<geo::Rect<f64>>, c| {
-                use geo::BoundingRect;
-                let r = communes_layer.zones[c.zone as usize]
-                    .geometry
-                    .bounding_rect()?;
-                Some(match acc {
-                    None => r,
-                    Some(a) => geo::Rect::new(
-                        geo::coord! { x: a.min().x.min(r.min().x), y: a.min().y.min(r.min().y) },
-                        geo::coord! { x: a.max().x.max(r.max().x), y: a.max().y.max(r.max().y) },
-                    ),
-                })
-            });
-        if t.communes.is_empty() {
-            return Err(IngestError::Data {
-                path: cfg.epci_table.clone(),
-                message: "aucune commune dans la table des EPCI".into(),
-            });
-        }
-        Ok(t)
+        Ok(())
     }
 
     /// Index of commune `code`, if it belongs to the territory.
@@ -229,6 +169,114 @@ impl Territory {
     pub fn region_of(&self, commune: u32) -> u32 {
         self.departements[self.communes[commune as usize].departement as usize].region
     }
+}
+
+/// The EPCI of `members`, in code order (the first name of each code in `members`' order), and
+/// the index of each code.
+fn epcis_of(members: &[EpciMember]) -> (Vec<Named>, HashMap<String, u32>) {
+    let mut epcis: Vec<Named> = members
+        .iter()
+        .map(|(_, e, n)| Named {
+            code: e.clone(),
+            name: n.clone(),
+        })
+        .collect();
+    epcis.sort_by(|a, b| a.code.cmp(&b.code));
+    epcis.dedup_by(|a, b| a.code == b.code);
+    let mut epci_idx: HashMap<String, u32> = HashMap::new();
+    for (i, e) in epcis.iter().enumerate() {
+        epci_idx.insert(e.code.clone(), i as u32);
+    }
+    (epcis, epci_idx)
+}
+
+/// The départements of the communes of `members` and their régions, each in code order, named
+/// by the configuration or the built-in tables; fails on an unknown code.
+fn departements_and_regions(
+    members: &[EpciMember],
+    cfg: &TerritorySection,
+) -> Result<(Vec<Departement>, Vec<Named>), IngestError> {
+    let mut dep_codes: Vec<String> = members
+        .iter()
+        .filter_map(|(c, _, _)| departement_of(c).map(str::to_string))
+        .collect();
+    dep_codes.sort();
+    dep_codes.dedup();
+    let mut region_codes = Vec::new();
+    let mut deps = Vec::new();
+    for d in &dep_codes {
+        let (name, region) = departement_name(d, cfg)?;
+        region_codes.push(region.clone());
+        deps.push((d.clone(), name, region));
+    }
+    region_codes.sort();
+    region_codes.dedup();
+    let regions = region_codes
+        .iter()
+        .map(|r| {
+            Ok(Named {
+                code: r.clone(),
+                name: region_name(r, cfg)?,
+            })
+        })
+        .collect::<Result<Vec<_>, IngestError>>()?;
+    let departements = deps
+        .into_iter()
+        .map(|(code, name, region)| {
+            let region = region_codes.binary_search(&region).expect("collected") as u32;
+            Departement { code, name, region }
+        })
+        .collect();
+    Ok((departements, regions))
+}
+
+/// The name and région code of département `d`: from the configuration, else built in.
+fn departement_name(d: &str, cfg: &TerritorySection) -> Result<(String, String), IngestError> {
+    if let Some(def) = cfg.departements.get(d) {
+        Ok((def.name.clone(), def.region.clone()))
+    } else if let Some((name, region)) = builtin_departement(d) {
+        Ok((name.to_string(), region.to_string()))
+    } else {
+        Err(IngestError::Data {
+            path: cfg.epci_table.clone(),
+            message: format!(
+                "département « {d} » inconnu : déclarez-le dans [territory.departements] de la configuration"
+            ),
+        })
+    }
+}
+
+/// The name of région `r`: from the configuration, else built in.
+fn region_name(r: &str, cfg: &TerritorySection) -> Result<String, IngestError> {
+    cfg.regions
+        .get(r)
+        .map(|d| d.name.clone())
+        .or_else(|| builtin_region_name(r).map(str::to_string))
+        .ok_or_else(|| IngestError::Data {
+            path: cfg.epci_table.clone(),
+            message: format!(
+                "région « {r} » inconnue : déclarez-la dans [territory.regions] de la configuration"
+            ),
+        })
+}
+
+/// Bounding box of the polygons of `communes` in `communes_layer`.
+fn extent_of(communes: &[Commune], communes_layer: &ZoneLayer) -> Option<geo::Rect<f64>> {
+    communes
+        .iter()
+        .fold(None, |acc: Option<geo::Rect<f64>>, c| {
+            use geo::BoundingRect;
+            let r = communes_layer.zones[c.zone as usize]
+                .geometry
+                .bounding_rect()?;
+            Some(match acc {
+                None => r,
+                Some(a) => geo::Rect::new(
+                    geo::coord! { x: a.min().x.min(r.min().x), y: a.min().y.min(r.min().y) },
+                    geo::coord! { x: a.max().x.max(r.max().x), y: a.max().y.max(r.max().y) },
+                ),
+            })
+        })
 }
 
 /// Reads the EPCI membership table: `(commune, epci, epci_name)` rows.

@@ -2,7 +2,7 @@ use super::*;
 use crate::ingest::rejects::MASKED;
 use crate::ingest::rpls::test_support::{input, rpls_file, rpls_row, territory, write};
 use crate::ingest::rpls::{read_rpls, RplsData};
-use crate::model::YearMonth;
+use crate::model::{Employment, Link, YearMonth};
 
 const HH_HEADER: &str =
     "IDENT_REP;REPONSE;DATE_EMMENAGEMENT;COMPOSITION;AGE_TITULAIRE;REVENUS_PCT_PLUS;APL;CODE_PROGRAMME";

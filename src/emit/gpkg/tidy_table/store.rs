@@ -59,8 +59,20 @@ pub(crate) fn insert_rows(
     rows: &[TidyRow],
     now: &str,
 ) -> Result<(), Fault> {
-    // GDAL's per-row triggers updating gpkg_ogr_contents would run once per row: they are set
-    // aside during the bulk insert and put back as they were, and the counts written once
+    let triggers = set_triggers_aside(conn)?;
+    insert_statuses(conn)?;
+    let (units, names) = insert_values(conn, rows)?;
+    index_and_count(conn, units, names, rows.len())?;
+    for (_, create) in &triggers {
+        conn.execute_batch(create)?;
+    }
+    create_view(conn, now).map_err(|e| Fault::from(e).within(format!("vue « {TIDY_TABLE} »")))
+}
+
+/// Drops GDAL's per-row triggers updating `gpkg_ogr_contents` on the tables of the long
+/// table, which would run once per row; returns their names and `CREATE` statements, to put
+/// them back as they were after the bulk insert (the counts are written once).
+fn set_triggers_aside(conn: &rusqlite::Connection) -> Result<Vec<(String, String)>, Fault> {
     let mut triggers: Vec<(String, String)> = Vec::new();
     for table in &STORAGE {
         let trigger: Option<(String, String)> = conn
@@ -76,6 +88,11 @@ pub(crate) fn insert_rows(
             triggers.push((name, create));
         }
     }
+    Ok(triggers)
+}
+
+/// Fills [`STATUS_TABLE`]: every status, numbered by [`status_number`].
+fn insert_statuses(conn: &rusqlite::Connection) -> Result<(), Fault> {
     let mut status = conn.prepare(&format!(
         "INSERT INTO {} (fid, statut, libelle) VALUES (?1, ?2, ?3)",
         sql_ident(STATUS_TABLE)
@@ -85,24 +102,35 @@ pub(crate) fn insert_rows(
             .execute(rusqlite::params![status_number(s), s.key(), s.label()])
             .map_err(|e| Fault::from(e).within(format!("table « {STATUS_TABLE} »")))?;
     }
-    let mut unit = conn.prepare(&format!(
-        "INSERT INTO {} (fid, echelle, code, population, zone) VALUES (?1, ?2, ?3, ?4, ?5)",
-        sql_ident(UNITS_TABLE)
-    ))?;
-    let mut name = conn.prepare(&format!(
-        "INSERT INTO {} (fid, indicateur, nature, titre) VALUES (?1, ?2, ?3, ?4)",
-        sql_ident(NAMES_TABLE)
-    ))?;
-    let values_sql = |n: usize| {
-        format!(
-            "INSERT INTO {} (unite, indicateur, valeur, effectif, statut) VALUES {}",
-            sql_ident(VALUES_TABLE),
-            vec!["(?, ?, ?, ?, ?)"; n].join(", ")
-        )
+    Ok(())
+}
+
+/// The statement inserting `n` rows into [`VALUES_TABLE`].
+fn values_sql(n: usize) -> String {
+    format!(
+        "INSERT INTO {} (unite, indicateur, valeur, effectif, statut) VALUES {}",
+        sql_ident(VALUES_TABLE),
+        vec!["(?, ?, ?, ?, ?)"; n].join(", ")
+    )
+}
+
+/// Inserts `rows` into [`VALUES_TABLE`], [`RUN`] rows per statement, and each unit and
+/// indicator into [`UNITS_TABLE`] and [`NAMES_TABLE`] where it first appears; returns the
+/// number of units and of indicators.
+fn insert_values(conn: &rusqlite::Connection, rows: &[TidyRow]) -> Result<(usize, usize), Fault> {
+    let mut w = Writer {
+        unit: conn.prepare(&format!(
+            "INSERT INTO {} (fid, echelle, code, population, zone) VALUES (?1, ?2, ?3, ?4, ?5)",
+            sql_ident(UNITS_TABLE)
+        ))?,
+        name: conn.prepare(&format!(
+            "INSERT INTO {} (fid, indicateur, nature, titre) VALUES (?1, ?2, ?3, ?4)",
+            sql_ident(NAMES_TABLE)
+        ))?,
+        units: Numbers::new(),
+        names: Numbers::new(),
     };
     let mut full_run = conn.prepare(&values_sql(RUN))?;
-    let mut units = Numbers::new();
-    let mut names = Numbers::new();
     for (start, run) in (0..).step_by(RUN).zip(rows.chunks(RUN)) {
         let mut short;
         let insert = if run.len() == RUN {
@@ -112,34 +140,7 @@ pub(crate) fn insert_rows(
             &mut short
         };
         for (k, r) in run.iter().enumerate() {
-            let line = start + k + 1;
-            let at = |e: rusqlite::Error| Fault::from(e).within(format!("ligne {line}"));
-            let (u, new) = units.of((r.scale, &*r.code, r.population, r.zone));
-            if new {
-                unit.execute(rusqlite::params![u, r.scale, r.code, r.population, r.zone])
-                    .map_err(|e| at(e).within(format!("table « {UNITS_TABLE} »")))?;
-            }
-            let (i, new) = names.of((r.indicator, r.nature));
-            if new {
-                let title =
-                    crate::indicators::by_field(r.indicator).map_or(r.indicator, |d| d.title);
-                name.execute(rusqlite::params![i, r.indicator, r.nature, title])
-                    .map_err(|e| at(e).within(format!("table « {NAMES_TABLE} »")))?;
-            }
-            let published = r.status.is_published();
-            let value = r.value.filter(|v| published && v.is_finite());
-            if published && value.is_none() {
-                return Err(format!("ligne {line} : valeur publiée absente ou non finie").into());
-            }
-            let base = r.base.filter(|_| published);
-            let p = 5 * k;
-            insert.raw_bind_parameter(p + 1, u).map_err(at)?;
-            insert.raw_bind_parameter(p + 2, i).map_err(at)?;
-            insert.raw_bind_parameter(p + 3, value).map_err(at)?;
-            insert.raw_bind_parameter(p + 4, base).map_err(at)?;
-            insert
-                .raw_bind_parameter(p + 5, status_number(r.status))
-                .map_err(at)?;
+            w.bind(insert, k, start + k + 1, r)?;
         }
         insert.raw_execute().map_err(|e| {
             Fault::from(e).within(format!(
@@ -149,7 +150,68 @@ pub(crate) fn insert_rows(
             ))
         })?;
     }
-    drop((full_run, unit, name, status));
+    Ok((w.units.known.len(), w.names.known.len()))
+}
+
+/// The statements and numbering of units and indicators while inserting value rows.
+struct Writer<'c, 'r> {
+    unit: rusqlite::Statement<'c>,
+    name: rusqlite::Statement<'c>,
+    units: Numbers<(&'r str, &'r str, &'r str, &'r str)>,
+    names: Numbers<(&'r str, &'r str)>,
+}
+
+impl<'r> Writer<'_, 'r> {
+    /// Binds row `r` (number `line` from 1) as the `k`-th row of `insert`, after inserting its
+    /// unit and its indicator when they are new; fails on a published value that is missing
+    /// or not finite.
+    fn bind(
+        &mut self,
+        insert: &mut rusqlite::Statement<'_>,
+        k: usize,
+        line: usize,
+        r: &'r TidyRow,
+    ) -> Result<(), Fault> {
+        let at = |e: rusqlite::Error| Fault::from(e).within(format!("ligne {line}"));
+        let (u, new) = self.units.of((r.scale, &*r.code, r.population, r.zone));
+        if new {
+            self.unit
+                .execute(rusqlite::params![u, r.scale, r.code, r.population, r.zone])
+                .map_err(|e| at(e).within(format!("table « {UNITS_TABLE} »")))?;
+        }
+        let (i, new) = self.names.of((r.indicator, r.nature));
+        if new {
+            let title = crate::indicators::by_field(r.indicator).map_or(r.indicator, |d| d.title);
+            self.name
+                .execute(rusqlite::params![i, r.indicator, r.nature, title])
+                .map_err(|e| at(e).within(format!("table « {NAMES_TABLE} »")))?;
+        }
+        let published = r.status.is_published();
+        let value = r.value.filter(|v| published && v.is_finite());
+        if published && value.is_none() {
+            return Err(format!("ligne {line} : valeur publiée absente ou non finie").into());
+        }
+        let base = r.base.filter(|_| published);
+        let p = 5 * k;
+        insert.raw_bind_parameter(p + 1, u).map_err(at)?;
+        insert.raw_bind_parameter(p + 2, i).map_err(at)?;
+        insert.raw_bind_parameter(p + 3, value).map_err(at)?;
+        insert.raw_bind_parameter(p + 4, base).map_err(at)?;
+        insert
+            .raw_bind_parameter(p + 5, status_number(r.status))
+            .map_err(at)?;
+        Ok(())
+    }
+}
+
+/// Indexes the units and the values, and writes the row count of each table to
+/// `gpkg_ogr_contents`, in one batch.
+fn index_and_count(
+    conn: &rusqlite::Connection,
+    units: usize,
+    names: usize,
+    values: usize,
+) -> Result<(), Fault> {
     let count = |table: &str, n: usize| {
         format!(
             "UPDATE gpkg_ogr_contents SET feature_count = {n} WHERE lower(table_name) = lower({});\n",
@@ -164,16 +226,13 @@ pub(crate) fn insert_rows(
         sql_ident(&format!("{VALUES_TABLE}_unite_idx")),
         sql_ident(VALUES_TABLE),
     );
-    batch.push_str(&count(UNITS_TABLE, units.known.len()));
-    batch.push_str(&count(NAMES_TABLE, names.known.len()));
+    batch.push_str(&count(UNITS_TABLE, units));
+    batch.push_str(&count(NAMES_TABLE, names));
     batch.push_str(&count(STATUS_TABLE, Status::ALL.len()));
-    batch.push_str(&count(VALUES_TABLE, rows.len()));
+    batch.push_str(&count(VALUES_TABLE, values));
     conn.execute_batch(&batch)
         .map_err(|e| Fault::from(e).within("index"))?;
-    for (_, create) in &triggers {
-        conn.execute_batch(create)?;
-    }
-    create_view(conn, now).map_err(|e| Fault::from(e).within(format!("vue « {TIDY_TABLE} »")))
+    Ok(())
 }
 
 /// Creates the view and registers it as an attribute table (`gpkg_contents`), with the run's
