@@ -30,6 +30,8 @@ pub(crate) mod reason {
     pub const NUMERO_BIG: &str = "numero trop grand";
     pub const VOIE: &str = "nom_voie vide";
     pub const XY: &str = "coordonnées x/y invalides";
+    pub const XY_DOMAIN: &str =
+        "coordonnées x/y hors du domaine du Lambert-93 (x et y inversés, autre projection ?)";
     pub const REP: &str = "trop d'indices de répétition distincts";
 }
 

@@ -23,7 +23,28 @@ fn row(
     alias: &str,
     afnor: &str,
 ) -> String {
+    let (x, y) = (shifted(x, ORIGIN.0), shifted(y, ORIGIN.1));
     format!("{id};;{numero};{rep};{nom_voie};{code_postal};{code_insee};{nom_commune};{ancienne};;{x};{y};;;entrée;{alias};;;{afnor};;;;")
+}
+
+/// Where the tests' coordinates start from: the small numbers of the tests are metres from
+/// this Lambert-93 point (addresses outside the Lambert-93 domain are rejected).
+const ORIGIN: (f64, f64) = (800_000.0, 6_600_000.0);
+
+/// A test coordinate moved by `origin` (comma or point as written); anything not a number is
+/// kept as written (the rejects are tested with it).
+fn shifted(v: &str, origin: f64) -> String {
+    match v.replace(',', ".").parse::<f64>() {
+        Ok(n) if n.is_finite() && !v.trim().is_empty() => {
+            let s = format!("{}", n + origin);
+            if v.contains(',') {
+                s.replace('.', ",")
+            } else {
+                s
+            }
+        }
+        _ => v.to_string(),
+    }
 }
 
 fn simple(id: &str, numero: &str, rep: &str, voie: &str, insee: &str, x: f64, y: f64) -> String {
@@ -156,7 +177,7 @@ fn piron() -> (tempfile::TempDir, BanIndex) {
 
 fn point(r: &GeocodeResult) -> (f64, f64) {
     let p = r.point.expect("a point");
-    (p.x, p.y)
+    (p.x - ORIGIN.0, p.y - ORIGIN.1)
 }
 
 #[test]
@@ -520,6 +541,29 @@ fn bad_rows_are_rejected_and_counted() {
     assert_eq!(r.ban_id.as_deref(), Some("ok"));
 }
 
+/// Regression: x and y swapped on a few BAN rows (or another projection) were accepted; the
+/// programme, building and stairwell points of their dwellings were published far outside
+/// France, none in the review layer.
+#[test]
+fn an_address_outside_the_lambert93_domain_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("b.csv");
+    std::fs::write(
+        &p,
+        "id;numero;rep;nom_voie;code_insee;x;y\n\
+         a;1;;Rue Piron;21231;853000.5;6690000.25\n\
+         b;2;;Rue Piron;21231;6690000.25;853000.5\n\
+         c;3;;Rue Piron;21231;5.04;47.32\n",
+    )
+    .unwrap();
+    let ban = BanIndex::load(&[p]).unwrap();
+    let s = &ban.stats[0];
+    assert_eq!((s.read, s.accepted, s.rejected), (3, 1, 2));
+    assert_eq!(ban.rejects.get(build::reason::XY_DOMAIN), Some(&2));
+    let r = ban.geocode(&addr("21231", "2", "", "R", "PIRON"));
+    assert_ne!(r.ban_id.as_deref(), Some("b"));
+}
+
 #[test]
 fn missing_required_column_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
@@ -544,7 +588,7 @@ fn minimal_columns_and_latin1() {
     // Latin-1 "Rue de l'Église", comma-separated, only the required columns
     std::fs::write(
         &p,
-        b"id,numero,rep,nom_voie,code_insee,x,y\n21231_1_00002,2,,Rue de l'\xc9glise,21231,10.5,20.25\n",
+        b"id,numero,rep,nom_voie,code_insee,x,y\n21231_1_00002,2,,Rue de l'\xc9glise,21231,800010.5,6600020.25\n",
     )
     .unwrap();
     let ban = BanIndex::load(&[p]).unwrap();

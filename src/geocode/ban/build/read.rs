@@ -14,7 +14,7 @@ use crate::geocode::GeocodeError;
 use crate::ingest::rejects::{shown, RejectLog, ValueKind};
 use crate::ingest::source::{CsvSource, Row};
 use crate::ingest::InputStats;
-use crate::model::NONE;
+use crate::model::{L93_X, L93_Y, NONE};
 
 /// Column indices of one BAN file.
 struct Columns {
@@ -253,6 +253,22 @@ impl Builder {
             };
             return Err(Rejected::new(col, ValueKind::Number, val, reason::XY));
         };
+        // x and y swapped, or another projection on a few rows: a point far from France would
+        // be published (programme, building and stairwell points) without a word
+        let in_domain = |v: i32, (lo, hi): (f64, f64)| (lo..=hi).contains(&(f64::from(v) / 100.0));
+        if !in_domain(x, L93_X) || !in_domain(y, L93_Y) {
+            let (col, val) = if in_domain(x, L93_X) {
+                ("y", ys)
+            } else {
+                ("x", xs)
+            };
+            return Err(Rejected::new(
+                col,
+                ValueKind::Number,
+                val,
+                reason::XY_DOMAIN,
+            ));
+        }
         let rep_raw = row.get(c.rep);
         let rep = match self.reps.get(&rep_raw) {
             Some(r) => r,

@@ -47,7 +47,8 @@ fn street() -> (tempfile::TempDir, BanIndex) {
 
 fn xy(r: &GeocodeResult) -> (f64, f64) {
     let p = r.point.expect("a point");
-    ((p.x * 100.0).round() / 100.0, (p.y * 100.0).round() / 100.0)
+    let (x, y) = (p.x - ORIGIN.0, p.y - ORIGIN.1);
+    ((x * 100.0).round() / 100.0, (y * 100.0).round() / 100.0)
 }
 
 #[test]
