@@ -98,6 +98,10 @@ pub fn geos_is_valid(mp: &MultiPolygon<f64>) -> Option<bool> {
     Some(valid)
 }
 
+/// Largest absolute coordinate (metres) of a zone's vertex: beyond, the vertex is not on Earth
+/// in any projected system (the equator is 40,000 km long).
+pub const MAX_COORD: f64 = 1e8;
+
 /// Validates `mp`; repairs it when invalid; rejects it when the repair fails.
 ///
 /// Accepted geometries come back in the canonical orientation (exterior rings
@@ -106,6 +110,21 @@ pub fn geos_is_valid(mp: &MultiPolygon<f64>) -> Option<bool> {
 /// direction.
 pub fn validate(mp: MultiPolygon<f64>) -> Verdict {
     use geo::orient::{Direction, Orient};
+    // a vertex thousands of kilometres away (1e308 in a hand-edited file) is a valid shape,
+    // but its zone would be published with an infinite extent and the unions of its EPCI,
+    // département and région without a geometry
+    if mp
+        .coords_iter()
+        .any(|c| c.x.is_finite() && c.y.is_finite() && c.x.abs().max(c.y.abs()) > MAX_COORD)
+    {
+        return Verdict::Rejected {
+            problem: "coordonnée aberrante".into(),
+            detail: format!(
+                "un sommet est à plus de {} km de l'origine du système de coordonnées",
+                MAX_COORD / 1000.0
+            ),
+        };
+    }
     let Some(problem) = check(&mp) else {
         return Verdict::Valid(mp.orient(Direction::Default));
     };
@@ -286,6 +305,28 @@ mod tests {
         use geo::winding_order::{Winding, WindingOrder};
         m.0.iter()
             .all(|p| p.exterior().winding_order() == Some(WindingOrder::CounterClockwise))
+    }
+
+    /// Regression: one vertex of a commune set to x = 1e308 was accepted; the commune was
+    /// published with an infinite extent and its EPCI, département and région without geometry.
+    #[test]
+    fn a_vertex_far_from_earth_rejects_the_polygon() {
+        let far = mp(Polygon::new(
+            geo::LineString::from(vec![
+                (850_000.0, 6_690_000.0),
+                (1e308, 6_690_000.0),
+                (851_000.0, 6_691_000.0),
+                (850_000.0, 6_690_000.0),
+            ]),
+            vec![],
+        ));
+        assert!(
+            matches!(validate(far), Verdict::Rejected { problem, .. } if problem == "coordonnée aberrante")
+        );
+        let near = mp(
+            wkt!(POLYGON((850000. 6690000., 851000. 6690000., 851000. 6691000., 850000. 6690000.))),
+        );
+        assert!(matches!(validate(near), Verdict::Valid(_)));
     }
 
     /// Regression: a clockwise shell (as GEOS returns after repair) vanished from the union of
