@@ -1,8 +1,11 @@
 //! Write speed of a national-size point layer (run explicitly, in release):
 //! `cargo bench --bench emit_speed`
 
-#[path = "../tests/emit_common/mod.rs"]
-mod emit_common;
+// the helpers of the integration tests (each bench uses a few of them; without the feature,
+// the module allows what is unused itself)
+#[path = "../tests/integration/support/mod.rs"]
+#[cfg_attr(feature = "tests-complets", allow(dead_code, unused_imports))]
+mod support;
 
 use std::time::Instant;
 
@@ -100,7 +103,7 @@ fn write_speed_200k_points() {
     let layer = big_layer(n);
     let fields = layer.keys.len() + 2 * layer.indicators.len();
     let dir = tempfile::tempdir().unwrap();
-    let meta = emit_common::meta();
+    let meta = support::layers::meta();
 
     let gpkg = dir.path().join("speed.gpkg");
     let (t, c) = (Instant::now(), cpu_seconds());

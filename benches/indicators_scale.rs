@@ -6,10 +6,11 @@
 //! the memory of its tables, and extrapolates to 1 million stairwells (the tables grow
 //! linearly with the number of units).
 
-#[path = "../tests/indicators_support/mod.rs"]
-mod indicators_support;
-#[path = "../tests/ingest_support/mod.rs"]
-mod ingest_support;
+// the helpers of the integration tests (each bench uses a few of them; without the feature,
+// the module allows what is unused itself)
+#[path = "../tests/integration/support/mod.rs"]
+#[cfg_attr(feature = "tests-complets", allow(dead_code, unused_imports))]
+mod support;
 
 use std::time::Instant;
 
@@ -56,7 +57,7 @@ fn structure() -> Structure {
 }
 
 fn aggregation_speed_and_table_memory() {
-    let territory = ingest_support::territory();
+    let territory = support::ingest::territory();
     let s = structure();
     let dpe = [
         None,
@@ -72,7 +73,7 @@ fn aggregation_speed_and_table_memory() {
         } else {
             OccupancyMode::Let
         };
-        let mut d = indicators_support::dwelling(
+        let mut d = support::indicators::dwelling(
             1 + (i % 6) as u8,
             Some(25.0 + (i % 90) as f32),
             Some(1900 + (i % 120) as u16),
@@ -86,7 +87,7 @@ fn aggregation_speed_and_table_memory() {
         d.lease_start = YearMonth::new(2000 + (i % 22) as u16, 1 + (i % 12) as u8);
         d.rpls_qpv = Some(i % 3 == 0);
         if mode.is_let() {
-            let occ: Vec<indicators_support::Occ> = (0..1 + i % 4)
+            let occ: Vec<support::indicators::Occ> = (0..1 + i % 4)
                 .map(|k| {
                     (
                         (20 + 13 * k + i % 50) as u8 % 100,
@@ -95,7 +96,7 @@ fn aggregation_speed_and_table_memory() {
                     )
                 })
                 .collect();
-            let mut h = indicators_support::respondent(
+            let mut h = support::indicators::respondent(
                 i,
                 Some(Composition::Single),
                 Some(25 + (i % 60) as u8),

@@ -6,8 +6,11 @@
 //! The file (Latin-1, `;`, CRLF, ~60 dwellings per address, half the rows with an X/Y) is written
 //! to a temporary folder and removed afterwards (or kept at `INGEST_BENCH_FILE` when set).
 
-#[path = "../tests/ingest_support/mod.rs"]
-mod ingest_support;
+// the helpers of the integration tests (each bench uses a few of them; without the feature,
+// the module allows what is unused itself)
+#[path = "../tests/integration/support/mod.rs"]
+#[cfg_attr(feature = "tests-complets", allow(dead_code, unused_imports))]
+mod support;
 
 use std::io::Write;
 use std::time::Instant;
@@ -16,7 +19,7 @@ use opsgeo::ingest::rejects::RejectLog;
 use opsgeo::ingest::rpls::read_rpls;
 use opsgeo::ingest::source::CsvSource;
 
-use ingest_support::{input, territory};
+use support::ingest::{input, territory};
 
 /// CPU time of the calling thread (Linux `schedstat`), so that the figure does not depend on
 /// how busy the machine is; falls back to wall time elsewhere.
