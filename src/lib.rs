@@ -1,7 +1,7 @@
 //! opsgeo — turns RPLS dwellings and OPS survey files into statistical map layers.
 //!
 //! The pipeline runs forward through one module per stage; a module uses only the modules
-//! before it (checked by `tests/stage_order.rs`):
+//! before it (checked by `tests/integration/stage_order.rs`):
 //!
 //! `config → ingest → geocode → join → indicators → aggregate → secrecy → layout → audit → emit
 //! → pipeline`

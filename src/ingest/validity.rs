@@ -6,7 +6,7 @@
 //!   shell, parts of a multipolygon not overlapping…) are translated into French. geo's check is
 //!   quadratic in the number of vertices of a ring: 34 ms for a 2,500-vertex polygon against
 //!   0.3 ms for GEOS, which matters for a national commune layer. On the real QPV and IRIS layers
-//!   both give the same verdicts (see `tests/zones_real.rs`);
+//!   both give the same verdicts (see `tests/integration/zones_real.rs`);
 //! * [`repair`] rebuilds an invalid polygon with GDAL/GEOS `MakeValid` (`METHOD=STRUCTURE`: parts
 //!   that overlap are merged, holes are subtracted, spikes and collapsed parts dropped) and keeps
 //!   only the polygonal parts of the result;
