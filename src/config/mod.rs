@@ -99,7 +99,89 @@ pub struct Config {
     pub secrecy: SecrecySection,
     #[serde(default)]
     pub output: OutputSection,
+    /// Column and attribute names written in the file (key, name): a missing column named
+    /// there is a configuration mistake ([`Config::key_naming_column`]).
+    #[serde(skip)]
+    pub column_keys: Vec<(String, String)>,
 }
+
+/// The column and attribute names written in the configuration other than their defaults:
+/// every string under `rpls.columns`, `ops_households.columns`, `ops_occupants.columns`,
+/// `territory.epci_columns`, and the `code`, `name`, `commune` of each `zones` layer.
+fn explicit_column_keys(t: &toml::Table) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut strings =
+        |prefix: &str, table: Option<&toml::Value>, default: &dyn Fn(&str) -> String| {
+            let Some(table) = table.and_then(toml::Value::as_table) else {
+                return;
+            };
+            for (k, v) in table {
+                if let Some(v) = v.as_str().filter(|v| !v.is_empty() && *v != default(k)) {
+                    out.push((format!("{prefix}.{k}"), v.to_string()));
+                }
+            }
+        };
+    fn defaults_of<T: Serialize>(d: T) -> impl Fn(&str) -> String {
+        let table = toml::Table::try_from(d).unwrap_or_default();
+        move |k: &str| {
+            table
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        }
+    }
+    let sub = |a: &str, b: &str| t.get(a).and_then(|v| v.get(b));
+    strings(
+        "rpls.columns",
+        sub("rpls", "columns"),
+        &defaults_of(RplsColumns::default()),
+    );
+    strings(
+        "ops_households.columns",
+        sub("ops_households", "columns"),
+        &defaults_of(HouseholdColumns::default()),
+    );
+    strings(
+        "ops_occupants.columns",
+        sub("ops_occupants", "columns"),
+        &defaults_of(OccupantColumns::default()),
+    );
+    strings(
+        "territory.epci_columns",
+        sub("territory", "epci_columns"),
+        &defaults_of(EpciColumns::default()),
+    );
+    for (layer, names) in ZONE_ATTRIBUTE_DEFAULTS {
+        let default = |k: &str| match k {
+            "code" => names[0].to_string(),
+            "name" => names[1].to_string(),
+            "commune" => names[2].to_string(),
+            // other keys of a layer (path, vintage…) are not attribute names
+            _ => String::new(),
+        };
+        let layer_table = sub("zones", layer)
+            .and_then(toml::Value::as_table)
+            .map(|tb| {
+                toml::Value::Table(
+                    tb.iter()
+                        .filter(|(k, _)| ["code", "name", "commune"].contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                )
+            });
+        strings(&format!("zones.{layer}"), layer_table.as_ref(), &default);
+    }
+    out
+}
+
+/// Default attribute names of each zone layer: code, name, commune.
+const ZONE_ATTRIBUTE_DEFAULTS: [(&str, [&str; 3]); 4] = [
+    ("communes", ["INSEE_COM", "NOM_COM", ""]),
+    ("iris", ["CODE_IRIS", "NOM_IRIS", "INSEE_COM"]),
+    ("qpv", ["code_qp", "nom_qp", ""]),
+    ("qva", ["code_qva", "nom_qva", ""]),
+];
 
 /// `[run]`: reference date and run-level limits.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -264,7 +346,7 @@ pub struct ZoneInput {
 
 impl ZonesSection {
     fn fill_defaults(&mut self) {
-        fn fill(z: &mut ZoneInput, code: &str, name: &str, commune: &str) {
+        fn fill(z: &mut ZoneInput, [code, name, commune]: [&str; 3]) {
             if z.code.is_empty() {
                 z.code = code.into();
             }
@@ -275,11 +357,12 @@ impl ZonesSection {
                 z.commune = commune.into();
             }
         }
-        fill(&mut self.communes, "INSEE_COM", "NOM_COM", "");
-        fill(&mut self.iris, "CODE_IRIS", "NOM_IRIS", "INSEE_COM");
-        fill(&mut self.qpv, "code_qp", "nom_qp", "");
+        let [communes, iris, qpv, qva] = ZONE_ATTRIBUTE_DEFAULTS.map(|(_, names)| names);
+        fill(&mut self.communes, communes);
+        fill(&mut self.iris, iris);
+        fill(&mut self.qpv, qpv);
         if let Some(q) = &mut self.qva {
-            fill(q, "code_qva", "nom_qva", "");
+            fill(q, qva);
         }
     }
 }
@@ -373,7 +456,7 @@ impl Config {
     }
 
     fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str::<Config>(text).map_err(|e| {
+        let mut cfg = toml::from_str::<Config>(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             ConfigError::Syntax {
                 path: path.to_path_buf(),
@@ -381,7 +464,21 @@ impl Config {
                 column,
                 message: french_toml_message(e.message()),
             }
-        })
+        })?;
+        cfg.column_keys = text
+            .parse::<toml::Table>()
+            .map(|t| explicit_column_keys(&t))
+            .unwrap_or_default();
+        Ok(cfg)
+    }
+
+    /// The configuration key that names column or attribute `name` explicitly (a key written
+    /// in the file, not a default), e.g. `rpls.columns.depcom`.
+    pub fn key_naming_column(&self, name: &str) -> Option<&str> {
+        self.column_keys
+            .iter()
+            .find(|(_, v)| v == name)
+            .map(|(k, _)| k.as_str())
     }
 
     fn resolve(&mut self, base: &Path) {
@@ -615,6 +712,32 @@ path = "q.geojson"
         assert_eq!(cfg.rpls.columns.loyerprinc, "LOYERPRINC");
         assert_eq!(cfg.run.reference().year, 2022);
         assert_eq!(cfg.output.dir, PathBuf::from("out"));
+    }
+
+    /// Regression: `rpls.columns.depcom = "CODE_COMMUNE"` (or a zone attribute) naming a
+    /// column the file does not have was reported as a data error (exit 1), the key unnamed.
+    #[test]
+    fn a_column_renamed_in_the_file_is_traced_to_its_key() {
+        let text = MINIMAL
+            .replace(
+                "[rpls]\npath = \"rpls.csv\"",
+                "[rpls]\npath = \"rpls.csv\"\n[rpls.columns]\ndepcom = \"CODE_COMMUNE\"\nnbpiece = \"NBPIECE\"",
+            )
+            .replace(
+                "[zones.iris]\npath = \"i.geojson\"",
+                "[zones.iris]\npath = \"i.geojson\"\nname = \"LIB_IRIS\"\ncode = \"CODE_IRIS\"",
+            );
+        let cfg = Config::from_toml_str(&text, Path::new("/x")).unwrap();
+        assert_eq!(cfg.rpls.columns.depcom, "CODE_COMMUNE");
+        assert_eq!(
+            cfg.key_naming_column("CODE_COMMUNE"),
+            Some("rpls.columns.depcom")
+        );
+        assert_eq!(cfg.key_naming_column("LIB_IRIS"), Some("zones.iris.name"));
+        // a key written with its default name is not the culprit of a missing column
+        assert_eq!(cfg.key_naming_column("NBPIECE"), None);
+        assert_eq!(cfg.key_naming_column("CODE_IRIS"), None);
+        assert_eq!(cfg.key_naming_column("DEPCOM"), None);
     }
 
     #[test]

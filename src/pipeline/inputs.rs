@@ -57,8 +57,45 @@ impl Inputs {
 }
 
 /// Reads and validates the zone layers, the territory, the RPLS and the OPS files (ingest
-/// stage). Stops when an input has more rejected rows than `run.max_reject_rate`.
+/// stage). Stops when an input has more rejected rows than `run.max_reject_rate`; a missing
+/// column whose name the configuration gives is a configuration error naming its key.
 pub fn read_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineError> {
+    read_all(cfg, rejects).map_err(|e| match e {
+        PipelineError::Ingest(e) => PipelineError::Ingest(name_config_key(e, cfg)),
+        other => other,
+    })
+}
+
+/// A column (or attribute) missing from an input under the name a key of the configuration
+/// gives it: the configuration is at fault (exit code 2), and the message names the key.
+fn name_config_key(e: IngestError, cfg: &Config) -> IngestError {
+    let IngestError::MissingColumn {
+        path,
+        column,
+        available,
+    } = e
+    else {
+        return e;
+    };
+    match cfg.key_naming_column(&column) {
+        Some(key) => IngestError::Config {
+            path,
+            message: format!(
+                "colonne « {column} » absente (colonnes présentes : {available}) ; ce nom vient \
+                 de la clé `{key}` de {} : corriger la clé ou la retirer pour le nom par défaut",
+                cfg.source.display()
+            ),
+        },
+        None => IngestError::MissingColumn {
+            path,
+            column,
+            available,
+        },
+    }
+}
+
+/// [`read_inputs`], before its missing columns are traced to the configuration.
+fn read_all(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineError> {
     let max_rejects = cfg.run.max_reject_rate;
     // zone layers obey the same threshold as the tables: a layer that loses its features
     // would publish every dwelling « sans zone » without a word
