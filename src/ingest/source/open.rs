@@ -33,7 +33,7 @@ impl CsvSource {
             Some(d) => (d, false),
             None => (sniff_delimiter(&first), true),
         };
-        let (mut reader, quotes) = open_reader(path, &first, delimiter)?;
+        let (mut reader, quotes) = open_reader(path, delimiter)?;
         let header = read_header(path, &mut reader, &quotes, encoding)?;
         Ok(CsvSource {
             path: path.to_path_buf(),
@@ -101,22 +101,14 @@ fn check_first_line(path: &Path, first: &[u8]) -> Result<(), IngestError> {
 
 /// The csv reader over the whole file (opened again), through the wrappers that keep line
 /// numbers right and follow the quoting, and the quoting state they share.
-fn open_reader(
-    path: &Path,
-    first: &[u8],
-    delimiter: u8,
-) -> Result<(Records, SharedQuotes), IngestError> {
-    // Records end at `\n` (a `\r` before it is trimmed with the last field): in CRLF mode the
-    // csv crate dates a record from the `\n` of the previous line and every line number of a
-    // Windows file would be one too small. Old Mac files (`\r` only) have their `\r` turned
-    // into `\n`, so that their rows are numbered too (not all « ligne 1 »).
-    let cr_only = first
-        .iter()
-        .position(|&b| b == b'\r')
-        .is_some_and(|i| i + 1 < first.len());
+fn open_reader(path: &Path, delimiter: u8) -> Result<(Records, SharedQuotes), IngestError> {
+    // Records end at `\n`: every line ending is made `\n` first ([`LineKeeper`]), so that
+    // the lines of Windows files (`\r\n`), old Mac files (`\r`) and files that mix them are
+    // numbered right (in CRLF mode the csv crate dates a record from the `\n` of the previous
+    // line: every line number of a Windows file would be one too small).
     let quotes = Rc::new(Cell::new(QuoteWatch::default()));
     let input: Box<dyn Read> = Box::new(QuoteWatcher::new(
-        LineKeeper::new(open_raw(path)?, cr_only),
+        LineKeeper::new(open_raw(path)?),
         delimiter,
         Rc::clone(&quotes),
     ));

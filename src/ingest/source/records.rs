@@ -16,7 +16,7 @@ impl CsvSource {
             match self.reader.read_byte_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
-                    // a blank line of a CRLF file is a record holding a lone `\r`
+                    // a blank line (a lone space from the line keeper, or blanks)
                     if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
