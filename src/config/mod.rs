@@ -193,6 +193,10 @@ pub struct RunSection {
     pub recent_years: u8,
     /// Above this share of rejected rows in an input, the run stops (exit 1).
     pub max_reject_rate: f64,
+    /// Above this share of dwellings without a location precise enough for the zones (address
+    /// found at the commune only, or not at all), or of located dwellings in no IRIS, the run
+    /// stops (exit 1): a BAN of another territory, an IRIS layer missing communes or shifted.
+    pub max_unplaced_rate: f64,
     /// Source citation required by the convention, written into every output.
     pub source_citation: String,
     /// Name of the territory shown in titles.
@@ -205,6 +209,7 @@ impl Default for RunSection {
             reference_date: "2022-01-01".into(),
             recent_years: 2,
             max_reject_rate: 0.05,
+            max_unplaced_rate: 0.25,
             source_citation: "Source : USH BFC – application OPS 2022 (EOHS), RPLS 2022".into(),
             territory_name: "Dijon métropole".into(),
         }
@@ -541,6 +546,9 @@ impl Config {
         }
         if !(0.0..=1.0).contains(&self.run.max_reject_rate) {
             return Err(self.invalid("run.max_reject_rate", "doit être compris entre 0 et 1"));
+        }
+        if !(0.0..=1.0).contains(&self.run.max_unplaced_rate) {
+            return Err(self.invalid("run.max_unplaced_rate", "doit être compris entre 0 et 1"));
         }
         if self.secrecy.min_units < 1 {
             return Err(self.invalid("secrecy.min_units", "doit être au moins 1"));

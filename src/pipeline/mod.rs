@@ -4,6 +4,7 @@
 //! [`publish`]): a run that fails or is killed leaves the previous outputs untouched.
 
 pub mod cross_check;
+mod gates;
 mod inputs;
 pub mod manifest;
 pub mod publish;
@@ -117,6 +118,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         &dwelling_corrections,
         unused_idents,
     );
+    gates::check_located(cfg, &stage.locations)?;
     let review_rows = stage.review_rows(&rp.addresses);
     report.geocode = GeocodeReport {
         review_rows: review_rows.len() as u64,
@@ -142,6 +144,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         .iter()
         .map(|z| territory.commune(z.commune_code()))
         .collect();
+    gates::check_in_iris(cfg, &rp.dwellings, locations, &placements, &iris_commune)?;
     let agg_input = AggregateInput {
         dwellings: &rp.dwellings,
         households: &households,
