@@ -48,10 +48,21 @@ pub use postgis::*;
 /// Configuration errors: always exit code 2.
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    #[error("impossible de lire le fichier de configuration {path} : {source}")]
+    #[error("impossible de lire le fichier de configuration {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// The file is not UTF-8 (saved as Windows-1252 by an editor): where the first byte that
+    /// is not UTF-8 is.
+    #[error(
+        "{path}, ligne {line}, colonne {column} : le fichier de configuration n'est pas en UTF-8 \
+         (accents enregistrés en Windows-1252 / Latin-1 ?) : l'enregistrer en UTF-8"
+    )]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
     },
     #[error("{path}, ligne {line}, colonne {column} : {message}")]
     Syntax {
@@ -423,9 +434,20 @@ impl Default for OutputSection {
 impl Config {
     /// Reads and validates the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // the valid prefix is UTF-8: its lines and characters locate the bad byte
+            let prefix = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = line_col(prefix, prefix.len());
+            ConfigError::NotUtf8 {
+                path: path.to_path_buf(),
+                line,
+                column,
+            }
         })?;
         let base = path
             .parent()
@@ -746,6 +768,30 @@ path = "q.geojson"
         assert_eq!(cfg.key_naming_column("NBPIECE"), None);
         assert_eq!(cfg.key_naming_column("CODE_IRIS"), None);
         assert_eq!(cfg.key_naming_column("DEPCOM"), None);
+    }
+
+    /// Regression: a configuration saved in Windows-1252 was « stream did not contain valid
+    /// UTF-8 » (English, no line, the cause printed twice).
+    #[test]
+    fn a_configuration_not_in_utf8_names_the_line_in_french() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("opsgeo.toml");
+        let mut bytes = b"[run]\nterritory_name = \"M".to_vec();
+        bytes.extend_from_slice(b"\xe9tropole\"\n");
+        std::fs::write(&p, bytes).unwrap();
+        let e = Config::load(&p).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ConfigError::NotUtf8 {
+                    line: 2,
+                    column: 19,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("n'est pas en UTF-8"), "{e}");
     }
 
     #[test]
