@@ -785,7 +785,7 @@ path = "q.geojson"
                 e,
                 ConfigError::NotUtf8 {
                     line: 2,
-                    column: 19,
+                    column: 20,
                     ..
                 }
             ),
