@@ -203,7 +203,7 @@ pub fn geocode_file_with(
     Ok(BatchReport {
         rows: stats.read,
         distinct_addresses: book.len() as u64,
-        corrections_unused: unused_keys + (corrections.idents() as u64 - ident_used),
+        corrections_unused: unused_keys.len() as u64 + (corrections.idents() as u64 - ident_used),
         read_seconds,
         geocode_seconds,
         geocode_cpu_seconds,

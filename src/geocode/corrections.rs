@@ -37,6 +37,9 @@ pub const MOVED_M: f64 = 0.5;
 pub struct Correction {
     pub point: Coord,
     pub comment: String,
+    /// Line of the corrections file (feature id of a review layer), for its reject when it
+    /// matches nothing.
+    pub line: u64,
 }
 
 impl Correction {
@@ -207,6 +210,7 @@ impl Corrections {
             let correction = Correction {
                 point,
                 comment: row.get_opt(comment).trim().to_string(),
+                line,
             };
             let k = row.get_opt(key).trim().to_string();
             let id = row.get_opt(ident).trim().to_string();
@@ -274,14 +278,15 @@ impl Corrections {
     }
 
     /// Replaces the answer of every corrected address of `book`. Returns the geocoder's
-    /// answers that were replaced (by address id) and how many address keys matched no address.
+    /// answers that were replaced (by address id) and the lines of the address keys that
+    /// matched no address (in line order).
     pub fn apply(
         &self,
         book: &AddressBook,
         results: &mut [GeocodeResult],
-    ) -> (Vec<(u32, GeocodeResult)>, u64) {
+    ) -> (Vec<(u32, GeocodeResult)>, Vec<u64>) {
         if self.by_key.is_empty() {
-            return (Vec::new(), 0);
+            return (Vec::new(), Vec::new());
         }
         let mut used: HashMap<&str, bool> =
             self.by_key.keys().map(|k| (k.as_str(), false)).collect();
@@ -293,25 +298,32 @@ impl Corrections {
                 used.insert(k.as_str(), true);
             }
         }
-        (replaced, used.values().filter(|u| !**u).count() as u64)
+        let mut unused: Vec<u64> = used
+            .into_iter()
+            .filter(|(_, u)| !u)
+            .map(|(k, _)| self.by_key[k].line)
+            .collect();
+        unused.sort_unstable();
+        (replaced, unused)
     }
 
     /// Resolves the corrections by identifier into dwelling indices with `lookup` (identifier
     /// → dwelling), then forgets the identifiers. Returns the resolved corrections, in dwelling
-    /// order, and how many identifiers matched no dwelling.
+    /// order, and the lines of the identifiers that matched no dwelling (in line order).
     pub fn resolve_idents(
         &mut self,
         lookup: impl Fn(&str) -> Option<u32>,
-    ) -> (Vec<(u32, Correction)>, u64) {
+    ) -> (Vec<(u32, Correction)>, Vec<u64>) {
         let mut resolved = Vec::new();
-        let mut unused = 0;
+        let mut unused = Vec::new();
         for (id, c) in self.take_idents() {
             match lookup(&id) {
                 Some(d) => resolved.push((d, c)),
-                None => unused += 1,
+                None => unused.push(c.line),
             }
         }
         resolved.sort_by_key(|(d, _)| *d);
+        unused.sort_unstable();
         (resolved, unused)
     }
 }

@@ -26,6 +26,8 @@ pub struct GeocodeStage {
     pub corrected_dwellings: u64,
     /// Corrections (keys and identifiers) that matched nothing.
     pub corrections_unused: u64,
+    /// Lines of the corrections file whose address key matched no address.
+    pub unused_key_lines: Vec<u64>,
 }
 
 /// Geocodes `book`, applies the corrections, and locates every dwelling: an identifier
@@ -67,7 +69,8 @@ pub fn run(
         dwellings_by_address,
         corrected_addresses,
         corrected_dwellings: by_ident.len() as u64,
-        corrections_unused: unused_keys + unused_idents,
+        corrections_unused: unused_keys.len() as u64 + unused_idents,
+        unused_key_lines: unused_keys,
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Inputs {
     pub dwelling_corrections: Vec<(u32, geocode::corrections::Correction)>,
     /// Identifier corrections that matched no dwelling.
     pub unused_idents: u64,
+    /// The corrections file, when one is given: rows read, and rejected so far (identifiers
+    /// that matched no dwelling; the address keys are matched by the geocoding).
+    pub corrections_stats: Option<InputStats>,
 }
 
 impl Inputs {
@@ -164,7 +167,26 @@ fn read_all(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineErr
         Some(p) => geocode::corrections::Corrections::load(p)?,
         None => Default::default(),
     };
-    let (dwelling_corrections, unused_idents) = corrections.resolve_idents(|id| rp.ids.get(id));
+    let corrections_read = (corrections.keys() + corrections.idents()) as u64;
+    let (dwelling_corrections, unused_ident_lines) =
+        corrections.resolve_idents(|id| rp.ids.get(id));
+    let corrections_stats = corrections.path.as_ref().map(|p| {
+        let file = crate::ingest::source::file_label(p);
+        for &line in &unused_ident_lines {
+            // the identifier itself is never shown
+            rejects.push_masked(
+                &file,
+                line,
+                geocode::corrections::IDENT_COLUMN,
+                "identifiant absent du RPLS : correction non appliquée",
+            );
+        }
+        InputStats {
+            read: corrections_read,
+            rejected: unused_ident_lines.len() as u64,
+            ..InputStats::new(p, corrections_format(p))
+        }
+    });
     // identifiers are no longer needed: drop them before anything is written
     rp.ids = Default::default();
     rp.addresses.shrink();
@@ -180,8 +202,21 @@ fn read_all(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineErr
         occupant_stats,
         corrections,
         dwelling_corrections,
-        unused_idents,
+        unused_idents: unused_ident_lines.len() as u64,
+        corrections_stats,
     })
+}
+
+/// How a corrections file is read: a CSV, or the review layer of a GeoPackage.
+fn corrections_format(path: &Path) -> String {
+    let gpkg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
+    if gpkg {
+        "GeoPackage (couche geocodage_a_verifier, points déplacés)".into()
+    } else {
+        "CSV de corrections".into()
+    }
 }
 
 /// The most frequent (column, reason) among the rejects of `file`, and its count. Reasons

@@ -102,6 +102,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         corrections,
         dwelling_corrections,
         unused_idents,
+        corrections_stats,
         ..
     } = inputs;
 
@@ -118,6 +119,8 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         &dwelling_corrections,
         unused_idents,
     );
+    let corrections_stats =
+        corrections_stats.map(|st| account_corrections(st, &stage.unused_key_lines, &mut rejects));
     gates::check_located(cfg, &stage.locations)?;
     let review_rows = stage.review_rows(&rp.addresses);
     report.geocode = GeocodeReport {
@@ -174,6 +177,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     report.dwellings = rp.dwellings.len() as u64;
     report.households = households.len() as u64;
     account_inputs(&mut report, input_stats, &ban, &rejects);
+    report.inputs.extend(corrections_stats);
     let meta = manifest::metadata(cfg, &report.inputs)?;
     report.metadata = manifest::MetadataReport::from(&meta);
     let writing = Writing {
@@ -305,6 +309,26 @@ fn join_report(
         report.geometry_issues.extend(layer.issues.iter().cloned());
     }
     report
+}
+
+/// The corrections file's rows once the geocoding matched their address keys: a key that
+/// matched no address of the RPLS is rejected (its line in `rejets.csv`, the key not shown).
+fn account_corrections(
+    mut stats: InputStats,
+    unused_key_lines: &[u64],
+    rejects: &mut RejectLog,
+) -> InputStats {
+    for &line in unused_key_lines {
+        rejects.push_masked(
+            &stats.file,
+            line,
+            geocode::corrections::KEY_COLUMN,
+            "adresse absente du RPLS : correction non appliquée",
+        );
+    }
+    stats.rejected += unused_key_lines.len() as u64;
+    stats.accepted = stats.read - stats.rejected;
+    stats
 }
 
 /// Every input's statistics (the BAN's last) and the rejects by reason, into the report.

@@ -71,7 +71,11 @@ pub(crate) fn read_moved_points(path: &Path) -> Result<Corrections, GeocodeError
         let comment = comment_i
             .and_then(|i| f.field_as_string(i).ok().flatten())
             .unwrap_or_default();
-        let correction = Correction { point, comment };
+        let correction = Correction {
+            point,
+            comment,
+            line: f.fid().unwrap_or_default(),
+        };
         if !out.insert_key(key.clone(), correction) {
             return Err(row(
                 "cle_adresse",
