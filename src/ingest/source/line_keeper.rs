@@ -23,8 +23,15 @@ pub(super) struct LineKeeper<R> {
     /// A `\r` ended the last read: a line end, whatever follows (a `\n` right after it is the
     /// same line end).
     held_cr: bool,
+    /// The next byte starts a line.
+    line_start: bool,
+    /// Bytes of a byte order mark matched so far at the start of the current line.
+    bom: usize,
     eof: bool,
 }
+
+/// The UTF-8 byte order mark.
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// Bytes read from the inner reader at a time.
 const CHUNK: usize = 64 * 1024;
@@ -38,16 +45,41 @@ impl<R: Read> LineKeeper<R> {
             pos: 0,
             prev_newline: false,
             held_cr: false,
+            line_start: true,
+            bom: 0,
             eof: false,
         }
     }
 
-    /// One byte out: a space first when it is the `\n` of an empty line.
+    /// One byte of a line out, line endings already made `\n`: a byte order mark at the start
+    /// of a line is dropped (held until it is whole, given back otherwise).
     fn push(&mut self, b: u8) {
+        if self.line_start && self.bom < BOM.len() && b == BOM[self.bom] {
+            self.bom += 1;
+            if self.bom == BOM.len() {
+                self.bom = 0;
+                self.line_start = false;
+            }
+            return;
+        }
+        self.flush_bom();
+        self.emit(b);
+    }
+
+    /// The bytes of a byte order mark begun at the start of a line but not finished.
+    fn flush_bom(&mut self) {
+        for &b in &BOM[..std::mem::take(&mut self.bom)] {
+            self.emit(b);
+        }
+    }
+
+    /// One byte out: a space first when it is the `\n` of an empty line.
+    fn emit(&mut self, b: u8) {
         if b == b'\n' && self.prev_newline {
             self.out.push(b' ');
         }
         self.prev_newline = b == b'\n';
+        self.line_start = b == b'\n';
         self.out.push(b);
     }
 
@@ -69,6 +101,7 @@ impl<R: Read> LineKeeper<R> {
         };
         if n == 0 {
             self.eof = true;
+            self.flush_bom();
             if std::mem::take(&mut self.held_cr) {
                 self.push(b'\n');
             }
@@ -113,8 +146,29 @@ impl<R: Read> Read for LineKeeper<R> {
 mod tests {
     use super::*;
 
+    /// An inner reader that gives `step` bytes at a time (line endings and byte order marks
+    /// split across its reads).
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// What the keeper gives of `input`, read `size` bytes at a time from an inner reader
+    /// that gives `size` bytes at a time too.
     fn kept(input: &[u8], size: usize) -> Vec<u8> {
-        let mut k = LineKeeper::new(input);
+        let mut k = LineKeeper::new(Trickle {
+            data: input,
+            step: size,
+        });
         let mut out = Vec::new();
         let mut buf = vec![0u8; size];
         loop {
@@ -153,5 +207,17 @@ mod tests {
         }
         // a `\r` at the very end, and `\r\n` split across reads of the inner reader
         assert_eq!(kept(b"A\r\n1\r", 1), b"A\n1\n");
+    }
+
+    /// Regression: a UTF-8 byte order mark at the start of line 301 of a Windows-1252 RPLS
+    /// was read as « ï»¿ » glued to the dwelling's identifier: the row was accepted under
+    /// another identifier, and its household and occupants rejected in the OPS files.
+    #[test]
+    fn a_byte_order_mark_at_the_start_of_a_line_is_dropped() {
+        let input = b"\xEF\xBB\xBFA;B\r\n1;x\r\n\xEF\xBB\xBF2;y\n\xEF\xBB3;\xEF\xBB\xBF\n\xEF";
+        let expected = b"A;B\n1;x\n2;y\n\xEF\xBB3;\xEF\xBB\xBF\n\xEF".to_vec();
+        for size in [1usize, 2, 3, 64] {
+            assert_eq!(kept(input, size), expected, "read size {size}");
+        }
     }
 }
