@@ -297,7 +297,7 @@ impl<'s, 't> Dfs<'s, 't> {
 
     /// A cheap first look at member `x` of relation `r` (measure `w`) to balance `imb`: its
     /// class and rough cost, or `None` when it cannot take the change.
-    #[inline]
+    #[inline(always)]
     fn look(&self, r: &Relation, w: u8, imb: i32, x: u32) -> Option<Candidate> {
         let st = self.st;
         let v = self.view();
