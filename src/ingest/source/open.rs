@@ -91,7 +91,9 @@ fn check_first_line(path: &Path, first: &[u8]) -> Result<(), IngestError> {
                 .into(),
         });
     }
-    if first.iter().all(|b| b.is_ascii_whitespace()) {
+    // a byte order mark alone (an empty file saved by a spreadsheet) is an empty file too
+    let text = first.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(first);
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty {
             path: path.to_path_buf(),
         });
@@ -197,13 +199,17 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a;b,c;d"), b';');
     }
 
+    /// Regression: a file holding only a byte order mark was « en-tête absent ou illisible
+    /// (elle ressemble à une ligne de données) », after a warning about absent columns.
     #[test]
     fn empty_file_is_an_error() {
-        let (_d, p) = write(b"");
-        assert!(matches!(
-            CsvSource::open(&p, "auto", "auto"),
-            Err(IngestError::Empty { .. })
-        ));
+        for content in [&b""[..], b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\r\n"] {
+            let (_d, p) = write(content);
+            assert!(matches!(
+                CsvSource::open(&p, "auto", "auto"),
+                Err(IngestError::Empty { .. })
+            ));
+        }
     }
 
     #[test]
