@@ -185,6 +185,7 @@ impl Corrections {
         let (xc, yc) = (src.column("x")?, src.column("y")?);
         let comment = src.optional_column("commentaire");
         let labels = src.column_labels();
+        let n_fields = src.headers().len();
         let mut out = Corrections::default();
         let mut lines: HashMap<String, u64> = HashMap::new();
         src.for_each_row(|row| {
@@ -192,6 +193,20 @@ impl Corrections {
             if let Some((i, why)) = row.defect() {
                 let column = labels.get(i).map_or("", String::as_str);
                 return Err(row_err(path, line, column, why));
+            }
+            if row.len() > n_fields {
+                // a `;` in a comment shifts nothing before it, but the row is not what was
+                // typed: the operator quotes the comment (fewer fields: trailing ones empty)
+                return Err(row_err(
+                    path,
+                    line,
+                    "",
+                    format!(
+                        "nombre de champs incorrect : {} au lieu de {n_fields} (un séparateur \
+                         dans le commentaire ? le mettre entre guillemets)",
+                        row.len()
+                    ),
+                ));
             }
             let num = |c: usize, name: &str| -> Result<f64, GeocodeError> {
                 let v = row.get(c);

@@ -93,6 +93,12 @@ fn csv_errors_name_line_and_column_never_the_identifier() {
     );
     let e = err("cle_adresse;IDENT_REP;x;y\n;;854000;6693000\n");
     assert!(e.contains("exactement une"), "{e}");
+    // Regression: a comment holding the separator (7 fields for 5 columns) was accepted
+    let e = err("cle_adresse;x;y;commentaire\nk;854000;6693000;vu; porte B; cour\n");
+    assert!(
+        e.contains("nombre de champs incorrect : 6 au lieu de 4"),
+        "{e}"
+    );
     let e = err("cle_adresse;x;y\nk;854000;6693000\nk;854001;6693000\n");
     assert!(e.contains("déjà corrigée ligne 2"), "{e}");
     // longitude/latitude, swapped x/y
