@@ -704,10 +704,63 @@ fn french_toml_message(message: &str) -> String {
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("type de valeur invalide : {found} (attendu : {expected})");
+            return format!(
+                "type de valeur invalide : {} (attendu : {})",
+                french_value(found),
+                french_expected(expected)
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return format!(
+                "valeur invalide : {} (attendu : {})",
+                french_value(found),
+                french_expected(expected)
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("duplicate key `") {
+        if let Some((key, table)) = rest.split_once("` in table `") {
+            return format!(
+                "clé « {key} » donnée deux fois dans la section [{}]",
+                table.trim_end_matches('`')
+            );
+        }
+        if let Some(key) = rest.strip_suffix('`') {
+            return format!("clé « {key} » donnée deux fois");
         }
     }
     message.to_string()
+}
+
+/// A value as the TOML reader names it (« integer `-3` », « string "x" »), in French.
+fn french_value(found: &str) -> String {
+    for (en, fr) in [
+        ("integer ", "entier "),
+        ("string ", "texte "),
+        ("floating point ", "nombre "),
+        ("boolean ", "booléen "),
+    ] {
+        if let Some(rest) = found.strip_prefix(en) {
+            return format!("{fr}{}", rest.replace('`', ""));
+        }
+    }
+    found.replace('`', "")
+}
+
+/// What the TOML reader expected (« u32 », « a sequence »…), in French.
+fn french_expected(expected: &str) -> String {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "un entier positif ou nul".into(),
+        "i32" | "i64" => "un entier".into(),
+        "f64" | "f32" => "un nombre".into(),
+        "a boolean" => "true ou false".into(),
+        "a string" => "un texte entre guillemets".into(),
+        "a sequence" => "une liste entre crochets, par exemple [\"a\", \"b\"]".into(),
+        "a map" | "struct" => "une section".into(),
+        other => other.replace('`', ""),
+    }
 }
 
 #[cfg(test)]
@@ -792,6 +845,24 @@ path = "q.geojson"
             "{e:?}"
         );
         assert!(e.to_string().contains("n'est pas en UTF-8"), "{e}");
+    }
+
+    /// Regression: a negative threshold, a key given twice, a text where a list is expected
+    /// were reported in the TOML reader's English.
+    #[test]
+    fn the_toml_readers_messages_are_in_french() {
+        assert_eq!(
+            french_toml_message("invalid value: integer `-3`, expected u32"),
+            "valeur invalide : entier -3 (attendu : un entier positif ou nul)"
+        );
+        assert_eq!(
+            french_toml_message("duplicate key `recent_years` in table `run`"),
+            "clé « recent_years » donnée deux fois dans la section [run]"
+        );
+        assert_eq!(
+            french_toml_message("invalid type: string \"b.csv\", expected a sequence"),
+            "type de valeur invalide : texte \"b.csv\" (attendu : une liste entre crochets, par exemple [\"a\", \"b\"])"
+        );
     }
 
     #[test]
