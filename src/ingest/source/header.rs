@@ -48,6 +48,15 @@ pub(super) fn read_header(
     }
     let padding = (raw_width > headers.len()).then(|| raw_width - headers.len());
     let header_is_data = header_looks_like_data(&headers);
+    if header_is_data && names_then_values(&headers) {
+        return Err(IngestError::Data {
+            path: path.to_path_buf(),
+            message: "ligne d'en-tête suivie de valeurs sur la même ligne (saut de ligne \
+                      manquant après l'en-tête ?) ; elle n'est pas affichée car elle contient \
+                      une ligne de données"
+                .into(),
+        });
+    }
     if !header_is_data {
         check_no_duplicate(path, &headers)?;
     }
@@ -153,6 +162,15 @@ fn header_looks_like_data(headers: &[String]) -> bool {
     names * 2 < named.len()
 }
 
+/// True when a header line starts with column names and goes on with values (at least two
+/// fields starting with a digit): a data row glued to the header, its line break lost. Its
+/// columns would be found, and every row rejected for its number of fields.
+fn names_then_values(headers: &[String]) -> bool {
+    let starts_with_digit = |h: &String| h.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    headers.first().is_some_and(|h| looks_like_column_name(h))
+        && headers.iter().filter(|h| starts_with_digit(h)).count() >= 2
+}
+
 /// The columns of a header that may be listed in a message: those with the shape of a column
 /// name, and how many others were left out.
 pub(super) fn listable_columns(headers: &[String]) -> String {
@@ -198,6 +216,25 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("en-tête absent ou illisible"), "{msg}");
         for v in ["Z689383813", "21231", "GODRANS", "65,5"] {
+            assert!(!msg.contains(v), "{v} echoed: {msg}");
+        }
+    }
+
+    /// Regression: the line break after the RPLS header removed, the header and the first
+    /// row were one line: every column was found, every row rejected for its number of fields
+    /// (« 31 au lieu de 57 »), the first row lost.
+    #[test]
+    fn a_header_glued_to_a_data_row_is_named_without_echoing_it() {
+        let (_d, p) = write(
+            b"IDENT_REP;DEPCOM;NBPIECE;LOYERZ689383813;21231;3;512,40\nZ000000002;21231;2;400\n",
+        );
+        let e = CsvSource::open(&p, "auto", "auto").err().unwrap();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("saut de ligne manquant après l'en-tête"),
+            "{msg}"
+        );
+        for v in ["Z689383813", "21231", "512,40"] {
             assert!(!msg.contains(v), "{v} echoed: {msg}");
         }
     }
