@@ -1,6 +1,6 @@
 //! The data dictionary (`docs/dictionnaire.md`), generated from the indicator catalogue and the
 //! layer keys. A test checks the committed file is up to date; regenerate it with
-//! `OPSGEO_UPDATE_DOCS=1 cargo test --lib dictionary`.
+//! `cargo run -p opsgeo-dev -- regenerer`.
 
 use std::fmt::Write;
 
@@ -54,7 +54,7 @@ pub fn render() -> String {
     let _ = writeln!(s, "# Dictionnaire des données opsgeo\n");
     let _ = writeln!(
         s,
-        "Fichier généré depuis le catalogue des indicateurs (`src/indicators/catalogue.rs`) et la définition des couches : ne pas le modifier à la main (`OPSGEO_UPDATE_DOCS=1 cargo test --lib dictionary`). Définitions et choix détaillés : `docs/indicateurs.md`.\n"
+        "Fichier généré depuis le catalogue des indicateurs (`src/indicators/catalogue.rs`) et la définition des couches : ne pas le modifier à la main (`cargo run -p opsgeo-dev -- regenerer`). Définitions et choix détaillés : `docs/indicateurs.md`.\n"
     );
     layers_section(&mut s);
     fields_section(&mut s);
@@ -300,13 +300,10 @@ mod tests {
     fn dictionary_is_up_to_date() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dictionnaire.md");
         let expected = super::render();
-        if std::env::var_os("OPSGEO_UPDATE_DOCS").is_some() {
-            std::fs::write(&path, &expected).unwrap();
-        }
         let actual = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             actual == expected,
-            "docs/dictionnaire.md is stale: run OPSGEO_UPDATE_DOCS=1 cargo test --lib dictionary"
+            "docs/dictionnaire.md is stale: run cargo run -p opsgeo-dev -- regenerer"
         );
     }
 }

@@ -4,7 +4,7 @@
 //! with the classes of [`classes`] and a distinct hatched grey class, with its own legend entry,
 //! for values under statistical secrecy (NULL in the layers). The committed `styles/` folder
 //! holds every style as `.qml` and `.sld` (a test checks it is up to date; regenerate it with
-//! `OPSGEO_UPDATE_DOCS=1 cargo test --lib styles`). The GeoPackage stores, per layer, the
+//! `cargo run -p opsgeo-dev -- regenerer`). The GeoPackage stores, per layer, the
 //! default style (on [`DEFAULT_INDICATOR`], with the French field titles as aliases) and named
 //! styles for the [`KEY_INDICATORS`], in QGIS's `layer_styles` table.
 
@@ -171,7 +171,7 @@ fn index() -> String {
     let _ = writeln!(s, "# Styles QGIS et SLD des indicateurs opsgeo\n");
     let _ = writeln!(
         s,
-        "Fichiers générés depuis le catalogue des indicateurs (`src/indicators.rs`) par `src/emit/styles/` : ne pas les modifier à la main (`OPSGEO_UPDATE_DOCS=1 cargo test --lib styles` les régénère).\n"
+        "Fichiers générés depuis le catalogue des indicateurs (`src/indicators.rs`) par `src/emit/styles/` : ne pas les modifier à la main (`cargo run -p opsgeo-dev -- regenerer` les régénère).\n"
     );
     let _ = writeln!(
         s,
@@ -220,14 +220,6 @@ mod tests {
     fn styles_folder_is_up_to_date() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("styles");
         let expected = style_files();
-        if std::env::var_os("OPSGEO_UPDATE_DOCS").is_some() {
-            let _ = std::fs::remove_dir_all(&dir);
-            for (rel, text) in &expected {
-                let p = dir.join(rel);
-                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                std::fs::write(p, text).unwrap();
-            }
-        }
         let mut stale = Vec::new();
         for (rel, text) in &expected {
             if std::fs::read_to_string(dir.join(rel)).ok().as_deref() != Some(text.as_str()) {
@@ -246,7 +238,7 @@ mod tests {
         stale.truncate(5);
         assert!(
             n == 0,
-            "styles/ is stale ({n} files: {}…): run OPSGEO_UPDATE_DOCS=1 cargo test --lib styles",
+            "styles/ is stale ({n} files: {}…): run cargo run -p opsgeo-dev -- regenerer",
             stale.join(", ")
         );
     }
