@@ -262,6 +262,58 @@ impl Corrections {
         self.by_key.insert(key, c).is_none()
     }
 
+    /// The point of every correction with its line, in line order.
+    pub fn points(&self) -> Vec<(u64, Coord)> {
+        let mut out: Vec<(u64, Coord)> = self
+            .by_key
+            .values()
+            .chain(self.by_ident.values())
+            .map(|c| (c.line, c.point))
+            .collect();
+        out.sort_by_key(|&(line, _)| line);
+        out
+    }
+
+    /// Fails on the first correction (in line order) whose point lies in none of `communes`:
+    /// its dwellings would be published « hors de toute commune » (a typed coordinate off by a
+    /// digit).
+    pub fn check_in(&self, communes: &[crate::ingest::zones::Zone]) -> Result<(), GeocodeError> {
+        use geo::{BoundingRect, Intersects};
+        let points = self.points();
+        if points.is_empty() {
+            return Ok(());
+        }
+        let boxes: Vec<Option<geo::Rect<f64>>> = communes
+            .iter()
+            .map(|c| c.geometry.bounding_rect())
+            .collect();
+        for (line, p) in points {
+            let pt = geo::Point::new(p.x, p.y);
+            let inside = communes
+                .iter()
+                .zip(&boxes)
+                .any(|(c, b)| b.is_some_and(|b| b.intersects(&pt)) && c.geometry.intersects(&pt));
+            if !inside {
+                let path = self.path.clone().unwrap_or_default();
+                let column = if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+                {
+                    "geom"
+                } else {
+                    "x"
+                };
+                return Err(row_err(
+                    &path,
+                    line,
+                    column,
+                    "point corrigé hors de toute commune du territoire (coordonnée mal saisie ?)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Corrections by address key.
     pub fn keys(&self) -> usize {
         self.by_key.len()

@@ -167,6 +167,7 @@ fn read_all(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineErr
         Some(p) => geocode::corrections::Corrections::load(p)?,
         None => Default::default(),
     };
+    corrections.check_in(&communes.zones)?;
     let corrections_read = (corrections.keys() + corrections.idents()) as u64;
     let (dwelling_corrections, unused_ident_lines) =
         corrections.resolve_idents(|id| rp.ids.get(id));

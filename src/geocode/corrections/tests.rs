@@ -143,3 +143,30 @@ fn identifiers_are_resolved_then_forgotten() {
     );
     assert_eq!(c.idents(), 0);
 }
+
+/// Regression: a corrected point outside every commune (a coordinate typed with a digit
+/// missing) was accepted; its dwellings were published « hors de toute commune ».
+#[test]
+fn a_corrected_point_outside_every_commune_is_an_error_naming_its_line() {
+    use geo::wkt;
+    let commune = crate::ingest::zones::Zone {
+        code: "21231".into(),
+        name: "Dijon".into(),
+        commune: String::new(),
+        geometry: geo::MultiPolygon::new(vec![
+            wkt!(POLYGON((850000. 6690000., 860000. 6690000., 860000. 6700000., 850000. 6690000.))),
+        ]),
+    };
+    let inside = load("cle_adresse;x;y\nk;859000;6691000\n").unwrap();
+    assert!(inside.check_in(std::slice::from_ref(&commune)).is_ok());
+    let c = load("cle_adresse;x;y\nk;859000;6691000\nj;85900;6691000\n").unwrap();
+    let e = c
+        .check_in(std::slice::from_ref(&commune))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("ligne 3") && e.contains("hors de toute commune"),
+        "{e}"
+    );
+    assert!(Corrections::default().check_in(&[]).is_ok());
+}
