@@ -220,7 +220,7 @@ impl Default for RunSection {
             reference_date: "2022-01-01".into(),
             recent_years: 2,
             max_reject_rate: 0.05,
-            max_unplaced_rate: 0.25,
+            max_unplaced_rate: 0.5,
             source_citation: "Source : USH BFC – application OPS 2022 (EOHS), RPLS 2022".into(),
             territory_name: "Dijon métropole".into(),
         }

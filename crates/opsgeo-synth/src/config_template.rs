@@ -31,7 +31,7 @@ recent_years = 2
 max_reject_rate = 0.05
 # Part maximale de logements non localisés (adresse non trouvée ou trouvée à la commune
 # seulement), et de logements localisés hors de tout IRIS de leur commune ; au-delà, arrêt.
-max_unplaced_rate = 0.25
+max_unplaced_rate = 0.5
 # Mention de source exigée par la convention, reprise dans toutes les sorties.
 source_citation = "Source : USH BFC – application OPS 2022 (EOHS), RPLS 2022"
 # Nom du territoire affiché dans les titres.
