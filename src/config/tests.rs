@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// The smallest valid configuration (also used by the tests of the sub-sections).
