@@ -10,26 +10,22 @@ use super::{EpciColumns, HouseholdColumns, OccupantColumns, RplsColumns};
 /// `territory.epci_columns`, and the `code`, `name`, `commune` of each `zones` layer.
 pub(super) fn explicit_column_keys(t: &toml::Table) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    // `default(key)`: the default name of a column key, `None` for a key that names no column
     let mut strings =
-        |prefix: &str, table: Option<&toml::Value>, default: &dyn Fn(&str) -> String| {
+        |prefix: &str, table: Option<&toml::Value>, default: &dyn Fn(&str) -> Option<String>| {
             let Some(table) = table.and_then(toml::Value::as_table) else {
                 return;
             };
             for (k, v) in table {
-                if let Some(v) = v.as_str().filter(|v| !v.is_empty() && *v != default(k)) {
+                let Some(d) = default(k) else { continue };
+                if let Some(v) = v.as_str().filter(|v| !v.is_empty() && *v != d) {
                     out.push((format!("{prefix}.{k}"), v.to_string()));
                 }
             }
         };
-    fn defaults_of<T: Serialize>(d: T) -> impl Fn(&str) -> String {
+    fn defaults_of<T: Serialize>(d: T) -> impl Fn(&str) -> Option<String> {
         let table = toml::Table::try_from(d).unwrap_or_default();
-        move |k: &str| {
-            table
-                .get(k)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        }
+        move |k: &str| Some(table.get(k)?.as_str()?.to_string())
     }
     let sub = |a: &str, b: &str| t.get(a).and_then(|v| v.get(b));
     strings(
@@ -52,25 +48,15 @@ pub(super) fn explicit_column_keys(t: &toml::Table) -> Vec<(String, String)> {
         sub("territory", "epci_columns"),
         &defaults_of(EpciColumns::default()),
     );
-    for (layer, names) in ZONE_ATTRIBUTE_DEFAULTS {
+    for (layer, [code, name, commune]) in ZONE_ATTRIBUTE_DEFAULTS {
+        // the other keys of a layer (path, vintage…) name no attribute
         let default = |k: &str| match k {
-            "code" => names[0].to_string(),
-            "name" => names[1].to_string(),
-            "commune" => names[2].to_string(),
-            // other keys of a layer (path, vintage…) are not attribute names
-            _ => String::new(),
+            "code" => Some(code.to_string()),
+            "name" => Some(name.to_string()),
+            "commune" => Some(commune.to_string()),
+            _ => None,
         };
-        let layer_table = sub("zones", layer)
-            .and_then(toml::Value::as_table)
-            .map(|tb| {
-                toml::Value::Table(
-                    tb.iter()
-                        .filter(|(k, _)| ["code", "name", "commune"].contains(&k.as_str()))
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                )
-            });
-        strings(&format!("zones.{layer}"), layer_table.as_ref(), &default);
+        strings(&format!("zones.{layer}"), sub("zones", layer), &default);
     }
     out
 }

@@ -152,12 +152,15 @@ pub(crate) fn check_l93(x: f64, y: f64) -> Result<Coord, (&'static str, String)>
 }
 
 impl Corrections {
+    /// Whether `path` is read as the review layer of a GeoPackage (`.gpkg`), else as a CSV.
+    pub fn is_review_layer(path: &Path) -> bool {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+    }
+
     /// Reads a corrections CSV, or the review layer of a GeoPackage (`.gpkg`).
     pub fn load(path: &Path) -> Result<Corrections, GeocodeError> {
-        let gpkg = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
-        let mut c = if gpkg {
+        let mut c = if Self::is_review_layer(path) {
             review_layer::read_moved_points(path)?
         } else {
             Self::load_csv(path)?
@@ -295,10 +298,7 @@ impl Corrections {
                 .any(|(c, b)| b.is_some_and(|b| b.intersects(&pt)) && c.geometry.intersects(&pt));
             if !inside {
                 let path = self.path.clone().unwrap_or_default();
-                let column = if path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
-                {
+                let column = if Self::is_review_layer(&path) {
                     "geom"
                 } else {
                     "x"

@@ -12,8 +12,13 @@ use crate::join::Placement;
 use crate::model::Dwelling;
 
 /// Fails when more than `run.max_unplaced_rate` of the dwellings have no location precise
-/// enough for the zones (found at the commune only, or not at all): the BAN files are named.
-pub(super) fn check_located(cfg: &Config, locations: &[Location]) -> Result<(), IngestError> {
+/// enough for the zones (found at the commune only, or not at all): the BAN files read
+/// (`ban_files`) are named.
+pub(super) fn check_located(
+    cfg: &Config,
+    ban_files: &[PathBuf],
+    locations: &[Location],
+) -> Result<(), IngestError> {
     let unlocated = locations
         .iter()
         .filter(|l| !l.level.locates_in_zones())
@@ -22,7 +27,7 @@ pub(super) fn check_located(cfg: &Config, locations: &[Location]) -> Result<(), 
         cfg,
         unlocated,
         locations.len(),
-        &files(&cfg.ban.paths),
+        &crate::ingest::source::files_path(ban_files),
         "logements dont l'adresse n'est pas trouvée dans la BAN, ou seulement à la commune \
          (BAN d'un autre territoire, codes commune différents ?)",
     )
@@ -68,20 +73,6 @@ pub(super) fn check_in_iris(
         "logements localisés hors de tout IRIS de leur commune (couche des IRIS incomplète, \
          décalée, codes commune des IRIS faux ?)",
     )
-}
-
-/// One file as it is, several as the list of their names.
-fn files(paths: &[PathBuf]) -> PathBuf {
-    match paths {
-        [one] => one.clone(),
-        _ => PathBuf::from(
-            paths
-                .iter()
-                .map(|p| crate::ingest::source::file_label(p))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-    }
 }
 
 /// Fails when `count` of `total` is above `run.max_unplaced_rate`, naming `path`.

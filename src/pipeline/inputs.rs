@@ -2,7 +2,7 @@
 //! whose inputs do not hold together (reject thresholds, coverage of the survey, BAN extent).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tracing::warn;
 
@@ -210,10 +210,7 @@ fn read_all(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineErr
 
 /// How a corrections file is read: a CSV, or the review layer of a GeoPackage.
 fn corrections_format(path: &Path) -> String {
-    let gpkg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
-    if gpkg {
+    if geocode::corrections::Corrections::is_review_layer(path) {
         "GeoPackage (couche geocodage_a_verifier, points déplacés)".into()
     } else {
         "CSV de corrections".into()
@@ -448,10 +445,7 @@ pub(super) fn check_ban_extent(ban: &BanIndex, territory: &Territory) -> Result<
         return Ok(());
     }
     Err(IngestError::Data {
-        path: match ban.files.as_slice() {
-            [one] => one.clone(),
-            _ => PathBuf::from(names.join(", ")),
-        },
+        path: crate::ingest::source::files_path(&ban.files),
         message,
     })
 }

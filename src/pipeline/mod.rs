@@ -121,7 +121,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     );
     let corrections_stats =
         corrections_stats.map(|st| account_corrections(st, &stage.unused_key_lines, &mut rejects));
-    gates::check_located(cfg, &stage.locations)?;
+    gates::check_located(cfg, &ban.files, &stage.locations)?;
     let review_rows = stage.review_rows(&rp.addresses);
     report.geocode = GeocodeReport {
         review_rows: review_rows.len() as u64,

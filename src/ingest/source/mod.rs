@@ -129,3 +129,18 @@ pub fn file_label(path: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
 }
+
+/// The path an error about several files names: the file itself when there is one, else the
+/// list of their names (the BAN, one file per département).
+pub fn files_path(paths: &[std::path::PathBuf]) -> std::path::PathBuf {
+    match paths {
+        [one] => one.clone(),
+        _ => std::path::PathBuf::from(
+            paths
+                .iter()
+                .map(|p| file_label(p))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    }
+}
