@@ -374,3 +374,54 @@ fn iris_commune_comes_from_the_code_when_the_column_is_missing() {
     let layer = read_zone_layer(&zi, ZoneKind::Qpv, &mut RejectLog::new()).unwrap();
     assert_eq!(layer.zones[0].commune, "");
 }
+
+#[test]
+fn an_iris_code_of_another_shape_or_commune_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_commune = |code: &str, commune: &str, x: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"code":"{code}","nom":"n","INSEE_COM":"{commune}"}},"geometry":{}}}"#,
+            square(x, 6280000.0, 10.0)
+        )
+    };
+    let path = write_geojson(
+        dir.path(),
+        "iris.geojson",
+        Some(L93),
+        &[
+            with_commune("313950105", "31395", 570000.0),
+            // the commune of another IRIS copied onto this one
+            with_commune("313950106", "31396", 570100.0),
+            // a commune layer given as the IRIS layer: a 5-character code
+            with_commune("31395", "31395", 570200.0),
+            with_commune("3139501AB", "31395", 570300.0),
+        ],
+    );
+    let mut zi = input(&path, "code", "nom");
+    zi.commune = "INSEE_COM".into();
+    let mut rejects = RejectLog::new();
+    let layer = read_zone_layer(&zi, ZoneKind::Iris, &mut rejects).unwrap();
+    let codes: Vec<&str> = layer.zones.iter().map(|z| z.code.as_str()).collect();
+    assert_eq!(codes, ["313950105"]);
+    assert_eq!((layer.stats.read, layer.stats.rejected), (4, 3));
+    let seen: Vec<(u64, &str, &str, bool)> = rejects
+        .rejects()
+        .iter()
+        .map(|r| {
+            let iris_reason = r.reason.starts_with("code IRIS invalide")
+                || r.reason.starts_with("commune de l'IRIS différente");
+            (r.line, r.column.as_str(), r.value.as_str(), iris_reason)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (2, "INSEE_COM", "31396", true),
+            (3, "code", "31395", true),
+            (4, "code", "3139501AB", true)
+        ]
+    );
+    // a QPV or commune layer keeps codes of any shape
+    let layer = read_zone_layer(&zi, ZoneKind::Qpv, &mut RejectLog::new()).unwrap();
+    assert_eq!(layer.zones.len(), 4);
+}

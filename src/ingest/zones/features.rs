@@ -91,6 +91,9 @@ fn read_feature(
                 .into(),
         });
     }
+    if kind == ZoneKind::Iris {
+        check_iris_code(&code, &commune, index, attributes, input)?;
+    }
     // SAFETY: only reads the handle; gdal wraps a null geometry in a `Geometry`.
     let geometry = match feature.geometry() {
         Some(g) if !unsafe { g.c_geometry() }.is_null() => prepare_geometry(g, transform),
@@ -111,4 +114,47 @@ fn read_feature(
             reason,
         }),
     }
+}
+
+/// True for an IRIS code as INSEE writes it: the commune's INSEE code, then four digits.
+pub(crate) fn is_iris_code(code: &str) -> bool {
+    code.len() == 9
+        && code.is_char_boundary(5)
+        && crate::ingest::territory::is_insee_code(&code[..5])
+        && code[5..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An IRIS code starts with the INSEE code of its commune: a code of another shape (a commune
+/// or QPV layer given as the IRIS layer, a name read as the code) or a commune attribute that
+/// disagrees with the code's first five characters (the commune of another IRIS copied) rejects
+/// the feature: the dwellings of its polygon would otherwise be published in an IRIS of another
+/// commune, or in none without a word.
+fn check_iris_code(
+    code: &str,
+    commune: &str,
+    index: u64,
+    attributes: &Attributes,
+    input: &ZoneInput,
+) -> Result<(), PendingReject> {
+    if !is_iris_code(code) {
+        return Err(PendingReject {
+            feature: index,
+            column: attributes.code_name.clone(),
+            value: code.to_string(),
+            reason: "code IRIS invalide (9 caractères attendus : code INSEE de la commune puis \
+                     4 chiffres) : vérifiez la couche et l'attribut du code (clé code)"
+                .into(),
+        });
+    }
+    if !commune.is_empty() && commune != &code[..5] {
+        return Err(PendingReject {
+            feature: index,
+            column: input.commune.clone(),
+            value: commune.to_string(),
+            reason: "commune de l'IRIS différente des 5 premiers caractères de son code IRIS \
+                     (attribut de la commune ou code erroné)"
+                .into(),
+        });
+    }
+    Ok(())
 }
