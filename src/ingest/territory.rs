@@ -66,14 +66,19 @@ pub struct Territory {
 }
 
 impl Territory {
-    /// Builds the territory from the EPCI table and the communes layer.
+    /// Builds the territory from the EPCI table and the communes layer. The table obeys
+    /// `max_reject_rate` before anything is built from it: a table whose every row is rejected
+    /// (codes that lost their leading zeros) is named with its most frequent reason, not as a
+    /// table without communes.
     pub fn build(
         cfg: &TerritorySection,
         communes_layer: &ZoneLayer,
         rejects: &mut RejectLog,
+        max_reject_rate: f64,
     ) -> Result<Territory, IngestError> {
-        let members = read_epci_table(cfg, rejects)?;
-        Self::from_members(members.0, members.1, cfg, communes_layer)
+        let (members, stats) = read_epci_table(cfg, rejects)?;
+        stats.check_reject_rate(max_reject_rate)?;
+        Self::from_members(members, stats, cfg, communes_layer)
     }
 
     /// Builds the territory from `(commune, epci, epci_name)` rows already read.
@@ -325,6 +330,19 @@ fn read_epci_table(
                 "code EPCI manquant",
             );
             stats.rejected += 1;
+        } else if !is_epci_code(&epci) {
+            // the code is published as the EPCI layer's key: a name or a number read in its
+            // column would make a false EPCI
+            rejects.push(
+                &file,
+                row.line(),
+                &cfg.epci_columns.epci,
+                ValueKind::Private,
+                "",
+                "code EPCI invalide (numéro SIREN à 9 chiffres attendu, ou ZZZZZZZZZ pour une \
+                 commune sans EPCI)",
+            );
+            stats.rejected += 1;
         } else if let Some(first) = seen.get(&commune) {
             rejects.push(
                 &file,
@@ -355,6 +373,12 @@ pub fn is_insee_code(code: &str) -> bool {
             || ((&b[..2] == b"2A" || &b[..2] == b"2B") && b[2..].iter().all(u8::is_ascii_digit)))
 }
 
+/// True for an EPCI code: its SIREN number (9 digits), or `ZZZZZZZZZ`, INSEE's code for a
+/// commune that belongs to no EPCI.
+pub fn is_epci_code(code: &str) -> bool {
+    code.len() == 9 && (code.bytes().all(|b| b.is_ascii_digit()) || code == "ZZZZZZZZZ")
+}
+
 /// The département code of an INSEE commune code.
 pub fn departement_of(commune: &str) -> Option<&str> {
     if !is_insee_code(commune) {
@@ -370,6 +394,15 @@ pub fn departement_of(commune: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epci_codes_are_siren_numbers() {
+        assert!(is_epci_code("242100410"));
+        assert!(is_epci_code("ZZZZZZZZZ"));
+        assert!(!is_epci_code("24210041"));
+        assert!(!is_epci_code("Dijon Métropole"));
+        assert!(!is_epci_code("2.42E+08"));
+    }
 
     #[test]
     fn insee_codes() {

@@ -145,8 +145,7 @@ fn read_all(cfg: &Config, rejects: &mut RejectLog) -> Result<Inputs, PipelineErr
         .as_ref()
         .map(|q| zone(q, ZoneKind::Qva, rejects).and_then(overlapping))
         .transpose()?;
-    let territory = Territory::build(&cfg.territory, &communes, rejects)?;
-    territory.stats.check_reject_rate(max_rejects)?;
+    let territory = Territory::build(&cfg.territory, &communes, rejects, max_rejects)?;
     let mut rp = rpls::read_rpls(&cfg.rpls, &territory, rejects)?;
     rp.stats.check_reject_rate(max_rejects)?;
     rp.stats.check_not_empty("logement")?;

@@ -1285,3 +1285,54 @@ fn a_misspelt_config_key_is_said_in_french() {
         "{e}"
     );
 }
+
+/// Regression (16th session): an EPCI name read in the code column (`CODE_EPCI` = « Métropole
+/// fictive… » on one row) was accepted, a false EPCI built, and the run took three minutes to
+/// fail in the secrecy audit, the EPCI table never named. A code that is not a SIREN number is
+/// now rejected and the table obeys its threshold; a table whose every row is rejected (codes
+/// that lost their leading zeros in a spreadsheet) gives its reason, not « aucune commune ».
+#[test]
+fn an_epci_code_that_is_not_a_siren_number_is_rejected() {
+    let set = synth();
+    let p = set.root.join("epci.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let f: Vec<&str> = lines[2].split(';').collect();
+    lines[2] = format!("{};{};{}", f[0], f[2], f[2]);
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("epci.csv") && last.contains("colonne CODE_EPCI, code EPCI invalide"),
+        "{last}"
+    );
+    let rejects = std::fs::read_to_string(set.out().join("rejets.csv")).unwrap();
+    assert!(rejects.contains("epci.csv;3;CODE_EPCI;"), "{rejects}");
+
+    let set = synth();
+    let p = set.root.join("epci.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let stripped: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.to_string()
+            } else {
+                l.trim_start_matches('0').to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&p, stripped.join("\n") + "\n").unwrap();
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("epci.csv")
+            && last.contains("(100.0 %)")
+            && last.contains("colonne INSEE_COM, code commune INSEE invalide"),
+        "{last}"
+    );
+    assert!(!last.contains("aucune commune"), "{last}");
+}
