@@ -1336,3 +1336,35 @@ fn an_epci_code_that_is_not_a_siren_number_is_rejected() {
     );
     assert!(!last.contains("aucune commune"), "{last}");
 }
+
+/// Regression (16th session): two BAN extracts of the same département in `ban.paths` (an old
+/// one kept beside the new one, or one file listed twice) were both read: two points for each
+/// address, the later file winning, exit 0 and 96 published values changed. A commune whose
+/// addresses are in two files now stops the run naming both files.
+#[test]
+fn a_departement_given_twice_in_the_ban_is_named() {
+    let set = synth();
+    let old = set.root.join("ban/adresses-00-ancien.csv.gz");
+    std::fs::copy(set.root.join("ban/adresses-00.csv.gz"), &old).unwrap();
+    set.set_config(
+        "paths = [\"ban/adresses-00.csv.gz\"]",
+        "paths = [\"ban/adresses-00.csv.gz\", \"ban/adresses-00-ancien.csv.gz\"]",
+    );
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("adresses-00-ancien.csv.gz")
+            && last.contains("déjà lues dans adresses-00.csv.gz")
+            && last.contains("ban.paths"),
+        "{last}"
+    );
+    set.set_config(
+        "\"ban/adresses-00-ancien.csv.gz\"]",
+        "\"ban/adresses-00.csv.gz\"]",
+    );
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap().to_string();
+    assert!(last.contains("fichier donné deux fois"), "{last}");
+}

@@ -162,6 +162,15 @@ impl Builder {
         }
     }
 
+    /// The INSEE codes of the communes whose streets this file holds (not their former
+    /// communes), each once.
+    fn main_communes(&self) -> std::collections::BTreeSet<&str> {
+        self.streets
+            .iter()
+            .map(|s| self.communes.resolve(s.identity.code))
+            .collect()
+    }
+
     /// Appends `other` (the next file, in file order).
     pub fn absorb(&mut self, other: Builder) -> Result<(), GeocodeError> {
         let remap = |from: &Interner, to: &mut Interner| -> Vec<u32> {
@@ -273,6 +282,45 @@ pub(crate) struct Built {
     pub accepted: u64,
 }
 
+/// A commune's addresses come from one BAN file (one file per département): the same
+/// département given twice (two extracts of different dates, a file listed twice) would put
+/// two points at one address, the later file winning without a word.
+fn check_communes_once(
+    b: &Builder,
+    index: usize,
+    paths: &[std::path::PathBuf],
+    owners: &mut HashMap<String, usize>,
+) -> Result<(), GeocodeError> {
+    for code in b.main_communes() {
+        match owners.get(code) {
+            Some(&first) if first != index => {
+                let label = |i: usize| crate::ingest::source::file_label(&paths[i]);
+                let message = if paths[first] == paths[index] {
+                    "fichier donné deux fois dans la liste des fichiers BAN (clé ban.paths)"
+                        .to_string()
+                } else {
+                    format!(
+                        "adresses de la commune {code} déjà lues dans {} : le même département \
+                         donné deux fois (deux extraits de la BAN ?) ; une commune ne doit \
+                         figurer que dans un seul fichier de la clé ban.paths",
+                        label(first)
+                    )
+                };
+                return Err(crate::ingest::IngestError::Data {
+                    path: paths[index].clone(),
+                    message,
+                }
+                .into());
+            }
+            Some(_) => {}
+            None => {
+                owners.insert(code.to_string(), index);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads and merges `paths` in order; files are parsed in parallel.
 pub(crate) fn build(paths: &[std::path::PathBuf]) -> Result<Built, GeocodeError> {
     use rayon::prelude::*;
@@ -282,10 +330,13 @@ pub(crate) fn build(paths: &[std::path::PathBuf]) -> Result<Built, GeocodeError>
     let mut reject_log = RejectLog::new();
     // a few files at a time, so that at most that many partial indexes are alive at once
     let batch = rayon::current_num_threads().max(1);
-    for chunk in paths.chunks(batch) {
+    // commune → index in `paths` of the file that holds its addresses
+    let mut owners: HashMap<String, usize> = HashMap::new();
+    for (c, chunk) in paths.chunks(batch).enumerate() {
         let parts: Vec<_> = chunk.par_iter().map(|p| Builder::read_file(p)).collect();
-        for part in parts {
+        for (k, part) in parts.into_iter().enumerate() {
             let (b, stats, r) = part?;
+            check_communes_once(&b, c * batch + k, paths, &mut owners)?;
             global.absorb(b)?;
             all_stats.push(stats);
             for (k, v) in r.reasons {
