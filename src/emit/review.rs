@@ -16,7 +16,7 @@ use super::styles::classes::Rgb;
 use super::EmitError;
 use crate::gdal_errors::GdalFailure;
 use crate::geocode::corrections::address_key;
-use crate::geocode::review::{ReviewRow, REVIEW_LAYER};
+use crate::geocode::review::{ReviewRow, OUTSIDE_COMMUNE_COMMENT, REVIEW_LAYER};
 use crate::geocode::GeocodeLevel;
 use crate::model::EPSG_LAMBERT93;
 
@@ -25,7 +25,8 @@ pub const REVIEW_TITLE: &str = "Géocodage à vérifier";
 /// Layer description (`gpkg_contents.description`).
 pub const REVIEW_DESCRIPTION: &str = "Une ligne par adresse RPLS distincte localisée moins \
 précisément qu'au numéro (numéro sans indice, interpolation, voie, commune, non trouvée), trouvée \
-au numéro malgré une faute de frappe sur la voie (score inférieur à 0,8) ou corrigée à la main. Le point est la meilleure proposition du géocodeur (ou la correction). \
+au numéro malgré une faute de frappe sur la voie (score inférieur à 0,8), dont le point tombe hors \
+de sa commune (DEPCOM ; motif dans le commentaire) ou corrigée à la main. Le point est la meilleure proposition du géocodeur (ou la correction). \
 Déplacer un point dans QGIS, puis désigner cette GeoPackage comme fichier de corrections, \
 corrige l'adresse au traitement suivant ; on peut aussi reporter la clé d'adresse dans le \
 fichier CSV de corrections.";
@@ -246,6 +247,8 @@ fn fill(f: &mut Feature<'_>, r: &ReviewRow<'_>) -> Result<(), Fault> {
         .map_err(g)?;
     let (label, comment) = if res.level == GeocodeLevel::Correction {
         (r.proposal.label.as_str(), res.label.as_str())
+    } else if r.outside_commune {
+        (res.label.as_str(), OUTSIDE_COMMUNE_COMMENT)
     } else {
         (res.label.as_str(), "")
     };

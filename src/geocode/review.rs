@@ -24,7 +24,14 @@ pub struct ReviewRow<'a> {
     pub proposal: &'a GeocodeResult,
     /// Dwellings located by this address.
     pub dwellings: u64,
+    /// The address's point lies outside the polygon of its `DEPCOM` commune (a BAN street
+    /// moved far away, a homonymous street of another commune).
+    pub outside_commune: bool,
 }
+
+/// The comment of a row whose point lies outside its commune.
+pub const OUTSIDE_COMMUNE_COMMENT: &str =
+    "point hors de la commune DEPCOM : adresse de la BAN à vérifier (voie déplacée ?)";
 
 /// Whether an answer goes to the review layer: located below `numero`, or at `numero` with a
 /// score below the default street-name threshold (a forgiven typo, see

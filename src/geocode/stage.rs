@@ -76,22 +76,53 @@ pub fn run(
 
 impl GeocodeStage {
     /// The rows of the review layer: every address that locates at least one dwelling below
-    /// `numero` or through a forgiven typo, and every corrected address, in address order.
-    pub fn review_rows<'a>(&'a self, book: &'a AddressBook) -> Vec<ReviewRow<'a>> {
+    /// `numero`, through a forgiven typo, or outside its commune (`outside_commune[address]`,
+    /// see [`Self::addresses_outside_commune`]), and every corrected address, in address order.
+    pub fn review_rows<'a>(
+        &'a self,
+        book: &'a AddressBook,
+        outside_commune: &[bool],
+    ) -> Vec<ReviewRow<'a>> {
+        let outside = |i: usize| outside_commune.get(i).copied().unwrap_or(false);
         self.by_address
             .iter()
             .enumerate()
             .filter(|(i, r)| {
                 r.level == GeocodeLevel::Correction
-                    || (needs_review(r.level, r.score) && self.dwellings_by_address[*i] > 0)
+                    || ((needs_review(r.level, r.score) || outside(*i))
+                        && self.dwellings_by_address[*i] > 0)
             })
             .map(|(i, r)| ReviewRow {
                 address: book.get(i as u32),
                 result: r,
                 proposal: self.proposals.get(&(i as u32)).unwrap_or(r),
                 dwellings: self.dwellings_by_address[i],
+                outside_commune: r.level != GeocodeLevel::Correction && outside(i),
             })
             .collect()
+    }
+
+    /// Per address: whether a dwelling located by the address's answer (at the number, by
+    /// interpolation or at the street: not by its RPLS X/Y or a correction) lies outside the
+    /// polygon of its own commune. `in_own_commune(i)` says whether dwelling `i`'s point lies in
+    /// its `DEPCOM` commune's polygon. A whole BAN street moved kilometres away, or a street of
+    /// the same name in another commune, is found at the number with a perfect score: only its
+    /// place tells it.
+    pub fn addresses_outside_commune(
+        &self,
+        dwellings: &[Dwelling],
+        in_own_commune: impl Fn(usize) -> bool,
+    ) -> Vec<bool> {
+        let mut outside = vec![false; self.by_address.len()];
+        for (i, (d, l)) in dwellings.iter().zip(&self.locations).enumerate() {
+            let by_answer = !matches!(l.level, GeocodeLevel::RplsXy | GeocodeLevel::Correction);
+            if by_answer && l.level.locates_in_zones() && l.point.is_some() && !in_own_commune(i) {
+                if let Some(o) = outside.get_mut(d.address as usize) {
+                    *o = true;
+                }
+            }
+        }
+        outside
     }
 
     /// Dwellings per level, per commune (`commune_code(d)` gives a dwelling's commune code).

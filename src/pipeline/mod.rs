@@ -122,11 +122,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     let corrections_stats =
         corrections_stats.map(|st| account_corrections(st, &stage.unused_key_lines, &mut rejects));
     gates::check_located(cfg, &ban.files, &stage.locations)?;
-    let review_rows = stage.review_rows(&rp.addresses);
-    report.geocode = GeocodeReport {
-        review_rows: review_rows.len() as u64,
-        ..geocode_report(cfg, &rp, &ban, &stage, &territory, ban_index_seconds)
-    };
+    report.geocode = geocode_report(cfg, &rp, &ban, &stage, &territory, ban_index_seconds);
     let locations = &stage.locations;
     timer.lap("geocodage", "jointure spatiale");
 
@@ -139,6 +135,15 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     };
     let placements = join::place_all(locations, &zones);
     report.join = join_report(&zones, &rp, locations, &placements, &territory);
+    // an address found at the number but whose point lies outside its commune goes to review
+    let outside = stage.addresses_outside_commune(&rp.dwellings, |i| {
+        placements[i].commune.is_some_and(|z| {
+            communes.zones[z as usize].code
+                == territory.communes[rp.dwellings[i].commune as usize].code
+        })
+    });
+    let review_rows = stage.review_rows(&rp.addresses, &outside);
+    report.geocode.review_rows = review_rows.len() as u64;
     timer.lap("jointure", "calcul des indicateurs");
 
     // aggregate and secrecy

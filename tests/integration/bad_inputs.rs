@@ -1368,3 +1368,56 @@ fn a_departement_given_twice_in_the_ban_is_named() {
     let last = stderr(&o).lines().last().unwrap().to_string();
     assert!(last.contains("fichier donné deux fois"), "{last}");
 }
+
+/// Regression (16th session, issue 14 leftover): a BAN street whose points all moved 8 km
+/// away was found at the number with a perfect score: its dwellings were published outside
+/// their IRIS and the review layer did not list the address. An address whose point falls
+/// outside the polygon of its DEPCOM commune is now in `geocodage_a_verifier`, with the reason
+/// in its comment.
+#[test]
+fn an_address_found_outside_its_commune_goes_to_review() {
+    use gdal::vector::LayerAccess;
+    let set = synth();
+    // the street of the first RPLS dwelling without X/Y (located through the BAN)
+    let rpls = read_latin1(&set.root.join("rpls_2022.csv"));
+    let mut lines = rpls.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (depcom, nomvoie) = lines
+        .map(|l| l.split(';').collect::<Vec<_>>())
+        .find(|f| {
+            f.len() == header.len() && f[col("X")].is_empty() && !f[col("NOMVOIE")].is_empty()
+        })
+        .map(|f| {
+            (
+                f[col("DEPCOM")].to_string(),
+                format!(" {}", f[col("NOMVOIE")]),
+            )
+        })
+        .unwrap();
+    let ban = read_ban(&set);
+    let ban_header: Vec<&str> = ban.lines().next().unwrap().split(';').collect();
+    let afnor = ban_header.iter().position(|h| *h == "nom_afnor").unwrap();
+    let moved = std::cell::Cell::new(0);
+    shift_ban(&set, 8_000.0, |f| {
+        let hit = f[6] == depcom && f[afnor].ends_with(&nomvoie);
+        moved.set(moved.get() + usize::from(hit));
+        hit
+    });
+    assert!(moved.get() > 0, "{depcom} {nomvoie}");
+    let o = set.run(&["-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ds = gdal::Dataset::open(set.out().join("opsgeo.gpkg")).unwrap();
+    let mut layer = ds.layer_by_name("geocodage_a_verifier").unwrap();
+    let flagged: Vec<(String, String)> = layer
+        .features()
+        .filter(|f| {
+            f.str_of("commentaire")
+                .is_some_and(|c| c.starts_with("point hors de la commune DEPCOM"))
+        })
+        .map(|f| (f.str_of("depcom").unwrap(), f.str_of("niveau").unwrap()))
+        .collect();
+    assert!(!flagged.is_empty());
+    assert!(flagged.iter().all(|(d, _)| *d == depcom), "{flagged:?}");
+    assert!(flagged.iter().any(|(_, l)| l == "numero"), "{flagged:?}");
+}
