@@ -44,6 +44,15 @@ impl AddressParts<'_> {
     }
 }
 
+/// A value with five digits in a row (an `IDENT_REP`, an `IDENT_ORG`, a SIREN number) is not a
+/// landlord's name.
+fn looks_like_identifier(value: &str) -> bool {
+    value
+        .as_bytes()
+        .split(|b| !b.is_ascii_digit())
+        .any(|run| run.len() >= 5)
+}
+
 /// More landlords than a `u16` index can hold.
 #[derive(Debug)]
 pub struct TooManyLandlords;
@@ -64,6 +73,8 @@ pub struct Interner {
     stairwells: KeyTable,
     addresses: KeyTable,
     qva: HashMap<Box<str>, u32>,
+    /// Per landlord, each `RS` read with its number of rows, in first-seen order.
+    landlord_names: Vec<Vec<(Box<str>, u32)>>,
 }
 
 impl Interner {
@@ -113,7 +124,7 @@ impl Interner {
                                         .map_err(|_| TooManyLandlords)?;
                                     s.landlords.push(Landlord {
                                         code: org.to_string(),
-                                        name: rs.to_string(),
+                                        name: String::new(),
                                     });
                                     let _ = self.landlords.insert(&key[..l_org]);
                                     l
@@ -139,12 +150,38 @@ impl Interner {
             });
             (landlord, new_id(self.stairwells.insert(key)))
         };
-        // the first non-empty RS names the landlord
-        let l = &mut s.landlords[landlord as usize];
-        if l.name.is_empty() && !rs.is_empty() {
-            l.name = rs.to_string();
-        }
+        self.name_landlord(s, landlord, rs);
         Ok((landlord, stairwell))
+    }
+
+    /// Counts `rs` for `landlord` and names it by its most frequent `RS` (the first seen among
+    /// equals). The name is published: one row whose `RS` holds something else (an
+    /// identifier, a person's name typed in the wrong column) cannot name the landlord when
+    /// its other rows agree, and a value shaped like an identifier never names it.
+    fn name_landlord(&mut self, s: &mut Structure, landlord: u16, rs: &str) {
+        if rs.is_empty() || looks_like_identifier(rs) {
+            return;
+        }
+        let i = landlord as usize;
+        if self.landlord_names.len() <= i {
+            self.landlord_names.resize_with(i + 1, Vec::new);
+        }
+        let names = &mut self.landlord_names[i];
+        match names.iter_mut().find(|(n, _)| &**n == rs) {
+            Some((_, count)) => *count += 1,
+            None => names.push((rs.into(), 1)),
+        }
+        let best = names
+            .iter()
+            .fold(None::<&(Box<str>, u32)>, |best, n| match best {
+                Some(b) if b.1 >= n.1 => Some(b),
+                _ => Some(n),
+            });
+        if let Some((name, _)) = best {
+            if s.landlords[i].name != **name {
+                s.landlords[i].name = name.to_string();
+            }
+        }
     }
 
     /// Interns an address into `book`.
@@ -197,6 +234,32 @@ impl Interner {
 mod tests {
     use super::*;
 
+    /// Regression (16th session): the first non-empty `RS` of a landlord named it in the
+    /// published layers: an `IDENT_REP` typed in `RS` on its first row was published as the
+    /// landlord's name.
+    #[test]
+    fn an_identifier_in_rs_never_names_the_landlord() {
+        let mut s = Structure::default();
+        let mut i = Interner::default();
+        for (rs, stair) in [("Z356750897", "1"), ("Orvitis", "2"), ("Z744171386", "3")] {
+            i.stairwell(&mut s, "000000101", rs, "P1", "A", stair)
+                .unwrap();
+        }
+        assert_eq!(s.landlords[0].name, "Orvitis");
+        // a typo on one row does not outvote the others
+        for (rs, stair) in [("M. Dupont", "4"), ("Orvitis", "5")] {
+            i.stairwell(&mut s, "000000102", rs, "P2", "A", stair)
+                .unwrap();
+        }
+        i.stairwell(&mut s, "000000102", "Habellis", "P2", "A", "6")
+            .unwrap();
+        i.stairwell(&mut s, "000000102", "Habellis", "P2", "A", "7")
+            .unwrap();
+        assert_eq!(s.landlords[1].name, "Habellis");
+        assert!(looks_like_identifier("000000101"));
+        assert!(!looks_like_identifier("Immobilière 3F"));
+    }
+
     #[test]
     fn hierarchy_is_interned_in_first_seen_order() {
         let mut s = Structure::default();
@@ -208,7 +271,10 @@ mod tests {
             .stairwell(&mut s, "ORG1", "autre", "P1", "A", "1")
             .unwrap();
         assert_eq!((a, b, c, d), ((0, 0), (0, 1), (1, 2), (0, 0)));
-        assert_eq!(s.landlords[0].name, "OPH", "first non-empty RS wins");
+        assert_eq!(
+            s.landlords[0].name, "OPH",
+            "first of the most frequent RS wins"
+        );
         assert_eq!(s.programmes.len(), 2);
         assert_eq!(s.programmes[1].code, "ORG2-P1");
         assert_eq!(s.buildings.len(), 2);
