@@ -2,7 +2,7 @@
 //! row is kept). A household one of whose occupant rows is rejected for a value is left out of
 //! the occupant indicators; several lease holders in one household are said, not rejected.
 
-use super::{Rejecter, ADULT_AGE, MISSING_ID, OCCUPANT_AGE, OCCUPANT_RANK, UNKNOWN_ID};
+use super::{Rejecter, ADULT_AGE, HOLDER_AGE, MISSING_ID, OCCUPANT_AGE, OCCUPANT_RANK, UNKNOWN_ID};
 use crate::config::{CsvInput, OccupantColumns};
 use crate::ingest::rejects::{RejectLog, ValueKind};
 use crate::ingest::rpls::fields::{int_in, opt_code, parse_code};
@@ -213,6 +213,15 @@ impl<'a> OccupantReader<'a> {
             let why = format!("lien avec le titulaire du bail : {e}");
             bad(c.link, &n.link, ValueKind::Code(2), why)
         })?;
+        // the holder obeys the households file's age range: a five-year-old holder is an
+        // age or a link typed wrong, and would be counted as a person of that age
+        if link == Link::Holder && i64::from(age) < HOLDER_AGE.0 {
+            let why = format!(
+                "âge : titulaire du bail de moins de {} ans (âge ou lien avec le titulaire erroné)",
+                HOLDER_AGE.0
+            );
+            return Err(bad(c.age, &n.age, ValueKind::Number, why));
+        }
         let emp_s = row.get(c.employment);
         let employment = if &*emp_s == "9" {
             Ok(None)

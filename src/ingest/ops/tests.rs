@@ -424,3 +424,24 @@ fn co_holders_are_both_counted() {
     assert_eq!(r.households.len(), 1);
     assert_eq!(r.households[0].occupants.persons, 2);
 }
+
+/// Regression (16th session): an occupant « titulaire du bail » aged 5 was accepted and
+/// counted as a five-year-old person; the holder obeys the households file's range (16 to
+/// 120), and the row is rejected on its age.
+#[test]
+fn a_holder_younger_than_sixteen_is_rejected() {
+    let r = run(
+        &file(HH_HEADER, &["LOG01;1;;4;40;;;", "LOG04;1;;1;30;;;"]),
+        Some(&file(
+            OCC_HEADER,
+            &["LOG01;1;5;1;1", "LOG01;2;5;3;", "LOG04;1;16;1;2"],
+        )),
+    );
+    let s = r.occ_stats.unwrap();
+    assert_eq!((s.read, s.accepted, s.rejected), (3, 2, 1));
+    let reject = &r.rejects.rejects()[0];
+    assert_eq!((reject.line, reject.column.as_str()), (2, "AGE"));
+    assert!(reject
+        .reason
+        .contains("titulaire du bail de moins de 16 ans"));
+}
