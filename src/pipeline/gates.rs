@@ -1,7 +1,8 @@
 //! Checks between the stages that stop a run whose inputs are readable row by row but do not
 //! fit together: most addresses not found in the BAN (a BAN of another territory), most
-//! located dwellings in no IRIS (an IRIS layer missing communes, or shifted). Without them the
-//! run would publish every such dwelling « non localisé » or « sans IRIS », exit 0.
+//! located dwellings in no IRIS (an IRIS layer missing communes, or shifted), a QPV layer that
+//! contradicts the RPLS QPV flag (a QVA layer given as the QPV one). Without them the run would
+//! publish every such dwelling « non localisé », « sans IRIS » or in a false QPV, exit 0.
 
 use std::path::{Path, PathBuf};
 
@@ -72,6 +73,40 @@ pub(super) fn check_in_iris(
         &cfg.zones.iris.path,
         "logements localisés hors de tout IRIS de leur commune (couche des IRIS incomplète, \
          décalée, codes commune des IRIS faux ?)",
+    )
+}
+
+/// Fails when the QPV layer contradicts the RPLS `QPV` flag (1 in a QPV, 2 not) for more than
+/// `run.max_unplaced_rate` of the located dwellings that are in a QPV by either (the layer's
+/// polygons or the flag): the QPV layer is named. A QVA layer, or the QPV of another territory,
+/// given as the QPV layer published its polygons as QPV, exit 0, the disagreement only counted
+/// in the summary; a layer of another QPV generation than the flag's still agrees on most of
+/// its dwellings.
+pub(super) fn check_qpv_flags(
+    cfg: &Config,
+    dwellings: &[Dwelling],
+    locations: &[Location],
+    placements: &[Placement],
+) -> Result<(), IngestError> {
+    let (mut either, mut disagree) = (0usize, 0usize);
+    for ((d, l), p) in dwellings.iter().zip(locations).zip(placements) {
+        let Some(flag) = d.rpls_qpv else { continue };
+        if !(l.level.locates_in_zones() && l.point.is_some()) {
+            continue;
+        }
+        let joined = p.qpv.is_some();
+        if flag || joined {
+            either += 1;
+            disagree += usize::from(flag != joined);
+        }
+    }
+    check_share(
+        cfg,
+        disagree,
+        either,
+        &cfg.zones.qpv.path,
+        "logements en QPV selon la couche des QPV ou selon l'indicateur QPV du RPLS, où les deux \
+         se contredisent (couche des QVA ou d'un autre territoire donnée pour les QPV ?)",
     )
 }
 

@@ -153,6 +153,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         .map(|z| territory.commune(z.commune_code()))
         .collect();
     gates::check_in_iris(cfg, &rp.dwellings, locations, &placements, &iris_commune)?;
+    gates::check_qpv_flags(cfg, &rp.dwellings, locations, &placements)?;
     let agg_input = AggregateInput {
         dwellings: &rp.dwellings,
         households: &households,

@@ -1421,3 +1421,28 @@ fn an_address_found_outside_its_commune_goes_to_review() {
     assert!(flagged.iter().all(|(d, _)| *d == depcom), "{flagged:?}");
     assert!(flagged.iter().any(|(_, l)| l == "numero"), "{flagged:?}");
 }
+
+/// Regression (16th session): the QVA layer given as the QPV layer (path, code and name keys
+/// changed together) was read without a fault and published its two polygons as QPV, exit 0:
+/// the join contradicted the RPLS QPV flag for every dwelling in a QPV by either, a count in
+/// the summary only. Above `run.max_unplaced_rate` of them the run stops, naming the layer.
+#[test]
+fn a_qpv_layer_that_contradicts_the_rpls_flag_stops_the_run() {
+    let set = synth();
+    set.set_config(
+        "path = \"zones/qpv_2015.geojson\"",
+        "path = \"zones/qva.geojson\"",
+    );
+    set.set_config("code = \"code_qp\"", "code = \"code_qva\"");
+    set.set_config("name = \"nom_qp\"", "name = \"nom_qva\"");
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("qva.geojson")
+            && last.contains("l'indicateur QPV du RPLS")
+            && last.contains("run.max_unplaced_rate"),
+        "{last}"
+    );
+    assert!(!set.out().join("opsgeo.gpkg").exists());
+}
