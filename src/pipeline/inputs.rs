@@ -449,6 +449,59 @@ pub(super) fn check_ban_extent(ban: &BanIndex, territory: &Territory) -> Result<
     })
 }
 
+/// Fails when the BAN holds no address at all for a département of the territory whose
+/// dwellings need it (dwellings without usable RPLS X/Y): its BAN file is missing from
+/// `ban.paths` (a territory over two départements, one file given). Every such dwelling would
+/// be published « non trouvé », exit 0. A few communes without any address in a département
+/// the BAN covers are a warning.
+pub(super) fn check_ban_coverage(
+    ban: &BanIndex,
+    territory: &Territory,
+    dwellings: &[crate::model::Dwelling],
+) -> Result<(), IngestError> {
+    let mut to_geocode = vec![0u64; territory.communes.len()];
+    for d in dwellings.iter().filter(|d| d.rpls_xy.is_none()) {
+        to_geocode[d.commune as usize] += 1;
+    }
+    // per département: (communes to geocode, those without address, their dwellings)
+    let mut by_dep: std::collections::BTreeMap<&str, (u64, Vec<&str>, u64)> = Default::default();
+    for (c, &n) in territory.communes.iter().zip(&to_geocode) {
+        if n == 0 {
+            continue;
+        }
+        let dep = &territory.departements[c.departement as usize].code;
+        let e = by_dep.entry(dep.as_str()).or_default();
+        e.0 += 1;
+        if ban.commune_point(&c.code).is_none() {
+            e.1.push(c.code.as_str());
+            e.2 += n;
+        }
+    }
+    let files = crate::ingest::source::files_path(&ban.files);
+    for (dep, (communes, missing, n)) in &by_dep {
+        if missing.is_empty() {
+            continue;
+        }
+        if missing.len() as u64 == *communes {
+            return Err(IngestError::Data {
+                path: files,
+                message: format!(
+                    "aucune adresse du département {dep} dans la BAN, alors que {n} logement(s) \
+                     de {communes} commune(s) du territoire sont à y localiser : ajoutez le \
+                     fichier BAN de ce département à la clé ban.paths"
+                ),
+            });
+        }
+        warn!(
+            "{} : aucune adresse des communes {} dans la BAN ({n} logement(s) non trouvés) : \
+             extrait de la BAN incomplet ?",
+            files.display(),
+            missing.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// Loads the BAN and moves its rejected rows into `rejects`.
 pub(super) fn load_ban(cfg: &Config, rejects: &mut RejectLog) -> Result<BanIndex, PipelineError> {
     let mut ban = BanIndex::load(&cfg.ban.paths)?
@@ -484,6 +537,7 @@ fn check_inputs(cfg: &Config, rejects: &mut RejectLog) -> Result<Vec<InputStats>
     let ban = load_ban(cfg, rejects)?;
     check_ban_rejects(&ban, cfg.run.max_reject_rate)?;
     check_ban_extent(&ban, &inputs.territory)?;
+    check_ban_coverage(&ban, &inputs.territory, &inputs.rpls.dwellings)?;
     let mut stats = inputs.stats();
     stats.extend(ban.stats.iter().cloned());
     Ok(stats)

@@ -109,6 +109,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     // geocode
     let ban_start = Instant::now();
     let ban = load_ban_or_stop(cfg, &publication, &territory, &mut rejects)?;
+    inputs::check_ban_coverage(&ban, &territory, &rp.dwellings)?;
     let ban_index_seconds = ban_start.elapsed().as_secs_f64();
     timer.lap("index_ban", "géocodage des adresses");
     let stage = geocode::stage::run(

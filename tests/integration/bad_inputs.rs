@@ -1446,3 +1446,52 @@ fn a_qpv_layer_that_contradicts_the_rpls_flag_stops_the_run() {
     );
     assert!(!set.out().join("opsgeo.gpkg").exists());
 }
+
+/// Regression (16th session): a BAN without any address of one commune left its 316 dwellings
+/// « non trouvé » without a word (10 % of the dwellings, under the location threshold), and a
+/// BAN of another département (a territory over two départements, one file given) was only
+/// caught by the share of dwellings not located. The communes without any address are now
+/// named in a warning, and a département of the territory absent from the BAN stops the run
+/// naming the key.
+#[test]
+fn a_commune_or_departement_missing_from_the_ban_is_named() {
+    let set = synth();
+    let text = read_ban(&set);
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.split(';').nth(6) != Some("00002"))
+        .map(|(_, l)| l)
+        .collect();
+    write_ban(&set, &(kept.join("\n") + "\n"));
+    let o = set.check();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("aucune adresse des communes 00002 dans la BAN"),
+        "{}",
+        stderr(&o)
+    );
+    let set = synth();
+    let text = read_ban(&set);
+    let moved: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut f: Vec<String> = l.split(';').map(str::to_string).collect();
+            if i > 0 {
+                f[6] = format!("21{}", &f[6][2..]);
+            }
+            f.join(";")
+        })
+        .collect();
+    write_ban(&set, &(moved.join("\n") + "\n"));
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("adresses-00.csv.gz")
+            && last.contains("aucune adresse du département 00 dans la BAN")
+            && last.contains("ban.paths"),
+        "{last}"
+    );
+}
