@@ -425,3 +425,34 @@ fn an_iris_code_of_another_shape_or_commune_is_rejected() {
     let layer = read_zone_layer(&zi, ZoneKind::Qpv, &mut RejectLog::new()).unwrap();
     assert_eq!(layer.zones.len(), 4);
 }
+
+/// Regression (16th session): a shapefile whose `.dbf` holds Latin-1 names without a `.cpg`
+/// published « La Maladi�re » for « La Maladière », exit 0. Its names are read again in
+/// ISO-8859-1, with a warning.
+#[test]
+fn a_latin1_shapefile_without_cpg_keeps_its_accents() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Prés.shp");
+    write_with_gdal(
+        &path,
+        "ESRI Shapefile",
+        &[("Prés", Some(2154))],
+        OGRFieldType::OFTString,
+        &[("21231", SQ)],
+    );
+    // GDAL writes ISO-8859-1 and says so in the language driver byte; a tool that says
+    // nothing (byte 0, no .cpg) leaves the reader to guess
+    let _ = std::fs::remove_file(dir.path().join("Prés.cpg"));
+    let dbf = dir.path().join("Prés.dbf");
+    let mut bytes = std::fs::read(&dbf).unwrap();
+    assert!(bytes.windows(6).any(|w| w == b"Pr\xe9s 2"), "Latin-1 name");
+    bytes[29] = 0;
+    std::fs::write(&dbf, bytes).unwrap();
+    let layer = read_zone_layer(
+        &input(&path, "CODE", "NOM"),
+        ZoneKind::Commune,
+        &mut RejectLog::new(),
+    )
+    .unwrap();
+    assert_eq!(layer.zones[0].name, "Prés 21231");
+}

@@ -11,9 +11,11 @@ use crate::ingest::IngestError;
 
 /// Opens `path` read-only as a vector source; a source no GDAL driver recognises (or a folder
 /// without one) is said so in French.
-pub(super) fn open_dataset(path: &Path) -> Result<Dataset, IngestError> {
+/// `open_options` are the driver's (e.g. a shapefile's `ENCODING`).
+pub(super) fn open_dataset(path: &Path, open_options: &[&str]) -> Result<Dataset, IngestError> {
     let options = DatasetOptions {
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+        open_options: (!open_options.is_empty()).then_some(open_options),
         ..Default::default()
     };
     // GDAL says « returned a NULL pointer » when no driver recognises the source

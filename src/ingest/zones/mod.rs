@@ -157,8 +157,64 @@ pub fn read_zone_layer(
     kind: ZoneKind,
     rejects: &mut RejectLog,
 ) -> Result<ZoneLayer, IngestError> {
+    let mut log = RejectLog::new();
+    let mut layer = read_layer(input, kind, &mut log, &[])?;
+    if misdecoded(&layer) {
+        layer = reread_latin1(input, kind, layer, &mut log);
+    }
+    rejects.append(log);
+    Ok(layer)
+}
+
+/// Whether a zone name holds U+FFFD: GDAL gave bytes that are not UTF-8 (a shapefile whose
+/// `.dbf` is in Latin-1 without a `.cpg` to say so) and « La Maladi�re » would be published.
+fn misdecoded(layer: &ZoneLayer) -> bool {
+    layer.zones.iter().any(|z| z.name.contains('\u{FFFD}'))
+}
+
+/// A shapefile whose names were misdecoded is read again in ISO-8859-1 (what a `.dbf` without
+/// `.cpg` written by most tools holds), with a warning; when that does not help either, or for
+/// another format, the names are kept and the warning says they are unreadable.
+fn reread_latin1(
+    input: &ZoneInput,
+    kind: ZoneKind,
+    layer: ZoneLayer,
+    log: &mut RejectLog,
+) -> ZoneLayer {
+    let file = crate::ingest::source::file_label(&input.path);
+    let is_shapefile = layer.stats.format.starts_with("ESRI Shapefile");
+    if is_shapefile {
+        let mut latin1_log = RejectLog::new();
+        if let Ok(latin1) = read_layer(input, kind, &mut latin1_log, &["ENCODING=ISO-8859-1"]) {
+            if !misdecoded(&latin1) {
+                tracing::warn!(
+                    "{file} : noms de la couche {} illisibles en UTF-8, relus en ISO-8859-1 \
+                     (fichier .cpg absent à côté du .shp ? ajoutez-en un contenant « UTF-8 » \
+                     ou « ISO-8859-1 »)",
+                    kind.label()
+                );
+                *log = latin1_log;
+                return latin1;
+            }
+        }
+    }
+    tracing::warn!(
+        "{file} : des noms de la couche {} contiennent des caractères illisibles (« � ») : \
+         vérifiez l'encodage de la source",
+        kind.label()
+    );
+    layer
+}
+
+/// [`read_zone_layer`] once, with the driver's `open_options`.
+fn read_layer(
+    input: &ZoneInput,
+    kind: ZoneKind,
+    rejects: &mut RejectLog,
+    open_options: &[&str],
+) -> Result<ZoneLayer, IngestError> {
     let path = input.path.as_path();
-    let ds = open_dataset(path)?;
+    let ds = open_dataset(path, open_options)?;
     let mut layer = select_layer(&ds, input, path)?;
     let attributes = Attributes::find(&layer, input, kind, path)?;
     let (transform, format) = reprojection(&ds, &layer, input, path)?;
