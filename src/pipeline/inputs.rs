@@ -89,12 +89,65 @@ fn name_config_key(e: IngestError, cfg: &Config) -> IngestError {
                 cfg.source.display()
             ),
         },
-        None => IngestError::MissingColumn {
-            path,
-            column,
-            available,
-        },
+        None => {
+            swapped_file(cfg, &path, &column, &available).unwrap_or(IngestError::MissingColumn {
+                path,
+                column,
+                available,
+            })
+        }
     }
+}
+
+/// A required column missing from the file of one key while the file has the columns of
+/// another input (`ops_occupants.path` given the households file, the RPLS given as the EPCI
+/// table): the configuration is at fault (exit code 2), and both keys are named.
+fn swapped_file(cfg: &Config, path: &Path, column: &str, available: &str) -> Option<IngestError> {
+    let present: Vec<&str> = available.split(", ").collect();
+    let c = (
+        &cfg.rpls.columns,
+        &cfg.ops_households.columns,
+        &cfg.ops_occupants.columns,
+    );
+    // each input, by its path key, its file and the columns only it has
+    let inputs: [(&str, &Path, Vec<&String>); 4] = [
+        (
+            "rpls.path",
+            &cfg.rpls.path,
+            vec![&c.0.ident_org, &c.0.depcom],
+        ),
+        (
+            "ops_households.path",
+            &cfg.ops_households.path,
+            vec![&c.1.response],
+        ),
+        (
+            "ops_occupants.path",
+            &cfg.ops_occupants.path,
+            vec![&c.2.rank],
+        ),
+        (
+            "territory.epci_table",
+            &cfg.territory.epci_table,
+            vec![&cfg.territory.epci_columns.epci],
+        ),
+    ];
+    let has_all = |cols: &[&String]| cols.iter().all(|col| present.contains(&col.as_str()));
+    // the key being read: its file, and not its columns (the same file may be given twice)
+    let (key, _, _) = inputs
+        .iter()
+        .find(|(_, p, cols)| *p == path && !has_all(cols))?;
+    let (other, _, _) = inputs
+        .iter()
+        .find(|(k, _, cols)| k != key && has_all(cols))?;
+    Some(IngestError::Config {
+        path: path.to_path_buf(),
+        message: format!(
+            "colonne « {column} » absente : ce fichier a les colonnes du fichier attendu pour la \
+             clé `{other}`, pas celles de la clé `{key}` de {} (fichiers intervertis ?)",
+            cfg.source.display()
+        ),
+    })
 }
 
 /// [`read_inputs`], before its missing columns are traced to the configuration.

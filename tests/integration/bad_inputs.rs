@@ -1495,3 +1495,25 @@ fn a_commune_or_departement_missing_from_the_ban_is_named() {
         "{last}"
     );
 }
+
+/// Regression (16th session): the households file given as the occupants file (or the RPLS
+/// as the households file…) was « colonne obligatoire NUM_OCCUPANT absente », exit 1, as if
+/// the file were damaged. A file that has the columns of another input is a configuration
+/// error (exit 2) naming both keys.
+#[test]
+fn a_file_given_under_another_inputs_key_names_both_keys() {
+    let set = synth();
+    set.set_config(
+        "path = \"ops_occupants_2022.csv\"",
+        "path = \"ops_menages_2022.csv\"",
+    );
+    let o = set.check();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.contains("ops_menages_2022.csv")
+            && last.contains("clé `ops_households.path`")
+            && last.contains("clé `ops_occupants.path`"),
+        "{last}"
+    );
+}
