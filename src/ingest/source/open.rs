@@ -131,7 +131,15 @@ fn container_format(head: &[u8]) -> Option<&'static str> {
     if head.len() >= 10 && head.starts_with(b"BZh") && head[4..10] == *b"1AY&SY" {
         return Some("fichier compressé bzip2 non pris en charge");
     }
-    const FORMATS: [(&[u8], &str); 5] = [
+    // tar (a `.tar.gz` named `.csv.gz`): « ustar » at byte 257 of the first member's header
+    if head.get(257..262) == Some(b"ustar".as_slice()) {
+        return Some("archive tar non prise en charge");
+    }
+    const FORMATS: [(&[u8], &str); 6] = [
+        (
+            b"\x1f\x8b",
+            "fichier compressé deux fois (gzip d'un fichier gzip) non pris en charge",
+        ),
         (
             b"PK\x03\x04",
             "archive ZIP (ou classeur .xlsx / .ods) non prise en charge",
@@ -210,6 +218,22 @@ mod tests {
                 Err(IngestError::Empty { .. })
             ));
         }
+    }
+
+    /// Regression (16th session): a `.tar.gz` or a gzip of a gzip given as a BAN file was
+    /// « encodage UTF-16 (ou fichier binaire) » or « en-tête absent ou illisible ».
+    #[test]
+    fn tar_and_double_gzip_are_named() {
+        let mut tar = vec![0u8; 600];
+        tar[..15].copy_from_slice(b"adresses-00.csv");
+        tar[257..263].copy_from_slice(b"ustar\0");
+        assert_eq!(
+            container_format(&tar),
+            Some("archive tar non prise en charge")
+        );
+        assert!(container_format(b"\x1f\x8b\x08\x00")
+            .is_some_and(|w| w.starts_with("fichier compressé deux fois")));
+        assert_eq!(container_format(b"id;numero;rep"), None);
     }
 
     #[test]
