@@ -1339,8 +1339,8 @@ fn an_epci_code_that_is_not_a_siren_number_is_rejected() {
 
 /// Regression (16th session): two BAN extracts of the same département in `ban.paths` (an old
 /// one kept beside the new one, or one file listed twice) were both read: two points for each
-/// address, the later file winning, exit 0 and 96 published values changed. A commune whose
-/// addresses are in two files now stops the run naming both files.
+/// address, the later file winning, exit 0 and 96 published values changed. A file whose every
+/// commune was read from an earlier file now stops the run naming both files.
 #[test]
 fn a_departement_given_twice_in_the_ban_is_named() {
     let set = synth();
@@ -1355,7 +1355,7 @@ fn a_departement_given_twice_in_the_ban_is_named() {
     let last = stderr(&o).lines().last().unwrap().to_string();
     assert!(
         last.contains("adresses-00-ancien.csv.gz")
-            && last.contains("déjà lues dans adresses-00.csv.gz")
+            && last.contains("ont déjà leurs adresses dans adresses-00.csv.gz")
             && last.contains("ban.paths"),
         "{last}"
     );

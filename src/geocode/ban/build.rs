@@ -282,41 +282,52 @@ pub(crate) struct Built {
     pub accepted: u64,
 }
 
-/// A commune's addresses come from one BAN file (one file per département): the same
-/// département given twice (two extracts of different dates, a file listed twice) would put
-/// two points at one address, the later file winning without a word.
+/// A BAN file whose every commune was already read from an earlier file adds no commune, only
+/// second points for the same addresses: the same département given twice (an old and a new
+/// extract, one file listed twice), the later file winning without a word. It stops the run,
+/// naming both files. A file that shares only some communes with earlier ones (a street
+/// continued in the next file of a split BAN) is read, with a warning.
 fn check_communes_once(
     b: &Builder,
     index: usize,
     paths: &[std::path::PathBuf],
     owners: &mut HashMap<String, usize>,
 ) -> Result<(), GeocodeError> {
-    for code in b.main_communes() {
-        match owners.get(code) {
-            Some(&first) if first != index => {
-                let label = |i: usize| crate::ingest::source::file_label(&paths[i]);
-                let message = if paths[first] == paths[index] {
-                    "fichier donné deux fois dans la liste des fichiers BAN (clé ban.paths)"
-                        .to_string()
-                } else {
-                    format!(
-                        "adresses de la commune {code} déjà lues dans {} : le même département \
-                         donné deux fois (deux extraits de la BAN ?) ; une commune ne doit \
-                         figurer que dans un seul fichier de la clé ban.paths",
-                        label(first)
-                    )
-                };
-                return Err(crate::ingest::IngestError::Data {
-                    path: paths[index].clone(),
-                    message,
-                }
-                .into());
+    let communes = b.main_communes();
+    let shared: Vec<(&str, usize)> = communes
+        .iter()
+        .filter_map(|c| owners.get(*c).map(|&f| (*c, f)))
+        .filter(|&(_, f)| f != index)
+        .collect();
+    let label = |i: usize| crate::ingest::source::file_label(&paths[i]);
+    if let Some(&(code, first)) = shared.first() {
+        if shared.len() == communes.len() {
+            let message = if paths[first] == paths[index] {
+                "fichier donné deux fois dans la liste des fichiers BAN (clé ban.paths)".to_string()
+            } else {
+                format!(
+                    "toutes les communes de ce fichier ont déjà leurs adresses dans {} (commune \
+                     {code}…) : le même département donné deux fois (deux extraits de la BAN ?) ; \
+                     gardez un seul fichier par département dans la clé ban.paths",
+                    label(first)
+                )
+            };
+            return Err(crate::ingest::IngestError::Data {
+                path: paths[index].clone(),
+                message,
             }
-            Some(_) => {}
-            None => {
-                owners.insert(code.to_string(), index);
-            }
+            .into());
         }
+        tracing::warn!(
+            "{} : {} commune(s) déjà présentes dans {} (commune {code}…) : leurs adresses sont \
+             lues dans les deux fichiers",
+            label(index),
+            shared.len(),
+            label(first)
+        );
+    }
+    for c in communes {
+        owners.entry(c.to_string()).or_insert(index);
     }
     Ok(())
 }
