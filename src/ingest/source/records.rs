@@ -4,6 +4,9 @@ use super::row::Row;
 use super::CsvSource;
 use crate::ingest::IngestError;
 
+/// The end-of-file byte (Ctrl-Z) old DOS tools append to a text file.
+const DOS_EOF: u8 = 0x1A;
+
 impl CsvSource {
     /// Calls `f` for every data row, in file order. Blank lines are skipped by the CSV reader
     /// and are not rows. Stops at the first error `f` returns.
@@ -16,8 +19,13 @@ impl CsvSource {
             match self.reader.read_byte_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
-                    // a blank line (a lone space from the line keeper, or blanks)
-                    if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
+                    // a blank line (a lone space from the line keeper, or blanks), or a DOS
+                    // end-of-file byte (0x1A) on a line of its own: not a truncated last row
+                    if record.len() == 1
+                        && record[0]
+                            .iter()
+                            .all(|&b| b.is_ascii_whitespace() || b == DOS_EOF)
+                    {
                         continue;
                     }
                     let line = record.position().map_or(0, |p| p.line());
@@ -101,6 +109,16 @@ mod tests {
         let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
         let lines: Vec<u64> = rows(&mut s).iter().map(|x| x.0).collect();
         assert_eq!(lines, vec![2, 5]);
+    }
+
+    /// Regression (16th session): a DOS end-of-file byte after the last line stopped the run
+    /// as a truncated file (« 1 champ(s) au lieu de 2 »).
+    #[test]
+    fn a_dos_end_of_file_byte_is_not_a_row() {
+        let (_d, p) = write(b"A;B\r\n1;x\r\n2;y\r\n\x1a");
+        let mut s = CsvSource::open(&p, "auto", "auto").unwrap();
+        let lines: Vec<u64> = rows(&mut s).iter().map(|x| x.0).collect();
+        assert_eq!(lines, vec![2, 3]);
     }
 
     #[test]
