@@ -44,8 +44,8 @@ mod postgis;
 mod toml_messages;
 
 use column_keys::{explicit_column_keys, ZONE_ATTRIBUTE_DEFAULTS};
-use toml_messages::french_toml_message;
 pub use toml_messages::line_col;
+use toml_messages::toml_error_message;
 
 pub use columns::*;
 pub use encoding::{Delimiter, Encoding};
@@ -417,7 +417,7 @@ impl Config {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: french_toml_message(e.message()),
+                message: toml_error_message(text, &e),
             }
         })?;
         cfg.column_keys = text

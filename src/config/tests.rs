@@ -1,3 +1,4 @@
+use super::toml_messages::french_toml_message;
 use super::*;
 
 /// The smallest valid configuration (also used by the tests of the sub-sections).
@@ -125,4 +126,16 @@ fn out_of_range_threshold_is_refused() {
     let text = format!("{MINIMAL}\n[secrecy]\nmin_response_rate = 60\n");
     let err = Config::from_toml_str(&text, Path::new("/x")).unwrap_err();
     assert!(err.to_string().contains("secrecy.min_response_rate"));
+}
+
+/// Regression: `reference_date = 2022-01-01` written without quotes (a TOML date) was
+/// « type de valeur invalide : map ».
+#[test]
+fn a_date_without_quotes_is_named_as_such() {
+    let text = format!("[run]\nreference_date = 2022-01-01\n{MINIMAL}");
+    let e = Config::from_toml_str(&text, Path::new("/x"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("date sans guillemets (2022-01-01)"), "{e}");
+    assert!(e.contains("ligne 2, colonne 18"), "{e}");
 }

@@ -8,6 +8,33 @@ pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The message of TOML error `e` in `text`, in French ([`french_toml_message`]); a date
+/// written without quotes (`reference_date = 2022-01-01`: a TOML date, which the reader sees
+/// as a table, « map ») is named as such.
+pub(super) fn toml_error_message(text: &str, e: &toml::de::Error) -> String {
+    let value = e
+        .span()
+        .and_then(|s| text.get(s.start..s.end))
+        .unwrap_or("")
+        .trim();
+    if e.message().starts_with("invalid type: map") && looks_like_a_toml_date(value) {
+        return format!(
+            "date sans guillemets ({value}) : une date s'écrit entre guillemets, par exemple \"{value}\""
+        );
+    }
+    french_toml_message(e.message())
+}
+
+/// Whether `v` starts like a TOML date (AAAA-MM-JJ).
+fn looks_like_a_toml_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() >= 10
+        && b.iter().take(10).enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
 /// The TOML reader's most common messages in French (a key misspelt, missing, or of the wrong
 /// type); other messages are kept as they are.
 pub(super) fn french_toml_message(message: &str) -> String {
