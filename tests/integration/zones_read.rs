@@ -64,15 +64,15 @@ fn every_feature_is_accepted_or_rejected_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let sq = |k: f64| square(650000.0 + 100.0 * k, 6800000.0, 50.0);
     let features = vec![
-        feature(Some("A"), Some(&sq(0.0))),  // 1 accepted
-        feature(Some("A"), Some(&sq(1.0))),  // 2 duplicate
-        feature(None, Some(&sq(2.0))),       // 3 null code
+        feature(Some("A"), Some(&sq(0.0))), // 1 accepted
+        feature(Some("A"), Some(&square(650025.0, 6800000.0, 50.0))), // 2 duplicate: overlaps 1
+        feature(None, Some(&sq(2.0))),      // 3 null code
         feature(Some("  "), Some(&sq(3.0))), // 4 blank code
-        feature(Some("B"), None),            // 5 null geometry
+        feature(Some("B"), None),           // 5 null geometry
         feature(Some("P"), Some(r#"{"type":"Point","coordinates":[1,2]}"#)), // 6 point
-        feature(Some("C"), Some(BOW_TIE)),   // 7 repaired
+        feature(Some("C"), Some(BOW_TIE)),  // 7 repaired
         feature(Some("D"), Some(COLLAPSED)), // 8 unrepairable
-        feature(Some("D"), Some(&sq(4.0))),  // 9 accepted: the first D was rejected
+        feature(Some("D"), Some(&sq(4.0))), // 9 accepted: the first D was rejected
         feature(
             Some("E"),
             Some(r#"{"type":"GeometryCollection","geometries":[]}"#),
@@ -148,6 +148,44 @@ fn every_feature_is_accepted_or_rejected_with_a_reason() {
     assert_eq!(layer.issues[1].zone, "D");
     assert_eq!(layer.issues[1].feature, 8);
     assert_eq!(layer.issues[1].action, "rejetee");
+}
+
+/// Regression: a QPV split into two features of the same code and name (a layer passed
+/// through « multiparties vers parties uniques ») stopped the run on a duplicate code; its
+/// parts are one zone. A part of another name, or overlapping the first, is still a duplicate.
+#[test]
+fn the_parts_of_a_zone_split_into_several_features_are_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let sq = |k: f64| square(650000.0 + 100.0 * k, 6800000.0, 50.0);
+    let other_name = sq(3.0);
+    let features = vec![
+        feature(Some("Q1"), Some(&sq(0.0))), // 1 accepted
+        feature(Some("Q2"), Some(&sq(1.0))), // 2 accepted
+        feature(Some("Q1"), Some(&sq(2.0))), // 3 joined to 1
+        feature(Some("Q1"), Some(&square(650010.0, 6800010.0, 10.0))), // 4 overlaps 1
+        format!(
+            r#"{{"type":"Feature","properties":{{"code":"Q2","Nom":"autre nom"}},"geometry":{other_name}}}"#
+        ), // 5 another name
+    ];
+    let path = write_geojson(dir.path(), "qpv.geojson", Some(L93), &features);
+    let mut rejects = RejectLog::new();
+    let layer = read_zone_layer(&input(&path, "code", "Nom"), ZoneKind::Qpv, &mut rejects).unwrap();
+    assert_eq!(
+        (layer.stats.read, layer.stats.accepted, layer.stats.rejected),
+        (5, 3, 2)
+    );
+    assert!(layer.stats.reconciles());
+    let codes: Vec<&str> = layer.zones.iter().map(|z| z.code.as_str()).collect();
+    assert_eq!(codes, ["Q1", "Q2"]);
+    assert_eq!(layer.zones[0].geometry.0.len(), 2);
+    assert!((layer.zones[0].geometry.unsigned_area() - 5000.0).abs() < 1e-6);
+    assert!(layer.zones[0].geometry.is_valid());
+    let lines: Vec<u64> = rejects.rejects().iter().map(|r| r.line).collect();
+    assert_eq!(lines, [4, 5]);
+    assert!(rejects
+        .rejects()
+        .iter()
+        .all(|r| r.reason.starts_with("code de zone en double")));
 }
 
 #[test]

@@ -7,7 +7,8 @@
 //!    axis order on both sides);
 //! 2. every polygon is validated, and repaired when invalid ([`super::validity`]), in parallel;
 //! 3. features are accepted in source order; a code already taken by an accepted feature is a
-//!    duplicate and the later feature is rejected.
+//!    duplicate and the later feature is rejected, unless it is another part of that zone (same
+//!    name and commune, a polygon that does not overlap it), joined to it.
 //!
 //! The commune attribute is optional; for IRIS, an empty or missing one is taken from the first
 //! five characters of the 9-character IRIS code.
@@ -234,15 +235,17 @@ fn read_layer(
     // Step 2: validate and repair, in parallel.
     let verdicts = validate_geometries(&mut candidates);
     // Step 3: accept in source order.
+    let mut joined = 0;
     let (zones, issues) = accept_in_order(
         candidates,
         verdicts,
         kind,
         &attributes.code_name,
         &mut pending,
+        &mut joined,
     );
 
-    account_rejects(pending, zones.len() as u64, &mut stats, rejects);
+    account_rejects(pending, zones.len() as u64 + joined, &mut stats, rejects);
     check_complete(&stats, announced, kind, path)?;
     Ok(ZoneLayer {
         kind,
