@@ -99,6 +99,25 @@ fn missing_header_is_reported_without_echoing_the_first_row() {
     }
 }
 
+/// Regression: a title line above the RPLS header (an export with a caption) gave a warning
+/// about absent optional columns before « en-tête absent ou illisible », which alone says
+/// what is wrong.
+#[test]
+fn a_title_line_above_the_header_is_said_without_an_optional_column_warning() {
+    let set = synth();
+    let rpls = set.root.join("rpls_2022.csv");
+    let text = std::fs::read(&rpls).unwrap();
+    let mut titled = b"Export RPLS 2022 du bailleur\n".to_vec();
+    titled.extend_from_slice(&text);
+    std::fs::write(&rpls, titled).unwrap();
+    let o = set.run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("rpls_2022.csv"), "{e}");
+    assert!(!e.contains("facultative"), "{e}");
+    set.assert_no_identifier("stderr", &e);
+}
+
 #[test]
 fn corrections_without_header_or_with_an_identifier_in_a_number_column_echo_nothing() {
     let set = synth();

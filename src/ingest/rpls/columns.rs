@@ -44,6 +44,18 @@ impl Cols {
     /// near name is an error; optional columns that feed indicators and are absent, and an
     /// X without a Y (or the reverse), are warned about.
     pub(super) fn find(src: &CsvSource, n: &RplsColumns) -> Result<Cols, IngestError> {
+        // the required columns first: a header that is not one (a title line above it) is
+        // said before any warning about optional columns
+        let ident_rep = src.column(&n.ident_rep)?;
+        let ident_org = src.column(&n.ident_org)?;
+        let depcom = src.column(&n.depcom)?;
+        let numvoie = src.column(&n.numvoie)?;
+        let typvoie = src.column(&n.typvoie)?;
+        let nomvoie = src.column(&n.nomvoie)?;
+        let immeu = src.column(&n.immeu)?;
+        let nbpiece = src.column(&n.nbpiece)?;
+        let finan = src.column(&n.finan)?;
+        let mode = src.column(&n.mode)?;
         // an optional column given under a near name (accents, spaces) is an error
         for name in [
             &n.rs,
@@ -100,28 +112,28 @@ impl Cols {
             }
         };
         Ok(Cols {
-            ident_rep: src.column(&n.ident_rep)?,
-            ident_org: src.column(&n.ident_org)?,
+            ident_rep,
+            ident_org,
             rs: o(&n.rs),
-            depcom: src.column(&n.depcom)?,
+            depcom,
             codepostal: o(&n.codepostal),
             libcom: o(&n.libcom),
-            numvoie: src.column(&n.numvoie)?,
+            numvoie,
             indrep: o(&n.indrep),
-            typvoie: src.column(&n.typvoie)?,
-            nomvoie: src.column(&n.nomvoie)?,
+            typvoie,
+            nomvoie,
             lieudit: o(&n.lieudit),
-            immeu: src.column(&n.immeu)?,
+            immeu,
             bat: o(&n.bat),
             esc: o(&n.esc),
             entree: o(&n.entree),
-            nbpiece: src.column(&n.nbpiece)?,
+            nbpiece,
             surfhab: o(&n.surfhab),
             locat: o(&n.locat),
-            finan: src.column(&n.finan)?,
+            finan,
             dpedate: o(&n.dpedate),
             dpeenergie: o(&n.dpeenergie),
-            mode: src.column(&n.mode)?,
+            mode,
             bail: o(&n.bail),
             loyerprinc: o(&n.loyerprinc),
             qpv: o(&n.qpv),
