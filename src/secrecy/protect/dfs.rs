@@ -40,6 +40,9 @@ const MAX_STEPS: u32 = 400;
 const ZONE_STEPS: u32 = 5_000;
 /// Deepest chain of balancing changes.
 const MAX_DEPTH: u32 = 28;
+/// Deepest chain of a zone's table that hides nothing, looked for when no table was found
+/// within [`MAX_DEPTH`].
+const FREE_DEPTH: u32 = 40;
 /// Members tried per relation, for each kind of member.
 const WIDTH: usize = 3;
 
@@ -66,6 +69,8 @@ pub struct Dfs<'s, 't> {
     never_hidden: bool,
     /// Largest change allowed at a node.
     q: i32,
+    /// Whether only members that need nothing hidden are tried.
+    free_only: bool,
     delta: Vec<(Node, i32)>,
     /// How many nodes of `delta` fall in each slot of [`slot`]: a node whose slot is empty
     /// has no change, found without scanning `delta` (the search asks for every member of
@@ -98,6 +103,7 @@ impl<'s, 't> Dfs<'s, 't> {
             prune: false,
             never_hidden: false,
             q,
+            free_only: false,
             delta: Vec::new(),
             in_delta: [0; SLOTS],
             hides: Vec::new(),
@@ -142,7 +148,13 @@ impl<'s, 't> Dfs<'s, 't> {
         }
         d.apply(target, change);
         // short tables first: they touch fewer rows, and a dead end is found sooner
-        for depth in [12, MAX_DEPTH] {
+        for depth in [12, MAX_DEPTH, FREE_DEPTH] {
+            if depth == FREE_DEPTH {
+                if d.best.is_some() || st.scale(target.0).is_point() {
+                    break;
+                }
+                d.free_only = true;
+            }
             d.max_depth = depth;
             d.steps = 0;
             d.go(0);
@@ -488,6 +500,9 @@ impl<'s, 't> Dfs<'s, 't> {
             return false;
         }
         for c in self.candidates(rel, w, imb) {
+            if self.free_only && c.class == 3 {
+                continue;
+            }
             if self
                 .best
                 .as_ref()
@@ -504,7 +519,12 @@ impl<'s, 't> Dfs<'s, 't> {
                 self.hides.extend_from_slice(&c.hide);
                 self.cost += c.cost;
             }
-            let stop = self.go(depth + 1);
+            // (looking for a table that hides nothing, beyond the usual depth: a rest that
+            // only this relation holds closes it and opens nothing, not a level of the search)
+            let closes_only = self.free_only
+                && c.class == 1
+                && instances(self.view(), c.node).nth(1).is_none();
+            let stop = self.go(if closes_only { depth } else { depth + 1 });
             self.unapply(c.node, c.change, fresh, touched);
             self.hides.truncate(n_hides);
             self.cost = cost;
