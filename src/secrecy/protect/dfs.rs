@@ -9,7 +9,9 @@
 //! Members that share the most relations with the change so far are tried first, so that a
 //! change between two stairwells of one building closes without opening new relations.
 //! Short tables are looked for first (iterative deepening); the first that costs nothing ends
-//! the search, otherwise the cheapest found within the step budget is kept.
+//! the search, otherwise the cheapest found within the step budget is kept. For a zone value
+//! with no table at all by then, a last level looks deeper for a table that hides nothing
+//! ([`FREE_DEPTH`]).
 //!
 //! Two cuts keep the budget for branches that may succeed: a member that can never move
 //! ([`super::fixed`]: a single dwelling, a row whose children all are) is not tried, and a
@@ -41,7 +43,11 @@ const ZONE_STEPS: u32 = 5_000;
 /// Deepest chain of balancing changes.
 const MAX_DEPTH: u32 = 28;
 /// Deepest chain of a zone's table that hides nothing, looked for when no table was found
-/// within [`MAX_DEPTH`].
+/// within [`MAX_DEPTH`]: a small commune's table through its département moves its EPCI, its
+/// parts, its IRIS and its programme down to a stairwell, the same for another commune, and
+/// the « récents » rest of each of these rows — about 32 changes. Only rests held by one
+/// relation come on top of it (they open nothing); a table found so hides nothing, so it can
+/// only keep values published.
 const FREE_DEPTH: u32 = 40;
 /// Members tried per relation, for each kind of member.
 const WIDTH: usize = 3;
@@ -521,9 +527,8 @@ impl<'s, 't> Dfs<'s, 't> {
             }
             // (looking for a table that hides nothing, beyond the usual depth: a rest that
             // only this relation holds closes it and opens nothing, not a level of the search)
-            let closes_only = self.free_only
-                && c.class == 1
-                && instances(self.view(), c.node).nth(1).is_none();
+            let closes_only =
+                self.free_only && c.class == 1 && instances(self.view(), c.node).nth(1).is_none();
             let stop = self.go(if closes_only { depth } else { depth + 1 });
             self.unapply(c.node, c.change, fresh, touched);
             self.hides.truncate(n_hides);
