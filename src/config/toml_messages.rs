@@ -62,19 +62,16 @@ pub(super) fn french_toml_message(message: &str) -> String {
     {
         return format!("clé obligatoire « {key} » absente");
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
+    for (prefix, what) in [
+        ("invalid type: ", "type de valeur invalide"),
+        ("invalid value: ", "valeur invalide"),
+    ] {
+        let found_expected = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once(", expected "));
+        if let Some((found, expected)) = found_expected {
             return format!(
-                "type de valeur invalide : {} (attendu : {})",
-                french_value(found),
-                french_expected(expected)
-            );
-        }
-    }
-    if let Some(rest) = message.strip_prefix("invalid value: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!(
-                "valeur invalide : {} (attendu : {})",
+                "{what} : {} (attendu : {})",
                 french_value(found),
                 french_expected(expected)
             );

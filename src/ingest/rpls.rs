@@ -333,9 +333,11 @@ impl<'a> RplsReader<'a> {
         Ok(())
     }
 
-    /// The data read: the ready-made X/Y resolved (the last batches transformed).
+    /// The data read: the ready-made X/Y resolved (the last batches transformed), the
+    /// landlords named.
     fn finish(mut self) -> RplsData {
         self.xy.finish(&mut self.out.dwellings, self.territory);
+        self.interner.name_landlords(&mut self.out.structure);
         self.out.xy_used = self.xy.used;
         self.out.xy_ignored = self.xy.ignored;
         debug_assert!(self.out.stats.reconciles());

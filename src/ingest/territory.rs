@@ -310,54 +310,54 @@ fn read_epci_table(
         let commune = row.get(c_com).to_string();
         let epci = row.get(c_epci).to_string();
         let name = row.get_opt(c_name).to_string();
-        if !is_insee_code(&commune) {
-            rejects.push(
-                &file,
-                row.line(),
-                &cfg.epci_columns.commune,
+        let (col_com, col_epci) = (&cfg.epci_columns.commune, &cfg.epci_columns.epci);
+        // the column, the kind and value shown, and the reason of a reject
+        let problem: Option<(&str, ValueKind, &str, String)> = if !is_insee_code(&commune) {
+            Some((
+                col_com,
                 ValueKind::Commune,
                 &commune,
-                "code commune INSEE invalide (5 caractères attendus)",
-            );
-            stats.rejected += 1;
+                "code commune INSEE invalide (5 caractères attendus)".into(),
+            ))
         } else if epci.is_empty() {
-            rejects.push(
-                &file,
-                row.line(),
-                &cfg.epci_columns.epci,
+            Some((
+                col_epci,
                 ValueKind::Private,
                 "",
-                "code EPCI manquant",
-            );
-            stats.rejected += 1;
+                "code EPCI manquant".into(),
+            ))
         } else if !is_epci_code(&epci) {
             // the code is published as the EPCI layer's key: a name or a number read in its
             // column would make a false EPCI
-            rejects.push(
-                &file,
-                row.line(),
-                &cfg.epci_columns.epci,
+            Some((
+                col_epci,
                 ValueKind::Private,
                 "",
                 "code EPCI invalide (numéro SIREN à 9 chiffres attendu, ou ZZZZZZZZZ pour une \
-                 commune sans EPCI)",
-            );
-            stats.rejected += 1;
-        } else if let Some(first) = seen.get(&commune) {
-            rejects.push(
-                &file,
-                row.line(),
-                &cfg.epci_columns.commune,
-                ValueKind::Commune,
-                &commune,
-                format!("commune déjà présente ligne {first}"),
-            );
-            stats.rejected += 1;
+                 commune sans EPCI)"
+                    .into(),
+            ))
         } else {
-            seen.insert(commune.clone(), row.line());
-            let name = if name.is_empty() { epci.clone() } else { name };
-            rows.push((commune, epci, name));
-            stats.accepted += 1;
+            seen.get(&commune).map(|first| {
+                (
+                    col_com.as_str(),
+                    ValueKind::Commune,
+                    commune.as_str(),
+                    format!("commune déjà présente ligne {first}"),
+                )
+            })
+        };
+        match problem {
+            Some((column, kind, value, reason)) => {
+                rejects.push(&file, row.line(), column, kind, value, reason);
+                stats.rejected += 1;
+            }
+            None => {
+                seen.insert(commune.clone(), row.line());
+                let name = if name.is_empty() { epci.clone() } else { name };
+                rows.push((commune, epci, name));
+                stats.accepted += 1;
+            }
         }
         Ok::<(), IngestError>(())
     })?;

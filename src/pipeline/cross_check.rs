@@ -17,6 +17,7 @@ use crate::ingest::rpls::RplsData;
 use crate::ingest::territory::Territory;
 use crate::ingest::zones::ZoneLayer;
 use crate::join::Placement;
+use crate::model::Dwelling;
 
 /// What the cross-checks read.
 pub struct CrossCheckInput<'a> {
@@ -36,6 +37,18 @@ fn matching_codes<'a>(rpls: &'a RplsData, qpv: &ZoneLayer) -> Option<&'a QpCodes
     }
 }
 
+/// Whether the commune polygon dwelling `d` was joined to (`p`) is its `DEPCOM` commune;
+/// `None` when it lies in no commune polygon.
+pub fn in_own_commune(
+    communes: &ZoneLayer,
+    territory: &Territory,
+    d: &Dwelling,
+    p: &Placement,
+) -> Option<bool> {
+    let z = p.commune?;
+    Some(communes.zones[z as usize].code == territory.communes[d.commune as usize].code)
+}
+
 /// Runs every cross-check (the geometry issues of the layers are added by the caller).
 pub fn cross_check(input: &CrossCheckInput<'_>) -> JoinReport {
     let mut r = JoinReport::default();
@@ -53,19 +66,18 @@ pub fn cross_check(input: &CrossCheckInput<'_>) -> JoinReport {
             continue;
         }
         r.located += 1;
-        match p.commune {
-            Some(z) => {
-                let joined = &input.communes.zones[z as usize].code;
-                if *joined != input.territory.communes[d.commune as usize].code {
-                    r.commune_mismatch += 1;
-                }
-            }
+        match in_own_commune(input.communes, input.territory, d, p) {
+            Some(true) => {}
+            Some(false) => r.commune_mismatch += 1,
             None => r.outside_communes += 1,
         }
         if p.qpv.is_some() {
             r.in_qpv += 1;
         }
         if let Some(flag) = d.rpls_qpv {
+            if flag || p.qpv.is_some() {
+                r.qpv_by_either += 1;
+            }
             if flag != p.qpv.is_some() {
                 r.qpv_flag_mismatch += 1;
             }

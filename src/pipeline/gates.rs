@@ -12,6 +12,8 @@ use crate::ingest::IngestError;
 use crate::join::Placement;
 use crate::model::Dwelling;
 
+use super::JoinReport;
+
 /// Fails when more than `run.max_unplaced_rate` of the dwellings have no location precise
 /// enough for the zones (found at the commune only, or not at all): the BAN files read
 /// (`ban_files`) are named.
@@ -78,32 +80,15 @@ pub(super) fn check_in_iris(
 
 /// Fails when the QPV layer contradicts the RPLS `QPV` flag (1 in a QPV, 2 not) for more than
 /// `run.max_unplaced_rate` of the located dwellings that are in a QPV by either (the layer's
-/// polygons or the flag): the QPV layer is named. A QVA layer, or the QPV of another territory,
-/// given as the QPV layer published its polygons as QPV, exit 0, the disagreement only counted
-/// in the summary; a layer of another QPV generation than the flag's still agrees on most of
-/// its dwellings.
-pub(super) fn check_qpv_flags(
-    cfg: &Config,
-    dwellings: &[Dwelling],
-    locations: &[Location],
-    placements: &[Placement],
-) -> Result<(), IngestError> {
-    let (mut either, mut disagree) = (0usize, 0usize);
-    for ((d, l), p) in dwellings.iter().zip(locations).zip(placements) {
-        let Some(flag) = d.rpls_qpv else { continue };
-        if !(l.level.locates_in_zones() && l.point.is_some()) {
-            continue;
-        }
-        let joined = p.qpv.is_some();
-        if flag || joined {
-            either += 1;
-            disagree += usize::from(flag != joined);
-        }
-    }
+/// polygons or the flag), as counted by the join's cross-checks (`join`): the QPV layer is
+/// named. A QVA layer, or the QPV of another territory, given as the QPV layer published its
+/// polygons as QPV, exit 0, the disagreement only counted in the summary; a layer of another
+/// QPV generation than the flag's still agrees on most of its dwellings.
+pub(super) fn check_qpv_flags(cfg: &Config, join: &JoinReport) -> Result<(), IngestError> {
     check_share(
         cfg,
-        disagree,
-        either,
+        join.qpv_flag_mismatch as usize,
+        join.qpv_by_either as usize,
         &cfg.zones.qpv.path,
         "logements en QPV selon la couche des QPV ou selon l'indicateur QPV du RPLS, où les deux \
          se contredisent (couche des QVA ou d'un autre territoire donnée pour les QPV ?)",

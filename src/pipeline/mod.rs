@@ -138,10 +138,8 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
     report.join = join_report(&zones, &rp, locations, &placements, &territory);
     // an address found at the number but whose point lies outside its commune goes to review
     let outside = stage.addresses_outside_commune(&rp.dwellings, |i| {
-        placements[i].commune.is_some_and(|z| {
-            communes.zones[z as usize].code
-                == territory.communes[rp.dwellings[i].commune as usize].code
-        })
+        cross_check::in_own_commune(&communes, &territory, &rp.dwellings[i], &placements[i])
+            == Some(true)
     });
     let review_rows = stage.review_rows(&rp.addresses, &outside);
     report.geocode.review_rows = review_rows.len() as u64;
@@ -154,7 +152,7 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, PipelineError> 
         .map(|z| territory.commune(z.commune_code()))
         .collect();
     gates::check_in_iris(cfg, &rp.dwellings, locations, &placements, &iris_commune)?;
-    gates::check_qpv_flags(cfg, &rp.dwellings, locations, &placements)?;
+    gates::check_qpv_flags(cfg, &report.join)?;
     let agg_input = AggregateInput {
         dwellings: &rp.dwellings,
         households: &households,

@@ -77,6 +77,10 @@ pub struct JoinReport {
     /// Located dwellings in a QPV.
     #[serde(rename = "en_qpv")]
     pub in_qpv: u64,
+    /// Located dwellings with a QPV flag that are in a QPV by either the flag or the layer: the
+    /// base of `qpv_flag_mismatch` for the gate on the QPV layer (`gates::check_qpv_flags`).
+    #[serde(skip)]
+    pub qpv_by_either: u64,
     /// The SDES code column compared with the joined QPV (`PLG_QP15` or `PLG_QP24`, matching
     /// the generation of the QPV layer); `None` when absent from the RPLS file.
     #[serde(rename = "colonne_plg_qp")]

@@ -150,15 +150,13 @@ impl Interner {
             });
             (landlord, new_id(self.stairwells.insert(key)))
         };
-        self.name_landlord(s, landlord, rs);
+        self.name_landlord(landlord, rs);
         Ok((landlord, stairwell))
     }
 
-    /// Counts `rs` for `landlord` and names it by its most frequent `RS` (the first seen among
-    /// equals). The name is published: one row whose `RS` holds something else (an
-    /// identifier, a person's name typed in the wrong column) cannot name the landlord when
-    /// its other rows agree, and a value shaped like an identifier never names it.
-    fn name_landlord(&mut self, s: &mut Structure, landlord: u16, rs: &str) {
+    /// Counts `rs` for `landlord` (see [`Self::name_landlords`]); a value shaped like an
+    /// identifier is not counted.
+    fn name_landlord(&mut self, landlord: u16, rs: &str) {
         if rs.is_empty() || looks_like_identifier(rs) {
             return;
         }
@@ -171,15 +169,22 @@ impl Interner {
             Some((_, count)) => *count += 1,
             None => names.push((rs.into(), 1)),
         }
-        let best = names
-            .iter()
-            .fold(None::<&(Box<str>, u32)>, |best, n| match best {
-                Some(b) if b.1 >= n.1 => Some(b),
-                _ => Some(n),
-            });
-        if let Some((name, _)) = best {
-            if s.landlords[i].name != **name {
-                s.landlords[i].name = name.to_string();
+    }
+
+    /// Names every landlord of `s` by its most frequent `RS` (the first seen among equals),
+    /// once every row is read. The name is published: one row whose `RS` holds something else
+    /// (an identifier, a person's name typed in the wrong column) cannot name the landlord when
+    /// its other rows agree, and a value shaped like an identifier never names it.
+    pub fn name_landlords(&self, s: &mut Structure) {
+        for (landlord, names) in s.landlords.iter_mut().zip(&self.landlord_names) {
+            let best = names
+                .iter()
+                .fold(None::<&(Box<str>, u32)>, |best, n| match best {
+                    Some(b) if b.1 >= n.1 => Some(b),
+                    _ => Some(n),
+                });
+            if let Some((name, _)) = best {
+                landlord.name = name.to_string();
             }
         }
     }
@@ -245,6 +250,7 @@ mod tests {
             i.stairwell(&mut s, "000000101", rs, "P1", "A", stair)
                 .unwrap();
         }
+        i.name_landlords(&mut s);
         assert_eq!(s.landlords[0].name, "Orvitis");
         // a typo on one row does not outvote the others
         for (rs, stair) in [("M. Dupont", "4"), ("Orvitis", "5")] {
@@ -255,6 +261,7 @@ mod tests {
             .unwrap();
         i.stairwell(&mut s, "000000102", "Habellis", "P2", "A", "7")
             .unwrap();
+        i.name_landlords(&mut s);
         assert_eq!(s.landlords[1].name, "Habellis");
         assert!(looks_like_identifier("000000101"));
         assert!(!looks_like_identifier("Immobilière 3F"));
@@ -271,6 +278,7 @@ mod tests {
             .stairwell(&mut s, "ORG1", "autre", "P1", "A", "1")
             .unwrap();
         assert_eq!((a, b, c, d), ((0, 0), (0, 1), (1, 2), (0, 0)));
+        i.name_landlords(&mut s);
         assert_eq!(
             s.landlords[0].name, "OPH",
             "first of the most frequent RS wins"
