@@ -179,10 +179,9 @@ fn map_layer(s: &mut String, layer: &Layer, gpkg: &str, meta: &RunMetadata) {
     }
     resource_metadata(s, &layer.title, &layer.description, meta);
     let _ = writeln!(s, "      <provider encoding=\"UTF-8\">ogr</provider>");
-    if let (Some(family), Some(def)) = (
-        Family::of(layer.geometry),
-        styles::default_indicator(&layer.indicators),
-    ) {
+    if let (Some(family), Some(def)) =
+        (Family::of(layer.geometry), styles::default_indicator(layer))
+    {
         for line in qml::renderer(def, family).lines() {
             let _ = writeln!(s, "    {line}");
         }
@@ -326,7 +325,7 @@ pub fn render(layers: &[Layer], tables: &[(&str, &str)], gpkg: &str, meta: &RunM
         esc(&meta.opsgeo_version)
     );
     if let Some(l) = shown {
-        let def = styles::default_indicator(&l.indicators).expect("shown layers have a style");
+        let def = styles::default_indicator(l).expect("shown layers have a style");
         let extent = extent_of(l).expect("shown layers have an extent");
         s.push_str(&layout::render(&layout::LayoutSpec {
             map_title: format!("{} — {} — {}", def.title, l.title, meta.territory),

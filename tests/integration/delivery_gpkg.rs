@@ -65,7 +65,7 @@ fn layer_styles_hold_one_default_and_the_committed_named_styles() {
             .filter(|r| r[7].as_deref() == Some("1"))
             .collect();
         assert_eq!(defaults.len(), 1, "{}", l.name);
-        let default = styles::default_indicator(&l.indicators).unwrap();
+        let default = styles::default_indicator(&l).unwrap();
         assert_eq!(
             defaults[0][4].as_deref(),
             Some(styles::style_name(default).as_str())

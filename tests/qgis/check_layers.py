@@ -10,6 +10,7 @@ Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_layers.py GPKG OUT_DIR [
 Prints one line per layer (`name: OK renderer=… styles=…`); exit code 1 if any layer fails.
 """
 import os
+import re
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,6 +20,7 @@ os.makedirs(os.environ["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
 from osgeo import ogr  # noqa: E402
 from qgis.core import (  # noqa: E402
     QgsApplication,
+    QgsFeatureRequest,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsVectorLayer,
@@ -26,7 +28,20 @@ from qgis.core import (  # noqa: E402
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 
 SECRET = "Secret statistique (valeur non publiée)"
-DEFAULT_FIELD = "part_apl"
+# the key indicators with a named style (src/emit/styles/mod.rs, KEY_INDICATORS)
+KEY_FIELDS = [
+    "part_apl",
+    "part_rev_moins_20",
+    "part_personne_seule",
+    "part_monoparentale",
+    "part_emmenages_recents",
+    "taux_vacance",
+    "loyer_m2",
+    "loyer_moyen",
+    "surface_moyenne",
+    "taux_reponse",
+    "nb_logements",
+]
 
 
 def render(layer, png):
@@ -55,6 +70,12 @@ def styled_review(layer):
     return problems, f"categorizedSymbol[{len(labels)} niveaux]"
 
 
+def published(layer, field):
+    """How many features of `layer` publish `field` (not NULL)."""
+    request = QgsFeatureRequest().setFilterExpression(f'"{field}" IS NOT NULL')
+    return sum(1 for _ in layer.getFeatures(request))
+
+
 def styled(layer):
     """Problems with the style applied on load, and a short description of it."""
     if layer.name() == REVIEW_LAYER:
@@ -67,11 +88,20 @@ def styled(layer):
     labels = [r.label() for r in rules]
     if SECRET not in labels:
         problems.append("pas de règle « secret statistique »")
-    # the default style draws the default indicator when the layer has it
-    if layer.fields().indexOf(DEFAULT_FIELD) >= 0 and not all(
-        f'"{DEFAULT_FIELD}"' in r.filterExpression() for r in rules
-    ):
-        problems.append(f"le style par défaut ne porte pas sur {DEFAULT_FIELD}")
+    # the default style draws one key indicator published for most entities, or, when none is,
+    # the key indicator published for the most entities
+    drawn = {m for r in rules for m in re.findall(r'"([a-z0-9_]+)"', r.filterExpression())}
+    counts = {f: published(layer, f) for f in KEY_FIELDS if layer.fields().indexOf(f) >= 0}
+    if len(drawn) != 1:
+        problems.append(f"le style par défaut porte sur {sorted(drawn)}")
+    elif counts:
+        field, n = drawn.pop(), layer.featureCount()
+        most = [f for f, c in counts.items() if 2 * c > n]
+        if (field not in most) if most else counts.get(field, 0) < max(counts.values()):
+            problems.append(
+                f"le style par défaut porte sur {field} ({counts.get(field)} valeurs publiées"
+                f" sur {n}) : {counts}"
+            )
     return problems, f"{renderer.type()}[{len(labels)} règles]"
 
 

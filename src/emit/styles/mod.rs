@@ -5,8 +5,9 @@
 //! for values under statistical secrecy (NULL in the layers). The committed `styles/` folder
 //! holds every style as `.qml` and `.sld` (a test checks it is up to date; regenerate it with
 //! `cargo run -p opsgeo-dev -- regenerer`). The GeoPackage stores, per layer, the
-//! default style (on [`DEFAULT_INDICATOR`], with the French field titles as aliases) and named
-//! styles for the [`KEY_INDICATORS`], in QGIS's `layer_styles` table.
+//! default style (on a key indicator published for most of the layer's entities, see
+//! [`default_indicator`], with the French field titles as aliases) and named styles for the
+//! other [`KEY_INDICATORS`], in QGIS's `layer_styles` table.
 
 pub mod classes;
 pub mod qml;
@@ -48,12 +49,14 @@ impl Family {
     }
 }
 
-/// Indicator of the default style of every layer: the share of households receiving the APL
-/// housing benefit, a key social-occupancy indicator published for both populations and
-/// rarely secret at the zone scales.
+/// Indicator of the default style of a layer whose key indicators are all published for
+/// most of its entities: the share of households receiving the APL housing benefit, a key
+/// social-occupancy indicator published for both populations and rarely secret at the zone
+/// scales.
 pub const DEFAULT_INDICATOR: &str = "part_apl";
 
-/// Indicators stored as named styles in the GeoPackage (those a layer has), default first.
+/// Indicators stored as named styles in the GeoPackage (those a layer has), in the order the
+/// default style is chosen among them.
 pub const KEY_INDICATORS: &[&str] = &[
     "part_apl",
     "part_rev_moins_20",
@@ -68,9 +71,40 @@ pub const KEY_INDICATORS: &[&str] = &[
     "nb_logements",
 ];
 
-/// The indicator a layer is drawn with by default: [`DEFAULT_INDICATOR`] when the layer has
-/// it, else its first share, else its first indicator.
-pub fn default_indicator(indicators: &[&'static IndicatorDef]) -> Option<&'static IndicatorDef> {
+/// The indicator a layer is drawn with by default, so that its map is not hatched « secret »
+/// from edge to edge: the first of [`KEY_INDICATORS`] the layer has that is published for
+/// most of its entities; when none is (a layer of stairwells, most of which hold fewer than
+/// `min_units` dwellings), the key indicator published for the most entities, the first on
+/// ties. A layer without rows, or none of whose key indicators is published, is drawn with
+/// [`base_indicator`]. The choice reads the published values only.
+pub fn default_indicator(layer: &Layer) -> Option<&'static IndicatorDef> {
+    let keyed: Vec<(usize, &'static IndicatorDef)> = KEY_INDICATORS
+        .iter()
+        .filter_map(|k| {
+            let i = layer.indicators.iter().position(|d| d.field == *k)?;
+            Some((i, layer.indicators[i]))
+        })
+        .collect();
+    let published = |i: usize| {
+        layer
+            .rows
+            .iter()
+            .filter(|r| r.cells.get(i).is_some_and(|c| c.value.is_some()))
+            .count()
+    };
+    let counts: Vec<usize> = keyed.iter().map(|&(i, _)| published(i)).collect();
+    let n = layer.rows.len();
+    let most = counts.iter().position(|&c| 2 * c > n).or_else(|| {
+        let best = counts.iter().copied().max().filter(|&c| c > 0)?;
+        counts.iter().position(|&c| c == best)
+    });
+    most.map(|k| keyed[k].1)
+        .or_else(|| base_indicator(&layer.indicators))
+}
+
+/// The indicator of a layer's default style whatever its values: [`DEFAULT_INDICATOR`] when
+/// the layer has it, else its first share, else its first indicator.
+pub fn base_indicator(indicators: &[&'static IndicatorDef]) -> Option<&'static IndicatorDef> {
     indicators
         .iter()
         .find(|d| d.field == DEFAULT_INDICATOR)
@@ -81,13 +115,13 @@ pub fn default_indicator(indicators: &[&'static IndicatorDef]) -> Option<&'stati
 
 /// The indicators with a style stored in a layer: the default one first, then the other key
 /// indicators the layer has.
-pub fn styled_indicators(indicators: &[&'static IndicatorDef]) -> Vec<&'static IndicatorDef> {
-    let Some(default) = default_indicator(indicators) else {
+pub fn styled_indicators(layer: &Layer) -> Vec<&'static IndicatorDef> {
+    let Some(default) = default_indicator(layer) else {
         return Vec::new();
     };
     let mut out = vec![default];
     for key in KEY_INDICATORS {
-        if let Some(d) = indicators.iter().find(|d| d.field == *key) {
+        if let Some(d) = layer.indicators.iter().find(|d| d.field == *key) {
             if d.field != default.field {
                 out.push(d);
             }
@@ -125,7 +159,7 @@ pub fn layer_styles(layer: &Layer) -> Vec<LayerStyle> {
         return Vec::new();
     };
     let names = aliases(layer);
-    styled_indicators(&layer.indicators)
+    styled_indicators(layer)
         .into_iter()
         .enumerate()
         .map(|(i, d)| {
@@ -200,6 +234,7 @@ fn index() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::LayerRow;
     use std::collections::BTreeSet;
     use std::path::Path;
 
@@ -260,16 +295,102 @@ mod tests {
     }
 
     #[test]
-    fn default_indicator_falls_back_to_a_share() {
+    fn base_indicator_falls_back_to_a_share() {
         let apl = crate::indicators::by_field("part_apl").unwrap();
         let t1 = crate::indicators::by_field("part_t1").unwrap();
         let n = crate::indicators::by_field("nb_logements").unwrap();
-        assert_eq!(default_indicator(&[n, t1, apl]).unwrap().field, "part_apl");
-        assert_eq!(default_indicator(&[n, t1]).unwrap().field, "part_t1");
-        assert_eq!(default_indicator(&[n]).unwrap().field, "nb_logements");
-        assert!(default_indicator(&[]).is_none());
-        let styled = styled_indicators(&[n, t1, apl]);
+        assert_eq!(base_indicator(&[n, t1, apl]).unwrap().field, "part_apl");
+        assert_eq!(base_indicator(&[n, t1]).unwrap().field, "part_t1");
+        assert_eq!(base_indicator(&[n]).unwrap().field, "nb_logements");
+        assert!(base_indicator(&[]).is_none());
+        let styled = styled_indicators(&layer(&[n, t1, apl], &[]));
         let fields: Vec<_> = styled.iter().map(|d| d.field).collect();
         assert_eq!(fields, ["part_apl", "nb_logements"]);
+    }
+
+    /// A layer of points whose rows publish the values marked `true`.
+    fn layer(indicators: &[&'static IndicatorDef], rows: &[&[bool]]) -> Layer {
+        use crate::model::{Population, Scale, Split};
+        use crate::secrecy::{Cell, Status};
+        let cell = |p: bool| Cell {
+            value: p.then_some(1.0),
+            base: p.then_some(11),
+            status: if p {
+                Status::Publie
+            } else {
+                Status::SecretEffectif
+            },
+        };
+        Layer {
+            name: "cages_ensemble".into(),
+            title: String::new(),
+            description: String::new(),
+            scale: Scale::Cage,
+            population: Population::Ensemble,
+            split: Split::Tout,
+            geometry: GeometryKind::Point,
+            keys: Vec::new(),
+            indicators: indicators.to_vec(),
+            rows: rows
+                .iter()
+                .map(|r| LayerRow {
+                    keys: Vec::new(),
+                    geometry: None,
+                    cells: r.iter().map(|&p| cell(p)).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_default_style_hatched_for_most_stairwells_gives_way_to_a_published_indicator() {
+        let apl = crate::indicators::by_field("part_apl").unwrap();
+        let rent = crate::indicators::by_field("loyer_m2").unwrap();
+        let n = crate::indicators::by_field("nb_logements").unwrap();
+        let by = |rows: &[&[bool]]| {
+            default_indicator(&layer(&[n, apl, rent], rows))
+                .unwrap()
+                .field
+        };
+        // the APL share published for most entities stays the default
+        assert_eq!(
+            by(&[
+                &[true, true, true],
+                &[true, true, false],
+                &[false, false, false]
+            ]),
+            "part_apl"
+        );
+        // published for one of three: the rent, published for two, is drawn instead
+        assert_eq!(
+            by(&[
+                &[true, true, true],
+                &[true, false, true],
+                &[false, false, false]
+            ]),
+            "loyer_m2"
+        );
+        // none for most: the most published key indicator, the first in order on ties
+        let rows: &[&[bool]] = &[
+            &[true, false, true],
+            &[false, true, false],
+            &[false; 3],
+            &[false; 3],
+        ];
+        assert_eq!(by(rows), "part_apl");
+        let rows: &[&[bool]] = &[
+            &[true, false, true],
+            &[false, false, true],
+            &[false; 3],
+            &[false; 3],
+        ];
+        assert_eq!(by(rows), "loyer_m2");
+        // nothing published, or no rows: the base indicator
+        assert_eq!(by(&[&[false; 3]]), "part_apl");
+        assert_eq!(by(&[]), "part_apl");
+        // the named styles follow the default, in catalogue order
+        let styled = styled_indicators(&layer(&[n, apl, rent], &[&[true, false, true]]));
+        let fields: Vec<_> = styled.iter().map(|d| d.field).collect();
+        assert_eq!(fields, ["loyer_m2", "part_apl", "nb_logements"]);
     }
 }
