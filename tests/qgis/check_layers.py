@@ -28,20 +28,6 @@ from qgis.core import (  # noqa: E402
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 
 SECRET = "Secret statistique (valeur non publiée)"
-# the key indicators with a named style (src/emit/styles/mod.rs, KEY_INDICATORS)
-KEY_FIELDS = [
-    "part_apl",
-    "part_rev_moins_20",
-    "part_personne_seule",
-    "part_monoparentale",
-    "part_emmenages_recents",
-    "taux_vacance",
-    "loyer_m2",
-    "loyer_moyen",
-    "surface_moyenne",
-    "taux_reponse",
-    "nb_logements",
-]
 
 
 def render(layer, png):
@@ -70,13 +56,25 @@ def styled_review(layer):
     return problems, f"categorizedSymbol[{len(labels)} niveaux]"
 
 
+def stored_fields(gpkg):
+    """The fields drawn by the styles stored for each layer (its key indicators)."""
+    ds = ogr.Open(gpkg)
+    fields = {}
+    sql = ds.ExecuteSQL("SELECT f_table_name, styleQML FROM layer_styles")
+    for f in sql:
+        found = re.findall(r'filter="&quot;([a-z0-9_]+)&quot;', f.GetField(1) or "")
+        fields.setdefault(f.GetField(0), set()).update(found)
+    ds.ReleaseResultSet(sql)
+    return fields
+
+
 def published(layer, field):
     """How many features of `layer` publish `field` (not NULL)."""
     request = QgsFeatureRequest().setFilterExpression(f'"{field}" IS NOT NULL')
     return sum(1 for _ in layer.getFeatures(request))
 
 
-def styled(layer):
+def styled(layer, key_fields):
     """Problems with the style applied on load, and a short description of it."""
     if layer.name() == REVIEW_LAYER:
         return styled_review(layer)
@@ -91,7 +89,7 @@ def styled(layer):
     # the default style draws one key indicator published for most entities, or, when none is,
     # the key indicator published for the most entities
     drawn = {m for r in rules for m in re.findall(r'"([a-z0-9_]+)"', r.filterExpression())}
-    counts = {f: published(layer, f) for f in KEY_FIELDS if layer.fields().indexOf(f) >= 0}
+    counts = {f: published(layer, f) for f in key_fields}
     if len(drawn) != 1:
         problems.append(f"le style par défaut porte sur {sorted(drawn)}")
     elif counts:
@@ -112,6 +110,7 @@ def check_gpkg(gpkg, out_dir):
         lyr = ds.GetLayer(i)
         expected[lyr.GetName()] = (lyr.GetFeatureCount(), lyr.GetGeomType() != ogr.wkbNone)
     ds = None
+    key_fields = stored_fields(gpkg)
     failures = 0
     for name, (count, has_geom) in sorted(expected.items()):
         if name == "layer_styles":
@@ -132,7 +131,7 @@ def check_gpkg(gpkg, out_dir):
                     # a layer another stage added without styles: opened and rendered only
                     info = "sans style"
                 else:
-                    p, info = styled(layer)
+                    p, info = styled(layer, key_fields.get(name, set()))
                     problems += p
                     info += f" styles={n}"
                     if n < (1 if name == REVIEW_LAYER else 2):
@@ -154,7 +153,7 @@ def check_gpkg(gpkg, out_dir):
     return failures
 
 
-def check_fgb(fgb_dir):
+def check_fgb(fgb_dir, key_fields):
     failures = 0
     for fname in sorted(os.listdir(fgb_dir)):
         if not fname.endswith(".fgb"):
@@ -168,7 +167,7 @@ def check_fgb(fgb_dir):
         elif layer.isSpatial():
             if layer.crs().authid() != "EPSG:2154":
                 problems.append(f"SCR {layer.crs().authid()}")
-            problems_style, info = styled(layer)
+            problems_style, info = styled(layer, key_fields.get(fname[: -len('.fgb')], set()))
             problems += problems_style
         status = f"OK {info}".strip() if not problems else "ECHEC " + "; ".join(problems)
         print(f"fgb/{fname}: {status}")
@@ -186,7 +185,7 @@ def main(argv):
     app.initQgis()
     failures = check_gpkg(argv[1], argv[2])
     if len(argv) == 4:
-        failures += check_fgb(argv[3])
+        failures += check_fgb(argv[3], stored_fields(argv[1]))
     app.exitQgis()
     return 1 if failures else 0
 
