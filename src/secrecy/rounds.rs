@@ -240,12 +240,15 @@ impl<'a, 'i> Rounds<'a, 'i> {
             masquees = hidden,
             "audit du secret : valeurs déterminées, leurs partenaires sont masqués et les couches réécrites"
         );
+        // the current variant's search: in the paired publication, the values hidden by the
+        // repair are protected by paired shares too (whole distributions there cascaded through
+        // the commune rows and their QPV parts)
         let (mut secondary, proofs, republished) = protect::suppress(
             self.aggs,
             self.input,
             &mut current.tables,
             self.params,
-            false,
+            self.pairs,
         );
         let before = &current.report.secondaire;
         secondary.paires = before.paires;
