@@ -315,6 +315,19 @@ fn a_paired_publication_that_needed_a_repair_is_kept_when_it_hides_less() {
     assert_communes_kept(&st);
 }
 
+/// Regression (35,000 dwellings, seed 2): the search after a repair of the paired publication
+/// ran with whole distributions. One commune « récents » DPE distribution hidden as the partner
+/// of a programme value the audit found determined then made whole DPE distributions go in 14
+/// commune rows, QPV parts included: commune « ensemble » QPV part U 0.878.
+#[test]
+fn a_repair_of_the_paired_publication_protects_with_paired_shares() {
+    let (tmp, st, _) = synth_and_run(35_000, 2);
+    let secondary = secondary_report(&tmp);
+    assert!(secondary["reprises"].as_u64().unwrap() >= 1, "{secondary}");
+    assert_eq!(secondary["paires"], true, "{secondary}");
+    assert_commune_groups_kept(&st, "ensemble");
+}
+
 /// `secret.secondaire` of the manifest of a [`synth_and_run`] folder.
 fn secondary_report(tmp: &tempfile::TempDir) -> serde_json::Value {
     let manifest: serde_json::Value = serde_json::from_str(
@@ -327,10 +340,16 @@ fn secondary_report(tmp: &tempfile::TempDir) -> serde_json::Value {
 /// Fails unless U = publie / (publie + secret_secondaire), read from the file, is at least 0.95
 /// in each of the six commune groups (population × zone).
 fn assert_communes_kept(st: &BTreeMap<String, String>) {
+    assert_commune_groups_kept(st, "");
+}
+
+/// [`assert_communes_kept`] for the three commune groups of one population (`ensemble`,
+/// `recents`), or all six when `population` is empty.
+fn assert_commune_groups_kept(st: &BTreeMap<String, String>, population: &str) {
     let mut groups: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     for (k, s) in st {
         let f: Vec<&str> = k.split('|').collect();
-        if f[0] != "commune" {
+        if f[0] != "commune" || !(population.is_empty() || f[2] == population) {
             continue;
         }
         let g = groups.entry(format!("{}/{}", f[2], f[3])).or_default();
@@ -340,7 +359,8 @@ fn assert_communes_kept(st: &BTreeMap<String, String>) {
             _ => {}
         }
     }
-    assert_eq!(groups.len(), 6, "{groups:?}");
+    let expected = if population.is_empty() { 6 } else { 3 };
+    assert_eq!(groups.len(), expected, "{groups:?}");
     for (g, (p, s)) in groups {
         let u = p as f64 / (p + s) as f64;
         assert!(
