@@ -15,10 +15,7 @@ use rayon::prelude::*;
 
 use super::state::{self, Mask, Node, State};
 use crate::indicators::Kind;
-use crate::indicators::Measure;
-use crate::secrecy::reader::disclosure::{
-    households_told, numerator_step, single_share, told_by_ensemble,
-};
+use crate::secrecy::reader::disclosure::{numerator_step, single_share, told_by_ensemble};
 use crate::secrecy::reader::RelKind;
 
 /// What protecting one node requires.
@@ -47,8 +44,6 @@ pub(super) fn needs_of(
 ) -> bool {
     let (defs, cells) = st.cells(row);
     let ensemble = st.view.ensemble_of[row as usize].map(|e| st.cells(e));
-    // the households, hence the dwellings, of a « récents » row its « ensemble » row tells
-    let told = ensemble.is_some_and(|(ed, ec)| households_told(ed, ec));
     let start = out.len();
     let mut zero_told = false;
     for (k, (d, c)) in defs.iter().zip(cells).enumerate() {
@@ -87,12 +82,7 @@ pub(super) fn needs_of(
                         && d.kind == Kind::Share
                         && !single_share(defs, k)
                         && state::pairable(st.scale(row));
-                    let known = st.bound(den).exact()
-                        || (told
-                            && matches!(
-                                Measure::ALL[den.1 as usize],
-                                Measure::Dwellings | Measure::Households
-                            ));
+                    let known = st.bound(den).exact();
                     if pairs || known {
                         Need {
                             node: num,

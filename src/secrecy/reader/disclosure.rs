@@ -25,14 +25,13 @@ pub fn told_by_status(defs: &[&IndicatorDef], cells: &[Cell], k: usize) -> bool 
     cells[k].status == Status::Secret100 && single_share(defs, k)
 }
 
-/// Whether value `k` of a « récents » row (`defs`) is its number of households, or of
-/// dwellings, while the « ensemble » row of the same unit (`ens_defs`, `ens_cells`) publishes
-/// its share of recent movers. Every household of the « récents » population moved in recently:
-/// that number is the numerator of the « ensemble » share, which the convention publishes once
-/// its base (the households of the unit) passes the primary rules; and every dwelling of that
-/// population holds one of these households, so its dwellings are as many. It is an
-/// « ensemble » fact, not a value of the few recent movers: neither protected by the search nor
-/// counted as recovered by the audit (the other values of the « récents » row are).
+/// Whether value `k` of a « récents » row (`defs`) is its number of households while the
+/// « ensemble » row of the same unit (`ens_defs`, `ens_cells`) publishes its share of recent
+/// movers. Every household of the « récents » population moved in recently: that number is the
+/// numerator of the « ensemble » share, which the convention publishes once its base (the
+/// households of the unit) passes the primary rules. It is an « ensemble » fact, not a value of
+/// the few recent movers: neither protected by the search nor counted as recovered by the
+/// audit (the other values of the « récents » row are).
 pub fn told_by_ensemble(
     defs: &[&IndicatorDef],
     k: usize,
@@ -40,20 +39,13 @@ pub fn told_by_ensemble(
     ens_cells: &[Cell],
 ) -> bool {
     defs[k].kind == Kind::Count
-        && matches!(defs[k].numerator, Measure::Households | Measure::Dwellings)
-        && households_told(ens_defs, ens_cells)
-}
-
-/// Whether an « ensemble » row (`ens_defs`, `ens_cells`) publishes its share of recent movers:
-/// the households (and dwellings) of its « récents » row are then told (see
-/// [`told_by_ensemble`]).
-pub fn households_told(ens_defs: &[&IndicatorDef], ens_cells: &[Cell]) -> bool {
-    ens_defs.iter().zip(ens_cells).any(|(d, c)| {
-        d.kind == Kind::Share
-            && d.numerator == Measure::RecentMovers
-            && d.denominator == Some(Measure::Households)
-            && c.status.is_published()
-    })
+        && defs[k].numerator == Measure::Households
+        && ens_defs.iter().zip(ens_cells).any(|(d, c)| {
+            d.kind == Kind::Share
+                && d.numerator == Measure::RecentMovers
+                && d.denominator == Some(Measure::Households)
+                && c.status.is_published()
+        })
 }
 
 /// Whether the distribution of value `k` has one share only.
@@ -190,7 +182,6 @@ mod tests {
         let rec = [
             by_field("nb_menages").unwrap(),
             by_field("taux_reponse").unwrap(),
-            by_field("nb_logements").unwrap(),
         ];
         let ens = [
             by_field("nb_menages").unwrap(),
@@ -207,9 +198,6 @@ mod tests {
         assert!(!told_by_ensemble(&rec, 0, &ens, &hidden));
         // the response rate of the few recent movers is theirs: protected
         assert!(!told_by_ensemble(&rec, 1, &ens, &shown));
-        // each dwelling of the « récents » population holds one of its households
-        assert!(told_by_ensemble(&rec, 2, &ens, &shown));
-        assert!(!told_by_ensemble(&rec, 2, &ens, &hidden));
     }
 
     #[test]
