@@ -1,5 +1,4 @@
-//! Zone values (and « récents » values of programmes, bâtiments, cages) hidden for nothing,
-//! published again.
+//! Zone values hidden for nothing, published again.
 //!
 //! The search protects the values one at a time: a value hidden early for one table may end up
 //! needed by none, once later tables went through other rows (the redundancy of any greedy
@@ -16,8 +15,8 @@
 //! The « ensemble » rows of programmes, bâtiments and cages are left as they are: on the demo,
 //! 7,750 of their distributions tried gave back 286 values (of 22,000 hidden) for 1.5 s, in
 //! rows well above their targets; the zone rows, 42 tried, give back 4 commune values for
-//! 0.2 s. Their « récents » rows, few and the scarcest values of their scale, go through it
-//! too ([`State::republishable`]: about 20 values back per territory).
+//! 0.2 s. Their « récents » rows, tried too, gave back about 0.01 of their values for 15 % more
+//! search at 300,000 dwellings.
 
 use rustc_hash::FxHashMap as HashMap;
 
