@@ -12,11 +12,11 @@
 //! table by one of the values published again; if it finds values determined, they are all
 //! hidden again before any repair ([`Republished::undo`], `secrecy::rounds`).
 //!
-//! The « ensemble » rows of programmes, bâtiments and cages are left as they are: on the demo,
-//! 7,750 of their distributions tried gave back 286 values (of 22,000 hidden) for 1.5 s, in
-//! rows well above their targets; the zone rows, 42 tried, give back 4 commune values for
-//! 0.2 s. Their « récents » rows, tried too, gave back about 0.01 of their values for 15 % more
-//! search at 300,000 dwellings.
+//! Programme, bâtiment and cage rows are left as they are ([`State::republishable`]): on the
+//! demo, 7,750 of their « ensemble » distributions tried gave back 286 values (of 22,000
+//! hidden) for 1.5 s, in rows well above their targets, and their « récents » rows gave back
+//! about 0.01 of their values for 15 % more search at 300,000 dwellings; the zone rows, 42
+//! tried, give back 4 commune values for 0.2 s.
 
 use rustc_hash::FxHashMap as HashMap;
 
