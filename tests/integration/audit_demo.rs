@@ -188,6 +188,30 @@ fn commune_qpv_parts_of_the_demo_hide_paired_shares_not_whole_distributions() {
     }
 }
 
+/// Regression (demo, 17th session's output): a « récents » programme published its number of
+/// dwellings and hid its number of households, a « récents » bâtiment the reverse — two equal
+/// numbers in every « récents » row (each dwelling of that population holds one recent
+/// household): the hidden one was read off the other. The search now hides the values telling
+/// either count together, and the attack by that equality (`tests/attack/recents_counts.py`)
+/// finds nothing.
+#[test]
+fn a_recents_row_never_hides_one_of_its_two_equal_counts() {
+    let (out, _) = demo_run();
+    let o = std::process::Command::new("/usr/bin/python3")
+        .arg(root().join("tests/attack/recents_counts.py"))
+        .arg(out.join("opsgeo.gpkg"))
+        .output()
+        .expect("run tests/attack/recents_counts.py");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && stdout.contains("disclosed: 0"),
+        "recents_counts.py found a disclosure\n{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // the attack reads rows: the demo has « récents » rows publishing both counts
+    assert!(!stdout.contains("both counts published: 0\n"), "{stdout}");
+}
+
 /// The search hides values one at a time: in the demo, values of commune rows hidden for early
 /// tables were needed by no table once the search was over (commune QPV parts « ensemble »: 8
 /// `secret_secondaire`, hors-QPV parts: 18). They are now taken back, coarsest first, when every

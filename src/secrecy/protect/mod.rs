@@ -39,6 +39,7 @@
 //! or the number of threads.
 
 pub mod cleanup;
+mod counts;
 mod dfs;
 mod fixed;
 mod needs;
@@ -176,7 +177,7 @@ pub fn reinforce(
     earlier: &[reinforce::Determined],
 ) -> u64 {
     let mut st = state_of(aggs, input, tables, params);
-    reinforce::reinforce(&mut st, found, earlier)
+    reinforce::reinforce(&mut st, found, earlier) + counts::cohere(&mut st)
 }
 
 /// The search state over `tables`: the reader's view of every row, with the true measures.
@@ -270,6 +271,7 @@ pub fn suppress(
     let (deltas, republished) = cleanup::cleanup(&mut st, found.deltas, pairs);
     report.republiees = republished.count();
     report.masquees -= republished.count();
+    report.masquees += counts::cohere(&mut st);
     report.preuves = deltas.len() as u64;
     report.totaux_masques = st.masked_totals();
     report.secondes = start.elapsed().as_secs_f64();

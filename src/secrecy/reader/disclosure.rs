@@ -31,7 +31,8 @@ pub fn told_by_status(defs: &[&IndicatorDef], cells: &[Cell], k: usize) -> bool 
 /// numerator of the « ensemble » share, which the convention publishes once its base (the
 /// households of the unit) passes the primary rules. It is an « ensemble » fact, not a value of
 /// the few recent movers: neither protected by the search nor counted as recovered by the
-/// audit (the other values of the « récents » row are).
+/// audit (the other values of the « récents » row are). So is it when that share is hidden as
+/// 100 % (`secret_100`, [`told_by_status`]): every household of the unit moved in recently.
 pub fn told_by_ensemble(
     defs: &[&IndicatorDef],
     k: usize,
@@ -40,11 +41,11 @@ pub fn told_by_ensemble(
 ) -> bool {
     defs[k].kind == Kind::Count
         && defs[k].numerator == Measure::Households
-        && ens_defs.iter().zip(ens_cells).any(|(d, c)| {
+        && ens_defs.iter().enumerate().any(|(j, d)| {
             d.kind == Kind::Share
                 && d.numerator == Measure::RecentMovers
                 && d.denominator == Some(Measure::Households)
-                && c.status.is_published()
+                && (ens_cells[j].status.is_published() || told_by_status(ens_defs, ens_cells, j))
         })
 }
 
@@ -178,7 +179,7 @@ mod tests {
     }
 
     #[test]
-    fn recent_households_are_told_by_the_published_ensemble_share_only() {
+    fn recent_households_are_told_by_the_ensemble_share_published_or_at_100() {
         let rec = [
             by_field("nb_menages").unwrap(),
             by_field("taux_reponse").unwrap(),
@@ -198,6 +199,10 @@ mod tests {
         assert!(!told_by_ensemble(&rec, 0, &ens, &hidden));
         // the response rate of the few recent movers is theirs: protected
         assert!(!told_by_ensemble(&rec, 1, &ens, &shown));
+        // every household of the unit moved in recently: its reason code says so
+        let all = [cell(Status::Publie), cell(Status::Secret100)];
+        assert!(told_by_ensemble(&rec, 0, &ens, &all));
+        assert!(!told_by_ensemble(&rec, 1, &ens, &all));
     }
 
     #[test]
