@@ -1,6 +1,7 @@
 //! A publication passes `opsgeo audit`; a tampered copy does not; the demo's run audits and
 //! reports its secrecy.
 
+use crate::support::attack::attack;
 use crate::support::demo::demo_run;
 use crate::support::gis::open_update;
 use crate::support::*;
@@ -173,18 +174,7 @@ fn commune_qpv_parts_of_the_demo_hide_paired_shares_not_whole_distributions() {
     assert!(u["U"].as_f64().unwrap() >= 0.95, "{u}");
     let gpkg = out.join("opsgeo.gpkg");
     for population in ["ensemble", "recents"] {
-        let o = std::process::Command::new("/usr/bin/python3")
-            .arg(root().join("tests/attack/zone_sums.py"))
-            .arg(&gpkg)
-            .arg(population)
-            .output()
-            .expect("run tests/attack (apt-get install python3-scipy)");
-        let stdout = String::from_utf8_lossy(&o.stdout);
-        assert!(
-            o.status.success() && stdout.contains("disclosed: 0"),
-            "{population}: zone_sums.py found a disclosure or a contradiction\n{stdout}\n{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        attack("zone_sums.py", &gpkg, population, "démo", true);
     }
 }
 
@@ -197,17 +187,8 @@ fn commune_qpv_parts_of_the_demo_hide_paired_shares_not_whole_distributions() {
 #[test]
 fn a_recents_row_never_hides_one_of_its_two_equal_counts() {
     let (out, _) = demo_run();
-    let o = std::process::Command::new("/usr/bin/python3")
-        .arg(root().join("tests/attack/recents_counts.py"))
-        .arg(out.join("opsgeo.gpkg"))
-        .output()
-        .expect("run tests/attack/recents_counts.py");
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success() && stdout.contains("disclosed: 0"),
-        "recents_counts.py found a disclosure\n{stdout}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let gpkg = out.join("opsgeo.gpkg");
+    let stdout = attack("recents_counts.py", &gpkg, "recents", "démo", true);
     // the attack reads rows: the demo has « récents » rows publishing both counts
     assert!(!stdout.contains("both counts published: 0\n"), "{stdout}");
 }

@@ -9,6 +9,7 @@ use std::process::Command;
 use gdal::vector::LayerAccess;
 use gdal::Dataset;
 
+use crate::support::attack::attack;
 use crate::support::*;
 
 /// `(echelle, code, population, zone, indicateur)` → `statut`.
@@ -292,30 +293,6 @@ fn distribution_sums_attack(gpkg: &Path, population: &str, what: &str, clean: bo
         attack("zone_sums.py", gpkg, population, what, clean);
         attack("recents_counts.py", gpkg, population, what, clean);
     }
-}
-
-/// Runs the attack `script` of `tests/attack/` on `gpkg` (see [`distribution_sums_attack`]).
-fn attack(script: &str, gpkg: &Path, population: &str, what: &str, clean: bool) {
-    let o = Command::new("/usr/bin/python3")
-        .arg(root().join("tests/attack").join(script))
-        .arg(gpkg)
-        .arg(population)
-        .output()
-        .expect("run tests/attack (apt-get install python3-scipy)");
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    if !clean {
-        assert_eq!(o.status.code(), Some(1), "{what}: not found\n{stdout}");
-        assert!(stdout.contains("disclosed: 1"), "{what}: {stdout}");
-        return;
-    }
-    assert!(
-        o.status.success(),
-        "{what}, {population}: {script} found a disclosure or a \
-         contradiction (exit {:?})\n{stdout}\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(stdout.contains("disclosed: 0"), "{what}: {stdout}");
 }
 
 /// Regression (15,000 dwellings, seed 2): the audit of the publication with paired shares found

@@ -6,7 +6,8 @@
 //!   GeoPackage validator;
 //! * [`geometry`], [`layers`], [`indicators`], [`ingest`], [`secrecy`]: inputs built by hand
 //!   for the library's stages (the benches use some of them too);
-//! * full tier only: [`demo`] (the demo run shared by the tests that only read it) and
+//! * full tier only: [`demo`] (the demo run shared by the tests that only read it),
+//!   [`attack`] (the independent attacks of `tests/attack/` on a published file) and
 //!   [`delivery`] (runs on a small synthetic set, stopped or killed, and the check of a
 //!   publication).
 //!
@@ -16,6 +17,8 @@
 // the fast tier and the benches use only part of the helpers
 #![cfg_attr(not(feature = "tests-complets"), allow(dead_code, unused_imports))]
 
+#[cfg(feature = "tests-complets")]
+pub mod attack;
 #[cfg(feature = "tests-complets")]
 pub mod delivery;
 #[cfg(feature = "tests-complets")]
