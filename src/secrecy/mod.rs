@@ -328,6 +328,18 @@ impl Outcome {
             })
             .sum()
     }
+
+    /// Whether every value has the same status in both publications.
+    pub fn same_statuses(&self, other: &Outcome) -> bool {
+        self.tables.len() == other.tables.len()
+            && self.tables.iter().zip(&other.tables).all(|(a, b)| {
+                a.cells.len() == b.cells.len()
+                    && a.cells
+                        .iter()
+                        .zip(&b.cells)
+                        .all(|(x, y)| x.status == y.status)
+            })
+    }
 }
 
 /// Applies the primary rules, then the secondary suppression over all tables together.

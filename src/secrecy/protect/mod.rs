@@ -27,6 +27,9 @@
 //! in turn (the table found usually protects it already). An alternative table stays valid as
 //! more values are hidden, so the rounds stop when every value to protect has one. Then the
 //! values hidden in zone rows that no table needs any more are published again ([`cleanup`]).
+//! Last, a « récents » row showing one of its two counts (equal) and hiding the other hides
+//! what tells the first, and the search resumes for those values with tables moving both counts
+//! alike ([`counts`]).
 //!
 //! A value never makes a coarser scale than its own (or than the zones) hide values
 //! ([`state::search_ceiling`]); the values left without a table so are then searched again with
@@ -227,11 +230,43 @@ pub fn suppress(
     };
     let mut found = Found::new(st.view.n_layer);
     let mut rounds = Open::first(&st, pairs, &|n| found.open(n));
+    search_rounds(&mut st, &mut found, &mut rounds, &mut report, pairs, false);
+    let (deltas, republished) = cleanup::cleanup(&mut st, found.deltas, pairs);
+    report.republiees = republished.count();
+    report.masquees -= republished.count();
+    let mut searched = Found::resume(st.view.n_layer, deltas, found.failed);
+    cohere_and_protect(&mut st, &mut searched, &mut report, pairs);
+    report.non_protegees = searched.failed.len() as u64;
+    report.preuves = searched.deltas.len() as u64;
+    report.totaux_masques = st.masked_totals();
+    report.secondes = start.elapsed().as_secs_f64();
+    let certificates = Certificates {
+        keys: st.view.keys.clone(),
+        kinds: st.view.kinds.clone(),
+        truth: std::mem::take(&mut st.truth),
+        deltas: searched.deltas,
+    };
+    (report, certificates, republished)
+}
+
+/// The rounds of the search, from the needs of `rounds` until a round meets none; with
+/// `coupled`, a table must move the two counts of every « récents » row alike
+/// ([`counts::coupled`]).
+fn search_rounds(
+    st: &mut State<'_>,
+    found: &mut Found,
+    rounds: &mut Open,
+    report: &mut SecondaryReport,
+    pairs: bool,
+    coupled: bool,
+) {
+    let mut first = true;
     loop {
         report.tours += 1;
-        if report.tours > 1 {
-            rounds.next(&st, pairs, &|n| found.open(n));
+        if !first {
+            rounds.next(st, pairs, &|n| found.open(n));
         }
+        first = false;
         let needs = std::mem::take(&mut rounds.needs);
         report.besoins += needs.len() as u64;
         let mut progress = false;
@@ -240,20 +275,30 @@ pub fn suppress(
                 continue;
             }
             st.ceiling = state::search_ceiling(st.scale(need.node.0));
-            let Some((need, paired_plan)) = found.what_moves(&mut st, need) else {
+            let Some((need, paired_plan)) = found.what_moves(st, need) else {
                 continue;
             };
-            if immovable(&st, &need) {
+            if immovable(st, &need) {
                 found.fail(need.node);
                 continue;
             }
-            let Some(Plan { delta, hides, .. }) = found.plan(&mut st, &need, paired_plan, pairs)
-            else {
+            let plan = found.plan(st, &need, paired_plan, pairs);
+            let plan = match plan {
+                Some(p) if coupled => {
+                    counts::coupled(st, p.delta, &p.hides, &need).map(|delta| Plan {
+                        delta,
+                        hides: p.hides,
+                        cost: p.cost,
+                    })
+                }
+                p => p,
+            };
+            let Some(Plan { delta, hides, .. }) = plan else {
                 found.fail(need.node);
                 continue;
             };
             for (r, mask) in hides {
-                rounds.hiding(&st, r, mask);
+                rounds.hiding(st, r, mask);
                 report.masquees += st.hide(r, mask);
             }
             found.record(&delta);
@@ -268,20 +313,34 @@ pub fn suppress(
             break;
         }
     }
-    let (deltas, republished) = cleanup::cleanup(&mut st, found.deltas, pairs);
-    report.republiees = republished.count();
-    report.masquees -= republished.count();
-    report.masquees += counts::cohere(&mut st);
-    report.preuves = deltas.len() as u64;
-    report.totaux_masques = st.masked_totals();
-    report.secondes = start.elapsed().as_secs_f64();
-    let certificates = Certificates {
-        keys: st.view.keys.clone(),
-        kinds: st.view.kinds.clone(),
-        truth: std::mem::take(&mut st.truth),
-        deltas,
-    };
-    (report, certificates, republished)
+}
+
+/// Rounds of [`counts::cohere`] and of the search with tables moving the two counts of every
+/// « récents » row alike, at most.
+const COHERE_ROUNDS: u32 = 3;
+
+/// Hides, in the « récents » rows showing one of their two counts and hiding the other, what
+/// tells the one shown ([`counts::cohere`]), and protects those values by tables that move both
+/// counts alike — the reader knows them equal — searched for the needs the tables `searched`
+/// found do not meet. Ends with the two counts of every « récents » row shown together or
+/// hidden together.
+fn cohere_and_protect(
+    st: &mut State<'_>,
+    searched: &mut Found,
+    report: &mut SecondaryReport,
+    pairs: bool,
+) {
+    let mut k = 0;
+    loop {
+        let hidden = counts::cohere(st);
+        report.masquees += hidden;
+        if hidden == 0 || k == COHERE_ROUNDS {
+            break;
+        }
+        k += 1;
+        let mut rounds = Open::first(st, pairs, &|n| searched.open(n));
+        search_rounds(st, searched, &mut rounds, report, pairs, true);
+    }
 }
 
 /// The alternative tables found so far by [`suppress`], and what they say of each row.
@@ -310,6 +369,17 @@ impl Found {
     /// A need no table meets yet, and not left without a table twice.
     fn open(&self, n: &Need) -> bool {
         !self.cover.satisfies(n) && self.failed.get(&n.node).is_none_or(|&k| k < 2)
+    }
+
+    /// The search resumed from the tables `deltas` (each still valid), with the nodes it found
+    /// no table for.
+    fn resume(n_layer: usize, deltas: Tables, failed: HashMap<Node, u8>) -> Self {
+        let mut found = Found::new(n_layer);
+        found.failed = failed;
+        for d in deltas.iter() {
+            found.record(d);
+        }
+        found
     }
 
     fn fail(&mut self, node: Node) {
