@@ -350,6 +350,7 @@ pub fn apply(
     input: &SecondaryInput<'_>,
     params: &SecrecySection,
     pairs: bool,
+    cautious: bool,
 ) -> Outcome {
     let mut tables = apply_primary(aggs, params);
     // rows in the order of their codes: the search, the layers and the audit then never depend
@@ -372,7 +373,7 @@ pub fn apply(
         t.cells = cells;
     }
     let (secondary, certificates, republished) =
-        protect::suppress(aggs, input, &mut tables, params, pairs);
+        protect::suppress(aggs, input, &mut tables, params, pairs, cautious);
     let report = SecrecyReport::tally(&tables, secondary);
     Outcome {
         tables,

@@ -230,6 +230,24 @@ fn zone_shares_resist_the_distribution_sum_attack_on_ten_thousand_dwellings() {
     }
 }
 
+/// Regression (45,000 dwellings, seed 19, 2026-12-07): the tables protecting the values hidden
+/// so that a « récents » row shows its two counts together hid values of their own; the audit
+/// then found four values of a stairwell determined with no partner left to hide, in both
+/// variants, and nothing was published. The rounds now start again with such tables hiding
+/// nothing more (`Rounds::cautiously`), and publish.
+#[test]
+fn a_territory_whose_coupled_tables_leave_values_unprotected_publishes_after_all() {
+    let (_tmp, st, gpkg) = synth_and_run(45_000, 19);
+    assert_communes_kept(&st);
+    attack(
+        "recents_counts.py",
+        &gpkg,
+        "recents",
+        "45 000 logements, seed 19",
+        true,
+    );
+}
+
 /// Regression (8,000 dwellings, seed 1): the QPV part of the région showed 0.0 % of its 2,156
 /// dwellings in DPE class A (0 or 1 dwelling) and each commune's QPV part 0.0 % exactly, so a
 /// QPV's hidden 0 was told by zeros alone — but only a zero of an *exactly* zero containing row

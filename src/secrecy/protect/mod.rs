@@ -221,6 +221,7 @@ pub fn suppress(
     tables: &mut [PublishedTable],
     params: &SecrecySection,
     pairs: bool,
+    cautious: bool,
 ) -> (SecondaryReport, Certificates, cleanup::Republished) {
     let start = Instant::now();
     let mut st = state_of(aggs, input, tables, params);
@@ -230,12 +231,24 @@ pub fn suppress(
     };
     let mut found = Found::new(st.view.n_layer);
     let mut rounds = Open::first(&st, pairs, &|n| found.open(n));
-    search_rounds(&mut st, &mut found, &mut rounds, &mut report, pairs, false);
+    search_rounds(
+        &mut st,
+        &mut found,
+        &mut rounds,
+        &mut report,
+        pairs,
+        Coupling::No,
+    );
     let (deltas, republished) = cleanup::cleanup(&mut st, found.deltas, pairs);
     report.republiees = republished.count();
     report.masquees -= republished.count();
     let mut searched = Found::resume(st.view.n_layer, deltas, found.failed);
-    cohere_and_protect(&mut st, &mut searched, &mut report, pairs);
+    let coupling = if cautious {
+        Coupling::Free
+    } else {
+        Coupling::Hiding
+    };
+    cohere_and_protect(&mut st, &mut searched, &mut report, pairs, coupling);
     report.non_protegees = searched.failed.len() as u64;
     report.preuves = searched.deltas.len() as u64;
     report.totaux_masques = st.masked_totals();
@@ -249,16 +262,25 @@ pub fn suppress(
     (report, certificates, republished)
 }
 
-/// The rounds of the search, from the needs of `rounds` until a round meets none; with
-/// `coupled`, a table must move the two counts of every « récents » row alike
-/// ([`counts::coupled`]).
+/// Whether the tables of a search must move the two counts of every « récents » row alike
+/// ([`counts::coupled`]), and may hide values for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coupling {
+    No,
+    Hiding,
+    /// Tables that hide nothing more only (the rounds' second start, `rounds::Rounds`).
+    Free,
+}
+
+/// The rounds of the search, from the needs of `rounds` until a round meets none; the tables
+/// as `coupled` says.
 fn search_rounds(
     st: &mut State<'_>,
     found: &mut Found,
     rounds: &mut Open,
     report: &mut SecondaryReport,
     pairs: bool,
-    coupled: bool,
+    coupled: Coupling,
 ) {
     let mut first = true;
     loop {
@@ -283,15 +305,23 @@ fn search_rounds(
                 continue;
             }
             let plan = found.plan(st, &need, paired_plan, pairs);
-            let plan = match plan {
-                Some(p) if coupled => {
+            let plan = match (plan, coupled) {
+                (p, Coupling::No) => p,
+                (Some(p), Coupling::Hiding) => {
                     counts::coupled(st, p.delta, &p.hides, &need).map(|delta| Plan {
                         delta,
                         hides: p.hides,
                         cost: p.cost,
                     })
                 }
-                p => p,
+                // hiding nothing more: the publication stays that of the search and `cohere`
+                (Some(p), Coupling::Free) if p.hides.is_empty() => {
+                    counts::coupled(st, p.delta, &[], &need).map(|delta| Plan {
+                        delta,
+                        ..Plan::default()
+                    })
+                }
+                _ => None,
             };
             let Some(Plan { delta, hides, .. }) = plan else {
                 found.fail(need.node);
@@ -329,6 +359,7 @@ fn cohere_and_protect(
     searched: &mut Found,
     report: &mut SecondaryReport,
     pairs: bool,
+    coupling: Coupling,
 ) {
     let mut k = 0;
     loop {
@@ -339,7 +370,7 @@ fn cohere_and_protect(
         }
         k += 1;
         let mut rounds = Open::first(st, pairs, &|n| searched.open(n));
-        search_rounds(st, searched, &mut rounds, report, pairs, true);
+        search_rounds(st, searched, &mut rounds, report, pairs, coupling);
     }
 }
 
