@@ -99,7 +99,18 @@ impl<'a, 'i> Rounds<'a, 'i> {
         input: &'a SecondaryInput<'i>,
         params: &'a SecrecySection,
     ) -> (Self, Outcome) {
-        let first = apply(aggs, input, params, true, false);
+        Rounds::begin(aggs, input, params, false)
+    }
+
+    /// The rounds from their first publication (paired shares), `cautious` or not
+    /// ([`Rounds::cautiously`]).
+    fn begin(
+        aggs: &'a Aggregates,
+        input: &'a SecondaryInput<'i>,
+        params: &'a SecrecySection,
+        cautious: bool,
+    ) -> (Self, Outcome) {
+        let first = apply(aggs, input, params, true, cautious);
         let rounds = Rounds {
             aggs,
             input,
@@ -109,7 +120,7 @@ impl<'a, 'i> Rounds<'a, 'i> {
             earlier: Vec::new(),
             whole_start: None,
             whole_same: false,
-            cautious: false,
+            cautious,
             kept: None,
             restored: false,
             seconds: first.report.secondaire.secondes,
@@ -222,15 +233,10 @@ impl<'a, 'i> Rounds<'a, 'i> {
             return Step::Fail;
         }
         warn!("secret : aucune publication ne passe l'audit, la recherche reprend sans masquer davantage pour garder ensemble les deux nombres des lignes « récents »");
-        self.cautious = true;
-        self.pairs = true;
-        self.repairs = 0;
-        self.earlier.clear();
-        self.whole_start = None;
-        self.whole_same = false;
-        self.kept = None;
-        self.restored = false;
-        *current = apply(self.aggs, self.input, self.params, true, true);
+        // the time of that search is counted by `after_audit`
+        let seconds = self.seconds;
+        (*self, *current) = Rounds::begin(self.aggs, self.input, self.params, true);
+        self.seconds = seconds;
         Step::Write
     }
 

@@ -242,22 +242,22 @@ pub fn suppress(
     let (deltas, republished) = cleanup::cleanup(&mut st, found.deltas, pairs);
     report.republiees = republished.count();
     report.masquees -= republished.count();
-    let mut searched = Found::resume(st.view.n_layer, deltas, found.failed);
     let coupling = if cautious {
         Coupling::Free
     } else {
         Coupling::Hiding
     };
-    cohere_and_protect(&mut st, &mut searched, &mut report, pairs, coupling);
-    report.non_protegees = searched.failed.len() as u64;
-    report.preuves = searched.deltas.len() as u64;
+    let (deltas, unprotected) =
+        cohere_and_protect(&mut st, deltas, found.failed, &mut report, pairs, coupling);
+    report.non_protegees = unprotected as u64;
+    report.preuves = deltas.len() as u64;
     report.totaux_masques = st.masked_totals();
     report.secondes = start.elapsed().as_secs_f64();
     let certificates = Certificates {
         keys: st.view.keys.clone(),
         kinds: st.view.kinds.clone(),
         truth: std::mem::take(&mut st.truth),
-        deltas: searched.deltas,
+        deltas,
     };
     (report, certificates, republished)
 }
@@ -307,21 +307,11 @@ fn search_rounds(
             let plan = found.plan(st, &need, paired_plan, pairs);
             let plan = match (plan, coupled) {
                 (p, Coupling::No) => p,
-                (Some(p), Coupling::Hiding) => {
-                    counts::coupled(st, p.delta, &p.hides, &need).map(|delta| Plan {
-                        delta,
-                        hides: p.hides,
-                        cost: p.cost,
-                    })
-                }
                 // hiding nothing more: the publication stays that of the search and `cohere`
-                (Some(p), Coupling::Free) if p.hides.is_empty() => {
-                    counts::coupled(st, p.delta, &[], &need).map(|delta| Plan {
-                        delta,
-                        ..Plan::default()
-                    })
-                }
-                _ => None,
+                (Some(p), Coupling::Free) if !p.hides.is_empty() => None,
+                (Some(Plan { delta, hides, cost }), _) => counts::coupled(st, delta, &hides, &need)
+                    .map(|delta| Plan { delta, hides, cost }),
+                (None, _) => None,
             };
             let Some(Plan { delta, hides, .. }) = plan else {
                 found.fail(need.node);
@@ -351,27 +341,35 @@ const COHERE_ROUNDS: u32 = 3;
 
 /// Hides, in the « récents » rows showing one of their two counts and hiding the other, what
 /// tells the one shown ([`counts::cohere`]), and protects those values by tables that move both
-/// counts alike — the reader knows them equal — searched for the needs the tables `searched`
-/// found do not meet. Ends with the two counts of every « récents » row shown together or
-/// hidden together.
+/// counts alike — the reader knows them equal — searched for the needs the tables `deltas`
+/// (with the nodes `failed` left without one) do not meet. Ends with the two counts of every
+/// « récents » row shown together or hidden together; returns every table and the number of
+/// nodes left without one.
 fn cohere_and_protect(
     st: &mut State<'_>,
-    searched: &mut Found,
+    deltas: Tables,
+    failed: HashMap<Node, u8>,
     report: &mut SecondaryReport,
     pairs: bool,
     coupling: Coupling,
-) {
-    let mut k = 0;
-    loop {
+) -> (Tables, usize) {
+    let hidden = counts::cohere(st);
+    report.masquees += hidden;
+    if hidden == 0 {
+        return (deltas, failed.len());
+    }
+    let mut searched = Found::resume(st.view.n_layer, deltas, failed);
+    for _ in 0..COHERE_ROUNDS {
+        let mut rounds = Open::first(st, pairs, &|n| searched.open(n));
+        search_rounds(st, &mut searched, &mut rounds, report, pairs, coupling);
         let hidden = counts::cohere(st);
         report.masquees += hidden;
-        if hidden == 0 || k == COHERE_ROUNDS {
+        if hidden == 0 {
             break;
         }
-        k += 1;
-        let mut rounds = Open::first(st, pairs, &|n| searched.open(n));
-        search_rounds(st, searched, &mut rounds, report, pairs, coupling);
     }
+    let unprotected = searched.failed.len();
+    (searched.deltas, unprotected)
 }
 
 /// The alternative tables found so far by [`suppress`], and what they say of each row.
