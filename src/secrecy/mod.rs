@@ -329,6 +329,36 @@ impl Outcome {
             .sum()
     }
 
+    /// Whether a commune or IRIS row hides a share ([`Status::SecretSecondaire`]) and publishes
+    /// another of its distribution: a choice only the paired search makes
+    /// ([`protect`], paired tables). Without one, the publication is one of whole
+    /// distributions.
+    pub fn splits_distributions(&self) -> bool {
+        self.tables
+            .iter()
+            .filter(|t| protect::state::pairable(t.scale))
+            .any(|t| {
+                let n = t.indicators.len();
+                (0..t.units.len()).any(|i| {
+                    let row = &t.cells[i * n..(i + 1) * n];
+                    let hidden = |k: usize| row[k].status == Status::SecretSecondaire;
+                    (0..n).any(|k| {
+                        let d = t.indicators[k];
+                        d.kind == indicators::Kind::Share
+                            && d.group.is_some()
+                            && hidden(k)
+                            && (0..n).any(|o| {
+                                let e = t.indicators[o];
+                                e.kind == indicators::Kind::Share
+                                    && e.group == d.group
+                                    && e.denominator == d.denominator
+                                    && row[o].status.is_published()
+                            })
+                    })
+                })
+            })
+    }
+
     /// Whether every value has the same status in both publications.
     pub fn same_statuses(&self, other: &Outcome) -> bool {
         self.tables.len() == other.tables.len()
@@ -372,13 +402,82 @@ pub fn apply(
         t.units = units;
         t.cells = cells;
     }
-    let (secondary, certificates, republished) =
-        protect::suppress(aggs, input, &mut tables, params, pairs, cautious);
+    let (secondary, certificates, republished) = protect::suppress(
+        aggs,
+        input,
+        &mut tables,
+        params,
+        pairs,
+        cautious,
+        Default::default(),
+    );
     let report = SecrecyReport::tally(&tables, secondary);
     Outcome {
         tables,
         report,
         certificates,
         republished,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::{Kind, CATALOGUE};
+
+    /// One row of `scale` whose values are the shares of the first distribution of the
+    /// catalogue with `statuses`.
+    fn one_row(scale: Scale, statuses: &[Status]) -> Outcome {
+        let group = CATALOGUE
+            .iter()
+            .find(|d| d.kind == Kind::Share && d.group.is_some())
+            .and_then(|d| d.group);
+        let indicators: Vec<&'static IndicatorDef> = CATALOGUE
+            .iter()
+            .filter(|d| d.kind == Kind::Share && d.group == group)
+            .take(statuses.len())
+            .collect();
+        assert_eq!(indicators.len(), statuses.len(), "a distribution that long");
+        let cells = statuses
+            .iter()
+            .map(|&status| Cell {
+                value: status.is_published().then_some(50.0),
+                base: status.is_published().then_some(40),
+                status,
+            })
+            .collect();
+        Outcome {
+            tables: vec![PublishedTable {
+                scale,
+                population: Population::Ensemble,
+                split: Split::Tout,
+                units: vec![0],
+                indicators,
+                cells,
+            }],
+            report: SecrecyReport::default(),
+            certificates: Certificates::default(),
+            republished: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_commune_share_hidden_beside_a_published_one_splits_its_distribution() {
+        use Status::*;
+        assert!(one_row(
+            Scale::Commune,
+            &[SecretSecondaire, SecretSecondaire, Publie]
+        )
+        .splits_distributions());
+        assert!(one_row(Scale::Iris, &[Publie, SecretSecondaire]).splits_distributions());
+        // whole distributions hidden or published: no paired choice was made
+        assert!(
+            !one_row(Scale::Commune, &[SecretSecondaire, SecretSecondaire]).splits_distributions()
+        );
+        assert!(!one_row(Scale::Commune, &[Publie, Publie]).splits_distributions());
+        // a primary suppression beside published shares is the convention's, not a pair
+        assert!(!one_row(Scale::Commune, &[Secret100, Publie]).splits_distributions());
+        // paired tables are searched in commune and IRIS rows only
+        assert!(!one_row(Scale::Batiment, &[SecretSecondaire, Publie]).splits_distributions());
     }
 }

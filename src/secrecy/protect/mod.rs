@@ -214,7 +214,9 @@ fn state_of<'t>(
 
 /// Runs the secondary suppression over `tables` (primary statuses set) and returns its report,
 /// the alternative tables found and the values published again at the end ([`cleanup`]); with
-/// `pairs`, [`pairs::paired`] tables are looked for.
+/// `pairs`, [`pairs::paired`] tables are looked for. The search starts from the tables
+/// `earlier` (each an alternative table of `tables` still: a repair only hides more; none for
+/// a first search) and looks for what they do not meet.
 pub fn suppress(
     aggs: &Aggregates,
     input: &SecondaryInput<'_>,
@@ -222,6 +224,7 @@ pub fn suppress(
     params: &SecrecySection,
     pairs: bool,
     cautious: bool,
+    earlier: Tables,
 ) -> (SecondaryReport, Certificates, cleanup::Republished) {
     let start = Instant::now();
     let mut st = state_of(aggs, input, tables, params);
@@ -229,7 +232,7 @@ pub fn suppress(
         paires: pairs,
         ..SecondaryReport::default()
     };
-    let mut found = Found::new(st.view.n_layer);
+    let mut found = Found::resume(st.view.n_layer, earlier, HashMap::default());
     let mut rounds = Open::first(&st, pairs, &|n| found.open(n));
     search_rounds(
         &mut st,
