@@ -6,8 +6,10 @@ use rustc_hash::FxHashMap;
 
 use crate::indicators::{self, IndicatorDef, Measure, N_MEASURES};
 use crate::model::{Population, Scale, Split};
-use crate::secrecy::reader::bounds::rest_bound;
-use crate::secrecy::reader::{row_bounds, Bound, Facts, RowKey, RowKind, Total, View};
+use crate::secrecy::reader::bounds::{
+    denominator_bound, rest_bound, row_bounds_given, share_denominators,
+};
+use crate::secrecy::reader::{Bound, Facts, RowKey, RowKind, Total, View};
 use crate::secrecy::{Cell, Status};
 
 use super::read::Published;
@@ -35,6 +37,10 @@ pub struct AuditView {
     pub facts: Option<Facts>,
     /// Rests a reader knows to be empty ([`View::empty_rest`]).
     pub empty: Vec<bool>,
+    /// What the values of each layer row say of each measure of [`share_denominators`], in
+    /// that order ([`denominator_bound`]): read by the bound of every numerator of the row,
+    /// computed once (the bounds of every measure of every row are asked).
+    dens: Vec<Bound>,
     /// Values read (rows of the `indicateurs` table and values restored from the layers),
     /// and those of them not published.
     pub values: u64,
@@ -195,12 +201,28 @@ impl AuditView {
             totals: p.totals,
             facts: Some(facts),
             empty: Vec::new(),
+            dens: Vec::new(),
             values: p.values.len() as u64,
             unpublished: p.values.iter().filter(|v| !v.status.is_published()).count() as u64,
         };
+        av.dens = av.denominator_bounds();
         // rests known empty, once (bounds of rests are asked for every measure of every group)
         av.empty = av.known_empty_rests();
         av
+    }
+
+    /// [`Self::dens`] of every layer row.
+    fn denominator_bounds(&self) -> Vec<Bound> {
+        let facts = self.facts.as_ref().expect("facts");
+        (0..self.cells.len() as u32)
+            .flat_map(|row| {
+                let pop = self.view.population(row);
+                let cells = &self.cells[row as usize];
+                share_denominators()
+                    .iter()
+                    .map(move |&d| denominator_bound(defs(pop), cells, pop, d, facts))
+            })
+            .collect()
     }
 
     /// Whether each row of the view is a rest known empty ([`View::empty_rest`]), from the
@@ -221,13 +243,24 @@ impl AuditView {
     pub fn bound(&self, row: u32, m: usize) -> Bound {
         let pop = self.view.population(row);
         match self.view.kinds[row as usize] {
-            RowKind::Layer => row_bounds(
-                defs(pop),
-                &self.cells[row as usize],
-                pop,
-                m,
-                self.facts.as_ref().expect("facts"),
-            ),
+            RowKind::Layer => {
+                let dens = share_denominators();
+                let at = row as usize * dens.len();
+                row_bounds_given(
+                    defs(pop),
+                    &self.cells[row as usize],
+                    pop,
+                    m,
+                    self.facts.as_ref().expect("facts"),
+                    |d| {
+                        let k = dens
+                            .iter()
+                            .position(|&x| x == d)
+                            .expect("a share denominator");
+                        self.dens[at + k]
+                    },
+                )
+            }
             RowKind::Rest(kind) => rest_bound(
                 kind,
                 pop,

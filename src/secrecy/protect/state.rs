@@ -10,7 +10,8 @@ pub use super::wide::{Wide, WIDE_LOOK};
 use crate::indicators::{IndicatorDef, Kind, Measure, Measures, N_MEASURES};
 use crate::model::{Population, Scale};
 use crate::secrecy::reader::bounds::{alias, read_by, rest_bound};
-use crate::secrecy::reader::{row_bounds, row_bounds_hiding, Bound, Facts, RowKind, Total, View};
+use crate::secrecy::reader::bounds::{denominator_bound, row_bounds_given, share_denominators};
+use crate::secrecy::reader::{row_bounds_hiding, Bound, Facts, RowKind, Total, View};
 use crate::secrecy::{Cell, PublishedTable, Status};
 
 /// A row of the view and one of its measures (after [`alias`]).
@@ -86,8 +87,9 @@ pub struct State<'t> {
     /// search to look at the few smallest only.
     pub wide: HashMap<u32, Wide>,
     /// What a reader knows of every measure of every layer row from its own values as they
-    /// stand (`N_MEASURES` per row, after [`alias`]): [`row_bounds`] read once per row and
-    /// again when the row's values are hidden, not on every look of the search.
+    /// stand (`N_MEASURES` per row, after [`alias`]): [`crate::secrecy::reader::row_bounds`]
+    /// read once per row and again when the row's values are hidden, not on every look of the
+    /// search.
     bounds: Vec<Bound>,
     /// The [`Self::row_mask`] of every measure of every layer row (distributions whole), kept
     /// like `bounds`.
@@ -252,8 +254,19 @@ impl<'t> State<'t> {
     fn row_cache(&self, row: u32, bounds: &mut [Bound], masks: &mut [Mask]) {
         let pop = self.pop(row);
         let (defs, cells) = self.cells(row);
+        // the share denominators, read by the bound of every numerator: once per row
+        let dens: Vec<(usize, Bound)> = share_denominators()
+            .iter()
+            .map(|&d| (d, denominator_bound(defs, cells, pop, d, &self.facts)))
+            .collect();
+        let den = |d: usize| {
+            dens.iter()
+                .find(|&&(x, _)| x == d)
+                .map(|&(_, b)| b)
+                .expect("a share denominator")
+        };
         for (m, (b, h)) in bounds.iter_mut().zip(masks.iter_mut()).enumerate() {
-            *b = row_bounds(defs, cells, pop, m, &self.facts);
+            *b = row_bounds_given(defs, cells, pop, m, &self.facts, den);
             *h = self.row_mask(row, m, false);
         }
     }

@@ -217,6 +217,68 @@ pub fn row_bounds_hiding(
     m: usize,
     facts: &Facts,
 ) -> Bound {
+    with_denominators(defs, cells, hidden, population, m, facts, |den| {
+        direct(defs, cells, hidden, population, den, facts)
+    })
+}
+
+/// The measures that are, once aliased ([`alias`]), the denominator of a share in either
+/// population: what [`row_bounds`] reads of a row besides the measure asked.
+pub fn share_denominators() -> &'static [usize] {
+    static DENS: OnceLock<Vec<usize>> = OnceLock::new();
+    DENS.get_or_init(|| {
+        let mut dens: Vec<usize> = Population::ALL
+            .into_iter()
+            .flat_map(|p| {
+                indicators::for_population(p)
+                    .into_iter()
+                    .filter_map(move |d| match (d.kind, d.denominator) {
+                        (Kind::Share, Some(den)) => Some(alias(p, den as usize)),
+                        _ => None,
+                    })
+            })
+            .collect();
+        dens.sort_unstable();
+        dens.dedup();
+        dens
+    })
+}
+
+/// What the values of a row say of measure `den` of [`share_denominators`] before the facts
+/// linking a numerator to its denominator: the bounds [`row_bounds_given`] is given.
+pub fn denominator_bound(
+    defs: &[&IndicatorDef],
+    cells: &[Cell],
+    population: Population,
+    den: usize,
+    facts: &Facts,
+) -> Bound {
+    direct(defs, cells, 0, population, den, facts)
+}
+
+/// [`row_bounds`] with the [`denominator_bound`] of each share denominator of the row given by
+/// `den` (computed once per row by a caller that asks every measure: the audit).
+pub fn row_bounds_given(
+    defs: &[&IndicatorDef],
+    cells: &[Cell],
+    population: Population,
+    m: usize,
+    facts: &Facts,
+    den: impl Fn(usize) -> Bound,
+) -> Bound {
+    with_denominators(defs, cells, 0, population, m, facts, den)
+}
+
+/// [`row_bounds_hiding`], the bounds of the share denominators (aliased) given by `den_bound`.
+fn with_denominators(
+    defs: &[&IndicatorDef],
+    cells: &[Cell],
+    hidden: u128,
+    population: Population,
+    m: usize,
+    facts: &Facts,
+    den_bound: impl Fn(usize) -> Bound,
+) -> Bound {
     let m = alias(population, m);
     let mut b = direct(defs, cells, hidden, population, m, facts);
     // cross-measure facts of the shares whose numerator it is
@@ -228,14 +290,7 @@ pub fn row_bounds_hiding(
         if alias(population, d.numerator as usize) != m {
             continue;
         }
-        let den = direct(
-            defs,
-            cells,
-            hidden,
-            population,
-            alias(population, den as usize),
-            facts,
-        );
+        let den = den_bound(alias(population, den as usize));
         b.meet(0, den.hi);
         if super::disclosure::told_by_status(defs, cells, i as usize) {
             // the only share of its distribution, hidden for being 100 %: at least 99.95 %
@@ -527,5 +582,54 @@ mod tests {
             &facts(),
         );
         assert_eq!((b.lo, b.hi), (12, 12));
+    }
+
+    #[test]
+    fn bounds_given_the_denominators_once_are_the_bounds_read_from_the_row() {
+        let f = facts();
+        for pop in Population::ALL {
+            let defs = indicators::for_population(pop);
+            // published, secondary, small and 100 % values side by side, shares rounded
+            let cells: Vec<Cell> = defs
+                .iter()
+                .enumerate()
+                .map(|(k, d)| match k % 4 {
+                    0 => Cell {
+                        value: Some(if d.kind == Kind::Count { 37.0 } else { 32.4 }),
+                        base: Some(37),
+                        status: Status::Publie,
+                    },
+                    1 => Cell {
+                        value: None,
+                        base: None,
+                        status: Status::SecretSecondaire,
+                    },
+                    2 => Cell {
+                        value: None,
+                        base: None,
+                        status: Status::Secret100,
+                    },
+                    _ => Cell {
+                        value: None,
+                        base: None,
+                        status: Status::SecretReponse,
+                    },
+                })
+                .collect();
+            let den = |d: usize| {
+                assert!(
+                    share_denominators().contains(&d),
+                    "{d} is a share denominator"
+                );
+                denominator_bound(&defs, &cells, pop, d, &f)
+            };
+            for m in 0..N_MEASURES {
+                assert_eq!(
+                    row_bounds_given(&defs, &cells, pop, m, &f, den),
+                    row_bounds(&defs, &cells, pop, m, &f),
+                    "{pop:?}, measure {m}"
+                );
+            }
+        }
     }
 }
