@@ -249,7 +249,6 @@ impl AuditView {
                 row_bounds_given(
                     defs(pop),
                     &self.cells[row as usize],
-                    0,
                     pop,
                     m,
                     self.facts.as_ref().expect("facts"),

@@ -266,7 +266,7 @@ impl<'t> State<'t> {
                 .expect("a share denominator")
         };
         for (m, (b, h)) in bounds.iter_mut().zip(masks.iter_mut()).enumerate() {
-            *b = row_bounds_given(defs, cells, 0, pop, m, &self.facts, den);
+            *b = row_bounds_given(defs, cells, pop, m, &self.facts, den);
             *h = self.row_mask(row, m, false);
         }
     }

@@ -217,7 +217,7 @@ pub fn row_bounds_hiding(
     m: usize,
     facts: &Facts,
 ) -> Bound {
-    row_bounds_given(defs, cells, hidden, population, m, facts, |den| {
+    with_denominators(defs, cells, hidden, population, m, facts, |den| {
         direct(defs, cells, hidden, population, den, facts)
     })
 }
@@ -256,10 +256,21 @@ pub fn denominator_bound(
     direct(defs, cells, 0, population, den, facts)
 }
 
-/// [`row_bounds_hiding`] with the bounds of the share denominators of the row, once aliased,
-/// given by `den_bound` (with the same values hidden: the [`denominator_bound`]s of a caller
-/// that asks every measure of a row and reads them once, for `hidden` = 0).
+/// [`row_bounds`] with the [`denominator_bound`] of each share denominator of the row given by
+/// `den` (computed once per row by a caller that asks every measure: the audit).
 pub fn row_bounds_given(
+    defs: &[&IndicatorDef],
+    cells: &[Cell],
+    population: Population,
+    m: usize,
+    facts: &Facts,
+    den: impl Fn(usize) -> Bound,
+) -> Bound {
+    with_denominators(defs, cells, 0, population, m, facts, den)
+}
+
+/// [`row_bounds_hiding`], the bounds of the share denominators (aliased) given by `den_bound`.
+fn with_denominators(
     defs: &[&IndicatorDef],
     cells: &[Cell],
     hidden: u128,
@@ -614,7 +625,7 @@ mod tests {
             };
             for m in 0..N_MEASURES {
                 assert_eq!(
-                    row_bounds_given(&defs, &cells, 0, pop, m, &f, den),
+                    row_bounds_given(&defs, &cells, pop, m, &f, den),
                     row_bounds(&defs, &cells, pop, m, &f),
                     "{pop:?}, measure {m}"
                 );
