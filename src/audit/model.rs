@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::indicators::{self, IndicatorDef, Measure, N_MEASURES};
 use crate::model::{Population, Scale, Split};
 use crate::secrecy::reader::bounds::{
-    denominator_bound, rest_bound, row_bounds_given, share_denominators,
+    denominator_bounds, denominator_slot, rest_bound, row_bounds_given, share_denominators,
 };
 use crate::secrecy::reader::{Bound, Facts, RowKey, RowKind, Total, View};
 use crate::secrecy::{Cell, Status};
@@ -38,7 +38,7 @@ pub struct AuditView {
     /// Rests a reader knows to be empty ([`View::empty_rest`]).
     pub empty: Vec<bool>,
     /// What the values of each layer row say of each measure of [`share_denominators`], in
-    /// that order ([`denominator_bound`]): read by the bound of every numerator of the row,
+    /// that order ([`denominator_bounds`]): read by the bound of every numerator of the row,
     /// computed once (the bounds of every measure of every row are asked).
     dens: Vec<Bound>,
     /// Values read (rows of the `indicateurs` table and values restored from the layers),
@@ -217,10 +217,7 @@ impl AuditView {
         (0..self.cells.len() as u32)
             .flat_map(|row| {
                 let pop = self.view.population(row);
-                let cells = &self.cells[row as usize];
-                share_denominators()
-                    .iter()
-                    .map(move |&d| denominator_bound(defs(pop), cells, pop, d, facts))
+                denominator_bounds(defs(pop), &self.cells[row as usize], pop, facts)
             })
             .collect()
     }
@@ -244,21 +241,14 @@ impl AuditView {
         let pop = self.view.population(row);
         match self.view.kinds[row as usize] {
             RowKind::Layer => {
-                let dens = share_denominators();
-                let at = row as usize * dens.len();
+                let at = row as usize * share_denominators().len();
                 row_bounds_given(
                     defs(pop),
                     &self.cells[row as usize],
                     pop,
                     m,
                     self.facts.as_ref().expect("facts"),
-                    |d| {
-                        let k = dens
-                            .iter()
-                            .position(|&x| x == d)
-                            .expect("a share denominator");
-                        self.dens[at + k]
-                    },
+                    |d| self.dens[at + denominator_slot(d)],
                 )
             }
             RowKind::Rest(kind) => rest_bound(

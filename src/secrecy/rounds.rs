@@ -24,7 +24,7 @@
 //! searched for their cost (taken as the paired one's), only if its repairs fail.
 //! A repair's search resumes from the tables of the publication it repairs (each stays valid:
 //! a repair only hides more) and looks for the needs they do not meet (300,000 dwellings
-//! seed 7: 20 s instead of 40 s). When nothing passes, the rounds start again with repairs
+//! seed 7: 7,433 needs open instead of 4.9 million, ≈ 30 s → 4.3 s). When nothing passes, the rounds start again with repairs
 //! that search every table again (if one resumed), then from a search whose tables for the
 //! values kept together hide nothing more, its repairs resuming, then searching all again
 //! ([`Attempt`], [`Rounds::fall_back`]).

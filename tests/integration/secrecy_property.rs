@@ -234,7 +234,7 @@ fn zone_shares_resist_the_distribution_sum_attack_on_ten_thousand_dwellings() {
 /// so that a « récents » row shows its two counts together hid values of their own; the audit
 /// then found four values of a stairwell determined with no partner left to hide, in both
 /// variants, and nothing was published. The rounds now start again with such tables hiding
-/// nothing more (`Rounds::cautiously`), and publish.
+/// nothing more (the cautious `rounds::Attempt`), and publish.
 #[test]
 fn a_territory_whose_coupled_tables_leave_values_unprotected_publishes_after_all() {
     let (_tmp, st, gpkg) = synth_and_run(45_000, 19);

@@ -10,7 +10,7 @@ pub use super::wide::{Wide, WIDE_LOOK};
 use crate::indicators::{IndicatorDef, Kind, Measure, Measures, N_MEASURES};
 use crate::model::{Population, Scale};
 use crate::secrecy::reader::bounds::{alias, read_by, rest_bound};
-use crate::secrecy::reader::bounds::{denominator_bound, row_bounds_given, share_denominators};
+use crate::secrecy::reader::bounds::{denominator_bounds, denominator_slot, row_bounds_given};
 use crate::secrecy::reader::{row_bounds_hiding, Bound, Facts, RowKind, Total, View};
 use crate::secrecy::{Cell, PublishedTable, Status};
 
@@ -255,16 +255,8 @@ impl<'t> State<'t> {
         let pop = self.pop(row);
         let (defs, cells) = self.cells(row);
         // the share denominators, read by the bound of every numerator: once per row
-        let dens: Vec<(usize, Bound)> = share_denominators()
-            .iter()
-            .map(|&d| (d, denominator_bound(defs, cells, pop, d, &self.facts)))
-            .collect();
-        let den = |d: usize| {
-            dens.iter()
-                .find(|&&(x, _)| x == d)
-                .map(|&(_, b)| b)
-                .expect("a share denominator")
-        };
+        let dens: Vec<Bound> = denominator_bounds(defs, cells, pop, &self.facts).collect();
+        let den = |d: usize| dens[denominator_slot(d)];
         for (m, (b, h)) in bounds.iter_mut().zip(masks.iter_mut()).enumerate() {
             *b = row_bounds_given(defs, cells, pop, m, &self.facts, den);
             *h = self.row_mask(row, m, false);

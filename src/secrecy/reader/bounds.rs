@@ -244,20 +244,37 @@ pub fn share_denominators() -> &'static [usize] {
     })
 }
 
-/// What the values of a row say of measure `den` of [`share_denominators`] before the facts
-/// linking a numerator to its denominator: the bounds [`row_bounds_given`] is given.
-pub fn denominator_bound(
-    defs: &[&IndicatorDef],
-    cells: &[Cell],
-    population: Population,
-    den: usize,
-    facts: &Facts,
-) -> Bound {
-    direct(defs, cells, 0, population, den, facts)
+/// The place of share denominator `den` (aliased) in [`share_denominators`].
+pub fn denominator_slot(den: usize) -> usize {
+    static SLOTS: OnceLock<[u8; N_MEASURES]> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let mut slots = [u8::MAX; N_MEASURES];
+        for (k, &d) in share_denominators().iter().enumerate() {
+            slots[d] = k as u8;
+        }
+        slots
+    });
+    let k = slots[den];
+    assert!(k != u8::MAX, "measure {den} is no share denominator");
+    k as usize
 }
 
-/// [`row_bounds`] with the [`denominator_bound`] of each share denominator of the row given by
-/// `den` (computed once per row by a caller that asks every measure: the audit).
+/// What the values of a row say of each measure of [`share_denominators`], in that order,
+/// before the facts linking a numerator to its denominator: the bounds [`row_bounds_given`] is
+/// given (at [`denominator_slot`]).
+pub fn denominator_bounds<'a>(
+    defs: &'a [&IndicatorDef],
+    cells: &'a [Cell],
+    population: Population,
+    facts: &'a Facts,
+) -> impl Iterator<Item = Bound> + 'a {
+    share_denominators()
+        .iter()
+        .map(move |&den| direct(defs, cells, 0, population, den, facts))
+}
+
+/// [`row_bounds`] with the [`denominator_bounds`] of the row given by `den` (computed once per
+/// row by a caller that asks every measure: the audit, the search's row cache).
 pub fn row_bounds_given(
     defs: &[&IndicatorDef],
     cells: &[Cell],
@@ -616,13 +633,8 @@ mod tests {
                     },
                 })
                 .collect();
-            let den = |d: usize| {
-                assert!(
-                    share_denominators().contains(&d),
-                    "{d} is a share denominator"
-                );
-                denominator_bound(&defs, &cells, pop, d, &f)
-            };
+            let dens: Vec<Bound> = denominator_bounds(&defs, &cells, pop, &f).collect();
+            let den = |d: usize| dens[denominator_slot(d)];
             for m in 0..N_MEASURES {
                 assert_eq!(
                     row_bounds_given(&defs, &cells, pop, m, &f, den),
